@@ -1,0 +1,61 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "./errors.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** What parseCommandArgs returns: the flag values by name and the positional arguments. */
+export interface ParsedArgs<O extends Options> {
+  values: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>["values"];
+  positionals: string[];
+}
+
+/**
+ * Parses a command's arguments strictly: an unknown flag, a missing value or a stray positional
+ * argument is a UsageError that names the command, so main prints one line and a hint.
+ */
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+  positionals: { min: number; max: number } = { min: 0, max: 0 },
+): ParsedArgs<O> {
+  let parsed: ParsedArgs<O>;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's messages run on ("... To specify a positional argument starting with a '-' ..."): keep the first sentence.
+    const first = ((error as Error).message.split(/\.\s/)[0] ?? "bad arguments")
+      .replace(/^Unknown/, "unknown")
+      .replace(/^Option/, "option");
+    throw new UsageError(`${first} for 'twintune ${command}'`, `Run 'twintune ${command} --help' for its options.`);
+  }
+  const count = parsed.positionals.length;
+  if (count < positionals.min || count > positionals.max) {
+    const expected =
+      positionals.max === 0
+        ? "no arguments"
+        : `${positionals.min === positionals.max ? positionals.min : `${positionals.min} to ${positionals.max}`} argument(s)`;
+    throw new UsageError(
+      `twintune ${command} takes ${expected}, got ${count}`,
+      `Run 'twintune ${command} --help' for its usage.`,
+    );
+  }
+  return parsed;
+}
+
+/** An integer option value, or a UsageError naming the flag. */
+export function integerOption(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min = Number.MIN_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min) {
+    throw new UsageError(
+      `--${flag} expects an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ""}, got '${value}'`,
+    );
+  }
+  return number;
+}

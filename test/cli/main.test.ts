@@ -1,0 +1,61 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { fakeIO } from "../helpers/fake-io.js";
+
+describe("twintune CLI", () => {
+  it("--help lists the commands that exist, with examples", async () => {
+    const io = fakeIO();
+    expect(await main(["--help"], io)).toBe(0);
+    expect(io.out()).toMatch(/Usage: twintune <command>/);
+    expect(io.out()).toMatch(/validate\s+check the twin/);
+    expect(io.err()).toBe("");
+  });
+
+  it("--version prints the package version", async () => {
+    const io = fakeIO();
+    expect(await main(["--version"], io)).toBe(0);
+    expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("an unknown command or flag prints one line and a hint to stderr and exits 2", async () => {
+    for (const argv of [
+      ["frobnicate"],
+      ["--frobnicate"],
+      ["validate", "--nope"],
+      ["validate", "extra"],
+      ["validate", "--seed", "x"],
+    ]) {
+      const io = fakeIO();
+      expect(await main(argv, io)).toBe(2);
+      const lines = io.err().trimEnd().split("\n");
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^twintune: /);
+      expect(lines[1]).toMatch(/^Run 'twintune.*--help'/);
+      expect(io.out()).toBe("");
+    }
+  });
+
+  it("suggests the command a typo meant", async () => {
+    const io = fakeIO();
+    await main(["valdate"], io);
+    expect(io.err()).toMatch(/did you mean 'validate'/);
+  });
+
+  it("a command's --help prints its usage", async () => {
+    const io = fakeIO();
+    expect(await main(["validate", "--help"], io)).toBe(0);
+    expect(io.out()).toMatch(/^Usage: twintune validate/);
+  });
+
+  it("the installed executable runs from any directory and never prints a stack trace for a user mistake", () => {
+    const bin = join(import.meta.dirname, "..", "..", "bin", "twintune.js");
+    expect(execFileSync(process.execPath, [bin, "--version"], { cwd: "/", encoding: "utf8" })).toMatch(
+      /^\d+\.\d+\.\d+/,
+    );
+    const bad = spawnSync(process.execPath, [bin, "nope"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+});

@@ -58,3 +58,18 @@ export function kingmanMeanWait(lambda: number, meanService: number, arrivalCv: 
   const rho = checkStable(lambda, 1 / meanService);
   return ((meanService * rho) / (1 - rho)) * ((arrivalCv ** 2 + serviceCv ** 2) / 2);
 }
+
+/**
+ * G/G/c mean wait by the Allen–Cunneen approximation: the M/M/c wait (Erlang C) scaled by
+ * (ca² + cs²)/2. Exact for M/M/c; within a few percent for M/G/c at moderate service variability
+ * (Allen, Probability, Statistics and Queueing Theory, 1990).
+ */
+export function allenCunneenMeanWait(
+  lambda: number,
+  meanService: number,
+  servers: number,
+  arrivalCv: number,
+  serviceCv: number,
+): number {
+  return mmcMeanWait(lambda, 1 / meanService, servers) * ((arrivalCv ** 2 + serviceCv ** 2) / 2);
+}

@@ -19,9 +19,11 @@ Options:
 `;
 
 function referenceText(row: ValidationRow): string {
-  return typeof row.reference === "number"
-    ? significant(row.reference)
-    : `${significant(row.reference.low)}–${significant(row.reference.high)}`;
+  if (typeof row.reference === "number") return significant(row.reference);
+  if (row.reference.high === Number.POSITIVE_INFINITY) return `≥ ${significant(row.reference.low)}`;
+  if (row.reference.low === Number.NEGATIVE_INFINITY || row.reference.low <= -1)
+    return `≤ ${significant(row.reference.high)}`;
+  return `${significant(row.reference.low)}–${significant(row.reference.high)}`;
 }
 
 function renderRows(rows: readonly ValidationRow[]): string {
@@ -50,7 +52,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   });
   const seed = integerOption("seed", values.seed, 1, 0);
   if (io.stderr.isTTY && !values.json) io.stderr.write("validating the twin's models (a few seconds)...\n");
-  const rows = validationRows(seed);
+  const rows = await validationRows(seed);
   const passed = rows.every((row) => row.pass);
   if (values.json) {
     io.stdout.write(`${JSON.stringify({ seed, passed, rows }, null, 2)}\n`);

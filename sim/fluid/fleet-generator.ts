@@ -1,0 +1,86 @@
+import type { HostSpec } from "../../src/catalog/host-catalog.js";
+import { parseCpuList } from "../../src/cpulist.js";
+import { RandomStreams } from "../rng.js";
+import type { FleetSpec, FleetVm } from "./fleet-model.js";
+
+/** Shapes of demand a fleet holds, with their share of VMs. */
+const ARCHETYPES = [
+  { kind: "diurnal-web", share: 0.35 },
+  { kind: "weekly-api", share: 0.2 },
+  { kind: "steady-batch", share: 0.15 },
+  { kind: "growing", share: 0.1 },
+  { kind: "spiky", share: 0.1 },
+  { kind: "idle", share: 0.1 },
+] as const;
+
+const VCPU_SIZES = [2, 4, 8, 16];
+
+function pickArchetype(u: number): (typeof ARCHETYPES)[number] {
+  let cumulative = 0;
+  for (const archetype of ARCHETYPES) {
+    cumulative += archetype.share;
+    if (u < cumulative) return archetype;
+  }
+  return ARCHETYPES[0];
+}
+/** m5-like on-demand price per vCPU-hour (m5.large $0.096 for 2 vCPUs, us-east-1). */
+const USD_PER_VCPU_HOUR = 0.048;
+
+export interface FleetOptions {
+  vms: number;
+  hosts: number;
+  host: HostSpec;
+  days: number;
+  stepMs?: number;
+  seed: number;
+}
+
+/**
+ * A synthetic fleet for the fluid mode: VMs of mixed sizes and demand shapes (diurnal web,
+ * weekly API, steady batch, growing, spiky, idle), their mean utilization drawn around 35%, placed
+ * on hosts first-fit by vCPUs. Each VM draws from its own named stream, so adding VMs never
+ * changes the others.
+ */
+export function generateFleet(options: FleetOptions): FleetSpec {
+  const streams = new RandomStreams(options.seed);
+  const cpusPerHost = options.host.nodes.reduce((sum, node) => sum + parseCpuList(node.cpus).length, 0);
+  const hostLoad = new Array<number>(options.hosts).fill(0);
+  const vms: FleetVm[] = [];
+  for (let i = 0; i < options.vms; i++) {
+    const stream = streams.stream(`vm-${i}`);
+    const archetype = pickArchetype(stream.uniform());
+    const vcpus = stream.pick(VCPU_SIZES);
+    const cpuMs = stream.lognormalMeanCv(2, 0.5);
+    const request = {
+      cpuMs,
+      cpuCv: 0.6,
+      memoryAccesses: stream.between(0, 60_000),
+      memoryParallelism: 2,
+      workingSetMiB: stream.between(8, 256),
+      compulsoryMissRatio: stream.between(0.01, 0.2),
+    };
+    const utilization = archetype.kind === "idle" ? 0.02 : Math.min(0.7, stream.lognormalMeanCv(0.35, 0.4));
+    const ratePerSec = (utilization * vcpus * 1000) / (cpuMs * 1.3);
+    const arrivals = {
+      ratePerSec,
+      trendPerDay: archetype.kind === "growing" ? stream.between(0.01, 0.03) : 0,
+      ...(archetype.kind === "diurnal-web" || archetype.kind === "weekly-api"
+        ? { daily: { amplitude: stream.between(0.3, 0.6), peak: stream.between(10, 20) } }
+        : {}),
+      ...(archetype.kind === "weekly-api" ? { weekly: { amplitude: 0.3, peak: 2 } } : {}),
+      ...(archetype.kind === "spiky" ? { burst: { every: 3_600_000, lasting: 300_000, factor: 2.5 } } : {}),
+    };
+    let host = hostLoad.findIndex((load) => load + vcpus <= cpusPerHost * 2.5);
+    if (host < 0) host = hostLoad.indexOf(Math.min(...hostLoad));
+    hostLoad[host] = (hostLoad[host] as number) + vcpus;
+    vms.push({ name: `vm-${i}`, host, vcpus, hourlyUsd: vcpus * USD_PER_VCPU_HOUR, arrivals, request, noiseCv: 0.1 });
+  }
+  return {
+    host: options.host,
+    hosts: options.hosts,
+    vms,
+    stepMs: options.stepMs ?? 300_000,
+    durationMs: options.days * 86_400_000,
+    seed: options.seed,
+  };
+}

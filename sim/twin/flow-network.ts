@@ -1,0 +1,122 @@
+import type { Simulation } from "../kernel.js";
+import { maxMinRates } from "../physics/max-min.js";
+
+/** A transfer in progress: bytes left, its own ceiling (window or loss limit) and the links it crosses. */
+interface Flow {
+  links: number[];
+  capBps: number;
+  remainingBits: number;
+  rateBps: number;
+  done: (arg: unknown) => void;
+  arg: unknown;
+}
+
+/**
+ * Transfers below this size are short: a response spends most of its life in round trips, so
+ * it takes the spare capacity of its links when it starts and does not reshape the bulk flows'
+ * shares. Recomputing max-min fairness for every small response costs more than it tells.
+ */
+export const SHORT_FLOW_BYTES = 1 << 20;
+
+/**
+ * Bulk transfers as fluid flows sharing links by max-min fairness, recomputed only when a flow
+ * starts or ends (SimGrid's approach, des.md §1): between those moments every flow moves at a
+ * constant rate, so one pending event (the next completion) is enough.
+ */
+export class FlowNetwork {
+  private readonly flows = new Set<Flow>();
+  private lastUpdateNs = 0;
+  private nextCompletion = -1;
+  /** Bits carried per link since the start (monotonic, like interface counters). */
+  private readonly carried: number[];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly capacitiesBps: number[],
+  ) {
+    this.carried = capacitiesBps.map(() => 0);
+  }
+
+  get activeFlows(): number {
+    return this.flows.size;
+  }
+
+  /** Starts a flow of `bytes` over `links`, no faster than `capBps`; calls `done(arg)` when it ends. */
+  start<A>(links: number[], bytes: number, capBps: number, done: (arg: A) => void, arg: A): void {
+    this.advance();
+    if (bytes < SHORT_FLOW_BYTES) {
+      let rate = capBps;
+      for (const link of links) rate = Math.min(rate, this.spareBps(link));
+      for (const link of links) this.carried[link] = (this.carried[link] as number) + bytes * 8;
+      this.sim.schedule(Math.max(1, Math.ceil(((bytes * 8) / rate) * 1e9)), done, arg);
+      return;
+    }
+    this.flows.add({ links, capBps, remainingBits: bytes * 8, rateBps: 0, done: done as (arg: unknown) => void, arg });
+    this.reschedule();
+  }
+
+  /** Capacity of a link not taken by bulk flows (at least 1% of it: short flows always get through). */
+  private spareBps(link: number): number {
+    const capacity = this.capacitiesBps[link] as number;
+    let used = 0;
+    for (const flow of this.flows) if (flow.links.includes(link)) used += flow.rateBps;
+    return Math.max(capacity * 0.01, capacity - used);
+  }
+
+  /** Changes a link's capacity (a knob or a failure), effective now. */
+  setCapacity(link: number, bps: number): void {
+    this.advance();
+    this.capacitiesBps[link] = bps;
+    this.reschedule();
+  }
+
+  /** Bits carried per link up to now. */
+  carriedBits(): readonly number[] {
+    this.advance();
+    return this.carried;
+  }
+
+  /** Moves every flow forward to now at its current rate. */
+  private advance(): void {
+    const now = this.sim.now;
+    const seconds = (now - this.lastUpdateNs) / 1e9;
+    this.lastUpdateNs = now;
+    if (seconds <= 0) return;
+    for (const flow of this.flows) {
+      const bits = Math.min(flow.remainingBits, flow.rateBps * seconds);
+      flow.remainingBits -= bits;
+      for (const link of flow.links) this.carried[link] = (this.carried[link] as number) + bits;
+    }
+  }
+
+  private reschedule(): void {
+    if (this.nextCompletion >= 0) this.sim.cancel(this.nextCompletion);
+    this.nextCompletion = -1;
+    const flows = [...this.flows];
+    if (flows.length === 0) return;
+    const rates = maxMinRates(
+      this.capacitiesBps,
+      flows.map((flow) => ({ links: flow.links, cap: flow.capBps })),
+    );
+    let soonest = Number.POSITIVE_INFINITY;
+    flows.forEach((flow, i) => {
+      flow.rateBps = rates[i] as number;
+      if (flow.rateBps > 0) soonest = Math.min(soonest, flow.remainingBits / flow.rateBps);
+    });
+    if (!Number.isFinite(soonest)) return;
+    this.nextCompletion = this.sim.schedule(Math.max(1, Math.ceil(soonest * 1e9)), () => this.completeFinished());
+  }
+
+  private completeFinished(): void {
+    this.nextCompletion = -1;
+    this.advance();
+    const finished: Flow[] = [];
+    for (const flow of this.flows) {
+      // Sub-bit leftovers are rounding from integer-nanosecond event times.
+      if (flow.remainingBits <= 1e-6 * Math.max(1, flow.rateBps) + 1) finished.push(flow);
+    }
+    for (const flow of finished) this.flows.delete(flow);
+    this.reschedule();
+    for (const flow of finished) flow.done(flow.arg);
+  }
+}

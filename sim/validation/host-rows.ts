@@ -1,0 +1,168 @@
+import { meanWithInterval } from "../../src/math/batch-means.js";
+import { type Catalogs, scenarioFromObject } from "../../src/scenario/load-scenario.js";
+import { fluidVm } from "../fluid/fluid-vm.js";
+import { llcMissRatio } from "../physics/cache-miss.js";
+import { memoryLatencyNs } from "../physics/memory-latency.js";
+import { SimBackend } from "../sim-backend.js";
+import { compareWithRange, compareWithValue, type ValidationRow } from "./validation-row.js";
+
+/** Remote/local latency each multi-node host's memory model yields (pages all local vs all remote). */
+function numaRows(catalogs: Catalogs): ValidationRow[] {
+  return catalogs.hosts
+    .filter((host) => host.nodes.length > 1)
+    .map((host) => {
+      const nodes = host.nodes.length;
+      const local = memoryLatencyNs(
+        host.memory.latencyNs,
+        0,
+        host.nodes.map((_, n) => (n === 0 ? 1 : 0)),
+      );
+      const farthest = host.memory.latencyNs[0]?.indexOf(Math.max(...(host.memory.latencyNs[0] ?? []))) ?? nodes - 1;
+      const remote = memoryLatencyNs(
+        host.memory.latencyNs,
+        0,
+        host.nodes.map((_, n) => (n === farthest ? 1 : 0)),
+      );
+      return compareWithRange({
+        model: `NUMA ${host.name}`,
+        case: "remote/local memory latency, farthest node",
+        unit: "x",
+        simulated: remote / local,
+        // Published latencies are rounded (90/190 ns): 1% slack on the band's edges.
+        reference: { low: 1.4 * 0.99, high: 2.1 * 1.01 },
+        source: "des.md 2.4: 1.4-2.1x measured (not SLIT ratios)",
+      });
+    });
+}
+
+/** The largest rise of the miss ratio when the cache grows, over working sets and exponents. */
+function cacheMonotoneRow(): ValidationRow {
+  let worst = 0;
+  for (const ws of [1, 8, 64, 512, 4096]) {
+    for (const alpha of [0.3, 0.5, 0.7]) {
+      let previous = Number.POSITIVE_INFINITY;
+      for (let mib = 0.25; mib <= 8192; mib *= 1.25) {
+        const ratio = llcMissRatio({ workingSetBytes: ws * 2 ** 20, compulsoryMissRatio: 0.01, alpha }, mib * 2 ** 20);
+        worst = Math.max(worst, ratio - previous);
+        previous = ratio;
+      }
+    }
+  }
+  return compareWithRange({
+    model: "LLC miss curve",
+    case: "largest rise in miss ratio as the cache grows (0.25 MiB-8 GiB)",
+    unit: "",
+    simulated: worst,
+    reference: { low: -1, high: 0 },
+    source: "stack-distance property (Mattson 1970): misses never rise with size",
+  });
+}
+
+const CPU_BOUND = { cpuMs: 1, cpuCv: 0, memoryAccesses: 0 };
+
+function spinner(name: string, vcpus: number, affinity: string) {
+  return {
+    name,
+    vcpus,
+    memoryGiB: 4,
+    affinity,
+    workload: { arrivals: { clients: vcpus, thinkMs: 0 }, request: CPU_BOUND },
+  };
+}
+
+async function completions(scenario: unknown, seconds: number, catalogs: Catalogs): Promise<number> {
+  const backend = new SimBackend(scenarioFromObject(scenario, "validation", catalogs));
+  await backend.clock.sleep(seconds * 1000);
+  const observation = await backend.observe();
+  return (observation.service?.throughputRps ?? 0) * seconds;
+}
+
+/** Two busy threads on SMT siblings against one thread alone on the core, in the per-request twin. */
+async function smtRow(catalogs: Catalogs): Promise<ValidationRow> {
+  const host = { model: "seed-2s16c" };
+  const pair = await completions({ name: "smt-pair", host, vms: [spinner("pair", 2, "0-1")] }, 20, catalogs);
+  const solo = await completions({ name: "smt-solo", host, vms: [spinner("solo", 1, "0")] }, 20, catalogs);
+  return compareWithRange({
+    model: "SMT siblings",
+    case: "throughput of a busy sibling pair / one thread alone",
+    unit: "x",
+    simulated: pair / solo,
+    reference: { low: 1.15, high: 1.3 },
+    source: "Intel: Hyper-Threading up to +30% (Marr et al. 2002); des.md 2.6",
+  });
+}
+
+/** Mean latency of one VM in the fluid mode against the per-request mode, at three utilizations. */
+async function fluidRows(seed: number, catalogs: Catalogs): Promise<ValidationRow[]> {
+  const request = {
+    cpuMs: 1,
+    cpuCv: 0.5,
+    memoryAccesses: 20_000,
+    memoryParallelism: 2,
+    workingSetMiB: 64,
+    compulsoryMissRatio: 0.01,
+  };
+  const hostModel = "xeon-e2388g-1s8c";
+  const host = catalogs.hosts.find((h) => h.name === hostModel);
+  if (host === undefined) throw new Error(`validation needs host model ${hostModel}`);
+  const llcBytes = (host.caches.find((cache) => cache.level === 3)?.sizeKiB ?? 0) * 1024;
+  const state = {
+    request: { ...request, io: undefined, network: undefined },
+    vcpus: 2,
+    conditions: {
+      speed: 1,
+      sharing: 1,
+      cacheShareBytes: llcBytes,
+      memoryLatencyNs: host.memory.latencyNs[0]?.[0] ?? 0,
+      refillBytes: 0,
+      ioCpuMs: 0,
+    },
+    afterCpuMs: 0,
+  };
+  const serviceMs = fluidVm(state, 0).serviceMs;
+  const rows: ValidationRow[] = [];
+  for (const rho of [0.5, 0.7, 0.9]) {
+    const rate = (rho * 2 * 1000) / serviceMs;
+    const fluid = fluidVm(state, rate).meanLatencyMs;
+    const means: number[] = [];
+    for (let replication = 0; replication < 5; replication++) {
+      const scenario = {
+        name: "fluid-check",
+        seed: seed * 100 + replication,
+        host: { model: hostModel },
+        // CPUs 0 and 1 are different cores on this host (siblings are n and n + 8).
+        vms: [
+          {
+            name: "vm",
+            vcpus: 2,
+            memoryGiB: 4,
+            affinity: "0-1",
+            workload: { arrivals: { ratePerSec: rate }, request },
+          },
+        ],
+      };
+      const backend = new SimBackend(scenarioFromObject(scenario, "validation", catalogs));
+      await backend.clock.sleep(20_000);
+      await backend.observe();
+      await backend.clock.sleep(120_000);
+      means.push((await backend.observe()).workloads[0]?.latencyMs?.mean ?? 0);
+    }
+    const simulated = meanWithInterval(means);
+    rows.push(
+      compareWithValue({
+        model: "fluid vs per-request",
+        case: `mean latency of a 2-vCPU VM at utilization ${rho}`,
+        unit: "ms",
+        simulated: fluid,
+        reference: simulated.mean,
+        tolerance: 0.1,
+        source: `per-request twin, 5 x 120 s (±${simulated.halfWidth.toFixed(3)} ms); fluid: Allen–Cunneen G/G/c`,
+      }),
+    );
+  }
+  return rows;
+}
+
+export async function hostRows(seed: number, catalogs: Catalogs): Promise<ValidationRow[]> {
+  return [...numaRows(catalogs), cacheMonotoneRow(), await smtRow(catalogs), ...(await fluidRows(seed, catalogs))];
+}

@@ -1,0 +1,65 @@
+import { bbrBps, cubicBps, type FlowLimits, flowThroughputBps, renoBps } from "../physics/tcp-throughput.js";
+import { RandomStreams } from "../rng.js";
+import { compareWithRange, compareWithValue, type ValidationRow } from "./validation-row.js";
+
+/** The largest ratio of a flow's throughput to min(link, rwnd/RTT) over random paths and settings. */
+function boundRow(seed: number): ValidationRow {
+  const stream = new RandomStreams(seed).stream("tcp-bound");
+  let worst = 0;
+  for (let i = 0; i < 100_000; i++) {
+    const limits: FlowLimits = {
+      shareBps: 10 ** stream.between(5, 11),
+      rttSeconds: 10 ** stream.between(-4, -0.3),
+      lossRate: stream.bernoulli(0.2) ? 0 : 10 ** stream.between(-8, -0.6),
+      congestionControl: stream.pick(["reno", "cubic", "bbr"] as const),
+      receiveBufferBytes: 2 ** stream.between(12, 30),
+      sendBufferBytes: 2 ** stream.between(12, 30),
+      windowScaling: stream.bernoulli(0.9),
+      sack: stream.bernoulli(0.9),
+    };
+    const bound = Math.min(limits.shareBps, (limits.receiveBufferBytes * 8) / limits.rttSeconds);
+    worst = Math.max(worst, flowThroughputBps(limits) / bound);
+  }
+  return compareWithRange({
+    model: "TCP flow",
+    case: "max throughput / min(link, rwnd/RTT) over 100,000 random flows",
+    unit: "x",
+    simulated: worst,
+    reference: { low: 0, high: 1 },
+    source: "throughput = min(link, cwnd/RTT, rwnd/RTT) (des.md 2.3)",
+  });
+}
+
+/** TCP's loss responses against Mathis's formula and Dumazet's CUBIC/BBR measurement. */
+export function networkRows(seed: number): ValidationRow[] {
+  return [
+    boundRow(seed),
+    compareWithValue({
+      model: "TCP Reno",
+      case: "MSS 1460 B, RTT 100 ms, loss 1%",
+      unit: "Mb/s",
+      simulated: renoBps(0.1, 0.01) / 1e6,
+      reference: 1.43,
+      tolerance: 0.01,
+      source: "Mathis et al., CCR 1997",
+    }),
+    compareWithRange({
+      model: "TCP BBR vs CUBIC",
+      case: "throughput ratio at 1% loss, 100 ms RTT, 10 Gb/s",
+      unit: "x",
+      simulated: bbrBps(10e9, 0.01) / cubicBps(0.1, 0.01),
+      // Dumazet measured 9,150 vs 3.27 Mb/s (ratio 2,800); "well above" means two orders of magnitude at least.
+      reference: { low: 100, high: Number.POSITIVE_INFINITY },
+      source: "E. Dumazet's netperf: CUBIC 3.27 Mb/s, BBR 9,150 Mb/s (des.md 2.3)",
+    }),
+    compareWithValue({
+      model: "TCP BBR",
+      case: "throughput at 1% loss, 100 ms RTT, 10 Gb/s link",
+      unit: "Mb/s",
+      simulated: bbrBps(10e9, 0.01) / 1e6,
+      reference: 9150,
+      tolerance: 0.1,
+      source: "E. Dumazet's netperf (des.md 2.3)",
+    }),
+  ];
+}

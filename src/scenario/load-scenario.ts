@@ -1,0 +1,213 @@
+import { dirname, resolve } from "node:path";
+import type { z } from "zod";
+import {
+  type DeviceCatalog,
+  type DeviceSpec,
+  loadDeviceCatalog,
+  normalizeScheduler,
+} from "../catalog/device-catalog.js";
+import { type HostSpec, loadHostCatalog } from "../catalog/host-catalog.js";
+import { loadNetworkCatalog, type PathSpec } from "../catalog/network-catalog.js";
+import { ConfigError, formatKeyPath } from "../config/config-error.js";
+import { readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
+import { parseCpuList } from "../cpulist.js";
+import { type Scenario, ScenarioSchema } from "./scenario-schema.js";
+
+/** A scenario with its catalog references resolved: what the twin is built from. */
+export interface ResolvedScenario {
+  file: string;
+  scenario: Scenario;
+  host: HostSpec;
+  devices: { name: string; spec: DeviceSpec }[];
+  schedulers: DeviceCatalog["schedulers"];
+  paths: PathSpec[];
+  /** Things worth telling the user that are not errors (legacy scheduler names...). */
+  warnings: string[];
+}
+
+export interface Catalogs {
+  hosts: HostSpec[];
+  devices: DeviceCatalog;
+  paths: PathSpec[];
+}
+
+export function loadCatalogs(): Catalogs {
+  return { hosts: loadHostCatalog(), devices: loadDeviceCatalog(), paths: loadNetworkCatalog() };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge where `over` wins: objects merge key by key, everything else (arrays too) is replaced. */
+export function mergeConfig(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = mergeConfig(base[key], value);
+  return out;
+}
+
+/** Reads a file and its includes, depth first; returns the documents in merge order (file last). */
+function readWithIncludes(file: string, chain: string[] = []): SourceDocument[] {
+  const path = resolve(file);
+  if (chain.includes(path))
+    throw new ConfigError(
+      file,
+      undefined,
+      undefined,
+      "include",
+      `includes itself through ${[...chain, path].join(" -> ")}`,
+    );
+  const document = readSourceDocument(file);
+  if (!isPlainObject(document.data)) throw new ConfigError(file, 1, 1, "", "expected a mapping of scenario keys");
+  const includes = document.data.include;
+  const documents: SourceDocument[] = [];
+  if (includes !== undefined) {
+    if (!Array.isArray(includes) || includes.some((item) => typeof item !== "string")) {
+      const at = document.locate(["include"]);
+      throw new ConfigError(file, at?.line, at?.column, "include", "expected a list of file paths");
+    }
+    for (const include of includes as string[])
+      documents.push(...readWithIncludes(resolve(dirname(path), include), [...chain, path]));
+  }
+  documents.push(document);
+  return documents;
+}
+
+/** The error for key path `path`, located in the last document (in merge order) that sets it. */
+function errorAt(documents: SourceDocument[], path: readonly PropertyKey[], problem: string): ConfigError {
+  for (let depth = path.length; depth >= 0; depth--) {
+    for (let i = documents.length - 1; i >= 0; i--) {
+      const document = documents[i] as SourceDocument;
+      if (hasPath(document.data, path.slice(0, depth))) {
+        const at = document.locate(path.slice(0, depth));
+        return new ConfigError(document.file, at?.line, at?.column, formatKeyPath(path), problem);
+      }
+    }
+  }
+  const last = documents.at(-1) as SourceDocument;
+  return new ConfigError(last.file, undefined, undefined, formatKeyPath(path), problem);
+}
+
+function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+  let node = data;
+  for (const key of path) {
+    if (Array.isArray(node) && typeof key === "number") node = node[key];
+    else if (isPlainObject(node) && typeof key === "string") node = node[key];
+    else return false;
+    if (node === undefined) return false;
+  }
+  return true;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type")
+    return `expected ${issue.expected}${issue.input === undefined ? ", but it is missing" : `, got ${JSON.stringify(issue.input)}`}`;
+  if (issue.code === "unrecognized_keys")
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
+  if (issue.code === "invalid_value")
+    return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+  return issue.message;
+}
+
+/**
+ * Loads a scenario: reads it and its includes (later keys win), validates it against the schema,
+ * resolves host, device and path models from the catalogs and checks every cross-reference.
+ * Errors name the file, line, key path and what was expected.
+ */
+export function loadScenario(file: string, catalogs: Catalogs = loadCatalogs()): ResolvedScenario {
+  return resolveScenario(readWithIncludes(file), catalogs);
+}
+
+/** A scenario built in code (validation cases, tests), checked exactly like a file; `label` names it in errors. */
+export function scenarioFromObject(
+  data: unknown,
+  label: string,
+  catalogs: Catalogs = loadCatalogs(),
+): ResolvedScenario {
+  return resolveScenario([{ file: label, data, locate: () => undefined }], catalogs);
+}
+
+function resolveScenario(documents: SourceDocument[], catalogs: Catalogs): ResolvedScenario {
+  const file = (documents.at(-1) as SourceDocument).file;
+  const merged = documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {});
+  const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    throw errorAt(documents, issue.path as PropertyKey[], describeIssue(issue));
+  }
+  const scenario = parsed.data;
+  const fail = (path: PropertyKey[], problem: string): never => {
+    throw errorAt(documents, path, problem);
+  };
+  const choose = <T extends { name: string }>(
+    items: readonly T[],
+    wanted: string,
+    path: PropertyKey[],
+    what: string,
+  ): T =>
+    items.find((item) => item.name === wanted) ??
+    fail(path, `unknown ${what} '${wanted}'; known: ${items.map((item) => item.name).join(", ")}`);
+
+  const host = choose(catalogs.hosts, scenario.host.model, ["host", "model"], "host model");
+  const warnings: string[] = [];
+  const devices = scenario.host.devices.map((device, i) => {
+    const spec = choose(catalogs.devices.devices, device.model, ["host", "devices", i, "model"], "device model");
+    const normalized =
+      normalizeScheduler(device.scheduler) ??
+      fail(
+        ["host", "devices", i, "scheduler"],
+        `unknown I/O scheduler '${device.scheduler}'; expected none, mq-deadline, bfq or kyber`,
+      );
+    if (normalized.warning !== undefined) warnings.push(`${device.name}: ${normalized.warning}`);
+    device.scheduler = normalized.scheduler;
+    return { name: device.name, spec };
+  });
+  const paths = scenario.paths.map((path, i) => {
+    const base = choose(catalogs.paths, path.model, ["paths", i, "model"], "network path model");
+    return {
+      ...base,
+      name: path.name,
+      bandwidthMbps: path.bandwidthMbps ?? base.bandwidthMbps,
+      rttMs: path.rttMs ?? base.rttMs,
+      lossRate: path.lossRate ?? base.lossRate,
+    };
+  });
+  const hostCpus = new Set(host.nodes.flatMap((node) => parseCpuList(node.cpus)));
+  const names = new Set<string>();
+  scenario.vms.forEach((vm, i) => {
+    if (names.has(vm.name)) fail(["vms", i, "name"], `VM '${vm.name}' is defined twice`);
+    names.add(vm.name);
+    if (vm.affinity !== undefined) {
+      const missing = parseCpuList(vm.affinity).filter((cpu) => !hostCpus.has(cpu));
+      if (missing.length > 0)
+        fail(["vms", i, "affinity"], `CPUs ${missing.join(",")} are not on host model '${host.name}'`);
+    }
+    vm.memory.nodes.forEach((node, j) => {
+      if (node >= host.nodes.length)
+        fail(
+          ["vms", i, "memory", "nodes", j],
+          `node ${node} is not on host model '${host.name}' (nodes 0-${host.nodes.length - 1})`,
+        );
+    });
+    const pages = vm.memory.pages;
+    if (pages !== undefined && pages.length !== host.nodes.length)
+      fail(["vms", i, "memory", "pages"], `expected ${host.nodes.length} shares, one per node`);
+    if (pages !== undefined && !(pages.reduce((a, b) => a + b, 0) > 0))
+      fail(["vms", i, "memory", "pages"], "page shares must not all be zero");
+    const { io, network } = vm.workload.request;
+    if (io !== undefined && !scenario.host.devices.some((device) => device.name === io.device)) {
+      fail(
+        ["vms", i, "workload", "request", "io", "device"],
+        `no device '${io.device}' on the host; devices: ${scenario.host.devices.map((d) => d.name).join(", ") || "none"}`,
+      );
+    }
+    if (network !== undefined && !paths.some((path) => path.name === network.path)) {
+      fail(
+        ["vms", i, "workload", "request", "network", "path"],
+        `no path '${network.path}'; paths: ${paths.map((p) => p.name).join(", ") || "none"}`,
+      );
+    }
+  });
+  return { file, scenario, host, devices, schedulers: catalogs.devices.schedulers, paths, warnings };
+}

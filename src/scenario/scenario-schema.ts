@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { durationMs } from "../config/duration.js";
+import { parseCpuList } from "../cpulist.js";
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "expected a name of lower-case letters, digits, '.', '_' and '-'");
+const cpuList = z.string().refine((text) => {
+  try {
+    return parseCpuList(text).length > 0;
+  } catch {
+    return false;
+  }
+}, "expected a non-empty CPU list like 0-7,16-23");
+const triple = z.tuple([z.int().positive(), z.int().positive(), z.int().positive()]);
+
+const DeviceSchema = z.strictObject({
+  name,
+  /** A device model from models/devices.yaml. */
+  model: z.string(),
+  /** Initial I/O scheduler; noop, deadline and cfq are accepted as legacy aliases, with a warning. */
+  scheduler: z.string().default("none"),
+  nrRequests: z.int().positive().optional(),
+  readAheadKb: z.int().nonnegative().default(128),
+});
+
+const InterfaceSchema = z.strictObject({
+  name,
+  speedMbps: z.number().positive(),
+  rxRing: z.int().positive().default(256),
+  txRing: z.int().positive().default(256),
+  maxRing: z.int().positive().default(4096),
+});
+
+/** Linux defaults (Documentation/networking/ip-sysctl.rst; des.md §2.3), the untuned starting point. */
+const SysctlSchema = z.strictObject({
+  tcpRmem: triple.default([4096, 131072, 6291456]),
+  tcpWmem: triple.default([4096, 16384, 4194304]),
+  congestionControl: z.enum(["reno", "cubic", "bbr"]).default("cubic"),
+  availableCongestionControl: z.array(z.enum(["reno", "cubic", "bbr"])).default(["reno", "cubic", "bbr"]),
+  windowScaling: z.int().min(0).max(1).default(1),
+  sack: z.int().min(0).max(1).default(1),
+  timestamps: z.int().min(0).max(2).default(1),
+  somaxconn: z.int().positive().default(4096),
+  netdevMaxBacklog: z.int().positive().default(1000),
+});
+
+const PathSchema = z.strictObject({
+  name,
+  /** A path model from models/networks.yaml; the fields below override it. */
+  model: z.string(),
+  bandwidthMbps: z.number().positive().optional(),
+  rttMs: z.number().positive().optional(),
+  lossRate: z.number().min(0).max(0.5).optional(),
+});
+
+const SeasonSchema = z.strictObject({
+  /** Peak-to-mean swing as a fraction of the mean rate. */
+  amplitude: z.number().min(0).max(1),
+  /** Hour of day (0-24) or day of week (0 = Monday, 0-7) of the peak. */
+  peak: z.number().min(0),
+});
+
+const BurstSchema = z.strictObject({ every: durationMs, lasting: durationMs, factor: z.number().positive() });
+
+const OpenArrivalsSchema = z.strictObject({
+  /** Mean arrival rate, requests per second (Poisson, modulated by the seasons and bursts). */
+  ratePerSec: z.number().positive(),
+  daily: SeasonSchema.optional(),
+  weekly: SeasonSchema.optional(),
+  /** Growth of the rate per day, as a fraction (0.01 = +1%/day). */
+  trendPerDay: z.number().default(0),
+  burst: BurstSchema.optional(),
+});
+
+const ClosedArrivalsSchema = z.strictObject({
+  /** Clients each with one request outstanding, waiting `thinkMs` (exponential) between requests. */
+  clients: z.int().positive(),
+  thinkMs: z.number().nonnegative(),
+});
+
+const IoSchema = z.strictObject({
+  device: name,
+  reads: z.number().nonnegative().default(0),
+  writes: z.number().nonnegative().default(0),
+  sizeKiB: z.number().positive().default(4),
+  pattern: z.enum(["random", "sequential"]).default("random"),
+  /** How reads reach the device: direct (O_DIRECT, no read-ahead), buffered (page cache read-ahead), mmap (read-around on faults). */
+  readahead: z.enum(["direct", "buffered", "mmap"]).default("direct"),
+});
+
+const NetworkUseSchema = z.strictObject({
+  path: name,
+  /** Bytes sent per request (the response, or a chunk of a bulk transfer). */
+  bytes: z.number().positive(),
+  /** Whether the connection is reused (no slow start per request). */
+  warm: z.boolean().default(true),
+});
+
+const RequestSchema = z.strictObject({
+  /** CPU time per request on a solo core with a warm cache, milliseconds. */
+  cpuMs: z.number().positive(),
+  cpuCv: z.number().nonnegative().default(0.5),
+  /** Last-level cache references per request. */
+  memoryAccesses: z.number().nonnegative().default(0),
+  /** Misses outstanding at once (memory-level parallelism): stall = misses x latency / this. */
+  memoryParallelism: z.number().positive().default(2),
+  workingSetMiB: z.number().positive().default(16),
+  compulsoryMissRatio: z.number().min(0).max(1).default(0.01),
+  io: IoSchema.optional(),
+  network: NetworkUseSchema.optional(),
+});
+
+const WorkloadSchema = z.strictObject({
+  arrivals: z.union([OpenArrivalsSchema, ClosedArrivalsSchema]),
+  /** Resident memory of the guest (page cache excluded); default: half the VM's memory. */
+  memoryUsedGiB: z.number().positive().optional(),
+  request: RequestSchema,
+  /** A request waiting longer than this in total counts as an error. */
+  timeoutMs: z.number().positive().default(10_000),
+});
+
+const MemoryPlacementSchema = z.strictObject({
+  mode: z.enum(["default", "local", "interleave", "preferred", "bind"]).default("default"),
+  nodes: z.array(z.int().nonnegative()).default([]),
+  /** Where the VM's pages are at the start, as shares per node (first touch happened already). */
+  pages: z.array(z.number().nonnegative()).optional(),
+});
+
+const VmSchema = z.strictObject({
+  name,
+  instanceType: z.string().optional(),
+  /** Price per hour; when omitted, taken from the instance catalog. */
+  hourlyUsd: z.number().nonnegative().optional(),
+  vcpus: z.int().positive(),
+  memoryGiB: z.number().positive(),
+  tags: z.array(z.string()).default([]),
+  priority: z.enum(["high", "medium", "low", "batch"]).default("medium"),
+  /** Host CPUs the VM's vCPU threads may run on (default: all). */
+  affinity: cpuList.optional(),
+  memory: MemoryPlacementSchema.prefault({}),
+  workload: WorkloadSchema,
+});
+
+const TuningSchema = z.strictObject({
+  interval: durationMs.prefault("5m"),
+  validation: durationMs.prefault("10m"),
+  convergenceTarget: durationMs.prefault("30m"),
+  degradationThreshold: z.number().positive().default(0.1),
+  maxConcurrent: z.int().positive().default(5),
+  components: z
+    .array(z.enum(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]))
+    .default(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]),
+  policy: z.string().default("balanced"),
+});
+
+export const ScenarioSchema = z.strictObject({
+  /** Other scenario files merged first (paths relative to this file); this file's keys win. */
+  include: z.array(z.string()).optional(),
+  name,
+  description: z.string().default(""),
+  seed: z.int().nonnegative().default(1),
+  duration: durationMs.prefault("40m"),
+  host: z.strictObject({
+    name: name.default("host-1"),
+    model: z.string(),
+    devices: z.array(DeviceSchema).default([]),
+    interfaces: z
+      .array(InterfaceSchema)
+      .default([{ name: "eth0", speedMbps: 10000, rxRing: 256, txRing: 256, maxRing: 4096 }]),
+    sysctls: SysctlSchema.prefault({}),
+  }),
+  paths: z.array(PathSchema).default([]),
+  vms: z.array(VmSchema).min(1),
+  tuning: TuningSchema.prefault({}),
+  evaluation: z.strictObject({ warmup: durationMs.prefault("2m"), window: durationMs.prefault("10m") }).prefault({}),
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type VmConfig = Scenario["vms"][number];
+export type WorkloadConfig = VmConfig["workload"];
+export type RequestConfig = WorkloadConfig["request"];
+export type DeviceConfig = Scenario["host"]["devices"][number];
+export type SysctlConfig = Scenario["host"]["sysctls"];
+export type OpenArrivals = z.output<typeof OpenArrivalsSchema>;
+export type ClosedArrivals = z.output<typeof ClosedArrivalsSchema>;

@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config-error.js";
+import { loadScenario, mergeConfig } from "../../src/scenario/load-scenario.js";
+import { scenarioJsonSchema } from "../../src/scenario/scenario-json-schema.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "twintune-scenario-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const BASE = `name: base
+host:
+  model: seed-2s16c
+  devices:
+    - { name: sda, model: sata-ssd, scheduler: mq-deadline }
+paths:
+  - { name: lan, model: lan-10g }
+vms:
+  - name: web
+    vcpus: 2
+    memoryGiB: 8
+    workload:
+      arrivals: { clients: 4, thinkMs: 10 }
+      request: { cpuMs: 1, io: { device: sda, reads: 1 }, network: { path: lan, bytes: 1000 } }
+`;
+
+function errorOf(file: string): ConfigError {
+  try {
+    loadScenario(file);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("scenario loading", () => {
+  it("loads the shipped seed-fleet scenario: 10 m5.large VMs at $0.10/hour, $730/month", () => {
+    const { scenario, host } = loadScenario(join(ROOT, "scenarios", "seed-fleet.yaml"));
+    expect(host.name).toBe("seed-2s16c");
+    expect(scenario.vms).toHaveLength(10);
+    expect(scenario.vms.every((vm) => vm.instanceType === "m5.large" && vm.vcpus === 2 && vm.memoryGiB === 8)).toBe(
+      true,
+    );
+    expect(scenario.vms.reduce((sum, vm) => sum + (vm.hourlyUsd ?? 0), 0) * 730).toBeCloseTo(730, 6);
+    // Untuned: no pinning, memory split over both nodes, default schedulers and TCP.
+    expect(scenario.vms.every((vm) => vm.affinity === undefined && vm.memory.mode === "default")).toBe(true);
+    expect(scenario.host.sysctls.congestionControl).toBe("cubic");
+    expect(scenario.host.sysctls.tcpRmem).toEqual([4096, 131072, 6291456]);
+  });
+
+  it("merges includes with the including file's keys winning, objects merged and lists replaced", () => {
+    const dir = folder({
+      "base.yaml": BASE,
+      "child.yaml": "include: [base.yaml]\nname: child\nseed: 9\nhost: { sysctls: { congestionControl: bbr } }\n",
+    });
+    const { scenario } = loadScenario(join(dir, "child.yaml"));
+    expect(scenario.name).toBe("child");
+    expect(scenario.seed).toBe(9);
+    expect(scenario.host.model).toBe("seed-2s16c");
+    expect(scenario.host.sysctls.congestionControl).toBe("bbr");
+    expect(scenario.vms[0]?.name).toBe("web");
+    expect(mergeConfig({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
+  });
+
+  it("maps legacy scheduler names to blk-mq with a warning", () => {
+    const dir = folder({ "s.yaml": BASE.replace("scheduler: mq-deadline", "scheduler: cfq") });
+    const resolved = loadScenario(join(dir, "s.yaml"));
+    expect(resolved.scenario.host.devices[0]?.scheduler).toBe("bfq");
+    expect(resolved.warnings[0]).toMatch(/legacy single-queue name; using its blk-mq successor 'bfq'/);
+  });
+
+  it("errors name the file, the line, the key path and what was expected, also inside an include", () => {
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [
+        { "s.yaml": BASE.replace("vcpus: 2", "vcpus: two") },
+        "s.yaml",
+        /s\.yaml:10:\d+: vms\[0\]\.vcpus: expected number, got "two"/,
+      ],
+      [
+        { "s.yaml": BASE.replace("model: seed-2s16c", "model: seed-3s") },
+        "s.yaml",
+        /s\.yaml:3:\d+: host\.model: unknown host model 'seed-3s'; known: /,
+      ],
+      [
+        { "s.yaml": BASE.replace("device: sda", "device: sdz") },
+        "s.yaml",
+        /vms\[0\]\.workload\.request\.io\.device: no device 'sdz' on the host; devices: sda/,
+      ],
+      [{ "s.yaml": BASE.replace("path: lan", "path: moon") }, "s.yaml", /network\.path: no path 'moon'; paths: lan/],
+      [
+        { "s.yaml": `${BASE}    affinity: "0-99"\n` },
+        "s.yaml",
+        /vms\[0\]\.affinity: CPUs 16,17,.* are not on host model 'seed-2s16c'/,
+      ],
+      [
+        { "s.yaml": BASE.replace("scheduler: mq-deadline", "scheduler: turbo") },
+        "s.yaml",
+        /devices\[0\]\.scheduler: unknown I\/O scheduler 'turbo'/,
+      ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\nduration: forever") },
+        "s.yaml",
+        /s\.yaml:2:\d+: duration: expected a duration like 30s/,
+      ],
+      [{ "s.yaml": BASE.replace("name: base", "name: base\ncolour: blue") }, "s.yaml", /unknown key 'colour'/],
+      [
+        { "base.yaml": BASE.replace("cpuMs: 1", "cpuMs: -1"), "c.yaml": "include: [base.yaml]\nname: c\n" },
+        "c.yaml",
+        /base\.yaml:14:\d+: vms\[0\]\.workload\.request\.cpuMs: /,
+      ],
+      [
+        { "a.yaml": "include: [b.yaml]\nname: a\n", "b.yaml": "include: [a.yaml]\nname: b\n" },
+        "a.yaml",
+        /includes itself/,
+      ],
+      [{ "s.yaml": "name: [unclosed" }, "s.yaml", /s\.yaml:1:\d+: /],
+    ];
+    for (const [files, entry, pattern] of cases) {
+      const error = errorOf(join(folder(files), entry));
+      expect(error.message).toMatch(pattern);
+    }
+  });
+
+  it("publishes a JSON Schema that matches the zod schema (npm run schema regenerates it)", () => {
+    const committed = JSON.parse(readFileSync(join(ROOT, "scenarios", "scenario.schema.json"), "utf8"));
+    expect(committed).toEqual(scenarioJsonSchema());
+    expect(committed.required).toEqual(expect.arrayContaining(["name", "host", "vms"]));
+  });
+});

@@ -1,9 +1,9 @@
 import type { MemoryPolicy } from "../../src/backend.js";
+import { type CongestionControl, flowThroughputBps, transferSeconds } from "../../src/math/tcp-throughput.js";
 import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
 import type { VmConfig } from "../../src/scenario/scenario-schema.js";
 import { cpuPhase } from "../physics/cpu-phase.js";
 import { memoryLatencyNs, remoteShare } from "../physics/memory-latency.js";
-import { type CongestionControl, flowThroughputBps, transferSeconds } from "../physics/tcp-throughput.js";
 import type { RandomStream, RandomStreams } from "../rng.js";
 import { arrivalRate } from "./arrivals.js";
 import type { IoRequest } from "./block-device.js";

@@ -1,4 +1,4 @@
-import { bbrBps, cubicBps, type FlowLimits, flowThroughputBps, renoBps } from "../physics/tcp-throughput.js";
+import { bbrBps, cubicBps, type FlowLimits, flowThroughputBps, renoBps } from "../../src/math/tcp-throughput.js";
 import { RandomStreams } from "../rng.js";
 import { compareWithRange, compareWithValue, type ValidationRow } from "./validation-row.js";
 

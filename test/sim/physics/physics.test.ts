@@ -4,6 +4,8 @@ import { cacheShare, llcMissRatio } from "../../../sim/physics/cache-miss.js";
 import { diskServiceMs, seekMs } from "../../../sim/physics/disk-service.js";
 import { maxMinRates } from "../../../sim/physics/max-min.js";
 import { memoryLatencyNs, remoteShare } from "../../../sim/physics/memory-latency.js";
+import { RandomStreams } from "../../../sim/rng.js";
+import { type DiskSpec, loadDeviceCatalog } from "../../../src/catalog/device-catalog.js";
 import {
   bbrBps,
   cubicBps,
@@ -11,9 +13,7 @@ import {
   flowThroughputBps,
   renoBps,
   transferSeconds,
-} from "../../../sim/physics/tcp-throughput.js";
-import { RandomStreams } from "../../../sim/rng.js";
-import { type DiskSpec, loadDeviceCatalog } from "../../../src/catalog/device-catalog.js";
+} from "../../../src/math/tcp-throughput.js";
 
 describe("cache misses", () => {
   it("follow the √2 rule above the working set and are compulsory below it", () => {

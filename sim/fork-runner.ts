@@ -1,0 +1,109 @@
+import type { Change, KnobName, KnobRef, KnobValue, Observation } from "../src/backend.js";
+import { sameKnobValue } from "../src/backend.js";
+import type { SloSample } from "../src/orchestrator/ab-test.js";
+import type { Counterfactual } from "../src/orchestrator/counterfactual.js";
+import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
+import { SimBackend } from "./sim-backend.js";
+import type { InstanceLookup } from "./twin/twin-knobs.js";
+
+/** The inverse of knobKey: "io-scheduler@sda" → {knob, target}. */
+export function parseKnobKey(key: string): KnobRef {
+  const at = key.indexOf("@");
+  return { knob: key.slice(0, at) as KnobName, target: key.slice(at + 1) };
+}
+
+export interface ForkResult {
+  samples: SloSample[];
+  /** The last sample's observation (the whole window when sampleMs = windowMs). */
+  window: Observation;
+  monthlyCostUsd: number;
+  traceHash: string;
+}
+
+/**
+ * Runs the scenario afresh with a knob state (and extra changes), warms it up, then measures a
+ * window in samples. Two forks with the same seed draw the same arrivals and demands (each VM
+ * and device has its own named random streams), so their difference is the configuration's:
+ * common random numbers.
+ */
+export class ForkRunner {
+  constructor(
+    private readonly resolved: ResolvedScenario,
+    private readonly instances: InstanceLookup | undefined,
+    private readonly warmupMs = 60_000,
+  ) {}
+
+  async run(
+    seed: number,
+    state: ReadonlyMap<string, KnobValue>,
+    changes: readonly Change[],
+    windowMs: number,
+    sampleMs: number,
+  ): Promise<ForkResult> {
+    const backend = new SimBackend(this.resolved, {
+      seed,
+      ...(this.instances === undefined ? {} : { instances: this.instances }),
+    });
+    let id = 0;
+    for (const [key, value] of state) {
+      const knob = parseKnobKey(key);
+      if (sameKnobValue(await backend.readKnob(knob), value)) continue;
+      await backend.apply({ id: `state-${++id}`, knob, to: value, component: "fork", reason: "restore state" });
+    }
+    for (const change of changes) await backend.apply(change);
+    await backend.clock.sleep(this.warmupMs);
+    await backend.observe();
+    const samples: SloSample[] = [];
+    const steps = Math.max(1, Math.round(windowMs / sampleMs));
+    let window: Observation | undefined;
+    for (let i = 0; i < steps; i++) {
+      await backend.clock.sleep(sampleMs);
+      const observation = await backend.observe();
+      window = observation;
+      const service = observation.service;
+      if (service !== undefined)
+        samples.push({
+          throughputRps: service.throughputRps,
+          p95LatencyMs: service.latencyMs.p95,
+          errorRate: service.errorRate,
+        });
+    }
+    if (window === undefined) throw new Error("a fork observed nothing");
+    return {
+      samples,
+      window,
+      monthlyCostUsd: window.service?.monthlyCostUsd ?? 0,
+      traceHash: backend.twin.sim.traceHashHex,
+    };
+  }
+}
+
+/**
+ * The twin's Counterfactual: every comparison runs the state with and without the changes on
+ * the same seed. The seed moves with the simulated time of the request, so successive rounds see
+ * fresh sample paths while the two sides of one comparison share theirs; the "without" side is
+ * computed once per state and seed.
+ */
+export class ForkCounterfactual implements Counterfactual {
+  private readonly baselines = new Map<string, Promise<ForkResult>>();
+
+  constructor(
+    private readonly runner: ForkRunner,
+    private readonly baseSeed: number,
+    private readonly now: () => number,
+  ) {}
+
+  async compare(state: ReadonlyMap<string, KnobValue>, changes: readonly Change[], windowMs: number, sampleMs: number) {
+    const seed = this.baseSeed * 1_000_003 + Math.round(this.now() / 1000);
+    const key = `${seed}/${windowMs}/${sampleMs}/${JSON.stringify([...state])}`;
+    let baseline = this.baselines.get(key);
+    if (baseline === undefined) {
+      baseline = this.runner.run(seed, state, [], windowMs, sampleMs);
+      this.baselines.set(key, baseline);
+      if (this.baselines.size > 32) this.baselines.delete(this.baselines.keys().next().value as string);
+    }
+    const a = await baseline;
+    const b = await this.runner.run(seed, state, changes, windowMs, sampleMs);
+    return { a: a.samples, b: b.samples, costA: a.monthlyCostUsd, costB: b.monthlyCostUsd };
+  }
+}

@@ -1,0 +1,141 @@
+import type { KnobValue, Observation } from "../src/backend.js";
+import { fnv1aHex } from "../src/math/fnv.js";
+import { Orchestrator } from "../src/orchestrator/orchestrator.js";
+import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
+import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
+import { CpuPinning } from "../src/tuners/cpu-pinning.js";
+import { IoTuner } from "../src/tuners/io-tuner.js";
+import { NetworkTuner } from "../src/tuners/network-tuner.js";
+import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
+import type { Tuner } from "../src/tuners/tuner.js";
+import { ForkCounterfactual, ForkRunner } from "./fork-runner.js";
+import { SimBackend } from "./sim-backend.js";
+import type { InstanceLookup } from "./twin/twin-knobs.js";
+
+/** The figures of the seed document's before/after table, from one evaluation window. */
+export interface RunMetrics {
+  throughputRps: number;
+  p95LatencyMs: number;
+  cpuUtil: number;
+  memUtil: number;
+  monthlyCostUsd: number;
+  iops: number;
+}
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  configHash: string;
+  traceHash: string;
+  baseline: RunMetrics;
+  tuned: RunMetrics;
+  convergence: {
+    converged: boolean;
+    atMinutes: number | null;
+    windows: { startMin: number; endMin: number; improvementPct: number }[];
+  };
+  history: {
+    time: number;
+    component: string;
+    action: string;
+    knob: string;
+    from: string;
+    to: string;
+    impactPct: number;
+    success: boolean;
+    rolledBack: boolean;
+    reason: string;
+  }[];
+  rollbacks: number;
+  finalKnobs: Record<string, KnobValue>;
+}
+
+export interface TuningRunOptions {
+  seed?: number;
+  instances?: InstanceLookup;
+  /** The components; default: NUMA, CPU pinning, I/O and network. */
+  tuners?: Tuner[];
+  onUpdate?: (update: OrchestratorUpdate) => void;
+}
+
+function metricsOf(observation: Observation): RunMetrics {
+  return {
+    throughputRps: observation.service?.throughputRps ?? 0,
+    p95LatencyMs: observation.service?.latencyMs.p95 ?? 0,
+    cpuUtil: observation.host.cpuUtilization,
+    memUtil: observation.host.memoryUtilization,
+    monthlyCostUsd: observation.service?.monthlyCostUsd ?? 0,
+    iops: observation.service?.iops ?? 0,
+  };
+}
+
+function defaultTuners(components: readonly string[]): Tuner[] {
+  const all: Tuner[] = [new NumaOptimizer(), new CpuPinning(), new IoTuner(), new NetworkTuner()];
+  return all.filter((tuner) => components.includes(tuner.component));
+}
+
+/**
+ * The main job: tune a scenario on the twin with the orchestrator, then measure the initial and
+ * the final configuration afresh on the same evaluation window with the same seed (common random
+ * numbers), so the before/after difference is the configuration's, not the luck of the run.
+ */
+export async function runTuning(resolved: ResolvedScenario, options: TuningRunOptions = {}): Promise<RunResult> {
+  const { scenario } = resolved;
+  const seed = options.seed ?? scenario.seed;
+  const instances = options.instances;
+  const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
+  const runner = new ForkRunner(resolved, instances);
+  const tuning = scenario.tuning;
+  const orchestrator = new Orchestrator(backend, options.tuners ?? defaultTuners(tuning.components), {
+    config: {
+      tuningIntervalMs: tuning.interval,
+      validationPeriodMs: tuning.validation,
+      convergenceTargetMs: tuning.convergenceTarget,
+      degradationThreshold: tuning.degradationThreshold,
+      maxConcurrentTuning: tuning.maxConcurrent,
+    },
+    counterfactual: new ForkCounterfactual(runner, seed, () => backend.clock.now()),
+    ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+  });
+  await orchestrator.initialize();
+  const initial = new Map(orchestrator.knobs());
+  const start = backend.clock.now();
+  let extraRounds = 1;
+  while (backend.clock.now() - start < scenario.duration) {
+    await orchestrator.runOnce();
+    if (orchestrator.convergence.convergedAtMin !== undefined && extraRounds-- <= 0) break;
+  }
+
+  const { warmup, window } = scenario.evaluation;
+  const evaluation = new ForkRunner(resolved, instances, warmup);
+  const baseline = await evaluation.run(seed, initial, [], window, window);
+  const tuned = await evaluation.run(seed, orchestrator.knobs(), [], window, window);
+  const history: TuningEvent[] = [...orchestrator.history()];
+  return {
+    scenario: scenario.name,
+    seed,
+    configHash: fnv1aHex(JSON.stringify(scenario)),
+    traceHash: backend.twin.sim.traceHashHex,
+    baseline: metricsOf(baseline.window),
+    tuned: metricsOf(tuned.window),
+    convergence: {
+      converged: orchestrator.convergence.convergedAtMin !== undefined,
+      atMinutes: orchestrator.convergence.convergedAtMin ?? null,
+      windows: orchestrator.convergence.windows,
+    },
+    history: history.map((event) => ({
+      time: event.time,
+      component: event.component,
+      action: event.action,
+      knob: `${event.knob.knob}@${event.knob.target}`,
+      from: event.from === undefined ? "" : JSON.stringify(event.from),
+      to: event.to === undefined ? "" : JSON.stringify(event.to),
+      impactPct: event.impact * 100,
+      success: event.success,
+      rolledBack: event.rolledBack,
+      reason: event.reason,
+    })),
+    rollbacks: history.filter((event) => event.rolledBack).length,
+    finalKnobs: Object.fromEntries(orchestrator.knobs()),
+  };
+}

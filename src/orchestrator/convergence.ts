@@ -1,0 +1,45 @@
+import type { ServiceLevel } from "../backend.js";
+
+/**
+ * One number for "how well is it serving": throughput per millisecond of p95 latency per dollar
+ * of monthly cost. More throughput, lower latency and lower cost all raise it; its relative
+ * change between windows is the improvement the convergence table shows.
+ */
+export function serviceScore(service: ServiceLevel): number {
+  const p95 = Math.max(service.latencyMs.p95, 1e-6);
+  const cost = Math.max(service.monthlyCostUsd, 1e-6);
+  return service.throughputRps / p95 / cost;
+}
+
+export interface ConvergenceWindow {
+  startMin: number;
+  endMin: number;
+  improvementPct: number;
+}
+
+/** Tracks improvement window by window; converged once it stays under the threshold with nothing left to do. */
+export class ConvergenceTracker {
+  readonly windows: ConvergenceWindow[] = [];
+  convergedAtMin: number | undefined;
+  private previous: number | undefined;
+
+  constructor(private readonly thresholdPct: number) {}
+
+  /** Adds a window's score; `idle` says no change is in flight or was proposed. Returns the window. */
+  add(startMin: number, endMin: number, score: number, idle: boolean): ConvergenceWindow {
+    const improvementPct =
+      this.previous === undefined || this.previous <= 0 ? 0 : ((score - this.previous) / this.previous) * 100;
+    this.previous = score;
+    const window = { startMin, endMin, improvementPct };
+    this.windows.push(window);
+    if (
+      this.convergedAtMin === undefined &&
+      this.windows.length > 1 &&
+      idle &&
+      Math.abs(improvementPct) < this.thresholdPct
+    ) {
+      this.convergedAtMin = endMin;
+    }
+    return window;
+  }
+}

@@ -1,0 +1,44 @@
+/** The seed document's orchestrator settings, in milliseconds and fractions. */
+export interface OrchestratorConfig {
+  /** Time between tuning rounds. */
+  tuningIntervalMs: number;
+  /** Converge within this (reported, not enforced). */
+  convergenceTargetMs: number;
+  /** Changes in flight (applied, not yet validated) at most. */
+  maxConcurrentTuning: number;
+  /** Dry-run every change before applying it, and never apply one that fails the dry run. */
+  safeTuning: boolean;
+  /** Move numeric knobs in bounded steps (at most `maxStepFactor` per round). */
+  gradualChanges: boolean;
+  maxStepFactor: number;
+  /** Revert changes that degrade a service-level metric. */
+  autoRollback: boolean;
+  /** How long a change runs before it is judged. */
+  validationPeriodMs: number;
+  /** A change that worsens a service-level metric by more than this (and significantly) is reverted. */
+  degradationThreshold: number;
+  /** Converged when a window's improvement stays under this. */
+  convergenceThreshold: number;
+  /** Length of one observation sample; A/B tests compare samples. */
+  sampleMs: number;
+  /** A knob moved back and forth this many times is frozen. */
+  oscillationLimit: number;
+  /** A knob whose changes failed this many times in a row is disabled. */
+  failureLimit: number;
+}
+
+export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
+  tuningIntervalMs: 5 * 60_000,
+  convergenceTargetMs: 30 * 60_000,
+  maxConcurrentTuning: 5,
+  safeTuning: true,
+  gradualChanges: true,
+  maxStepFactor: 4,
+  autoRollback: true,
+  validationPeriodMs: 10 * 60_000,
+  degradationThreshold: 0.1,
+  convergenceThreshold: 0.01,
+  sampleMs: 60_000,
+  oscillationLimit: 3,
+  failureLimit: 3,
+};

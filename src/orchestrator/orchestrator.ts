@@ -1,0 +1,509 @@
+import type { Backend, Change, KnobRef, KnobValue, Observation, Receipt, ServiceLevel, Topology } from "../backend.js";
+import { formatKnobValue } from "../backend.js";
+import type { Recommendation, Tuner } from "../tuners/tuner.js";
+import { knobKey } from "../tuners/tuner.js";
+import { abVerdict, type SloSample } from "./ab-test.js";
+import { ConvergenceTracker, serviceScore } from "./convergence.js";
+import type { Counterfactual } from "./counterfactual.js";
+import { gradualStep } from "./gradual-step.js";
+import { KnobTracker } from "./knob-tracker.js";
+import { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestrator-config.js";
+import type { OrchestratorUpdate, TuningEvent } from "./tuning-event.js";
+
+/** Changes applied together and judged together. */
+interface Batch {
+  receipts: Receipt[];
+  appliedAt: number;
+  /** Knob values just before the batch (what the counterfactual starts from). */
+  stateBefore: Map<string, KnobValue>;
+  expected: Map<string, number>;
+}
+
+/** One or more recommendations judged and applied together. */
+interface Candidate {
+  id: string;
+  recommendations: Recommendation[];
+  expectedImpact: number;
+}
+
+interface TimedSample extends SloSample {
+  time: number;
+  monthlyCostUsd: number;
+}
+
+export interface OrchestratorOptions {
+  config?: Partial<OrchestratorConfig>;
+  /** The twin's capability to run the same future twice; absent on live hosts. */
+  counterfactual?: Counterfactual;
+  /** Receives every event, window and sample as it happens (read-only). */
+  onUpdate?: (update: OrchestratorUpdate) => void;
+}
+
+function toSample(observation: Observation): TimedSample | undefined {
+  const service: ServiceLevel | undefined = observation.service;
+  if (service === undefined) return undefined;
+  return {
+    time: observation.time,
+    throughputRps: service.throughputRps,
+    p95LatencyMs: service.latencyMs.p95,
+    errorRate: service.errorRate,
+    monthlyCostUsd: service.monthlyCostUsd,
+  };
+}
+
+function averageService(samples: readonly TimedSample[]): ServiceLevel {
+  const avg = (pick: (s: TimedSample) => number) =>
+    samples.reduce((sum, s) => sum + pick(s), 0) / Math.max(1, samples.length);
+  const p95 = avg((s) => s.p95LatencyMs);
+  return {
+    throughputRps: avg((s) => s.throughputRps),
+    latencyMs: { p50: p95, p95, p99: p95, mean: p95 },
+    errorRate: avg((s) => s.errorRate),
+    iops: 0,
+    monthlyCostUsd: avg((s) => s.monthlyCostUsd),
+  };
+}
+
+/**
+ * The auto-tuning orchestrator. Every interval `runOnce` runs the same named steps: observe,
+ * validate (judge changes whose validation period is over: keep or revert), recommend, rank,
+ * plan (dry run), apply (gradual, within the concurrency limit), record. Only it applies changes;
+ * tuners just recommend. It stops a knob that oscillates or keeps failing, and knows when the
+ * service stopped improving (convergence).
+ */
+export class Orchestrator {
+  readonly config: OrchestratorConfig;
+  private readonly events: TuningEvent[] = [];
+  private readonly samples: TimedSample[] = [];
+  private readonly inFlight: Batch[] = [];
+  private readonly tracker: KnobTracker;
+  readonly convergence: ConvergenceTracker;
+  private readonly kept: { key: string; at: number }[] = [];
+  private topologyCache: Topology | undefined;
+  private latest: Observation | undefined;
+  private readonly recentObservations: Observation[] = [];
+  private startedAt: number | undefined;
+  private changeCounter = 0;
+  private readonly skippedUntil = new Map<string, number>();
+  private stopRequested = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly tuners: readonly Tuner[],
+    private readonly options: OrchestratorOptions = {},
+  ) {
+    this.config = { ...DEFAULT_ORCHESTRATOR_CONFIG, ...options.config };
+    this.tracker = new KnobTracker(this.config.oscillationLimit, this.config.failureLimit);
+    this.convergence = new ConvergenceTracker(this.config.convergenceThreshold * 100);
+  }
+
+  /** The tuning history so far (the seed document's `GetTuningHistory`). */
+  history(): readonly TuningEvent[] {
+    return this.events;
+  }
+
+  /** Runs rounds until `signal` aborts, `stop()` is called, or `durationMs` of backend time has passed. */
+  async start(signal?: AbortSignal, durationMs = Number.POSITIVE_INFINITY): Promise<void> {
+    this.stopRequested = false;
+    const start = this.backend.clock.now();
+    while (!this.stopRequested && !signal?.aborted && this.backend.clock.now() - start < durationMs) {
+      await this.runOnce();
+    }
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** One tuning interval, as a list of named steps. */
+  async runOnce(): Promise<void> {
+    if (this.startedAt === undefined) {
+      this.startedAt = this.backend.clock.now();
+      await this.backend.observe(); // start the first interval's counters
+    }
+    const windowStart = this.backend.clock.now();
+    const intervalSamples = await this.observe();
+    await this.validate();
+    const candidates = this.recommend();
+    const ranked = await this.rank(candidates);
+    const planned = await this.plan(ranked);
+    const applied = await this.apply(planned);
+    this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0 && candidates.length === 0);
+  }
+
+  // -- the steps ----------------------------------------------------------------------------
+
+  /** Observe: one sample per `sampleMs` until the interval has passed. */
+  private async observe(): Promise<TimedSample[]> {
+    const out: TimedSample[] = [];
+    const samplesPerInterval = Math.max(1, Math.round(this.config.tuningIntervalMs / this.config.sampleMs));
+    for (let i = 0; i < samplesPerInterval; i++) {
+      await this.backend.clock.sleep(this.config.sampleMs);
+      const observation = await this.backend.observe();
+      if (this.latest !== undefined) this.recentObservations.push(this.latest);
+      if (this.recentObservations.length > 60) this.recentObservations.shift();
+      this.latest = observation;
+      const sample = toSample(observation);
+      if (sample !== undefined) {
+        out.push(sample);
+        this.samples.push(sample);
+        this.options.onUpdate?.({
+          type: "sample",
+          time: sample.time,
+          throughputRps: sample.throughputRps,
+          p95LatencyMs: sample.p95LatencyMs,
+          monthlyCostUsd: sample.monthlyCostUsd,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Validate: judge every batch whose validation period is over; keep it or revert it. */
+  private async validate(): Promise<void> {
+    const now = this.backend.clock.now();
+    const due = this.inFlight.filter((batch) => now - batch.appliedAt >= this.config.validationPeriodMs);
+    for (const batch of due) {
+      this.inFlight.splice(this.inFlight.indexOf(batch), 1);
+      const { before, after, paired, costBefore, costAfter } = await this.abSamples(batch);
+      const verdict = abVerdict(before, after, this.config.degradationThreshold, paired);
+      const costImpact = costBefore > 0 ? (costBefore - costAfter) / costBefore : 0;
+      const impact = Math.max(verdict.impact, costImpact);
+      const worst = verdict.metrics.reduce((a, b) => (b.worsening > a.worsening ? b : a));
+      if (verdict.degraded && this.config.autoRollback) {
+        for (const receipt of [...batch.receipts].reverse()) {
+          try {
+            await this.backend.revert(receipt);
+          } catch (error) {
+            this.event({
+              ...this.eventBase(receipt),
+              action: "fail",
+              impact: 0,
+              success: false,
+              rolledBack: false,
+              reason: `revert failed: ${(error as Error).message}`,
+            });
+            continue;
+          }
+          const key = knobKey(receipt.change.knob);
+          this.tracker.moved(key, receipt.applied, receipt.previous);
+          const disabled = this.tracker.failed(key, receipt.previous);
+          this.event({
+            ...this.eventBase(receipt),
+            action: "revert",
+            impact: -worst.worsening,
+            success: false,
+            rolledBack: true,
+            reason: `${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse (${paired ? "paired t-test on common random numbers" : "Welch t-test before/after"}, p < 0.05); threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%`,
+          });
+          if (disabled !== undefined)
+            this.event({
+              ...this.eventBase(receipt),
+              action: "disable",
+              impact: 0,
+              success: false,
+              rolledBack: false,
+              reason: disabled,
+            });
+        }
+        await this.refreshKnobs();
+        continue;
+      }
+      for (const receipt of batch.receipts) {
+        const key = knobKey(receipt.change.knob);
+        this.tracker.succeeded(key);
+        this.kept.push({ key, at: batch.appliedAt });
+        this.event({
+          ...this.eventBase(receipt),
+          action: "keep",
+          impact,
+          success: true,
+          rolledBack: false,
+          reason: `no service-level metric degraded by more than ${(this.config.degradationThreshold * 100).toFixed(0)}% over ${Math.round(this.config.validationPeriodMs / 60_000)} min${costImpact > 0 ? `; cost -${(costImpact * 100).toFixed(1)}%` : ""}`,
+        });
+      }
+    }
+  }
+
+  /** The samples an A/B test compares: paired counterfactual runs on the twin, else before/after on the timeline. */
+  private async abSamples(
+    batch: Batch,
+  ): Promise<{ before: SloSample[]; after: SloSample[]; paired: boolean; costBefore: number; costAfter: number }> {
+    const counterfactual = this.options.counterfactual;
+    if (counterfactual !== undefined) {
+      const result = await counterfactual.compare(
+        batch.stateBefore,
+        batch.receipts.map((r) => ({ ...r.change, to: r.applied })),
+        this.config.validationPeriodMs,
+        this.config.sampleMs,
+      );
+      return { before: result.a, after: result.b, paired: true, costBefore: result.costA, costAfter: result.costB };
+    }
+    const window = this.config.validationPeriodMs;
+    const before = this.samples.filter((s) => s.time > batch.appliedAt - window && s.time <= batch.appliedAt);
+    const after = this.samples.filter((s) => s.time > batch.appliedAt && s.time <= batch.appliedAt + window);
+    const cost = (list: TimedSample[]) => list.reduce((sum, s) => sum + s.monthlyCostUsd, 0) / Math.max(1, list.length);
+    return { before, after, paired: false, costBefore: cost(before), costAfter: cost(after) };
+  }
+
+  /** Recommend: every tuner's proposals for knobs not frozen and not already in flight. */
+  private recommend(): Recommendation[] {
+    const observation = this.latest;
+    const topology = this.topologyCache;
+    if (observation === undefined || topology === undefined) return [];
+    const busy = new Set(this.inFlight.flatMap((batch) => batch.receipts.map((r) => knobKey(r.change.knob))));
+    const context = {
+      topology,
+      observation,
+      history: this.recentObservations,
+      knobs: this.knobValues,
+      recentChanges: this.kept,
+      now: this.backend.clock.now(),
+    };
+    const best = new Map<string, Recommendation>();
+    for (const tuner of this.tuners) {
+      for (const recommendation of tuner.recommend(context)) {
+        const key = knobKey(recommendation.knob);
+        if (busy.has(key) || this.tracker.blocked(key) !== undefined) continue;
+        const current = best.get(key);
+        if (current === undefined || recommendation.expectedImpact > current.expectedImpact)
+          best.set(key, recommendation);
+      }
+    }
+    return [...best.values()];
+  }
+
+  /** Rank: candidates grouped (changes that only make sense together), ordered by what the twin predicts for each group alone (what-if), or by the tuners' own estimates. */
+  private async rank(candidates: Recommendation[]): Promise<Candidate[]> {
+    const groups = new Map<string, Candidate>();
+    for (const recommendation of candidates) {
+      const id = recommendation.group ?? knobKey(recommendation.knob);
+      const group = groups.get(id) ?? { id, recommendations: [], expectedImpact: 0 };
+      group.recommendations.push(recommendation);
+      group.expectedImpact = Math.max(group.expectedImpact, recommendation.expectedImpact);
+      groups.set(id, group);
+    }
+    const byEstimate = [...groups.values()].sort(
+      (a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id),
+    );
+    const counterfactual = this.options.counterfactual;
+    if (counterfactual === undefined || byEstimate.length === 0) return byEstimate;
+    // Candidates the twin judged harmful rest for a few rounds instead of being re-simulated each time.
+    const round = this.convergence.windows.length;
+    const shortlist = byEstimate
+      .filter((group) => (this.skippedUntil.get(group.id) ?? -1) < round)
+      .slice(0, this.config.maxConcurrentTuning + 2);
+    const score = (samples: SloSample[], cost: number) =>
+      serviceScore(averageService(samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: cost }))));
+    const kept: Candidate[] = [];
+    for (const group of shortlist) {
+      const changes = group.recommendations.map((r) => this.toChange(r, r.to));
+      const result = await counterfactual.compare(
+        this.knobValues,
+        changes,
+        this.config.tuningIntervalMs,
+        this.config.sampleMs,
+      );
+      const predicted = score(result.b, result.costB) / Math.max(1e-12, score(result.a, result.costA)) - 1;
+      if (predicted < -0.01) {
+        this.skippedUntil.set(group.id, round + 3);
+        for (const r of group.recommendations) {
+          this.event({
+            time: this.backend.clock.now(),
+            component: r.component,
+            action: "skip",
+            knob: r.knob,
+            to: r.to,
+            impact: predicted,
+            success: false,
+            rolledBack: false,
+            reason: `what-if on the twin predicts ${(predicted * 100).toFixed(1)}%: not applied`,
+          });
+        }
+        continue;
+      }
+      kept.push({ ...group, expectedImpact: predicted });
+    }
+    return kept.sort((a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id));
+  }
+
+  /** Plan: dry-run each candidate group (gradual steps); a group the backend refuses in part is dropped whole. */
+  private async plan(ranked: Candidate[]): Promise<Change[]> {
+    let room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.receipts.length, 0);
+    const changes: Change[] = [];
+    for (const group of ranked) {
+      if (group.recommendations.length > room) continue;
+      const planned: Change[] = [];
+      for (const recommendation of group.recommendations) {
+        const current = this.knobValues.get(knobKey(recommendation.knob));
+        const to =
+          this.config.gradualChanges && current !== undefined
+            ? gradualStep(recommendation.knob.knob, current, recommendation.to, this.config.maxStepFactor)
+            : recommendation.to;
+        const change = this.toChange(recommendation, to);
+        if (this.config.safeTuning) {
+          try {
+            await this.backend.apply(change, { dryRun: true });
+          } catch (error) {
+            this.event({
+              time: this.backend.clock.now(),
+              component: change.component,
+              action: "fail",
+              knob: change.knob,
+              to,
+              impact: 0,
+              success: false,
+              rolledBack: false,
+              reason: `dry run refused: ${(error as Error).message}`,
+            });
+            const disabled = this.tracker.failed(knobKey(change.knob), current ?? to);
+            if (disabled !== undefined)
+              this.event({
+                time: this.backend.clock.now(),
+                component: change.component,
+                action: "disable",
+                knob: change.knob,
+                impact: 0,
+                success: false,
+                rolledBack: false,
+                reason: disabled,
+              });
+            planned.length = 0;
+            break;
+          }
+        }
+        planned.push(change);
+      }
+      changes.push(...planned);
+      room -= planned.length;
+    }
+    return changes;
+  }
+
+  /** Apply: the planned changes, as one batch to be validated together. */
+  private async apply(changes: Change[]): Promise<number> {
+    if (changes.length === 0) return 0;
+    const stateBefore = new Map(this.knobValues);
+    const receipts: Receipt[] = [];
+    for (const change of changes) {
+      const key = knobKey(change.knob);
+      try {
+        const receipt = await this.backend.apply(change);
+        receipts.push(receipt);
+        this.knobValues.set(key, receipt.applied);
+        this.event({
+          ...this.eventBase(receipt),
+          action: "apply",
+          impact: 0,
+          success: true,
+          rolledBack: false,
+          reason: change.reason,
+        });
+        const frozen = this.tracker.moved(key, receipt.previous, receipt.applied);
+        if (frozen !== undefined)
+          this.event({
+            ...this.eventBase(receipt),
+            action: "freeze",
+            impact: 0,
+            success: false,
+            rolledBack: false,
+            reason: frozen,
+          });
+      } catch (error) {
+        this.event({
+          time: this.backend.clock.now(),
+          component: change.component,
+          action: "fail",
+          knob: change.knob,
+          to: change.to,
+          impact: 0,
+          success: false,
+          rolledBack: false,
+          reason: `apply failed: ${(error as Error).message}`,
+        });
+        const disabled = this.tracker.failed(key, this.knobValues.get(key) ?? change.to);
+        if (disabled !== undefined)
+          this.event({
+            time: this.backend.clock.now(),
+            component: change.component,
+            action: "disable",
+            knob: change.knob,
+            impact: 0,
+            success: false,
+            rolledBack: false,
+            reason: disabled,
+          });
+      }
+    }
+    if (receipts.length > 0)
+      this.inFlight.push({ receipts, appliedAt: this.backend.clock.now(), stateBefore, expected: new Map() });
+    await this.refreshKnobs();
+    return receipts.length;
+  }
+
+  /** Record: the interval's window for the convergence table. */
+  private record(windowStart: number, samples: TimedSample[], idle: boolean): void {
+    if (samples.length === 0 || this.startedAt === undefined) return;
+    const score = serviceScore(averageService(samples));
+    const startMin = (windowStart - this.startedAt) / 60_000;
+    const endMin = (this.backend.clock.now() - this.startedAt) / 60_000;
+    const window = this.convergence.add(startMin, endMin, score, idle);
+    this.options.onUpdate?.({ type: "window", ...window, score });
+    if (this.convergence.convergedAtMin === endMin) this.options.onUpdate?.({ type: "converged", atMinutes: endMin });
+  }
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  private knobValues = new Map<string, KnobValue>();
+
+  /** Reads the topology and every knob's current value; call before the first round. */
+  async initialize(): Promise<void> {
+    this.topologyCache = await this.backend.topology();
+    await this.refreshKnobs();
+  }
+
+  /** Re-reads every knob: a change can move others (a scheduler switch resets nr_requests). */
+  private async refreshKnobs(): Promise<void> {
+    const values = new Map<string, KnobValue>();
+    for (const ref of await this.backend.knobs()) values.set(knobKey(ref), await this.backend.readKnob(ref));
+    this.knobValues = values;
+  }
+
+  /** Current knob values as the orchestrator knows them. */
+  knobs(): ReadonlyMap<string, KnobValue> {
+    return this.knobValues;
+  }
+
+  private toChange(recommendation: Recommendation, to: KnobValue): Change {
+    return {
+      id: `change-${++this.changeCounter}`,
+      knob: recommendation.knob,
+      to,
+      component: recommendation.component,
+      reason: recommendation.reasons.join("; "),
+    };
+  }
+
+  private eventBase(receipt: Receipt): Pick<TuningEvent, "time" | "component" | "knob" | "from" | "to"> {
+    return {
+      time: this.backend.clock.now(),
+      component: receipt.change.component,
+      knob: receipt.change.knob,
+      from: receipt.previous,
+      to: receipt.applied,
+    };
+  }
+
+  private event(event: TuningEvent): void {
+    // Keep the orchestrator's own view of knob values in step with reverts.
+    if (event.action === "revert" && event.from !== undefined) this.knobValues.set(knobKey(event.knob), event.from);
+    this.events.push(event);
+    this.options.onUpdate?.({ type: "event", event });
+  }
+}
+
+/** "cpu-affinity web-1 0-15 -> 0-7" for logs. */
+export function describeChange(knob: KnobRef, from: KnobValue | undefined, to: KnobValue | undefined): string {
+  const show = (value: KnobValue | undefined) => (value === undefined ? "?" : formatKnobValue(knob.knob, value));
+  return `${knob.knob} ${knob.target} ${show(from)} -> ${show(to)}`;
+}

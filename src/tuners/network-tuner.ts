@@ -1,0 +1,115 @@
+import { type KnobValue, sameKnobValue } from "../backend.js";
+import { ADVERTISED_SHARE, cubicBps } from "../math/tcp-throughput.js";
+import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
+
+/** tuned's network-throughput profile raises the maxima to 16 MiB; bpftune caps growth by RAM. We cap at 256 MiB. */
+const MAX_BUFFER_BYTES = 256 * 1024 * 1024;
+const MIN_BUFFER_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The smallest power of two at or above x. */
+function powerOfTwoAtLeast(x: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+}
+
+/**
+ * Buffer maxima for a path: twice the bandwidth-delay product (only about half of a receive
+ * buffer is advertised as window, des.md §2.3), rounded up to a power of two and bounded.
+ */
+export function bufferMaxForPath(bandwidthMbps: number, rttMs: number): number {
+  const bdp = ((bandwidthMbps * 1e6) / 8) * (rttMs / 1000);
+  return Math.min(MAX_BUFFER_BYTES, Math.max(MIN_BUFFER_MAX_BYTES, powerOfTwoAtLeast(bdp / ADVERTISED_SHARE)));
+}
+
+/**
+ * Whether loss, not the link, limits a loss-based flow on this path: CUBIC's response function
+ * (RFC 9438) at the observed loss and RTT reaches less than half the path's bandwidth. Then a
+ * model-based controller (BBR) that does not treat random loss as congestion fills it.
+ */
+export function lossLimited(bandwidthMbps: number, rttMs: number, lossRate: number): boolean {
+  if (lossRate <= 0) return false;
+  return cubicBps(rttMs / 1000, lossRate) < 0.5 * bandwidthMbps * 1e6;
+}
+
+/**
+ * The network tuner: TCP buffers sized from the measured bandwidth-delay product, congestion
+ * control from loss and RTT (BBR only where loss limits CUBIC and BBR is available; otherwise
+ * the default stays), window scaling, SACK and timestamps on, somaxconn from accept-queue
+ * overflows. Every value is bounded and explained.
+ */
+export class NetworkTuner implements Tuner {
+  readonly component = "network";
+
+  recommend(context: TunerContext): Recommendation[] {
+    const out: Recommendation[] = [];
+    const knob = (name: Parameters<typeof knobKey>[0]["knob"]) =>
+      context.knobs.get(knobKey({ knob: name, target: "host" }));
+    const propose = (name: Parameters<typeof knobKey>[0]["knob"], to: KnobValue, impact: number, reason: string) => {
+      const current = knob(name);
+      if (current === undefined || sameKnobValue(current, to)) return;
+      out.push({
+        component: this.component,
+        knob: { knob: name, target: "host" },
+        to,
+        expectedImpact: impact,
+        reasons: [reason],
+      });
+    };
+    const tcp = context.observation.tcp.find((t) => t.netns === "host");
+    if (tcp?.rttMs !== undefined && tcp.pathBandwidthMbps !== undefined && (tcp.throughputMbps ?? 0) > 0) {
+      const bdpBytes = ((tcp.pathBandwidthMbps * 1e6) / 8) * (tcp.rttMs / 1000);
+      const target = bufferMaxForPath(tcp.pathBandwidthMbps, tcp.rttMs);
+      const utilization = (tcp.throughputMbps ?? 0) / tcp.pathBandwidthMbps;
+      for (const name of ["tcp-rmem", "tcp-wmem"] as const) {
+        const current = knob(name);
+        if (!Array.isArray(current) || (current[2] as number) >= target) continue;
+        const triple: [number, number, number] = [current[0] as number, current[1] as number, target];
+        propose(
+          name,
+          triple,
+          0.05 * (1 - utilization),
+          `path ${tcp.pathBandwidthMbps} Mb/s x ${tcp.rttMs} ms = BDP ${(bdpBytes / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${(current[2] as number) / 2 ** 20} MiB caps a flow below the path (half the buffer is window): raise it to ${target / 2 ** 20} MiB`,
+        );
+      }
+      const congestion = knob("tcp-congestion-control");
+      if (congestion !== "bbr" && lossLimited(tcp.pathBandwidthMbps, tcp.rttMs, tcp.retransmitRatio)) {
+        const cubic = cubicBps(tcp.rttMs / 1000, tcp.retransmitRatio) / 1e6;
+        propose(
+          "tcp-congestion-control",
+          "bbr",
+          0.1 * (1 - utilization),
+          `${(tcp.retransmitRatio * 100).toFixed(4)}% loss at ${tcp.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of the path's ${tcp.pathBandwidthMbps} Mb/s (RFC 9438 response function); BBR does not back off on random loss`,
+        );
+      }
+    }
+    if (tcp !== undefined && tcp.retransmitRatio > 0) {
+      propose("tcp-sack", 1, 0.01, "SACK recovers several losses per window without a timeout (RFC 2018)");
+    }
+    propose("tcp-window-scaling", 1, 0.01, "without window scaling a window stops at 64 KiB (RFC 7323)");
+    if (tcp !== undefined && tcp.listenOverflowsPerSec > 0) {
+      const current = knob("somaxconn");
+      if (typeof current === "number" && current < 65535) {
+        propose(
+          "somaxconn",
+          Math.min(65535, current * 4),
+          0.05,
+          `${tcp.listenOverflowsPerSec.toFixed(1)} accept-queue overflows/s: connections wait a second for a SYN retry; raise somaxconn`,
+        );
+      }
+    }
+    for (const nic of context.observation.network) {
+      const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface }));
+      if (nic.rxDropsPerSec > 0 && typeof rings === "object" && rings !== null && "rx" in rings && rings.rx < 4096) {
+        out.push({
+          component: this.component,
+          knob: { knob: "nic-rings", target: nic.interface },
+          to: { rx: Math.min(4096, rings.rx * 4), tx: Math.min(4096, rings.tx * 4) },
+          expectedImpact: 0.02,
+          reasons: [
+            `${nic.rxDropsPerSec.toFixed(0)} receive drops/s on ${nic.interface}: a bigger ring absorbs bursts between interrupts`,
+          ],
+        });
+      }
+    }
+    return out;
+  }
+}

@@ -27,6 +27,14 @@ import { NetnsFs } from "./netns-fs.js";
 import { type HostSnapshot, readHostSnapshot } from "./observe/host-snapshot.js";
 import { observationBetween } from "./observe/observation.js";
 
+export interface BatchOptions extends ApplyOptions {
+  /**
+   * Called when a change fails its dry run (bounds, availability, permission, or a knob someone
+   * else changed): return true to leave it out and go on, false to stop the batch (the default).
+   */
+  skip?: (change: Change, error: Error) => boolean;
+}
+
 export interface LiveBackendOptions {
   /** The journal's directory (see journal/state-dir.ts). */
   stateDir: string;
@@ -125,6 +133,18 @@ export class LiveBackend implements Backend {
     return observation;
   }
 
+  /** Metrics over a fresh window of `windowMs` starting now (later observe() calls continue from its end). */
+  async observeOver(windowMs: number): Promise<Observation> {
+    this.previous = undefined;
+    const saved = this.options.observeWindowMs;
+    this.options.observeWindowMs = windowMs;
+    try {
+      return await this.observe();
+    } finally {
+      this.options.observeWindowMs = saved;
+    }
+  }
+
   async knobs(): Promise<KnobRef[]> {
     const ctx = this.context(new Map());
     const out: KnobRef[] = [];
@@ -184,7 +204,7 @@ export class LiveBackend implements Backend {
    * tunables, then the rest). Every change is validated first, so a bad value or a missing
    * permission writes nothing; a write failing midway undoes the batch's earlier writes.
    */
-  async applyAll(changes: readonly Change[], options: ApplyOptions = {}): Promise<Receipt[]> {
+  async applyAll(changes: readonly Change[], options: BatchOptions = {}): Promise<Receipt[]> {
     const order = (change: Change) => this.writer.knob(change.knob).order;
     const sorted = changes
       .map((change, index) => ({ change, index }))
@@ -193,7 +213,13 @@ export class LiveBackend implements Backend {
     const planned: { change: Change; plan: Planned }[] = [];
     if (!options.dryRun) await this.beginSession("apply");
     for (const { change } of sorted) {
-      const plan = await this.writer.plan(change.knob, change.to, pending, !options.dryRun);
+      let plan: Planned;
+      try {
+        plan = await this.writer.plan(change.knob, change.to, pending, !options.dryRun);
+      } catch (error) {
+        if (error instanceof Error && options.skip?.(change, error)) continue;
+        throw error;
+      }
       pending.set(refKey(change.knob), plan.normalized);
       planned.push({ change, plan });
     }

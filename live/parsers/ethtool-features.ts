@@ -14,7 +14,7 @@ export function parseEthtoolFeatures(text: string, file = "ethtool -k"): Parsed<
   const out = new Map<string, Feature>();
   for (const { text: line, line: number } of numberedLines(text)) {
     if (/^Features for /.test(line)) continue;
-    const match = /^\s*([a-z0-9-]+): (on|off)(?: \[(fixed|requested (?:on|off))\])?\s*$/.exec(line);
+    const match = /^\s*([\w-]+): (on|off)(?: \[(fixed|requested (?:on|off))\])?\s*$/.exec(line);
     if (match === null) return fail(file, number, "expected 'feature: on|off [fixed]'");
     out.set(match[1] as string, { on: match[2] === "on", fixed: match[3] === "fixed" });
   }

@@ -122,7 +122,8 @@ export class LocalHostFs implements HostFs {
     }
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
-      handle = await open(this.real(path), constants.O_WRONLY);
+      // O_TRUNC as a shell redirect does (sysfs and procfs ignore it; a regular file needs it).
+      handle = await open(this.real(path), constants.O_WRONLY | constants.O_TRUNC);
       // One write() call: sysfs and sysctl stores take the whole value at once.
       await handle.write(text);
     } catch (error) {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type {
   ApplyOptions,
   Backend,
@@ -84,7 +85,7 @@ export class LiveBackend implements Backend {
   static async open(options: LiveBackendOptions): Promise<LiveBackend> {
     const clock = options.clock ?? new WallClock();
     const fs = options.fs ?? (await LocalHostFs.open(options.root ?? "/"));
-    const session = `${clock.now().toString(36)}-${process.pid}`;
+    const session = `${clock.now().toString(36)}-${process.pid}-${randomBytes(3).toString("hex")}`;
     const journal = await Journal.open(options.stateDir, () => clock.now(), session);
     const full = {
       ...options,

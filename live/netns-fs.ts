@@ -81,7 +81,7 @@ try {
   else if (op === "exists") reply({ ok: true, text: fs.existsSync(path) ? "yes" : "no" });
   else if (op === "writable") { fs.accessSync(path, fs.constants.W_OK); reply({ ok: true }); }
   else if (op === "write") {
-    const fd = fs.openSync(path, fs.constants.O_WRONLY);
+    const fd = fs.openSync(path, fs.constants.O_WRONLY | fs.constants.O_TRUNC);
     try { fs.writeSync(fd, value); } finally { fs.closeSync(fd); }
     reply({ ok: true });
   } else reply({ ok: false, code: "EINVAL", message: "unknown operation " + op });

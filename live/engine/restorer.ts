@@ -50,10 +50,10 @@ export class Restorer {
         if (error instanceof KnobUnavailableError) return this.close(base, "gone", error.message);
         throw error;
       }
-      if (sameKnobValue(current, record.original)) return this.close(base, "unchanged");
+      const atOriginal = sameKnobValue(current, record.original);
       // Ours: the last verified write, or (after a crash between journal and write) the value being written.
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
-      if (!ours.some((value) => sameKnobValue(current, value as KnobValue))) {
+      if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
         await this.journal.append({ type: "yielded", knob: ref, found: current });
         return {
           ...base,
@@ -61,31 +61,42 @@ export class Restorer {
           detail: `changed by someone else to ${JSON.stringify(current)}; left as is`,
         };
       }
-      try {
-        await knob.set(ctx, ref.target, record.original as never, { dryRun: false, restore: true });
-      } catch (error) {
-        throw knobWriteError(ref, record.path, error);
-      }
-      const problems: string[] = [];
-      for (const dependent of record.dependents ?? []) {
+      if (!atOriginal) {
         try {
-          await this.writer.knob(dependent.knob).set(ctx, dependent.knob.target, dependent.value as never, {
-            dryRun: false,
-            restore: true,
-          });
+          await knob.set(ctx, ref.target, record.original as never, { dryRun: false, restore: true });
         } catch (error) {
-          problems.push(`${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`);
+          throw knobWriteError(ref, record.path, error);
         }
       }
+      // What the switch reset (nr_requests, the scheduler's tunables) goes back too: switching away
+      // and back, even within one run, leaves the kernel's defaults, not the host's values.
+      const { rewritten, problems } = await this.restoreDependents(ctx, record.dependents ?? []);
       const check = await knob.verify(ctx, ref.target, record.original as never);
       if (!check.ok) return { ...base, status: "failed", detail: `reads back ${JSON.stringify(check.found)}` };
       await this.journal.append({ type: "reverted", knob: ref });
       if (problems.length > 0)
         return { ...base, status: "failed", detail: `restored, but not: ${problems.join("; ")}` };
-      return { ...base, status: "restored" };
+      return { ...base, status: atOriginal && rewritten === 0 ? "unchanged" : "restored" };
     } catch (error) {
       return { ...base, status: "failed", detail: (error as Error).message };
     }
+  }
+
+  private async restoreDependents(ctx: KnobContext, dependents: readonly { knob: KnobRef; value: KnobValue }[]) {
+    let rewritten = 0;
+    const problems: string[] = [];
+    for (const dependent of dependents) {
+      try {
+        const access = this.writer.knob(dependent.knob);
+        const now = await access.get(ctx, dependent.knob.target);
+        if (sameKnobValue(now, dependent.value)) continue;
+        await access.set(ctx, dependent.knob.target, dependent.value as never, { dryRun: false, restore: true });
+        rewritten++;
+      } catch (error) {
+        problems.push(`${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`);
+      }
+    }
+    return { rewritten, problems };
   }
 
   private async close(

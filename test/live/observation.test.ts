@@ -54,7 +54,7 @@ describe("observations are counter deltas over the interval", () => {
         id: "pid:10828",
         cpuUtilization: 0,
         memoryBytes: 1984 * 1024,
-        memoryUtilization: (1984 * 1024) / before.meminfo.get("MemTotal")!,
+        memoryUtilization: (1984 * 1024) / (before.meminfo.get("MemTotal") as number),
         cpuWaitRatio: 0,
       },
     ]);

@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type KnobRef, type KnobValue, sameKnobValue } from "../../src/backend.js";
+import { hostFsError } from "../host-fs-error.js";
 import { refKey } from "../knobs/knob-access.js";
 import { unwrap } from "../parsers/parsed.js";
 import { type JournalRecord, parseJournal } from "./journal-record.js";
@@ -52,7 +53,7 @@ export class Journal {
     try {
       text = await readFile(this.path, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw hostFsError("read", this.path, error);
     }
     this.records = unwrap(parseJournal(text, this.path));
   }
@@ -73,16 +74,20 @@ export class Journal {
   /** Appends one record and fsyncs it (and the directory, when the file is new) before returning. */
   async append(record: NewRecord): Promise<void> {
     const full = { v: 1, at: this.now(), session: this.session, ...record } as JournalRecord;
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const created = this.records.length === 0;
-    const handle = await open(this.path, "a", 0o600);
     try {
-      await handle.write(`${JSON.stringify(full)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const created = this.records.length === 0;
+      const handle = await open(this.path, "a", 0o600);
+      try {
+        await handle.write(`${JSON.stringify(full)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (created) await fsyncDirectory(this.dir);
+    } catch (error) {
+      throw hostFsError("write", this.path, error);
     }
-    if (created) await fsyncDirectory(this.dir);
     this.records.push(full);
   }
 

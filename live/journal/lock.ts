@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { hostFsError } from "../host-fs-error.js";
 
 /** Another twintune run holds the journal. */
 export class JournalBusyError extends Error {
@@ -30,8 +31,17 @@ export class JournalLock {
   private constructor(readonly path: string) {}
 
   static async acquire(dir: string, pid = process.pid): Promise<JournalLock> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, "lock");
+    try {
+      return await JournalLock.take(dir, path, pid);
+    } catch (error) {
+      if (error instanceof JournalBusyError) throw error;
+      throw hostFsError("write", path, error);
+    }
+  }
+
+  private static async take(dir: string, path: string, pid: number): Promise<JournalLock> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const handle = await open(path, "wx", 0o600);

@@ -1,6 +1,7 @@
 import type { CommandRunner } from "../../../../live/command-runner.js";
 import { writeHookFromEnv } from "../../../../live/engine/test-hook.js";
 import { KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
+import type { HostFs } from "../../../../live/host-fs.js";
 import { HostFsError } from "../../../../live/host-fs-error.js";
 import { JournalBusyError } from "../../../../live/journal/lock.js";
 import { stateDirectory } from "../../../../live/journal/state-dir.js";
@@ -13,6 +14,8 @@ import type { CliIO } from "../../io.js";
 
 /** What the live commands need from outside, so tests can replace it. */
 export interface LiveDeps {
+  /** The host's files (default: the real host at --root or /). */
+  fs?: HostFs;
   runner?: CommandRunner;
   /** Resolves when the user wants the process to end (SIGINT/SIGTERM); for --revert-on-exit. */
   waitForExit?: () => Promise<string>;
@@ -46,6 +49,7 @@ export async function openBackend(io: CliIO, options: CommonOptions, deps: LiveD
     pids: parsePids(options.pid),
     hook: writeHookFromEnv(io.env),
     ...(deps.runner ? { runner: deps.runner } : {}),
+    ...(deps.fs ? { fs: deps.fs } : {}),
     ...(deps.isRoot === undefined ? {} : { isRoot: deps.isRoot }),
   });
 }
@@ -59,6 +63,8 @@ export function userErrorOf(error: unknown): unknown {
     );
   }
   if (error instanceof WriteRefusedError) return new UserError(error.message, EXIT_NOT_PERMITTED);
+  if (error instanceof HostFsError && error.denied)
+    return new UserError(`not permitted: ${error.message}`, EXIT_NOT_PERMITTED);
   if (error instanceof LeftoverJournalError || error instanceof JournalBusyError) {
     return new UserError(error.message, EXIT_TRY_LATER);
   }

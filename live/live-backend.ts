@@ -167,20 +167,28 @@ export class LiveBackend implements Backend {
     return this.journal.state();
   }
 
+  /** The refusal to tune while an interrupted run's journal is left, if it is (checked again under the lock). */
+  leftover(): LeftoverJournalError | undefined {
+    const state = this.journal.state();
+    const others = state.interrupted.filter((record) => record.session !== this.journal.session);
+    if (others.length === 0) return undefined;
+    return new LeftoverJournalError(
+      this.journal.path,
+      others.map((record) => ({ session: record.session, pid: record.pid, at: record.at })),
+      state.managed.length,
+    );
+  }
+
   /** Takes the lock and opens this run's session; refuses while an interrupted run's journal is left. */
   private async beginSession(command: string): Promise<void> {
     if (this.journal.inSession) return;
     this.lock = await JournalLock.acquire(this.options.stateDir);
     await this.journal.reload();
-    const leftover = this.journal.state();
-    if (command !== "recover" && leftover.interrupted.length > 0) {
+    const leftover = command === "recover" ? undefined : this.leftover();
+    if (leftover !== undefined) {
       await this.lock.release();
       this.lock = undefined;
-      throw new LeftoverJournalError(
-        this.journal.path,
-        leftover.interrupted.map((record) => ({ session: record.session, pid: record.pid, at: record.at })),
-        leftover.managed.length,
-      );
+      throw leftover;
     }
     await this.journal.append({ type: "begin", pid: process.pid, command });
   }

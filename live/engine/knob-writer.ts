@@ -87,6 +87,8 @@ export class KnobWriter {
     if (entry === undefined) return;
     const ours = entry.lastWritten ?? entry.intended;
     if (sameKnobValue(current, ours)) return;
+    // Never written (a crash between journal and write): still at its original, nobody else's.
+    if (entry.lastWritten === undefined && sameKnobValue(current, entry.record.original)) return;
     if (record) await this.journal.append({ type: "yielded", knob: ref, found: current });
     throw new KnobConflictError(ref, ours, current);
   }

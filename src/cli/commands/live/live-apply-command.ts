@@ -33,6 +33,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
   });
   return withLiveErrors(async () => {
     const { backend, plan } = await planFromArgs(values, io, deps);
+    const leftover = backend.leftover();
+    if (leftover !== undefined) throw leftover;
     const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
     for (const { error } of plan.rejected) {
       if (error instanceof KnobConflictError) io.stderr.write(`twintune: ${error.message}\n`);

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+
+export type { BatchOptions } from "./engine/batch.js";
+
 import type {
   ApplyOptions,
   Backend,
@@ -14,27 +17,19 @@ import type { Clock } from "../src/clock.js";
 import { WallClock } from "../src/wall-clock.js";
 import { type CommandRunner, ProcessRunner } from "./command-runner.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
-import { KnobWriter, type Planned } from "./engine/knob-writer.js";
+import { applyBatch, type BatchOptions } from "./engine/batch.js";
+import { KnobWriter } from "./engine/knob-writer.js";
 import { type RestoreOutcome, Restorer } from "./engine/restorer.js";
+import { Session, type SessionOutcome } from "./engine/session.js";
 import { NO_HOOK, type WriteHook } from "./engine/test-hook.js";
-import { LeftoverJournalError } from "./errors.js";
+import type { LeftoverJournalError } from "./errors.js";
 import { type HostFs, LocalHostFs, type TextFs } from "./host-fs.js";
 import { Journal } from "./journal/journal.js";
 import type { JournalState } from "./journal/journal-state.js";
-import { JournalLock } from "./journal/lock.js";
-import { type KnobContext, type PendingValues, refKey } from "./knobs/knob-access.js";
+import type { KnobContext, PendingValues } from "./knobs/knob-access.js";
 import { LIVE_KNOBS } from "./knobs/knob-table.js";
 import { NetnsFs } from "./netns-fs.js";
-import { type HostSnapshot, readHostSnapshot } from "./observe/host-snapshot.js";
-import { observationBetween } from "./observe/observation.js";
-
-export interface BatchOptions extends ApplyOptions {
-  /**
-   * Called when a change fails its dry run (bounds, availability, permission, or a knob someone
-   * else changed): return true to leave it out and go on, false to stop the batch (the default).
-   */
-  skip?: (change: Change, error: Error) => boolean;
-}
+import { Observer } from "./observe/observer.js";
 
 export interface LiveBackendOptions {
   /** The journal's directory (see journal/state-dir.ts). */
@@ -66,8 +61,8 @@ export class LiveBackend implements Backend {
   readonly clock: Clock;
   private readonly writer: KnobWriter;
   private readonly restorer: Restorer;
-  private lock: JournalLock | undefined;
-  private previous: HostSnapshot | undefined;
+  private readonly session: Session;
+  private readonly observer: Observer;
   private readonly netnsCache = new Map<string, TextFs>();
 
   private constructor(
@@ -80,6 +75,8 @@ export class LiveBackend implements Backend {
     const context = (pending: PendingValues) => this.context(pending);
     this.writer = new KnobWriter(context, journal, options.hook ?? NO_HOOK);
     this.restorer = new Restorer(context, journal, this.writer);
+    this.session = new Session(journal, options.stateDir);
+    this.observer = new Observer(fs, clock, options.pids ?? []);
   }
 
   static async open(options: LiveBackendOptions): Promise<LiveBackend> {
@@ -123,27 +120,13 @@ export class LiveBackend implements Backend {
 
   async observe(): Promise<Observation> {
     const disks = (await this.topology()).devices.map((device) => device.name);
-    const pids = this.options.pids ?? [];
-    if (this.previous === undefined) {
-      this.previous = await readHostSnapshot(this.fs, this.clock.now(), pids);
-      await this.clock.sleep(this.options.observeWindowMs ?? 1000);
-    }
-    const current = await readHostSnapshot(this.fs, this.clock.now(), pids);
-    const observation = observationBetween(this.previous, current, { disks });
-    this.previous = current;
-    return observation;
+    return this.observer.observe(disks, this.options.observeWindowMs ?? 1000);
   }
 
   /** Metrics over a fresh window of `windowMs` starting now (later observe() calls continue from its end). */
   async observeOver(windowMs: number): Promise<Observation> {
-    this.previous = undefined;
-    const saved = this.options.observeWindowMs;
-    this.options.observeWindowMs = windowMs;
-    try {
-      return await this.observe();
-    } finally {
-      this.options.observeWindowMs = saved;
-    }
+    const disks = (await this.topology()).devices.map((device) => device.name);
+    return this.observer.observeOver(disks, windowMs);
   }
 
   async knobs(): Promise<KnobRef[]> {
@@ -169,38 +152,12 @@ export class LiveBackend implements Backend {
 
   /** The refusal to tune while an interrupted run's journal is left, if it is (checked again under the lock). */
   leftover(): LeftoverJournalError | undefined {
-    const state = this.journal.state();
-    const others = state.interrupted.filter((record) => record.session !== this.journal.session);
-    if (others.length === 0) return undefined;
-    return new LeftoverJournalError(
-      this.journal.path,
-      others.map((record) => ({ session: record.session, pid: record.pid, at: record.at })),
-      state.managed.length,
-    );
-  }
-
-  /** Takes the lock and opens this run's session; refuses while an interrupted run's journal is left. */
-  private async beginSession(command: string): Promise<void> {
-    if (this.journal.inSession) return;
-    this.lock = await JournalLock.acquire(this.options.stateDir);
-    await this.journal.reload();
-    const leftover = command === "recover" ? undefined : this.leftover();
-    if (leftover !== undefined) {
-      await this.lock.release();
-      this.lock = undefined;
-      throw leftover;
-    }
-    await this.journal.append({ type: "begin", pid: process.pid, command });
+    return this.session.leftover();
   }
 
   /** Ends this run's session (the changes stay in effect) and releases the lock. */
-  async close(outcome: "completed" | "failed" | "reverted" = "completed"): Promise<void> {
-    if (this.journal.inSession) {
-      await this.journal.append({ type: "end", outcome });
-      await this.journal.removeIfDone();
-    }
-    await this.lock?.release();
-    this.lock = undefined;
+  async close(outcome: SessionOutcome = "completed"): Promise<void> {
+    await this.session.end(outcome);
   }
 
   async apply(change: Change, options: ApplyOptions = {}): Promise<Receipt> {
@@ -214,52 +171,14 @@ export class LiveBackend implements Backend {
    * permission writes nothing; a write failing midway undoes the batch's earlier writes.
    */
   async applyAll(changes: readonly Change[], options: BatchOptions = {}): Promise<Receipt[]> {
-    const order = (change: Change) => this.writer.knob(change.knob).order;
-    const sorted = changes
-      .map((change, index) => ({ change, index }))
-      .sort((a, b) => order(a.change) - order(b.change) || a.index - b.index);
-    const pending = new Map<string, unknown>();
-    const planned: { change: Change; plan: Planned }[] = [];
-    if (!options.dryRun) await this.beginSession("apply");
-    for (const { change } of sorted) {
-      let plan: Planned;
-      try {
-        plan = await this.writer.plan(change.knob, change.to, pending, !options.dryRun);
-      } catch (error) {
-        if (error instanceof Error && options.skip?.(change, error)) continue;
-        throw error;
-      }
-      pending.set(refKey(change.knob), plan.normalized);
-      planned.push({ change, plan });
-    }
-    const at = this.clock.now();
-    if (options.dryRun) {
-      // A tunable that only exists after a pending scheduler switch has no value before: shown as the new one.
-      return planned.map(({ change, plan }) => ({
-        change,
-        previous: plan.current ?? plan.normalized,
-        applied: plan.normalized,
-        at,
-        dryRun: true,
-      }));
-    }
-    const receipts: Receipt[] = [];
-    try {
-      for (const { change, plan } of planned) {
-        const written = await this.writer.write(plan, pending);
-        receipts.push({
-          change,
-          previous: written.previous,
-          applied: written.applied,
-          at: this.clock.now(),
-          dryRun: false,
-        });
-      }
-    } catch (error) {
-      for (const receipt of [...receipts].reverse()) await this.revert(receipt).catch(() => undefined);
-      throw error;
-    }
-    return receipts;
+    if (!options.dryRun) await this.session.begin("apply");
+    return applyBatch(
+      this.writer,
+      changes,
+      options,
+      () => this.clock.now(),
+      (receipt) => this.revert(receipt),
+    );
   }
 
   /**
@@ -269,7 +188,7 @@ export class LiveBackend implements Backend {
    */
   async revert(receipt: Receipt): Promise<void> {
     if (receipt.dryRun || sameKnobValue(receipt.previous, receipt.applied)) return;
-    await this.beginSession("apply");
+    await this.session.begin("apply");
     const ref = receipt.change.knob;
     const entry = this.journal.managed(ref);
     if (entry !== undefined && sameKnobValue(entry.record.original, receipt.previous)) {
@@ -284,7 +203,7 @@ export class LiveBackend implements Backend {
 
   /** `live revert`: every managed knob back to its original, in reverse order. */
   async revertAll(): Promise<RestoreOutcome[]> {
-    await this.beginSession("revert");
+    await this.session.begin("revert");
     return this.restorer.restoreAll();
   }
 
@@ -293,23 +212,14 @@ export class LiveBackend implements Backend {
    * write counts as ours), then closes the interrupted sessions if all went well.
    */
   async recover(): Promise<RestoreOutcome[]> {
-    await this.beginSession("recover");
+    await this.session.begin("recover");
     const outcomes = await this.restorer.restoreAll();
-    if (outcomes.every((outcome) => outcome.status !== "failed")) {
-      for (const record of this.journal.state().interrupted) {
-        if (record.session !== this.journal.session) {
-          await this.journal.append({ type: "end", outcome: "reverted", session: record.session });
-        }
-      }
-    }
+    if (outcomes.every((outcome) => outcome.status !== "failed")) await this.session.closeInterrupted();
     return outcomes;
   }
 
   /** `live recover --discard`: forget the journal, keep the host as it is. */
   async discardJournal(): Promise<void> {
-    this.lock = await JournalLock.acquire(this.options.stateDir);
-    await this.journal.discard();
-    await this.lock.release();
-    this.lock = undefined;
+    await this.session.discard();
   }
 }

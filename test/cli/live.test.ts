@@ -178,8 +178,28 @@ describe("twintune live apply, journal, revert", () => {
     expect(journal.out()).toMatch(/nr-requests +sdb +\/sys\/block\/sdb\/queue\/nr_requests +256 +128/);
     const revert = fakeIO();
     expect(await live.run(["revert", "--state-dir", stateDir], revert)).toBe(0);
-    expect(revert.out()).toMatch(/3 of 3 knob\(s\) done/);
+    expect(revert.out()).toMatch(/\n3 restored\.\n/);
     expect(fs.snapshot()).toEqual(before);
+  });
+
+  it("a knob someone else changed is yielded with --yes: said once, left as they set it, no longer managed", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const stateDir = temp("tt-state-");
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    expect(
+      await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=512", "--state-dir", stateDir], fakeIO()),
+    ).toBe(0);
+    fs.files.set(fs.real("/sys/block/sda/queue/read_ahead_kb"), "1024\n"); // an admin's edit
+    const io = fakeIO();
+    expect(await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], io)).toBe(0);
+    expect(io.err()).toMatch(
+      /read-ahead-kb on sda was changed by someone else \(expected 512, found 1024\); yielding it/,
+    );
+    expect(io.err().match(/yielding/g)).toHaveLength(1);
+    expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("1024\n");
+    const journal = fakeIO();
+    await live.run(["journal", "--state-dir", stateDir], journal);
+    expect(journal.out()).toMatch(/twintune manages no knob on this host/); // yielded: no longer ours to revert
   });
 
   it("--revert-on-exit holds the changes until the signal, then restores them", async () => {

@@ -36,36 +36,39 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
     const leftover = backend.leftover();
     if (leftover !== undefined) throw leftover;
     const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
-    for (const { error } of plan.rejected) {
-      if (error instanceof KnobConflictError) io.stderr.write(`twintune: ${error.message}\n`);
-    }
     if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob
+    const conflicts = plan.rejected.map(({ change }) => change);
     const changes = plan.receipts.filter(
       (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
     );
-    if (changes.length === 0) {
-      io.stdout.write("Nothing to change.\n");
-      return 0;
-    }
     if (!values.yes) {
+      for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
+      if (changes.length === 0) {
+        io.stdout.write("Nothing to change.\n");
+        return 0;
+      }
       io.stdout.write(renderPlan(changes));
       throw new UserError(`nothing written: pass --yes to write these ${changes.length} change(s)`);
     }
     let receipts: Receipt[] = [];
     try {
-      receipts = await backend.applyAll(
-        changes.map((receipt) => receipt.change),
-        {
-          skip: (_change, error) => {
-            if (!(error instanceof KnobConflictError)) return false;
-            io.stderr.write(`twintune: ${error.message}\n`);
-            return true;
-          },
+      // The knobs someone else changed go in too: planned inside the session, each yield is
+      // recorded in the journal (and left out), so twintune stops managing them.
+      receipts = await backend.applyAll([...changes.map((receipt) => receipt.change), ...conflicts], {
+        skip: (_change, error) => {
+          if (!(error instanceof KnobConflictError)) return false;
+          io.stderr.write(`twintune: ${error.message}\n`);
+          return true;
         },
-      );
+      });
     } catch (error) {
       await backend.close("failed");
       throw error;
+    }
+    if (receipts.length === 0) {
+      await backend.close("completed");
+      io.stdout.write("Nothing to change.\n");
+      return 0;
     }
     io.stdout.write(
       renderTable(

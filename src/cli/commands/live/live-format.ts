@@ -1,3 +1,4 @@
+import { OFFLOADS } from "../../../../live/knobs/nic.js";
 import { formatKnobValue, type KnobName, type KnobValue } from "../../../backend.js";
 import { formatCpuList } from "../../../cpulist.js";
 
@@ -13,8 +14,17 @@ export function formatBytes(bytes: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+const SHORT_OFFLOAD = new Map(Object.entries(OFFLOADS).map(([short, long]) => [long, short]));
+
+/** A knob value for a table; NIC offloads by ethtool's short names (tso on gro off ...). */
 export function formatValue(knob: KnobName, value: KnobValue | undefined): string {
-  return value === undefined ? "-" : formatKnobValue(knob, value);
+  if (value === undefined) return "-";
+  if (knob === "nic-offloads") {
+    return Object.entries(value as Record<string, boolean>)
+      .map(([name, on]) => `${SHORT_OFFLOAD.get(name) ?? name} ${on ? "on" : "off"}`)
+      .join(" ");
+  }
+  return formatKnobValue(knob, value);
 }
 
 export function cpus(ids: readonly number[]): string {

@@ -46,7 +46,7 @@ export async function runJournal(args: string[], io: CliIO, deps: LiveDeps): Pro
     );
     for (const record of state.interrupted) {
       io.stdout.write(
-        `\nInterrupted: a '${record.command}' run (pid ${record.pid}) began ${new Date(record.at).toISOString()} and never ended: run 'twintune live recover'.\n`,
+        `\nInterrupted: 'twintune live ${record.command}' (pid ${record.pid}) began ${new Date(record.at).toISOString()} and never ended: run 'twintune live recover'.\n`,
       );
     }
     for (const yielded of state.yielded) {

@@ -40,9 +40,11 @@ function report(io: CliIO, outcomes: readonly RestoreOutcome[], json: boolean, w
   else if (outcomes.length === 0) io.stdout.write(`Nothing to ${what}: twintune manages no knob on this host.\n`);
   else {
     io.stdout.write(renderOutcomes(outcomes));
-    io.stdout.write(
-      `\n${outcomes.length - failed} of ${outcomes.length} knob(s) done${failed ? `; ${failed} failed (still in the journal)` : ""}.\n`,
-    );
+    const count = (status: RestoreOutcome["status"]) => outcomes.filter((outcome) => outcome.status === status).length;
+    const parts = (["restored", "unchanged", "yielded", "gone", "failed"] as const)
+      .filter((status) => count(status) > 0)
+      .map((status) => `${count(status)} ${status}`);
+    io.stdout.write(`\n${parts.join(", ")}${failed ? " (the failed ones stay in the journal)" : ""}.\n`);
   }
   return failed === 0 ? 0 : 1;
 }

@@ -1,11 +1,20 @@
 /**
  * Tests on the real kernel of the machine running them: a loop device, a network namespace, a
- * spawned process, and a kill -9 in the middle of an apply. They need root (and losetup, ip);
+ * spawned process, a cgroup cpuset, and a kill -9 in the middle of an apply. They need root (and losetup, ip);
  * otherwise they skip and say why. Every test undoes what it set up in `finally`, even when an
  * assertion fails, and puts the loop device's queue settings back (they outlive the detach).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,6 +31,8 @@ function skipReason(tools: string[]): string | undefined {
   return missing.length > 0 ? `needs ${missing.join(", ")} (.ci/run installs them)` : undefined;
 }
 const title = (text: string, reason: string | undefined) => (reason ? `${text} (skipped: ${reason})` : text);
+/** Generous: these spawn programs and processes on a machine that may be busy. */
+const SLOW = 120_000;
 
 let seq = 0;
 const change = (knob: KnobName, target: string, to: KnobValue): Change => ({
@@ -74,7 +85,7 @@ function queueFiles(device: string): Map<string, string> {
   return out;
 }
 
-describe("on the real kernel", () => {
+describe("on the real kernel", { timeout: SLOW }, () => {
   const loopSkip = skipReason(["losetup", "truncate"]);
   it.skipIf(loopSkip !== undefined)(
     title("(1) a loop device: scheduler, nr_requests, read_ahead_kb tuned, then reverted byte for byte", loopSkip),
@@ -188,6 +199,38 @@ describe("on the real kernel", () => {
         expect(allowed()).toBe(original);
       } finally {
         child.kill("SIGKILL");
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  const cpusetRoot = "/sys/fs/cgroup/cpuset";
+  const cpusetReason =
+    skipReason([]) ??
+    (existsSync(`${cpusetRoot}/cpuset.cpus`)
+      ? cpus === "0"
+        ? "needs two CPUs"
+        : undefined
+      : "needs a cgroup v1 cpuset hierarchy at /sys/fs/cgroup/cpuset");
+  it.skipIf(cpusetReason !== undefined)(
+    title("(5) a cgroup v1 cpuset: cpus narrowed, read back, reverted", cpusetReason),
+    async () => {
+      const group = `${cpusetRoot}/twintune-test-${process.pid}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-cpuset-"));
+      try {
+        mkdirSync(group);
+        writeFileSync(`${group}/cpuset.mems`, readFileSync(`${cpusetRoot}/cpuset.mems`, "utf8").trim());
+        writeFileSync(`${group}/cpuset.cpus`, cpus);
+        const before = readFileSync(`${group}/cpuset.cpus`, "utf8");
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.apply(change("cpuset-cpus", group, [1]));
+        expect(readFileSync(`${group}/cpuset.cpus`, "utf8")).toBe("1\n");
+        const outcomes = await backend.revertAll();
+        await backend.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["restored"]);
+        expect(readFileSync(`${group}/cpuset.cpus`, "utf8")).toBe(before);
+      } finally {
+        if (existsSync(group)) rmdirSync(group);
         rmSync(stateDir, { recursive: true, force: true });
       }
     },

@@ -212,7 +212,16 @@ export type KnobName =
   | "somaxconn"
   | "netdev-max-backlog"
   | "nic-rings"
-  | "instance-type";
+  | "instance-type"
+  // Live-only knobs (live/knobs/): the twin does not offer them.
+  | "iosched-tunable"
+  | "tcp-mtu-probing"
+  | "rmem-max"
+  | "wmem-max"
+  | "cpuset-cpus"
+  | "cpuset-mems"
+  | "nic-offloads"
+  | "numa-memory-nodes";
 
 export type MemoryPolicyMode = "default" | "local" | "interleave" | "preferred" | "bind";
 
@@ -238,6 +247,19 @@ export interface KnobValues {
   "netdev-max-backlog": number;
   "nic-rings": { rx: number; tx: number };
   "instance-type": string;
+  /** One integer tunable of the active I/O scheduler; target "<device>/<tunable>", e.g. "sda/read_expire". */
+  "iosched-tunable": number;
+  "tcp-mtu-probing": number;
+  /** net.core.rmem_max / wmem_max, bytes (cap explicit SO_RCVBUF/SO_SNDBUF only). */
+  "rmem-max": number;
+  "wmem-max": number;
+  /** cgroup (v1 or v2) cpuset; target = the cgroup directory. */
+  "cpuset-cpus": number[];
+  "cpuset-mems": number[];
+  /** NIC offload features by ethtool name (tcp-segmentation-offload, generic-receive-offload...). */
+  "nic-offloads": Record<string, boolean>;
+  /** NUMA nodes holding a process's pages; changing it migrates them (migratepages). */
+  "numa-memory-nodes": number[];
 }
 
 export type KnobValue = KnobValues[KnobName];
@@ -350,13 +372,27 @@ export function sameKnobValue(a: KnobValue, b: KnobValue): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The knob value as people read it: "0-3,8", "4096 131072 6291456", "interleave:0,1", "rx 512 tx 512". */
+const LIST_KNOBS: ReadonlySet<KnobName> = new Set(["cpu-affinity", "cpuset-cpus", "cpuset-mems", "numa-memory-nodes"]);
+
+/**
+ * The knob value as people read it: "0-3,8", "4096 131072 6291456", "interleave:0,1", "rx 512 tx 512",
+ * "generic-receive-offload on tcp-segmentation-offload off".
+ */
 export function formatKnobValue(knob: KnobName, value: KnobValue): string {
-  if (knob === "cpu-affinity") return formatCpuList(value as number[]);
+  if (LIST_KNOBS.has(knob)) return formatCpuList(value as number[]);
   if (Array.isArray(value)) return value.join(" ");
+  if (knob === "memory-policy") {
+    const policy = value as MemoryPolicy;
+    return policy.nodes.length > 0 ? `${policy.mode}:${formatCpuList(policy.nodes)}` : policy.mode;
+  }
+  if (knob === "nic-rings") {
+    const rings = value as KnobValues["nic-rings"];
+    return `rx ${rings.rx} tx ${rings.tx}`;
+  }
   if (typeof value === "object" && value !== null) {
-    if ("mode" in value) return value.nodes.length > 0 ? `${value.mode}:${formatCpuList(value.nodes)}` : value.mode;
-    if ("rx" in value) return `rx ${value.rx} tx ${value.tx}`;
+    return Object.entries(value)
+      .map(([name, on]) => `${name} ${on ? "on" : "off"}`)
+      .join(" ");
   }
   return String(value);
 }

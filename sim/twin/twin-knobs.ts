@@ -242,6 +242,8 @@ export function normalizeTwinKnob(
     case "netdev-max-backlog":
       hostOnly(ref);
       return integerIn(ref, value, 1, MAX_BACKLOG);
+    default:
+      throw new KnobUnavailableError(ref, "the twin does not model this knob (live hosts only)");
   }
 }
 

@@ -8,4 +8,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     example: "twintune validate --json",
     load: async () => (await import("./commands/validate.js")).validateCommand,
   },
+  {
+    name: "live",
+    summary: "read and tune this Linux host (shadow mode first: plan, then apply --yes, revert, recover)",
+    example: "twintune live status",
+    load: async () => (await import("./commands/live.js")).liveCommand,
+  },
 ];

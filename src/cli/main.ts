@@ -62,7 +62,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     defaultHint = `Run 'twintune ${entry.name} --help' for its usage.`;
     const command = await entry.load();
-    if (rest.includes("--help") || rest.includes("-h")) {
+    if (!command.ownHelp && (rest.includes("--help") || rest.includes("-h"))) {
       io.stdout.write(command.usage);
       return 0;
     }

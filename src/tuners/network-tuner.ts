@@ -1,4 +1,4 @@
-import { type KnobValue, sameKnobValue } from "../backend.js";
+import { type KnobValue, type KnobValues, sameKnobValue } from "../backend.js";
 import { ADVERTISED_SHARE, cubicBps } from "../math/tcp-throughput.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
@@ -97,8 +97,10 @@ export class NetworkTuner implements Tuner {
       }
     }
     for (const nic of context.observation.network) {
-      const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface }));
-      if (nic.rxDropsPerSec > 0 && typeof rings === "object" && rings !== null && "rx" in rings && rings.rx < 4096) {
+      const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface })) as
+        | KnobValues["nic-rings"]
+        | undefined;
+      if (nic.rxDropsPerSec > 0 && rings !== undefined && rings.rx < 4096) {
         out.push({
           component: this.component,
           knob: { knob: "nic-rings", target: nic.interface },

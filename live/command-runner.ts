@@ -1,0 +1,56 @@
+import { execFile } from "node:child_process";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { delimiter, join } from "node:path";
+
+export interface CommandResult {
+  /** Exit status; null when the program could not be started or was killed. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the programs the live backend needs where Node has no system call of its own (taskset,
+ * ethtool, migratepages, nsenter). No shell: arguments are passed as they are.
+ */
+export interface CommandRunner {
+  run(program: string, args: readonly string[]): Promise<CommandResult>;
+  /** Whether `program` is on the PATH (ethtool, migratepages are optional). */
+  has(program: string): Promise<boolean>;
+}
+
+export class ProcessRunner implements CommandRunner {
+  constructor(
+    private readonly env: Record<string, string | undefined> = process.env,
+    private readonly timeoutMs = 30_000,
+  ) {}
+
+  run(program: string, args: readonly string[]): Promise<CommandResult> {
+    return new Promise((resolve) => {
+      execFile(
+        program,
+        [...args],
+        { encoding: "utf8", timeout: this.timeoutMs, env: { ...this.env, LC_ALL: "C" }, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          if (error === null) return resolve({ code: 0, stdout, stderr });
+          const code = typeof error.code === "number" ? error.code : null;
+          resolve({ code, stdout, stderr: stderr || error.message });
+        },
+      );
+    });
+  }
+
+  async has(program: string): Promise<boolean> {
+    for (const dir of (this.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter)) {
+      if (dir === "") continue;
+      try {
+        await access(join(dir, program), constants.X_OK);
+        return true;
+      } catch {
+        // next directory
+      }
+    }
+    return false;
+  }
+}

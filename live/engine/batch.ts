@@ -1,0 +1,69 @@
+import type { ApplyOptions, Change, Receipt } from "../../src/backend.js";
+import { refKey } from "../knobs/knob-access.js";
+import type { KnobWriter, Planned } from "./knob-writer.js";
+
+export interface BatchOptions extends ApplyOptions {
+  /**
+   * Called when a change fails its dry run (bounds, availability, permission, or a knob someone
+   * else changed): return true to leave it out and go on, false to stop the batch (the default).
+   */
+  skip?: (change: Change, error: Error) => boolean;
+}
+
+/** Changes in knob order (scheduler, nr_requests, read-ahead, iosched tunables, then the rest), stable otherwise. */
+export function batchOrder(writer: KnobWriter, changes: readonly Change[]): Change[] {
+  const order = (change: Change) => writer.knob(change.knob).order;
+  return changes
+    .map((change, index) => ({ change, index }))
+    .sort((a, b) => order(a.change) - order(b.change) || a.index - b.index)
+    .map(({ change }) => change);
+}
+
+/**
+ * Validates a whole batch first (each change sees the values earlier ones will set), so a bad
+ * value or a missing permission writes nothing; then writes in order, and when a write fails,
+ * undoes the batch's earlier writes with `undo` before rethrowing.
+ */
+export async function applyBatch(
+  writer: KnobWriter,
+  changes: readonly Change[],
+  options: BatchOptions,
+  now: () => number,
+  undo: (receipt: Receipt) => Promise<void>,
+): Promise<Receipt[]> {
+  const pending = new Map<string, unknown>();
+  const planned: { change: Change; plan: Planned }[] = [];
+  for (const change of batchOrder(writer, changes)) {
+    let plan: Planned;
+    try {
+      plan = await writer.plan(change.knob, change.to, pending, !options.dryRun);
+    } catch (error) {
+      if (error instanceof Error && options.skip?.(change, error)) continue;
+      throw error;
+    }
+    pending.set(refKey(change.knob), plan.normalized);
+    planned.push({ change, plan });
+  }
+  if (options.dryRun) {
+    const at = now();
+    // A tunable that only exists after a pending scheduler switch has no value before: shown as the new one.
+    return planned.map(({ change, plan }) => ({
+      change,
+      previous: plan.current ?? plan.normalized,
+      applied: plan.normalized,
+      at,
+      dryRun: true,
+    }));
+  }
+  const receipts: Receipt[] = [];
+  try {
+    for (const { change, plan } of planned) {
+      const written = await writer.write(plan, pending);
+      receipts.push({ change, previous: written.previous, applied: written.applied, at: now(), dryRun: false });
+    }
+  } catch (error) {
+    for (const receipt of [...receipts].reverse()) await undo(receipt).catch(() => undefined);
+    throw error;
+  }
+  return receipts;
+}

@@ -1,0 +1,193 @@
+import {
+  KnobConflictError,
+  type KnobRef,
+  KnobUnavailableError,
+  type KnobValue,
+  sameKnobValue,
+} from "../../src/backend.js";
+import { KnobVerifyError, knobWriteError } from "../errors.js";
+import type { Journal } from "../journal/journal.js";
+import type { ManagedKnob } from "../journal/journal-state.js";
+import { type KnobAccess, type KnobContext, type PendingValues, refKey } from "../knobs/knob-access.js";
+import { liveKnob } from "../knobs/knob-table.js";
+import type { WriteHook } from "./test-hook.js";
+
+export interface Planned {
+  ref: KnobRef;
+  knob: KnobAccess;
+  /** Undefined when it only comes into being with an earlier change of the batch (a new scheduler's tunable). */
+  current: KnobValue | undefined;
+  /** What the write would set, after normalization and the sanity bounds. */
+  normalized: KnobValue;
+}
+
+export interface Written {
+  previous: KnobValue;
+  applied: KnobValue;
+  changed: boolean;
+}
+
+/**
+ * Writes knobs the safe way: bounds checked and normalized first (dry run), the original
+ * appended to the journal and fsync'd before the first write, every write read back (a mismatch
+ * is reported and undone), and a knob someone else changed since our last write is yielded,
+ * never overwritten.
+ */
+export class KnobWriter {
+  constructor(
+    private readonly context: (pending: PendingValues) => KnobContext,
+    private readonly journal: Journal,
+    private readonly hook: WriteHook,
+  ) {}
+
+  knob(ref: KnobRef): KnobAccess {
+    const knob = liveKnob(ref.knob);
+    if (knob === undefined) throw new KnobUnavailableError(ref, "the live backend does not offer this knob");
+    return knob;
+  }
+
+  /**
+   * The dry run: validates and normalizes, checks we may write and nobody else changed it. Writes
+   * nothing to the host; with `recordYield` a conflict is also recorded in the journal (in a
+   * session about to write), without it only reported (shadow mode writes no file at all).
+   */
+  async plan(ref: KnobRef, value: KnobValue, pending: PendingValues = new Map(), recordYield = true): Promise<Planned> {
+    const knob = this.knob(ref);
+    const ctx = this.context(pending);
+    let available: boolean;
+    try {
+      available = await knob.available(ctx, ref.target);
+    } catch (error) {
+      throw knobWriteError(ref, knob.path(ref.target), error);
+    }
+    if (!available) throw new KnobUnavailableError(ref, `not offered here (${knob.path(ref.target)})`);
+    let current: KnobValue | undefined;
+    try {
+      current = await knob.get(ctx, ref.target);
+    } catch (error) {
+      // available() said yes, so a missing file comes with an earlier change of the batch.
+      if (!(error instanceof KnobUnavailableError && pending.size > 0)) throw error;
+    }
+    const normalized = await knob.set(ctx, ref.target, value as never, { dryRun: true });
+    if (current !== undefined) await this.checkOwnership(ref, current, recordYield);
+    // Writability of a file that does not exist yet is its parent change's (checked there).
+    if (current !== undefined && !sameKnobValue(current, normalized)) {
+      try {
+        await knob.writable(ctx, ref.target);
+      } catch (error) {
+        throw knobWriteError(ref, knob.path(ref.target), error);
+      }
+    }
+    return { ref, knob, current, normalized };
+  }
+
+  /** Throws KnobConflictError (and records the yield) when a managed knob no longer holds what we wrote. */
+  private async checkOwnership(ref: KnobRef, current: KnobValue, record: boolean): Promise<void> {
+    const entry = this.journal.managed(ref);
+    if (entry === undefined) return;
+    const ours = entry.lastWritten ?? entry.intended;
+    if (sameKnobValue(current, ours)) return;
+    // Never written (a crash between journal and write): still at its original, nobody else's.
+    if (entry.lastWritten === undefined && sameKnobValue(current, entry.record.original)) return;
+    if (record) await this.journal.append({ type: "yielded", knob: ref, found: current });
+    throw new KnobConflictError(ref, ours, current);
+  }
+
+  /**
+   * Applies a planned change: journal, write, read back. The value before is read again here,
+   * since an earlier write of the batch may have changed it (a scheduler switch resets nr_requests).
+   */
+  async write(planned: Planned, pending: PendingValues = new Map()): Promise<Written> {
+    const { ref, knob, normalized } = planned;
+    const ctx = this.context(pending);
+    const current = await knob.get(ctx, ref.target);
+    await this.checkOwnership(ref, current, true);
+    if (sameKnobValue(current, normalized)) return { previous: current, applied: current, changed: false };
+    const entry = this.journal.managed(ref);
+    if (entry === undefined) {
+      const dependents = await this.snapshotDependents(ctx, knob, ref);
+      const identity = knob.identity ? await knob.identity(ctx, ref.target) : undefined;
+      await this.journal.append({
+        type: "original",
+        knob: ref,
+        path: knob.path(ref.target),
+        original: current,
+        intended: normalized,
+        ...(identity === undefined ? {} : { identity }),
+        ...(dependents.length === 0 ? {} : { dependents }),
+      });
+    } else {
+      await this.journal.append({ type: "intent", knob: ref, value: normalized });
+    }
+    await this.hook.afterJournal();
+    try {
+      await knob.set(ctx, ref.target, normalized as never, { dryRun: false });
+    } catch (error) {
+      await this.settle(ref, knob, ctx, current, entry, "the write failed");
+      throw knobWriteError(ref, knob.path(ref.target), error);
+    }
+    const check = await knob.verify(ctx, ref.target, normalized as never);
+    if (!check.ok) {
+      await knob.set(ctx, ref.target, current as never, { dryRun: false, restore: true }).catch(() => undefined);
+      await this.settle(ref, knob, ctx, current, entry, "read back a different value");
+      throw new KnobVerifyError(ref, normalized, check.found);
+    }
+    await this.journal.written(ref, check.found);
+    await this.noteResets(ctx, knob, ref);
+    return { previous: current, applied: check.found, changed: true };
+  }
+
+  /** After a failed or undone write: the journal says what the knob holds now. */
+  private async settle(
+    ref: KnobRef,
+    knob: KnobAccess,
+    ctx: KnobContext,
+    before: KnobValue,
+    entry: ManagedKnob | undefined,
+    why: string,
+  ): Promise<void> {
+    const now = await knob.get(ctx, ref.target).catch(() => undefined);
+    if (now !== undefined && sameKnobValue(now, before)) {
+      if (entry === undefined) await this.journal.append({ type: "reverted", knob: ref, note: `${why}; unchanged` });
+      else await this.journal.append({ type: "written", knob: ref, value: now });
+    }
+    // Otherwise the record stays open with its original: revert/recover will deal with it.
+  }
+
+  /** The values a write to `knob` would reset, each at its true original when we already manage it. */
+  private async snapshotDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
+    if (!knob.dependents) return [];
+    const out: { knob: KnobRef; value: KnobValue }[] = [];
+    for (const dependent of await knob.dependents(ctx, ref.target)) {
+      const managed = this.journal.managed(dependent);
+      const value = managed
+        ? managed.record.original
+        : await this.knob(dependent)
+            .get(ctx, dependent.target)
+            .catch(() => undefined);
+      if (value !== undefined) out.push({ knob: dependent, value });
+    }
+    return out;
+  }
+
+  /**
+   * A scheduler switch resets nr_requests and replaces the iosched tunables: record what the kernel
+   * set for the ones we manage, so the reset is not mistaken for someone else's edit. A tunable that
+   * vanished with its scheduler is closed: the scheduler's own record restores the originals.
+   */
+  private async noteResets(ctx: KnobContext, knob: KnobAccess, ref: KnobRef): Promise<void> {
+    if (!knob.dependents) return;
+    const device = `${ref.target}/`;
+    for (const entry of this.journal.state().managed) {
+      const other = entry.record.knob;
+      if (refKey(other) === refKey(ref) || !(other.target === ref.target || other.target.startsWith(device))) continue;
+      if (other.knob !== "nr-requests" && other.knob !== "iosched-tunable") continue;
+      const value = await this.knob(other)
+        .get(ctx, other.target)
+        .catch(() => undefined);
+      if (value === undefined) {
+        await this.journal.append({ type: "reverted", knob: other, note: `replaced by the ${ref.knob} switch` });
+      } else await this.journal.written(other, value);
+    }
+  }
+}

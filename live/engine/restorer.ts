@@ -1,0 +1,110 @@
+import { type KnobRef, KnobUnavailableError, type KnobValue, sameKnobValue } from "../../src/backend.js";
+import { knobWriteError } from "../errors.js";
+import type { Journal } from "../journal/journal.js";
+import type { ManagedKnob } from "../journal/journal-state.js";
+import type { KnobContext, PendingValues } from "../knobs/knob-access.js";
+import type { KnobWriter } from "./knob-writer.js";
+
+export interface RestoreOutcome {
+  knob: KnobRef;
+  path: string;
+  original: KnobValue;
+  /** restored: written back and verified; unchanged: it already held the original; yielded: someone
+   * else changed it, left alone; gone: the device or process no longer exists; failed: see detail. */
+  status: "restored" | "unchanged" | "yielded" | "gone" | "failed";
+  detail?: string;
+}
+
+/**
+ * Puts managed knobs back to their saved originals in reverse order of saving (a knob's
+ * dependents right after it). One failure never stops the others; each outcome is reported.
+ */
+export class Restorer {
+  constructor(
+    private readonly context: (pending: PendingValues) => KnobContext,
+    private readonly journal: Journal,
+    private readonly writer: KnobWriter,
+  ) {}
+
+  async restoreAll(): Promise<RestoreOutcome[]> {
+    const outcomes: RestoreOutcome[] = [];
+    for (const entry of [...this.journal.state().managed].reverse()) outcomes.push(await this.restore(entry));
+    return outcomes;
+  }
+
+  async restore(entry: ManagedKnob): Promise<RestoreOutcome> {
+    const { record } = entry;
+    const ref = record.knob;
+    const base = { knob: ref, path: record.path, original: record.original };
+    const knob = this.writer.knob(ref);
+    const ctx = this.context(new Map());
+    try {
+      if (record.identity !== undefined && knob.identity) {
+        const now = await knob.identity(ctx, ref.target).catch(() => undefined);
+        if (now !== record.identity) return this.close(base, "gone", "the process exited (or its pid was reused)");
+      }
+      let current: KnobValue;
+      try {
+        current = await knob.get(ctx, ref.target);
+      } catch (error) {
+        if (error instanceof KnobUnavailableError) return this.close(base, "gone", error.message);
+        throw error;
+      }
+      const atOriginal = sameKnobValue(current, record.original);
+      // Ours: the last verified write, or (after a crash between journal and write) the value being written.
+      const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
+      if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
+        await this.journal.append({ type: "yielded", knob: ref, found: current });
+        return {
+          ...base,
+          status: "yielded",
+          detail: `changed by someone else to ${JSON.stringify(current)}; left as is`,
+        };
+      }
+      if (!atOriginal) {
+        try {
+          await knob.set(ctx, ref.target, record.original as never, { dryRun: false, restore: true });
+        } catch (error) {
+          throw knobWriteError(ref, record.path, error);
+        }
+      }
+      // What the switch reset (nr_requests, the scheduler's tunables) goes back too: switching away
+      // and back, even within one run, leaves the kernel's defaults, not the host's values.
+      const { rewritten, problems } = await this.restoreDependents(ctx, record.dependents ?? []);
+      const check = await knob.verify(ctx, ref.target, record.original as never);
+      if (!check.ok) return { ...base, status: "failed", detail: `reads back ${JSON.stringify(check.found)}` };
+      await this.journal.append({ type: "reverted", knob: ref });
+      if (problems.length > 0)
+        return { ...base, status: "failed", detail: `restored, but not: ${problems.join("; ")}` };
+      return { ...base, status: atOriginal && rewritten === 0 ? "unchanged" : "restored" };
+    } catch (error) {
+      return { ...base, status: "failed", detail: (error as Error).message };
+    }
+  }
+
+  private async restoreDependents(ctx: KnobContext, dependents: readonly { knob: KnobRef; value: KnobValue }[]) {
+    let rewritten = 0;
+    const problems: string[] = [];
+    for (const dependent of dependents) {
+      try {
+        const access = this.writer.knob(dependent.knob);
+        const now = await access.get(ctx, dependent.knob.target);
+        if (sameKnobValue(now, dependent.value)) continue;
+        await access.set(ctx, dependent.knob.target, dependent.value as never, { dryRun: false, restore: true });
+        rewritten++;
+      } catch (error) {
+        problems.push(`${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`);
+      }
+    }
+    return { rewritten, problems };
+  }
+
+  private async close(
+    base: Omit<RestoreOutcome, "status">,
+    status: "unchanged" | "gone",
+    note?: string,
+  ): Promise<RestoreOutcome> {
+    await this.journal.append({ type: "reverted", knob: base.knob, ...(note ? { note } : {}) });
+    return note === undefined ? { ...base, status } : { ...base, status, detail: note };
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  KnobPermissionError,
+  type KnobRef,
+  KnobUnavailableError,
+  type KnobValue,
+  KnobValueError,
+} from "../src/backend.js";
+import { HostFsError } from "./host-fs-error.js";
+import { WriteRefusedError } from "./write-allow-list.js";
+
+/** A write was accepted but the knob reads back something else; the old value was put back. */
+export class KnobVerifyError extends Error {
+  constructor(
+    readonly knob: KnobRef,
+    readonly expected: KnobValue,
+    readonly found: KnobValue,
+  ) {
+    super(
+      `${knob.knob} on ${knob.target}: wrote ${JSON.stringify(expected)} but it reads back ${JSON.stringify(found)}; the previous value was restored`,
+    );
+    this.name = "KnobVerifyError";
+  }
+}
+
+/** A crashed or killed run left changes in the journal: no tuning until they are recovered or discarded. */
+export class LeftoverJournalError extends Error {
+  constructor(
+    readonly journalPath: string,
+    readonly sessions: { session: string; pid: number; at: number }[],
+    readonly knobs: number,
+  ) {
+    super(
+      `an interrupted run (pid ${sessions.map((s) => s.pid).join(", ")}) left ${knobs} changed knob(s) in ${journalPath}; ` +
+        "run 'twintune live recover' to restore the originals, or 'twintune live recover --discard' to keep the current values",
+    );
+    this.name = "LeftoverJournalError";
+  }
+}
+
+/** The backend error a failed host write means, naming the knob and the path. */
+export function knobWriteError(ref: KnobRef, path: string, error: unknown): Error {
+  if (error instanceof WriteRefusedError) return new KnobPermissionError(ref, error.path, error.reason);
+  if (!(error instanceof HostFsError)) return error as Error;
+  const detail = error.message.replace(/^cannot \w+ \S+: /, "");
+  if (error.denied) return new KnobPermissionError(ref, error.path || path, detail);
+  if (error.code === "ENOENT") return new KnobUnavailableError(ref, `${error.path || path}: ${detail}`);
+  if (["EINVAL", "ERANGE", "EOPNOTSUPP", "EBUSY", "ENOSPC"].includes(error.code)) {
+    return new KnobValueError(ref, `the kernel refused it (${error.code}: ${detail}) at ${error.path || path}`);
+  }
+  return error;
+}

@@ -1,0 +1,135 @@
+import { constants } from "node:fs";
+import { access, open, readdir, readFile, readlink, realpath } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { HostFsError, hostFsError } from "./host-fs-error.js";
+import { parseMounts } from "./parsers/mounts.js";
+import { WriteAllowList, WriteRefusedError } from "./write-allow-list.js";
+
+/** Text access to kernel files: what a knob needs, on the host or inside a network namespace. */
+export interface TextFs {
+  readText(path: string): Promise<string>;
+  exists(path: string): Promise<boolean>;
+  /** Throws WriteRefusedError (outside the allow-list) or HostFsError (not permitted) before any write. */
+  checkWritable(path: string): Promise<void>;
+  writeText(path: string, text: string): Promise<void>;
+}
+
+/** The host's files, for discovery and observation as well. */
+export interface HostFs extends TextFs {
+  /** Directory the host's "/" is found at: "/" on a real host, a fixture tree in tests. */
+  readonly root: string;
+  readonly allowList: WriteAllowList;
+  readDir(path: string): Promise<string[]>;
+  readLink(path: string): Promise<string>;
+  /** The host path a path resolves to, symlinks followed. */
+  resolve(path: string): Promise<string>;
+}
+
+/**
+ * The one object all live file access goes through. Paths are host paths ("/sys/block/vda/...")
+ * mapped under `root`; writes go only to the allow-list, checked lexically before any I/O and
+ * again on the resolved path, and never create files (O_WRONLY without O_CREAT).
+ */
+export class LocalHostFs implements HostFs {
+  private constructor(
+    readonly root: string,
+    readonly allowList: WriteAllowList,
+  ) {}
+
+  /** Opens the host at `root`, reading its cgroup mount points for the allow-list. */
+  static async open(root = "/"): Promise<LocalHostFs> {
+    const probe = new LocalHostFs(root, new WriteAllowList());
+    const cgroups: string[] = [];
+    try {
+      const mounts = parseMounts(await probe.readText("/proc/self/mounts"));
+      if (mounts.ok) {
+        for (const mount of mounts.value) {
+          if (mount.fsType === "cgroup" || mount.fsType === "cgroup2") cgroups.push(mount.mountPoint);
+        }
+      }
+    } catch {
+      // No mount table (a minimal fixture): only /sys and /proc/sys are writable.
+    }
+    return new LocalHostFs(root, new WriteAllowList(cgroups));
+  }
+
+  private real(path: string): string {
+    return join(this.root, path);
+  }
+
+  async readText(path: string): Promise<string> {
+    try {
+      return await readFile(this.real(path), "utf8");
+    } catch (error) {
+      throw hostFsError("read", path, error);
+    }
+  }
+
+  async readDir(path: string): Promise<string[]> {
+    try {
+      return (await readdir(this.real(path))).sort();
+    } catch (error) {
+      throw hostFsError("list", path, error);
+    }
+  }
+
+  async readLink(path: string): Promise<string> {
+    try {
+      return await readlink(this.real(path));
+    } catch (error) {
+      throw hostFsError("resolve", path, error);
+    }
+  }
+
+  async resolve(path: string): Promise<string> {
+    try {
+      const [rootReal, target] = await Promise.all([realpath(this.root), realpath(this.real(path))]);
+      const inside = relative(rootReal, target);
+      if (inside.startsWith("..")) throw new HostFsError("resolve", path, "EXDEV", "resolves outside the host root");
+      return `/${inside}`;
+    } catch (error) {
+      throw error instanceof HostFsError ? error : hostFsError("resolve", path, error);
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await access(this.real(path), constants.F_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async checkWritable(path: string): Promise<void> {
+    this.allowList.check(path);
+    const resolved = await this.resolve(path);
+    if (!this.allowList.allows(resolved)) {
+      throw new WriteRefusedError(path, `it resolves to ${resolved}, outside ${this.allowList.roots.join(", ")}`);
+    }
+    try {
+      await access(this.real(path), constants.W_OK);
+    } catch (error) {
+      throw hostFsError("write", path, error);
+    }
+  }
+
+  async writeText(path: string, text: string): Promise<void> {
+    this.allowList.check(path);
+    const resolved = await this.resolve(path);
+    if (!this.allowList.allows(resolved)) {
+      throw new WriteRefusedError(path, `it resolves to ${resolved}, outside ${this.allowList.roots.join(", ")}`);
+    }
+    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      // O_TRUNC as a shell redirect does (sysfs and procfs ignore it; a regular file needs it).
+      handle = await open(this.real(path), constants.O_WRONLY | constants.O_TRUNC);
+      // One write() call: sysfs and sysctl stores take the whole value at once.
+      await handle.write(text);
+    } catch (error) {
+      throw hostFsError("write", path, error);
+    } finally {
+      await handle?.close();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import type { KnobRef, KnobValue } from "../../src/backend.js";
+import { refKey } from "../knobs/knob-access.js";
+import type { BeginRecord, JournalRecord, OriginalRecord } from "./journal-record.js";
+
+/** A knob twintune manages: its saved original and what it last wrote. */
+export interface ManagedKnob {
+  record: OriginalRecord;
+  /** Undefined until a write was verified (a crash between journal and write leaves it so). */
+  lastWritten?: KnobValue;
+  /** The value the latest write was about to set (the original record's, or a later intent's). */
+  intended: KnobValue;
+  /** Order in which the originals were saved: revert runs in reverse. */
+  seq: number;
+}
+
+export interface JournalState {
+  /** Knobs still changed by twintune, in the order their originals were saved. */
+  managed: ManagedKnob[];
+  /** Sessions that began and never ended: a crashed or killed run. */
+  interrupted: BeginRecord[];
+  /** Knobs twintune stopped managing because someone else changed them. */
+  yielded: { knob: KnobRef; found: KnobValue; at: number }[];
+}
+
+/** Replays the records into the current state. */
+export function journalState(records: readonly JournalRecord[]): JournalState {
+  const managed = new Map<string, ManagedKnob>();
+  const begun = new Map<string, BeginRecord>();
+  const yielded: JournalState["yielded"] = [];
+  let seq = 0;
+  for (const record of records) {
+    switch (record.type) {
+      case "begin":
+        begun.set(record.session, record);
+        break;
+      case "end":
+        begun.delete(record.session);
+        break;
+      case "original":
+        // The first original wins: a later one for a knob still managed would be our own value.
+        if (!managed.has(refKey(record.knob))) {
+          managed.set(refKey(record.knob), { record, intended: record.intended, seq: seq++ });
+        }
+        break;
+      case "intent": {
+        const entry = managed.get(refKey(record.knob));
+        if (entry) entry.intended = record.value;
+        break;
+      }
+      case "written": {
+        const entry = managed.get(refKey(record.knob));
+        if (entry) entry.lastWritten = record.value;
+        break;
+      }
+      case "reverted":
+        managed.delete(refKey(record.knob));
+        break;
+      case "yielded":
+        managed.delete(refKey(record.knob));
+        yielded.push({ knob: record.knob, found: record.found, at: record.at });
+        break;
+    }
+  }
+  return {
+    managed: [...managed.values()].sort((a, b) => a.seq - b.seq),
+    interrupted: [...begun.values()],
+    yielded,
+  };
+}

@@ -1,0 +1,68 @@
+import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { hostFsError } from "../host-fs-error.js";
+
+/** Another twintune run holds the journal. */
+export class JournalBusyError extends Error {
+  constructor(
+    readonly pid: number,
+    readonly path: string,
+  ) {
+    super(`another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path})`);
+    this.name = "JournalBusyError";
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
+  }
+}
+
+/**
+ * An exclusive lock on the state directory (`lock`, created O_EXCL, holding the pid), so two runs
+ * never interleave journal records. A lock left by a killed run (its pid gone) is taken over: that
+ * run's unfinished session is then what `recover` restores.
+ */
+export class JournalLock {
+  private constructor(readonly path: string) {}
+
+  static async acquire(dir: string, pid = process.pid): Promise<JournalLock> {
+    const path = join(dir, "lock");
+    try {
+      return await JournalLock.take(dir, path, pid);
+    } catch (error) {
+      if (error instanceof JournalBusyError) throw error;
+      throw hostFsError("write", path, error);
+    }
+  }
+
+  private static async take(dir: string, path: string, pid: number): Promise<JournalLock> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await open(path, "wx", 0o600);
+        try {
+          await handle.write(`${pid}\n`);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        return new JournalLock(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
+        if (Number.isSafeInteger(holder) && holder !== pid && alive(holder)) throw new JournalBusyError(holder, path);
+        await unlink(path).catch(() => undefined); // stale: its holder is gone
+      }
+    }
+    throw new JournalBusyError(-1, path);
+  }
+
+  async release(): Promise<void> {
+    await unlink(this.path).catch(() => undefined);
+  }
+}

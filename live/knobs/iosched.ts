@@ -1,0 +1,102 @@
+import type { KnobRef } from "../../src/backend.js";
+import { parseNaturalFile } from "../parsers/sysfs-values.js";
+import { effectiveScheduler, ioScheduler } from "./block-queue.js";
+import { deviceName } from "./block-targets.js";
+import { requireInteger } from "./bounds.js";
+import type { KnobAccess } from "./knob-access.js";
+import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
+
+/**
+ * Each scheduler's tunables (Documentation/block/{deadline,bfq,kyber}-iosched.rst; the files seen
+ * on 6.18, ../shared/reference/live.md §1.4). Flags take 0 or 1.
+ */
+export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags: readonly string[] }> = {
+  "mq-deadline": {
+    names: [
+      "read_expire",
+      "write_expire",
+      "writes_starved",
+      "fifo_batch",
+      "front_merges",
+      "async_depth",
+      "prio_aging_expire",
+    ],
+    flags: ["front_merges"],
+  },
+  bfq: {
+    names: [
+      "slice_idle",
+      "slice_idle_us",
+      "low_latency",
+      "fifo_expire_sync",
+      "fifo_expire_async",
+      "back_seek_max",
+      "back_seek_penalty",
+      "timeout_sync",
+      "max_budget",
+      "strict_guarantees",
+    ],
+    flags: ["low_latency", "strict_guarantees"],
+  },
+  kyber: { names: ["read_lat_nsec", "write_lat_nsec"], flags: [] },
+};
+
+/** "sda/read_expire" → ["sda", "read_expire"]. */
+export function splitTunableTarget(target: string): [string, string] {
+  const slash = target.indexOf("/");
+  const name = target.slice(slash + 1);
+  if (slash <= 0 || !/^[a-z_]{1,40}$/.test(name)) throw new Error(`'${target}' is not '<device>/<tunable>'`);
+  return [deviceName(target.slice(0, slash)), name];
+}
+
+const path = (target: string) => {
+  const [device, name] = splitTunableTarget(target);
+  return `/sys/block/${device}/queue/iosched/${name}`;
+};
+
+const get: KnobAccess<"iosched-tunable">["get"] = (ctx, target) =>
+  readKnobFile(ctx.host, { knob: "iosched-tunable", target }, path(target), parseNaturalFile);
+
+export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
+  name: "iosched-tunable",
+  group: "block",
+  order: 40,
+  summary: "a tunable of the active scheduler, target <disk>/<name>: queue/iosched/<name>",
+  async targets(ctx) {
+    const out: string[] = [];
+    for (const device of await ioScheduler.targets(ctx)) {
+      const dir = `/sys/block/${device}/queue/iosched`;
+      if (await ctx.host.exists(dir)) for (const name of await ctx.host.readDir(dir)) out.push(`${device}/${name}`);
+    }
+    return out;
+  },
+  async available(ctx, target) {
+    if (await ctx.host.exists(path(target))) return true;
+    // A tunable of the scheduler an earlier change of the batch switches to.
+    const [device, name] = splitTunableTarget(target);
+    const pending = await effectiveScheduler(ctx, device);
+    return (
+      pending !== (await ioScheduler.get(ctx, device)) && (IOSCHED_TUNABLES[pending]?.names.includes(name) ?? false)
+    );
+  },
+  path,
+  get,
+  writable: (ctx, target) => ctx.host.checkWritable(path(target)),
+  async set(ctx, target, value, options) {
+    const ref: KnobRef = { knob: "iosched-tunable", target };
+    const [device, name] = splitTunableTarget(target);
+    const scheduler = await effectiveScheduler(ctx, device);
+    const known = IOSCHED_TUNABLES[scheduler];
+    const switching = scheduler !== (await ioScheduler.get(ctx, device));
+    // After a pending switch the file does not exist yet: check the name against the new scheduler.
+    if (switching ? !known?.names.includes(name) : !(await ctx.host.exists(path(target)))) {
+      throw valueError(ref, `scheduler ${scheduler} has no tunable '${name}'`);
+    }
+    const max = known?.flags.includes(name) ? 1 : 2 ** 31 - 1;
+    const normalized = requireInteger(ref, value, 0, options.restore ? Number.MAX_SAFE_INTEGER : max, name);
+    if (!options.dryRun) await ctx.host.writeText(path(target), String(normalized));
+    return normalized;
+  },
+  verify: verifyByReadBack(get),
+  parse: parseIntegerText,
+};

@@ -1,0 +1,132 @@
+import type { KnobRef } from "../../src/backend.js";
+import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
+import { pidOfTarget } from "../discovery/process-workloads.js";
+import { bytesByNode, parseNumaMaps } from "../parsers/numa-maps.js";
+import { parsePidStat } from "../parsers/pid-stat.js";
+import { parsePidStatus } from "../parsers/pid-status.js";
+import { parseListFile } from "../parsers/sysfs-values.js";
+import { readOptional } from "../read-parsed.js";
+import { requireIdSet } from "./bounds.js";
+import type { KnobAccess, KnobContext } from "./knob-access.js";
+import { commandFailure, readKnobFile, requireRoot, valueError } from "./shared.js";
+
+function pidOf(ref: KnobRef): number {
+  const pid = pidOfTarget(ref.target);
+  if (pid === undefined) throw valueError(ref, `target '${ref.target}' is not a process ('pid:1234')`);
+  return pid;
+}
+
+/** pid + start time: a pid the kernel reused for another process has another start time. */
+async function processIdentity(ctx: KnobContext, target: string): Promise<string> {
+  const ref: KnobRef = { knob: "cpu-affinity", target };
+  const pid = pidOf(ref);
+  const stat = await readKnobFile(ctx.host, ref, `/proc/${pid}/stat`, parsePidStat);
+  return `${pid}@${stat.startTicks}`;
+}
+
+async function threadAffinities(ctx: KnobContext, ref: KnobRef): Promise<number[][]> {
+  const pid = pidOf(ref);
+  const tasks = (await ctx.host.exists(`/proc/${pid}/task`)) ? await ctx.host.readDir(`/proc/${pid}/task`) : [];
+  const out: number[][] = [];
+  for (const tid of tasks.length > 0 ? tasks : [String(pid)]) {
+    const path = tasks.length > 0 ? `/proc/${pid}/task/${tid}/status` : `/proc/${pid}/status`;
+    const status = await readOptional(ctx.host, path, parsePidStatus); // a thread may exit meanwhile
+    if (status !== undefined) out.push(status.cpusAllowed);
+  }
+  return out;
+}
+
+async function onlineCpus(ctx: KnobContext): Promise<number[]> {
+  return readKnobFile(
+    ctx.host,
+    { knob: "cpu-affinity", target: "host" },
+    "/sys/devices/system/cpu/online",
+    parseListFile,
+  );
+}
+
+export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
+  name: "cpu-affinity",
+  group: "process",
+  order: 70,
+  summary: "CPUs a process (all its threads) may run on, target pid:<pid>: taskset -a -p -c",
+  targets: async () => [],
+  available: async (ctx, target) =>
+    pidOfTarget(target) !== undefined && ctx.host.exists(`/proc/${pidOfTarget(target)}/status`),
+  path: (target) => `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`,
+  writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${target}`),
+  async get(ctx, target) {
+    const ref: KnobRef = { knob: "cpu-affinity", target };
+    return (await readKnobFile(ctx.host, ref, `/proc/${pidOf(ref)}/status`, parsePidStatus)).cpusAllowed;
+  },
+  async set(ctx, target, value, options) {
+    const ref: KnobRef = { knob: "cpu-affinity", target };
+    const pid = pidOf(ref);
+    const cpus = options.restore
+      ? [...value].sort((a, b) => a - b)
+      : requireIdSet(ref, value, await onlineCpus(ctx), "CPU");
+    if (!options.dryRun) {
+      const args = ["-a", "-p", "-c", formatCpuList(cpus), String(pid)];
+      requireRoot(ctx, `taskset ${args.join(" ")}`);
+      const result = await ctx.runner.run("taskset", args);
+      if (result.code !== 0) throw commandFailure("taskset", args, result);
+    }
+    return cpus;
+  },
+  /** Every thread must hold the new set, not only the main one. */
+  async verify(ctx, target, expected) {
+    const ref: KnobRef = { knob: "cpu-affinity", target };
+    const all = await threadAffinities(ctx, ref);
+    const differing = all.find((cpus) => formatCpuList(cpus) !== formatCpuList(expected));
+    return { ok: differing === undefined && all.length > 0, found: differing ?? all[0] ?? [] };
+  },
+  parse: (text) => parseCpuList(text),
+  identity: processIdentity,
+};
+
+async function memoryNodes(ctx: KnobContext, target: string): Promise<number[]> {
+  const ref: KnobRef = { knob: "numa-memory-nodes", target };
+  const maps = await readKnobFile(ctx.host, ref, `/proc/${pidOf(ref)}/numa_maps`, parseNumaMaps);
+  return [...bytesByNode(maps)]
+    .filter(([, bytes]) => bytes > 0)
+    .map(([node]) => node)
+    .sort((a, b) => a - b);
+}
+
+export const numaMemoryNodes: KnobAccess<"numa-memory-nodes"> = {
+  name: "numa-memory-nodes",
+  group: "process",
+  order: 80,
+  summary: "NUMA nodes holding a process's pages, target pid:<pid>: migratepages moves them",
+  targets: async () => [],
+  async available(ctx, target) {
+    const pid = pidOfTarget(target);
+    return (
+      pid !== undefined && (await ctx.host.exists(`/proc/${pid}/numa_maps`)) && (await ctx.runner.has("migratepages"))
+    );
+  },
+  path: (target) => `migratepages ${pidOfTarget(target) ?? target} <from> <to>`,
+  writable: async (ctx, target) => requireRoot(ctx, `migratepages ${target}`),
+  get: memoryNodes,
+  async set(ctx, target, value, options) {
+    const ref: KnobRef = { knob: "numa-memory-nodes", target };
+    const withMemory = await readKnobFile(ctx.host, ref, "/sys/devices/system/node/has_memory", parseListFile);
+    const nodes = options.restore ? [...value].sort((a, b) => a - b) : requireIdSet(ref, value, withMemory, "node");
+    if (!options.dryRun) {
+      const from = await memoryNodes(ctx, target);
+      // migrate_pages(2) pairs the lists like a bitmap remap; to land everything on `nodes`,
+      // move from every node that holds pages to the target set.
+      const args = [String(pidOf(ref)), formatCpuList(from.length > 0 ? from : nodes), formatCpuList(nodes)];
+      requireRoot(ctx, `migratepages ${args.join(" ")}`);
+      const result = await ctx.runner.run("migratepages", args);
+      if (result.code !== 0) throw commandFailure("migratepages", args, result);
+    }
+    return nodes;
+  },
+  async verify(ctx, target, expected) {
+    const found = await memoryNodes(ctx, target);
+    return { ok: found.every((node) => expected.includes(node)), found };
+  },
+  parse: (text) => parseCpuList(text),
+  identity: processIdentity,
+};

@@ -1,0 +1,80 @@
+import type { HostFs } from "../host-fs.js";
+import { type DiskCounters, parseDiskstats } from "../parsers/diskstats.js";
+import { parseKeyValueCounters } from "../parsers/key-value-counters.js";
+import { type LoadAverage, parseLoadavg } from "../parsers/loadavg.js";
+import { parseMeminfo } from "../parsers/meminfo.js";
+import { type InterfaceCounters, parseNetDev } from "../parsers/net-dev.js";
+import { parseNetSnmp } from "../parsers/net-snmp.js";
+import { type PidStat, parsePidStat } from "../parsers/pid-stat.js";
+import { type PidStatus, parsePidStatus } from "../parsers/pid-status.js";
+import { type Pressure, parsePressure } from "../parsers/pressure.js";
+import { type ProcStat, parseProcStat } from "../parsers/proc-stat.js";
+import { parseSchedstat } from "../parsers/schedstat.js";
+import { readOptional, readParsed } from "../read-parsed.js";
+
+export interface ProcessSnapshot {
+  stat: PidStat;
+  status: PidStatus;
+  schedstat?: { runNs: number; waitNs: number };
+}
+
+/** The host's counters at one instant: everything an observation is the difference of. */
+export interface HostSnapshot {
+  timeMs: number;
+  stat: ProcStat;
+  meminfo: Map<string, number>;
+  vmstat: Map<string, number>;
+  loadavg: LoadAverage;
+  /** Absent when the kernel runs without PSI (CONFIG_PSI=n or psi=0: the files fail to read). */
+  pressure?: { cpu: Pressure; memory: Pressure; io: Pressure };
+  disks: DiskCounters[];
+  interfaces: InterfaceCounters[];
+  /** /proc/net/snmp and /proc/net/netstat merged: "Tcp.RetransSegs", "TcpExt.ListenOverflows"... */
+  snmp: Map<string, number>;
+  /** Processes still alive, by pid. */
+  processes: Map<number, ProcessSnapshot>;
+}
+
+/** Reads every counter file once; the caller supplies the time (from its Clock). */
+export async function readHostSnapshot(
+  fs: HostFs,
+  timeMs: number,
+  pids: readonly number[] = [],
+): Promise<HostSnapshot> {
+  const [stat, meminfo, vmstat, loadavg, disks, interfaces, snmp, netstat] = await Promise.all([
+    readParsed(fs, "/proc/stat", parseProcStat),
+    readParsed(fs, "/proc/meminfo", parseMeminfo),
+    readParsed(fs, "/proc/vmstat", parseKeyValueCounters),
+    readParsed(fs, "/proc/loadavg", parseLoadavg),
+    readParsed(fs, "/proc/diskstats", parseDiskstats),
+    readParsed(fs, "/proc/net/dev", parseNetDev),
+    readParsed(fs, "/proc/net/snmp", parseNetSnmp),
+    readOptional(fs, "/proc/net/netstat", parseNetSnmp),
+  ]);
+  const [cpu, memory, io] = await Promise.all(
+    ["cpu", "memory", "io"].map((name) => readOptional(fs, `/proc/pressure/${name}`, parsePressure)),
+  );
+  const processes = new Map<number, ProcessSnapshot>();
+  for (const pid of pids) {
+    const [pidStat, status, schedstat] = await Promise.all([
+      readOptional(fs, `/proc/${pid}/stat`, parsePidStat),
+      readOptional(fs, `/proc/${pid}/status`, parsePidStatus),
+      readOptional(fs, `/proc/${pid}/schedstat`, parseSchedstat),
+    ]);
+    if (pidStat === undefined || status === undefined) continue; // exited
+    processes.set(pid, schedstat === undefined ? { stat: pidStat, status } : { stat: pidStat, status, schedstat });
+  }
+  const snapshot: HostSnapshot = {
+    timeMs,
+    stat,
+    meminfo,
+    vmstat,
+    loadavg,
+    disks,
+    interfaces,
+    snmp: new Map([...snmp, ...(netstat ?? [])]),
+    processes,
+  };
+  if (cpu !== undefined && memory !== undefined && io !== undefined) snapshot.pressure = { cpu, memory, io };
+  return snapshot;
+}

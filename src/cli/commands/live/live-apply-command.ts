@@ -1,0 +1,108 @@
+import { KnobConflictError, type Receipt } from "../../../backend.js";
+import { parseCommandArgs } from "../../args.js";
+import { UserError } from "../../errors.js";
+import type { CliIO } from "../../io.js";
+import { renderTable } from "../../table.js";
+import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
+import { type LiveDeps, waitForSignal, withLiveErrors } from "./live-context.js";
+import { formatValue } from "./live-format.js";
+import { planFromArgs, renderPlan } from "./live-plan-command.js";
+
+export const APPLY_USAGE = `Usage: twintune live apply [--yes] [--revert-on-exit] [options]
+
+Writes the plan (see 'twintune live plan'). Without --yes it only shows it. Every change is
+validated first, so a bad value or a missing permission writes nothing. Before the first write
+to a knob its original value is appended to the journal and fsync'd; every write is read back
+(a mismatch is reported and undone); a knob someone else changed since twintune wrote it is
+yielded, never overwritten. The changes stay in effect after the command ends: 'twintune live
+revert' restores them. Refuses to run while an interrupted run's journal is left ('live recover').
+
+Options:
+  --yes            really write
+  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM
+${PLAN_OPTIONS_HELP}
+Exit codes: 0 applied; 1 a change failed or was refused (nothing written); 2 usage; 75 a journal
+left by an interrupted run, or another twintune running; 77 not permitted (not root, read-only).
+`;
+
+export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
+  const { values } = parseCommandArgs("live apply", args, {
+    ...PLAN_OPTIONS,
+    yes: { type: "boolean", default: false },
+    "revert-on-exit": { type: "boolean", default: false },
+  });
+  return withLiveErrors(async () => {
+    const { backend, plan } = await planFromArgs(values, io, deps);
+    const leftover = backend.leftover();
+    if (leftover !== undefined) throw leftover;
+    const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
+    if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob
+    const conflicts = plan.rejected.map(({ change }) => change);
+    const changes = plan.receipts.filter(
+      (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
+    );
+    if (!values.yes) {
+      for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
+      if (changes.length === 0) {
+        io.stdout.write("Nothing to change.\n");
+        return 0;
+      }
+      io.stdout.write(renderPlan(changes));
+      throw new UserError(`nothing written: pass --yes to write these ${changes.length} change(s)`);
+    }
+    let receipts: Receipt[] = [];
+    try {
+      // The knobs someone else changed go in too: planned inside the session, each yield is
+      // recorded in the journal (and left out), so twintune stops managing them.
+      receipts = await backend.applyAll([...changes.map((receipt) => receipt.change), ...conflicts], {
+        skip: (_change, error) => {
+          if (!(error instanceof KnobConflictError)) return false;
+          io.stderr.write(`twintune: ${error.message}\n`);
+          return true;
+        },
+      });
+    } catch (error) {
+      await backend.close("failed");
+      throw error;
+    }
+    if (receipts.length === 0) {
+      await backend.close("completed");
+      io.stdout.write("Nothing to change.\n");
+      return 0;
+    }
+    io.stdout.write(
+      renderTable(
+        ["knob", "target", "before", "after (read back)", "path"],
+        receipts.map((receipt) => [
+          receipt.change.knob.knob,
+          receipt.change.knob.target,
+          formatValue(receipt.change.knob.knob, receipt.previous),
+          formatValue(receipt.change.knob.knob, receipt.applied),
+          backend.journal.managed(receipt.change.knob)?.record.path ?? "",
+        ]),
+      ),
+    );
+    io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
+    if (!values["revert-on-exit"]) {
+      await backend.close("completed");
+      io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
+      return 0;
+    }
+    io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+    const signal = await (deps.waitForExit ?? waitForSignal)();
+    let failed = 0;
+    for (const receipt of [...receipts].reverse()) {
+      try {
+        await backend.revert(receipt);
+      } catch (error) {
+        failed++;
+        io.stderr.write(
+          `twintune: could not restore ${receipt.change.knob.knob} on ${receipt.change.knob.target}: ${(error as Error).message}\n`,
+        );
+      }
+    }
+    await backend.close(failed === 0 ? "reverted" : "failed");
+    io.stdout.write(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
+    return failed === 0 ? 0 : 1;
+  });
+}

@@ -1,0 +1,125 @@
+import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
+import { type IoWorkload, ioRules } from "../../../../live/plan/io-rules.js";
+import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
+import { tcpRules } from "../../../../live/plan/tcp-rules.js";
+import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
+import { UsageError } from "../../errors.js";
+import { parsePids } from "./live-context.js";
+
+/** The options `live plan` and `live apply` share. */
+export const PLAN_OPTIONS = {
+  json: { type: "boolean", default: false },
+  interval: { type: "string" },
+  workload: { type: "string" },
+  "fair-io": { type: "boolean", default: false },
+  bandwidth: { type: "string" },
+  rtt: { type: "string" },
+  netns: { type: "string" },
+  device: { type: "string" },
+  only: { type: "string" },
+  set: { type: "string", multiple: true },
+  pid: { type: "string", multiple: true },
+  "state-dir": { type: "string" },
+  root: { type: "string" },
+} as const;
+
+export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly this (repeatable); the built-in rules are then not used.
+                   TARGET defaults to --device (disk knobs), --netns or host (network), --pid
+                   (process knobs); cgroup and NIC knobs need @TARGET. Values: cpu lists "0-3",
+                   triples "4096 131072 16777216", rings "rx=512,tx=512", offloads "gro=on,tso=off"
+  --only K1,K2     only these knobs
+  --device DEV     only this disk's knobs
+  --netns NAME     network knobs inside network namespace NAME (/run/netns/NAME), not the host's
+  --pid PID        the process the process knobs act on (cpu-affinity, numa-memory-nodes)
+  --workload W     read-ahead rule: auto (infer per disk from the metrics window), random, sequential
+  --fair-io        prefer bfq: several workloads share the disks and fairness matters
+  --bandwidth MBPS and --rtt MS   the network path, for TCP buffers of 2 x bandwidth-delay product
+  --interval MS    metrics window the rules look at (default 1000)
+  --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
+  --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
+  --json           print the plan as JSON
+`;
+
+function positiveNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--${flag} expects a positive number, got '${text}'`);
+  return value;
+}
+
+export interface PlanArgs {
+  json?: boolean;
+  workload?: string;
+  "fair-io"?: boolean;
+  bandwidth?: string;
+  rtt?: string;
+  netns?: string;
+  device?: string;
+  only?: string;
+  set?: string[];
+  pid?: string[];
+}
+
+/** The built-in rules, configured from the flags (or none when --set gives the changes). */
+export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
+  if ((values.set ?? []).length > 0) return [];
+  const workload = (values.workload ?? "auto") as IoWorkload;
+  if (!["auto", "random", "sequential"].includes(workload)) {
+    throw new UsageError(`--workload expects auto, random or sequential, got '${values.workload}'`);
+  }
+  const bandwidthMbps = positiveNumber("bandwidth", values.bandwidth);
+  const rttMs = positiveNumber("rtt", values.rtt);
+  if ((bandwidthMbps === undefined) !== (rttMs === undefined))
+    throw new UsageError("--bandwidth and --rtt go together");
+  return [
+    ioRules({ workload, fairness: values["fair-io"] ?? false }),
+    tcpRules(bandwidthMbps === undefined || rttMs === undefined ? {} : { bandwidthMbps, rttMs }),
+  ];
+}
+
+export function onlyFrom(values: PlanArgs): KnobName[] | undefined {
+  if (values.only === undefined) return undefined;
+  const names = values.only.split(",").map((name) => name.trim());
+  for (const name of names) {
+    if (!liveKnob(name))
+      throw new UsageError(`--only: no knob '${name}' (knobs: ${LIVE_KNOBS.map((k) => k.name).join(", ")})`);
+  }
+  return names as KnobName[];
+}
+
+function defaultTarget(knob: KnobName, values: PlanArgs, pids: number[]): string | undefined {
+  switch (liveKnob(knob)?.group) {
+    case "block":
+      return values.device;
+    case "net":
+      return values.netns ?? "host";
+    case "process":
+      return pids[0] === undefined ? undefined : `pid:${pids[0]}`;
+    default:
+      return undefined;
+  }
+}
+
+/** The changes `--set KNOB[@TARGET]=VALUE` asks for. */
+export function explicitChanges(values: PlanArgs): Change[] {
+  const pids = parsePids(values.pid);
+  return (values.set ?? []).map((text, index) => {
+    const match = /^([a-z-]+)(?:@([^=]+))?=(.*)$/s.exec(text);
+    if (match === null) throw new UsageError(`--set expects KNOB[@TARGET]=VALUE, got '${text}'`);
+    const [, name, explicitTarget, valueText] = match as unknown as [string, string, string | undefined, string];
+    const knob = liveKnob(name);
+    if (knob === undefined)
+      throw new UsageError(`--set: no knob '${name}' (knobs: ${LIVE_KNOBS.map((k) => k.name).join(", ")})`);
+    const target = explicitTarget ?? defaultTarget(knob.name, values, pids);
+    if (target === undefined)
+      throw new UsageError(`--set ${name}: say which target (${name}@TARGET=..., or --device/--pid)`);
+    let to: KnobValue;
+    try {
+      to = knob.parse(valueText);
+    } catch (error) {
+      throw new UsageError(`--set ${name}: ${(error as Error).message}`);
+    }
+    const ref: KnobRef = { knob: knob.name, target };
+    return { id: `set-${index + 1}`, knob: ref, to, component: "command line", reason: `--set ${text}` };
+  });
+}

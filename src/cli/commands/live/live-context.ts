@@ -1,0 +1,104 @@
+import type { CommandRunner } from "../../../../live/command-runner.js";
+import { writeHookFromEnv } from "../../../../live/engine/test-hook.js";
+import { KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
+import type { HostFs } from "../../../../live/host-fs.js";
+import { HostFsError } from "../../../../live/host-fs-error.js";
+import { JournalBusyError } from "../../../../live/journal/lock.js";
+import { stateDirectory } from "../../../../live/journal/state-dir.js";
+import { LiveBackend } from "../../../../live/live-backend.js";
+import { ParseError } from "../../../../live/parsers/parsed.js";
+import { WriteRefusedError } from "../../../../live/write-allow-list.js";
+import { KnobConflictError, KnobPermissionError, KnobUnavailableError, KnobValueError } from "../../../backend.js";
+import { UsageError, UserError } from "../../errors.js";
+import type { CliIO } from "../../io.js";
+
+/** What the live commands need from outside, so tests can replace it. */
+export interface LiveDeps {
+  /** The host's files (default: the real host at --root or /). */
+  fs?: HostFs;
+  runner?: CommandRunner;
+  /** Resolves when the user wants the process to end (SIGINT/SIGTERM); for --revert-on-exit. */
+  waitForExit?: () => Promise<string>;
+  /** Whether writes are permitted (default: effective uid 0). */
+  isRoot?: boolean;
+}
+
+/** Exit codes: 77 not permitted (EX_NOPERM), 75 try again later (EX_TEMPFAIL: leftover journal, another run). */
+export const EXIT_NOT_PERMITTED = 77;
+export const EXIT_TRY_LATER = 75;
+
+export interface CommonOptions {
+  "state-dir"?: string;
+  root?: string;
+  pid?: string[];
+}
+
+export function parsePids(values: readonly string[] | undefined): number[] {
+  return (values ?? []).map((value) => {
+    if (!/^\d{1,10}$/.test(value) || Number(value) < 1)
+      throw new UsageError(`--pid expects a process id, got '${value}'`);
+    return Number(value);
+  });
+}
+
+export async function openBackend(io: CliIO, options: CommonOptions, deps: LiveDeps): Promise<LiveBackend> {
+  const uid = process.geteuid?.() ?? -1;
+  return LiveBackend.open({
+    stateDir: stateDirectory(io.env, uid, options["state-dir"]),
+    root: options.root ?? "/",
+    pids: parsePids(options.pid),
+    hook: writeHookFromEnv(io.env),
+    ...(deps.runner ? { runner: deps.runner } : {}),
+    ...(deps.fs ? { fs: deps.fs } : {}),
+    ...(deps.isRoot === undefined ? {} : { isRoot: deps.isRoot }),
+  });
+}
+
+/** The user-facing error an exception from the live backend is: one message, the right exit code. */
+export function userErrorOf(error: unknown): unknown {
+  if (error instanceof KnobPermissionError) {
+    return new UserError(
+      `not permitted: ${error.message}${process.geteuid?.() === 0 ? "" : " (run as root)"}; nothing was changed`,
+      EXIT_NOT_PERMITTED,
+    );
+  }
+  if (error instanceof WriteRefusedError) return new UserError(error.message, EXIT_NOT_PERMITTED);
+  if (error instanceof HostFsError && error.denied)
+    return new UserError(`not permitted: ${error.message}`, EXIT_NOT_PERMITTED);
+  if (error instanceof LeftoverJournalError || error instanceof JournalBusyError) {
+    return new UserError(error.message, EXIT_TRY_LATER);
+  }
+  if (
+    error instanceof KnobValueError ||
+    error instanceof KnobUnavailableError ||
+    error instanceof KnobConflictError ||
+    error instanceof KnobVerifyError ||
+    error instanceof ParseError ||
+    error instanceof HostFsError
+  ) {
+    return new UserError(error.message);
+  }
+  return error;
+}
+
+/** Runs a live subcommand, turning backend errors into user errors. */
+export async function withLiveErrors(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    throw userErrorOf(error);
+  }
+}
+
+/** SIGINT or SIGTERM, whichever comes first. */
+export function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (signal: string) => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      resolve(signal);
+    };
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+  });
+}

@@ -1,0 +1,120 @@
+import type { LiveBackend } from "../../../../live/live-backend.js";
+import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
+import type { Receipt } from "../../../backend.js";
+import { integerOption, parseCommandArgs } from "../../args.js";
+import type { CliIO } from "../../io.js";
+import { renderTable } from "../../table.js";
+import {
+  explicitChanges,
+  onlyFrom,
+  PLAN_OPTIONS,
+  PLAN_OPTIONS_HELP,
+  type PlanArgs,
+  sourcesFrom,
+} from "./live-changes.js";
+import { type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
+import { formatValue } from "./live-format.js";
+
+export const PLAN_USAGE = `Usage: twintune live plan [options]      (also: twintune live)
+
+Shadow mode: prints what twintune would change on this host and why, and writes nothing (no
+host file, no journal). The changes come from the recommendation sources: until the tuners
+land, the live plan's built-in rules (I/O scheduler by device class: none for NVMe and
+multi-queue disks, mq-deadline for SSDs, HDDs and single-queue virtual disks, bfq with
+--fair-io; read-ahead by workload; TCP buffers of 2 x BDP from --bandwidth and --rtt; window
+scaling, SACK, timestamps on; somaxconn at least 4096). Each change is validated by a dry run
+of the whole batch: bounds, availability, permission, and whether someone else changed a knob
+twintune manages.
+
+Options:
+${PLAN_OPTIONS_HELP}`;
+
+export interface PlannedChanges {
+  backend: LiveBackend;
+  plan: LivePlan;
+}
+
+/** Opens the backend and computes the plan (dry run) the flags ask for. */
+export async function planFromArgs(
+  values: PlanArgs & { interval?: string; "state-dir"?: string; root?: string },
+  io: CliIO,
+  deps: LiveDeps,
+): Promise<PlannedChanges> {
+  const sources = sourcesFrom(values);
+  const extra = explicitChanges(values);
+  const only = onlyFrom(values);
+  const interval = integerOption("interval", values.interval, 1000, 1);
+  const backend = await openBackend(io, values, deps);
+  const observation = sources.length > 0 ? await backend.observeOver(interval) : undefined;
+  const plan = await livePlan(backend, sources, {
+    extra,
+    netns: values.netns ?? "host",
+    filter: { ...(only ? { only } : {}), ...(values.device ? { device: values.device } : {}) },
+    ...(observation ? { observation } : {}),
+  });
+  return { backend, plan };
+}
+
+export function renderPlan(receipts: readonly Receipt[]): string {
+  return renderTable(
+    ["knob", "target", "current", "proposed", "reason"],
+    receipts.map((receipt) => {
+      const { knob } = receipt.change;
+      const same = JSON.stringify(receipt.previous) === JSON.stringify(receipt.applied);
+      return [
+        knob.knob,
+        knob.target,
+        formatValue(knob.knob, receipt.previous),
+        same ? "(no change)" : formatValue(knob.knob, receipt.applied),
+        `${receipt.change.reason} [${receipt.change.component}]`,
+      ];
+    }),
+  );
+}
+
+export function planJson(plan: LivePlan): object {
+  return {
+    written: false,
+    changes: plan.receipts.map((receipt) => ({
+      knob: receipt.change.knob.knob,
+      target: receipt.change.knob.target,
+      current: receipt.previous,
+      proposed: receipt.applied,
+      component: receipt.change.component,
+      reason: receipt.change.reason,
+    })),
+    notes: plan.notes,
+    rejected: plan.rejected.map(({ change, error }) => ({
+      knob: change.knob.knob,
+      target: change.knob.target,
+      proposed: change.to,
+      error: error.message,
+    })),
+  };
+}
+
+export function renderRejected(plan: LivePlan): string {
+  return plan.rejected.map(({ error }) => `not applicable: ${error.message}\n`).join("");
+}
+
+export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
+  const { values } = parseCommandArgs("live plan", args, PLAN_OPTIONS);
+  return withLiveErrors(async () => {
+    const { backend, plan } = await planFromArgs(values, io, deps);
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      return 0;
+    }
+    if (plan.receipts.length === 0)
+      io.stdout.write("No changes recommended: the rules find this host's knobs as they would set them.\n");
+    else io.stdout.write(renderPlan(plan.receipts));
+    io.stdout.write(renderRejected(plan));
+    if (plan.notes.length > 0)
+      io.stdout.write(`\nThe rules looked at:\n${plan.notes.map((note) => `  ${note}\n`).join("")}`);
+    const state = backend.journalState();
+    if (state.interrupted.length > 0)
+      io.stdout.write("An interrupted run left a journal: 'twintune live recover' before applying.\n");
+    io.stdout.write("\nShadow mode: nothing was written. To apply: twintune live apply --yes (same options).\n");
+    return 0;
+  });
+}

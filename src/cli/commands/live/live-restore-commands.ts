@@ -1,0 +1,105 @@
+import type { RestoreOutcome } from "../../../../live/engine/restorer.js";
+import { parseCommandArgs } from "../../args.js";
+import { UserError } from "../../errors.js";
+import type { CliIO } from "../../io.js";
+import { renderTable } from "../../table.js";
+import { EXIT_TRY_LATER, type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
+import { formatValue } from "./live-format.js";
+
+export const REVERT_USAGE = `Usage: twintune live revert [--json] [--state-dir DIR]
+
+Restores every knob twintune changed to the original value saved in the journal, in reverse
+order of the changes. One knob that fails does not stop the others; a knob someone else changed
+since is left as they set it (yielded) and reported. Exits 1 if any knob failed to restore.
+`;
+
+export const RECOVER_USAGE = `Usage: twintune live recover [--discard] [--json] [--state-dir DIR]
+
+After a run was killed or crashed (its journal has a session that never ended), restores every
+original the journal holds, in reverse order, including a knob caught between its journal record
+and its write. Until then 'live apply' refuses to run. With --discard, forgets the journal
+instead and keeps the host's current values.
+`;
+
+function renderOutcomes(outcomes: readonly RestoreOutcome[]): string {
+  return renderTable(
+    ["knob", "target", "original", "result", "detail"],
+    outcomes.map((outcome) => [
+      outcome.knob.knob,
+      outcome.knob.target,
+      formatValue(outcome.knob.knob, outcome.original),
+      outcome.status,
+      outcome.detail ?? "",
+    ]),
+  );
+}
+
+function report(io: CliIO, outcomes: readonly RestoreOutcome[], json: boolean, what: string): number {
+  const failed = outcomes.filter((outcome) => outcome.status === "failed").length;
+  if (json) io.stdout.write(`${JSON.stringify({ outcomes, failed }, null, 2)}\n`);
+  else if (outcomes.length === 0) io.stdout.write(`Nothing to ${what}: twintune manages no knob on this host.\n`);
+  else {
+    io.stdout.write(renderOutcomes(outcomes));
+    const count = (status: RestoreOutcome["status"]) => outcomes.filter((outcome) => outcome.status === status).length;
+    const parts = (["restored", "unchanged", "yielded", "gone", "failed"] as const)
+      .filter((status) => count(status) > 0)
+      .map((status) => `${count(status)} ${status}`);
+    io.stdout.write(`\n${parts.join(", ")}${failed ? " (the failed ones stay in the journal)" : ""}.\n`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+export async function runRevert(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
+  const { values } = parseCommandArgs("live revert", args, {
+    json: { type: "boolean", default: false },
+    "state-dir": { type: "string" },
+    root: { type: "string" },
+  });
+  return withLiveErrors(async () => {
+    const backend = await openBackend(io, values, deps);
+    if (backend.journalState().interrupted.length > 0) {
+      throw new UserError(
+        "an interrupted run left its journal: run 'twintune live recover' (it also restores these)",
+        EXIT_TRY_LATER,
+      );
+    }
+    try {
+      const outcomes = await backend.revertAll();
+      await backend.close("reverted");
+      return report(io, outcomes, values.json, "revert");
+    } catch (error) {
+      await backend.close("failed");
+      throw error;
+    }
+  });
+}
+
+export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
+  const { values } = parseCommandArgs("live recover", args, {
+    discard: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    "state-dir": { type: "string" },
+    root: { type: "string" },
+  });
+  return withLiveErrors(async () => {
+    const backend = await openBackend(io, values, deps);
+    const state = backend.journalState();
+    if (values.discard) {
+      await backend.discardJournal();
+      io.stdout.write(`Journal discarded: ${state.managed.length} knob(s) keep their current values.\n`);
+      return 0;
+    }
+    if (state.interrupted.length === 0 && state.managed.length === 0) {
+      io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
+      return 0;
+    }
+    try {
+      const outcomes = await backend.recover();
+      await backend.close("reverted");
+      return report(io, outcomes, values.json, "recover");
+    } catch (error) {
+      await backend.close("failed");
+      throw error;
+    }
+  });
+}

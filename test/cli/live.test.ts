@@ -1,0 +1,319 @@
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLiveCommand } from "../../src/cli/commands/live.js";
+import { main } from "../../src/cli/main.js";
+import { FakeHostFs } from "../helpers/fake-host-fs.js";
+import { fakeIO } from "../helpers/fake-io.js";
+import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
+import { runCli } from "../helpers/spawn-cli.js";
+
+const temps: string[] = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Every file under a directory with its content (symlinks not followed). */
+function contents(dir: string, base = dir, out = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (info?.isDirectory() && !statSync(path).isSymbolicLink?.()) contents(path, base, out);
+    else if (info?.isFile()) out.set(path.slice(base.length), readFileSync(path, "utf8"));
+  }
+  return out;
+}
+
+const isRoot = process.geteuid?.() === 0;
+
+describe("twintune live status", () => {
+  it("prints a captured host's topology, caches, devices and knob values (--root)", async () => {
+    const io = fakeIO();
+    const live = createLiveCommand({ runner: new FixtureRunner("numa-2node-smt") });
+    expect(
+      await live.run(
+        ["status", "--root", join(FIXTURES, "numa-2node-smt"), "--interval", "1", "--state-dir", temp("tt-state-")],
+        io,
+      ),
+    ).toBe(0);
+    const out = io.out();
+    expect(out).toMatch(/^host smt-numa-example: 2 NUMA node\(s\), 8 CPU\(s\), 125\.6 GiB memory/);
+    expect(out).toMatch(/\n {3}0 {2}0-1,4-5 {2}62\.8 GiB +10 21\n/);
+    expect(out).toMatch(/L3 +unified +16 MiB +0-1,4-5/);
+    expect(out).toMatch(/nvme0n1 +nvme +931\.5 GiB +no +8 +none mq-deadline kyber bfq +Samsung SSD 980 PRO 1TB/);
+    expect(out).toMatch(/io-scheduler +sda +mq-deadline +\/sys\/block\/sda\/queue\/scheduler/);
+  });
+
+  it.skipIf(process.platform !== "linux")(
+    "on this machine prints its real topology, matching the kernel's own counts",
+    async () => {
+      const io = fakeIO();
+      expect(await main(["live", "status", "--interval", "200", "--state-dir", temp("tt-state-"), "--json"], io)).toBe(
+        0,
+      );
+      const status = JSON.parse(io.out());
+      const online = readFileSync("/sys/devices/system/cpu/online", "utf8").trim();
+      const count = online.split(",").reduce((n, part) => {
+        const [a, b] = part.split("-").map(Number);
+        return n + (b === undefined ? 1 : (b as number) - (a as number) + 1);
+      }, 0);
+      expect(status.topology.cpus).toHaveLength(count);
+      const nodes = existsSync("/sys/devices/system/node")
+        ? readdirSync("/sys/devices/system/node").filter((n) => /^node\d+$/.test(n)).length
+        : 1;
+      expect(status.topology.nodes).toHaveLength(nodes);
+      expect(status.topology.caches.length).toBeGreaterThan(0);
+      const disks = readdirSync("/sys/block").filter(
+        (name) => Number(readFileSync(`/sys/block/${name}/size`, "utf8")) > 0,
+      );
+      expect(status.topology.devices.map((d: { name: string }) => d.name).sort()).toEqual(disks.sort());
+      expect(status.knobs.some((k: { knob: string }) => k.knob === "tcp-rmem")).toBe(true);
+      expect(status.observation.intervalMs).toBeGreaterThanOrEqual(200);
+    },
+  );
+});
+
+describe("twintune live plan (shadow mode, the default)", () => {
+  it("writes nothing: every file of the host tree and the state directory stay as they were", async () => {
+    const root = temp("tt-root-");
+    cpSync(join(FIXTURES, "numa-2node-smt"), root, { recursive: true, verbatimSymlinks: true });
+    const stateDir = join(temp("tt-state-"), "state");
+    const before = contents(root);
+    const io = fakeIO();
+    const live = createLiveCommand({ runner: new FixtureRunner("numa-2node-smt") });
+    // `live` alone is `live plan`.
+    expect(
+      await live.run(["--root", root, "--state-dir", stateDir, "--interval", "1", "--workload", "sequential"], io),
+    ).toBe(0);
+    expect(io.out()).toMatch(/read-ahead-kb +sda +128 +4096 +sequential I\/O: read ahead 4 MiB/);
+    expect(io.out()).toMatch(/nvme0n1 \(nvme, 8 hw queue\(s\)\): scheduler none/);
+    expect(io.out()).toMatch(/Shadow mode: nothing was written/);
+    expect(contents(root)).toEqual(before);
+    expect(existsSync(stateDir)).toBe(false);
+  });
+
+  it.skipIf(!isRoot)("on this machine changes no kernel value and creates no journal", async () => {
+    const files = ["/proc/sys/net/ipv4/tcp_rmem", "/proc/sys/net/ipv4/tcp_wmem", "/proc/sys/net/core/somaxconn"];
+    for (const disk of readdirSync("/sys/block")) {
+      for (const file of ["scheduler", "nr_requests", "read_ahead_kb"]) {
+        if (existsSync(`/sys/block/${disk}/queue/${file}`)) files.push(`/sys/block/${disk}/queue/${file}`);
+      }
+    }
+    const read = () => files.map((file) => readFileSync(file, "utf8"));
+    const before = read();
+    const stateDir = join(temp("tt-state-"), "state");
+    const io = fakeIO();
+    expect(
+      await main(
+        [
+          "live",
+          "plan",
+          "--interval",
+          "100",
+          "--state-dir",
+          stateDir,
+          "--workload",
+          "random",
+          "--bandwidth",
+          "10000",
+          "--rtt",
+          "80",
+          "--json",
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(io.out()).written).toBe(false);
+    expect(read()).toEqual(before);
+    expect(existsSync(stateDir)).toBe(false);
+  });
+});
+
+describe("twintune live apply, journal, revert", () => {
+  it("without --yes shows the plan, writes nothing and exits 1", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const io = fakeIO();
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    expect(
+      await live
+        .run(["apply", "--set", "io-scheduler=bfq", "--device", "sda", "--state-dir", temp("tt-state-")], io)
+        .catch((e) => e.exitCode),
+    ).toBe(1);
+    expect(io.out()).toMatch(/io-scheduler +sda +mq-deadline +bfq/);
+    expect(fs.writes).toEqual([]);
+  });
+
+  it("applies with --yes, keeps the changes after exit, lists them, and revert restores every file", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const before = fs.snapshot();
+    const stateDir = temp("tt-state-");
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const apply = fakeIO();
+    const args = [
+      "apply",
+      "--yes",
+      "--device",
+      "sdb",
+      "--set",
+      "io-scheduler=kyber",
+      "--set",
+      "read-ahead-kb=1024",
+      "--set",
+      "nr-requests=128",
+      "--state-dir",
+      stateDir,
+    ];
+    expect(await live.run(args, apply)).toBe(0);
+    expect(apply.out()).toMatch(/io-scheduler +sdb +mq-deadline +kyber/);
+    expect(apply.out()).toMatch(/They stay in effect/);
+    expect(await fs.readText("/sys/block/sdb/queue/scheduler")).toBe("none mq-deadline [kyber] bfq \n");
+    const journal = fakeIO();
+    expect(await live.run(["journal", "--state-dir", stateDir], journal)).toBe(0);
+    expect(journal.out()).toMatch(/nr-requests +sdb +\/sys\/block\/sdb\/queue\/nr_requests +256 +128/);
+    const revert = fakeIO();
+    expect(await live.run(["revert", "--state-dir", stateDir], revert)).toBe(0);
+    expect(revert.out()).toMatch(/\n3 restored\.\n/);
+    expect(fs.snapshot()).toEqual(before);
+  });
+
+  it("a knob someone else changed is yielded with --yes: said once, left as they set it, no longer managed", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const stateDir = temp("tt-state-");
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    expect(
+      await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=512", "--state-dir", stateDir], fakeIO()),
+    ).toBe(0);
+    fs.files.set(fs.real("/sys/block/sda/queue/read_ahead_kb"), "1024\n"); // an admin's edit
+    const io = fakeIO();
+    expect(await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], io)).toBe(0);
+    expect(io.err()).toMatch(
+      /read-ahead-kb on sda was changed by someone else \(expected 512, found 1024\); yielding it/,
+    );
+    expect(io.err().match(/yielding/g)).toHaveLength(1);
+    expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("1024\n");
+    const journal = fakeIO();
+    await live.run(["journal", "--state-dir", stateDir], journal);
+    expect(journal.out()).toMatch(/twintune manages no knob on this host/); // yielded: no longer ours to revert
+  });
+
+  it("--revert-on-exit holds the changes until the signal, then restores them", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "kvm-2cpu"));
+    const before = fs.snapshot();
+    let heldValue = "";
+    const live = createLiveCommand({
+      fs,
+      runner: new FixtureRunner("kvm-2cpu"),
+      isRoot: true,
+      waitForExit: async () => {
+        heldValue = await fs.readText("/proc/sys/net/core/somaxconn");
+        return "SIGTERM";
+      },
+    });
+    const io = fakeIO();
+    expect(
+      await live.run(
+        ["apply", "--yes", "--revert-on-exit", "--set", "somaxconn=8192", "--state-dir", temp("tt-state-")],
+        io,
+      ),
+    ).toBe(0);
+    expect(heldValue).toBe("8192\n");
+    expect(io.out()).toMatch(/SIGTERM: restored 1 of 1 change/);
+    expect(fs.snapshot()).toEqual(before);
+  });
+
+  it("a file it may not write: exit 77 naming the knob and the path, nothing written", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    fs.denied.add("/sys/block/sda/queue/read_ahead_kb");
+    const io = fakeIO();
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const error = await live
+      .run(
+        [
+          "apply",
+          "--yes",
+          "--device",
+          "sda",
+          "--set",
+          "io-scheduler=bfq",
+          "--set",
+          "read-ahead-kb=4096",
+          "--state-dir",
+          temp("tt-state-"),
+        ],
+        io,
+      )
+      .catch((e) => e);
+    expect(error.exitCode).toBe(77);
+    expect(error.message).toMatch(/read-ahead-kb on sda: cannot write \/sys\/block\/sda\/queue\/read_ahead_kb/);
+    expect(fs.writes).toEqual([]);
+  });
+
+  it.skipIf(!isRoot)(
+    "not root: exit 77 naming the knob and the path; nothing changed, no journal (as user nobody)",
+    () => {
+      const disk = readdirSync("/sys/block").find(
+        (name) =>
+          existsSync(`/sys/block/${name}/queue/read_ahead_kb`) &&
+          Number(readFileSync(`/sys/block/${name}/size`, "utf8")) > 0,
+      );
+      expect(disk).toBeDefined();
+      const path = `/sys/block/${disk}/queue/read_ahead_kb`;
+      const before = readFileSync(path, "utf8");
+      const parent = temp("tt-state-");
+      chmodSync(parent, 0o777); // so the check is about the kernel file, not the state directory
+      const stateDir = join(parent, "state");
+      const wanted = Number(before) === 4096 ? 2048 : 4096;
+      const result = runCli(
+        [
+          "live",
+          "apply",
+          "--yes",
+          "--device",
+          disk as string,
+          "--set",
+          `read-ahead-kb=${wanted}`,
+          "--state-dir",
+          stateDir,
+        ],
+        { uid: 65534 },
+      );
+      expect(result.status).toBe(77);
+      expect(result.stderr).toContain(`read-ahead-kb on ${disk}: cannot write ${path}`);
+      expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+      expect(readFileSync(path, "utf8")).toBe(before);
+      expect(existsSync(stateDir)).toBe(false);
+    },
+  );
+});
+
+describe.skipIf(!isRoot)("a state directory the user may not read (as user nobody)", () => {
+  it("exits 77 naming the journal, not an internal error", () => {
+    const stateDir = join(temp("tt-state-"), "state"); // the parent is 0700 root
+    const result = runCli(["live", "journal", "--state-dir", stateDir], { uid: 65534 });
+    expect(result.status).toBe(77);
+    expect(result.stderr).toContain(`not permitted: cannot read ${stateDir}/journal.jsonl: permission denied`);
+  });
+});
+
+describe("twintune live usage", () => {
+  it("each subcommand has its own --help; an unknown one is a usage error", async () => {
+    const help = fakeIO();
+    expect(await main(["live", "recover", "--help"], help)).toBe(0);
+    expect(help.out()).toMatch(/^Usage: twintune live recover/);
+    const top = fakeIO();
+    expect(await main(["live", "--help"], top)).toBe(0);
+    expect(top.out()).toMatch(/status +topology, current knob values/);
+    const bad = fakeIO();
+    expect(await main(["live", "frob"], bad)).toBe(2);
+    expect(bad.err()).toMatch(/unknown live subcommand 'frob'/);
+    const flag = fakeIO();
+    expect(await main(["live", "apply", "--set", "nope=1"], flag)).toBe(2);
+    expect(flag.err()).toMatch(/--set: no knob 'nope'/);
+  });
+});

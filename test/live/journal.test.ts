@@ -1,0 +1,94 @@
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Journal } from "../../live/journal/journal.js";
+import { parseJournal } from "../../live/journal/journal-record.js";
+import { JournalBusyError, JournalLock } from "../../live/journal/lock.js";
+import { stateDirectory } from "../../live/journal/state-dir.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const temp = () => {
+  const dir = mkdtempSync(join(tmpdir(), "twintune-journal-"));
+  dirs.push(dir);
+  return dir;
+};
+
+describe("the state directory", () => {
+  it("is /var/lib/twintune for root, $XDG_STATE_HOME/twintune otherwise, and can be overridden", () => {
+    expect(stateDirectory({}, 0)).toBe("/var/lib/twintune");
+    expect(stateDirectory({ XDG_STATE_HOME: "/x/state" }, 1000)).toBe("/x/state/twintune");
+    expect(stateDirectory({ HOME: "/home/ann" }, 1000)).toBe("/home/ann/.local/state/twintune");
+    expect(stateDirectory({ TWINTUNE_STATE_DIR: "/t" }, 0)).toBe("/t");
+    expect(stateDirectory({ TWINTUNE_STATE_DIR: "/t" }, 0, "/flag")).toBe("/flag");
+  });
+});
+
+describe("the journal file", () => {
+  it("every record is on disk when append returns; the state replays them", async () => {
+    const dir = temp();
+    const journal = await Journal.open(dir, () => 5, "s1");
+    await journal.append({ type: "begin", pid: 1, command: "apply" });
+    await journal.append({
+      type: "original",
+      knob: { knob: "somaxconn", target: "host" },
+      path: "/proc/sys/net/core/somaxconn",
+      original: 4096,
+      intended: 8192,
+    });
+    const onDisk = readFileSync(join(dir, "journal.jsonl"), "utf8").trim().split("\n");
+    expect(onDisk).toHaveLength(2);
+    expect(JSON.parse(onDisk[1] as string)).toMatchObject({
+      v: 1,
+      at: 5,
+      session: "s1",
+      type: "original",
+      original: 4096,
+    });
+    const state = (await Journal.open(dir, () => 6, "s2")).state();
+    expect(state.interrupted.map((r) => r.session)).toEqual(["s1"]);
+    expect(state.managed[0]?.intended).toBe(8192);
+    expect(state.managed[0]?.lastWritten).toBeUndefined();
+  });
+
+  it("a last line cut short by a crash is dropped; a bad line elsewhere is an error naming it", () => {
+    const good = '{"v":1,"at":1,"session":"s","type":"begin","pid":1,"command":"apply"}';
+    const parsed = parseJournal(`${good}\n{"v":1,"at":2,"sess`, "/j");
+    expect(parsed.ok && parsed.value.length).toBe(1);
+    const bad = parseJournal(`${good}\nnot json\n${good}\n`, "/var/lib/twintune/journal.jsonl");
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.message).toBe("/var/lib/twintune/journal.jsonl:2: not a JSON record");
+    const wrong = parseJournal('{"v":1,"at":1,"session":"s","type":"written"}\n', "/j");
+    expect(!wrong.ok && wrong.error.detail).toMatch(/written without knob or value/);
+  });
+
+  it("a malformed journal refuses to open, naming file and line", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "journal.jsonl"), "{}\n");
+    await expect(Journal.open(dir, () => 0, "s")).rejects.toThrow(/journal\.jsonl:1: unknown record version/);
+  });
+});
+
+describe.skipIf(process.geteuid?.() === 0)("an unreadable state directory", () => {
+  it("is a HostFsError naming the journal, not a crash (skipped as root: root reads everything)", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "journal.jsonl"), "");
+    chmodSync(join(dir, "journal.jsonl"), 0o000);
+    await expect(Journal.open(dir, () => 0, "s")).rejects.toThrow(/cannot read .*journal\.jsonl: permission denied/);
+  });
+});
+
+describe("the lock", () => {
+  it("is exclusive while its holder lives and taken over when the holder is gone", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "lock"), `${process.ppid}\n`); // a live process that is not us
+    await expect(JournalLock.acquire(dir)).rejects.toThrow(JournalBusyError);
+    writeFileSync(join(dir, "lock"), "999999999\n"); // no such process
+    const lock = await JournalLock.acquire(dir);
+    expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.pid}\n`);
+    await lock.release();
+  });
+});

@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { KnobVerifyError, LeftoverJournalError } from "../../live/errors.js";
+import { KnobConflictError, KnobPermissionError, KnobValueError } from "../../src/backend.js";
+import { change, type Harness, harness } from "../helpers/live-harness.js";
+
+let h: Harness;
+afterEach(() => h?.cleanup());
+
+const SDA = "/sys/devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda";
+
+describe("set with a dry run returns the normalized value and writes nothing", () => {
+  it("normalizes: the deadline alias, read-ahead in whole pages, CPU lists sorted", async () => {
+    h = await harness();
+    const backend = await h.open();
+    const receipts = await backend.applyAll(
+      [
+        change("io-scheduler", "sdb", "deadline"),
+        change("io-scheduler", "sda", "bfq"),
+        change("read-ahead-kb", "sda", 130),
+      ],
+      { dryRun: true },
+    );
+    expect(receipts.map((r) => [r.change.knob.knob, r.previous, r.applied, r.dryRun])).toEqual([
+      ["io-scheduler", "mq-deadline", "mq-deadline", true],
+      ["io-scheduler", "mq-deadline", "bfq", true],
+      ["read-ahead-kb", 128, 128, true],
+    ]);
+    expect(h.fs.writes).toEqual([]);
+    expect(h.journalText()).toBe("");
+  });
+
+  it("refuses out-of-bounds values before any write, naming what was expected", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    const refused = [
+      change("tcp-rmem", "host", [4096, 4096, 6291456]),
+      change("tcp-rmem", "host", [4096, 131072, 2 ** 31]),
+      change("tcp-wmem", "host", [4096, 16384]),
+      change("tcp-sack", "host", 2),
+      change("somaxconn", "host", 70000),
+      change("io-scheduler", "vda", "cfq"),
+      change("nr-requests", "vda", 4096),
+    ];
+    const messages: string[] = [];
+    for (const c of refused) {
+      const error = await backend.apply(c).catch((e) => e);
+      expect(error, JSON.stringify(c.to)).toBeInstanceOf(KnobValueError);
+      messages.push(error.message);
+    }
+    expect(messages[0]).toMatch(/strictly increasing/);
+    expect(messages[1]).toMatch(/max 2147483648 is outside \[4096, 1073741824\]/);
+    expect(messages[5]).toMatch(/pre-5\.0 scheduler: use 'bfq'/);
+    expect(messages[6]).toMatch(/nr_requests 4096 is outside \[4, 2048\]/);
+    expect(h.fs.writes).toEqual([]);
+    await backend.close();
+  });
+
+  it("nr_requests with `none` is bounded by the hardware tags, checked against the batch's pending scheduler", async () => {
+    h = await harness();
+    const backend = await h.open();
+    // sda has 32 tags: with mq-deadline 64 is fine, after a switch to none in the same batch it is not.
+    await expect(backend.applyAll([change("nr-requests", "sda", 64)], { dryRun: true })).resolves.toHaveLength(1);
+    const error = await backend
+      .applyAll([change("io-scheduler", "sda", "none"), change("nr-requests", "sda", 64)], { dryRun: true })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobValueError);
+    expect(error.message).toMatch(/outside \[4, 32\]/);
+  });
+});
+
+describe("the journal, verification and yielding", () => {
+  it("appends and fsyncs the original before the first write", async () => {
+    h = await harness();
+    let seenAtHook: { journal: string; value: string } | undefined;
+    const backend = await h.open({
+      afterJournal: async () => {
+        seenAtHook = { journal: h.journalText(), value: await h.fs.readText("/sys/block/sda/queue/read_ahead_kb") };
+      },
+    });
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    expect(seenAtHook?.value).toBe("128\n");
+    const records = seenAtHook?.journal
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(records?.map((r) => r.type)).toEqual(["begin", "original"]);
+    expect(records?.[1]).toMatchObject({
+      knob: { knob: "read-ahead-kb", target: "sda" },
+      path: "/sys/block/sda/queue/read_ahead_kb",
+      original: 128,
+      intended: 4096,
+    });
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("4096\n");
+    await backend.close();
+  });
+
+  it("a write that reads back differently is reported and undone", async () => {
+    h = await harness();
+    h.fs.ignored.add("/sys/block/sda/queue/read_ahead_kb");
+    const backend = await h.open();
+    const error = await backend.apply(change("read-ahead-kb", "sda", 4096)).catch((e) => e);
+    expect(error).toBeInstanceOf(KnobVerifyError);
+    expect(error.message).toMatch(/reads back 128/);
+    expect(backend.journalState().managed).toEqual([]);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("128\n");
+    await backend.close();
+  });
+
+  it("yields a knob someone else changed since our write: never overwrites it, says so, and revert leaves it", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n"); // the admin
+    const error = await backend.apply(change("read-ahead-kb", "sda", 1024)).catch((e) => e);
+    expect(error).toBeInstanceOf(KnobConflictError);
+    expect(error.message).toMatch(/changed by someone else \(expected 4096, found 512\); yielding it/);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512\n");
+    expect(backend.journalState().yielded).toMatchObject([
+      { knob: { knob: "read-ahead-kb", target: "sda" }, found: 512 },
+    ]);
+    expect(await backend.revertAll()).toEqual([]);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512\n");
+    await backend.close();
+  });
+
+  it("a permission problem on any knob of a batch writes nothing, naming the knob and the path", async () => {
+    h = await harness();
+    h.fs.denied.add("/sys/block/sda/queue/read_ahead_kb");
+    const backend = await h.open();
+    const error = await backend
+      .applyAll([change("io-scheduler", "sda", "bfq"), change("read-ahead-kb", "sda", 4096)])
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobPermissionError);
+    expect(error.message).toMatch(/^read-ahead-kb on sda: cannot write \/sys\/block\/sda\/queue\/read_ahead_kb/);
+    expect(h.fs.writes).toEqual([]);
+    await backend.close("failed");
+  });
+
+  it("a write failing midway undoes the batch's earlier writes", async () => {
+    h = await harness();
+    const before = h.fs.snapshot();
+    h.fs.failing.set("/sys/block/sda/queue/read_ahead_kb", "EINVAL");
+    const backend = await h.open();
+    const error = await backend
+      .applyAll([
+        change("io-scheduler", "sda", "bfq"),
+        change("nr-requests", "sda", 64),
+        change("read-ahead-kb", "sda", 4096),
+      ])
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobValueError);
+    expect(error.message).toMatch(/the kernel refused it \(EINVAL/);
+    expect(h.fs.snapshot()).toEqual(before);
+    expect(backend.journalState().managed).toEqual([]);
+    await backend.close("failed");
+  });
+});
+
+describe("revert", () => {
+  it("restores every original in reverse order, byte for byte, even after a scheduler switch reset nr_requests", async () => {
+    h = await harness();
+    const before = h.fs.snapshot();
+    const backend = await h.open();
+    await backend.applyAll([
+      change("iosched-tunable", "sda/slice_idle", 0),
+      change("read-ahead-kb", "sda", 4096),
+      change("nr-requests", "sda", 64),
+      change("io-scheduler", "sda", "bfq"),
+    ]);
+    expect(await h.fs.readText("/sys/block/sda/queue/scheduler")).toBe("none mq-deadline kyber [bfq] \n");
+    expect(await h.fs.readText("/sys/block/sda/queue/iosched/slice_idle")).toBe("0\n");
+    await backend.close();
+    const again = await h.open();
+    const outcomes = await again.revertAll();
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["iosched-tunable", "restored"],
+      ["read-ahead-kb", "restored"],
+      ["nr-requests", "restored"],
+      ["io-scheduler", "restored"],
+    ]);
+    await again.close("reverted");
+    expect(h.fs.snapshot()).toEqual(before);
+    expect(h.journalText()).toBe(""); // nothing left to manage: the journal is gone
+  });
+
+  it("one knob failing does not stop the others", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    await backend.applyAll([
+      change("somaxconn", "host", 8192),
+      change("tcp-mtu-probing", "host", 1),
+      change("read-ahead-kb", "vda", 512),
+    ]);
+    await backend.close();
+    h.fs.failing.set("/proc/sys/net/ipv4/tcp_mtu_probing", "EIO");
+    const again = await h.open();
+    const outcomes = await again.revertAll();
+    // Written in knob order (read-ahead, tcp_mtu_probing, somaxconn), restored in reverse.
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["somaxconn", "restored"],
+      ["tcp-mtu-probing", "failed"],
+      ["read-ahead-kb", "restored"],
+    ]);
+    expect(await h.fs.readText("/proc/sys/net/core/somaxconn")).toBe("4096\n");
+    expect(again.journalState().managed.map((entry) => entry.record.knob.knob)).toEqual(["tcp-mtu-probing"]);
+    await again.close("failed");
+  });
+});
+
+describe("crash recovery", () => {
+  it("a run that never ended blocks tuning until recover restores its originals", async () => {
+    h = await harness();
+    const before = h.fs.snapshot();
+    const crashed = await h.open();
+    await crashed.applyAll([change("io-scheduler", "sdb", "bfq"), change("read-ahead-kb", "sdb", 4096)]);
+    // No close(): the process died. Its lock file names a pid that is gone.
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(`${h.stateDir}/lock`, "999999999\n");
+    const next = await h.open();
+    const error = await next.apply(change("read-ahead-kb", "sda", 256)).catch((e) => e);
+    expect(error).toBeInstanceOf(LeftoverJournalError);
+    expect(error.message).toMatch(/left 2 changed knob\(s\).*twintune live recover/);
+    const outcomes = await next.recover();
+    expect(outcomes.map((o) => o.status)).toEqual(["restored", "restored"]);
+    await next.close("reverted");
+    expect(h.fs.snapshot()).toEqual(before);
+    const after = await h.open();
+    await expect(after.apply(change("read-ahead-kb", "sda", 256))).resolves.toMatchObject({ applied: 256 });
+    await after.close();
+  });
+});

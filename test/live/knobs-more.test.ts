@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { KnobUnavailableError, KnobValueError } from "../../src/backend.js";
+import { FixtureRunner } from "../helpers/fixture-runner.js";
+import { change, type Harness, harness } from "../helpers/live-harness.js";
+
+let h: Harness;
+afterEach(() => h?.cleanup());
+
+const GROUP = "/sys/fs/cgroup/cpuset/web";
+
+describe("cgroup cpuset knobs", () => {
+  async function withGroup(): Promise<Harness> {
+    const made = await harness("kvm-2cpu");
+    made.fs.files.set(`${GROUP}/cpuset.cpus`, "0-1\n");
+    made.fs.files.set(`${GROUP}/cpuset.mems`, "0\n");
+    return made;
+  }
+
+  it("sets cpus and mems of a cgroup within its parent's effective sets, and reverts them", async () => {
+    h = await withGroup();
+    const backend = await h.open();
+    const receipts = await backend.applyAll([change("cpuset-cpus", GROUP, [1]), change("cpuset-mems", GROUP, [0])]);
+    expect(receipts.map((r) => [r.change.knob.knob, r.applied])).toEqual([
+      ["cpuset-mems", [0]],
+      ["cpuset-cpus", [1]],
+    ]);
+    expect(h.fs.writes).toEqual([{ path: `${GROUP}/cpuset.cpus`, text: "1" }]);
+    await backend.revertAll();
+    expect(await h.fs.readText(`${GROUP}/cpuset.cpus`)).toBe("0-1\n");
+    await backend.close("reverted");
+  });
+
+  it("refuses CPUs or nodes the parent does not have", async () => {
+    h = await withGroup();
+    const backend = await h.open();
+    await expect(backend.apply(change("cpuset-cpus", GROUP, [0, 5]), { dryRun: true })).rejects.toThrow(
+      /CPU 5 not available here \(available: 0,1\)/,
+    );
+    await expect(backend.apply(change("cpuset-mems", GROUP, [1]), { dryRun: true })).rejects.toThrow(KnobValueError);
+    await expect(
+      backend.apply(change("cpuset-cpus", "/sys/fs/cgroup/cpuset/nope", [0]), { dryRun: true }),
+    ).rejects.toThrow(KnobUnavailableError);
+  });
+});
+
+describe("NIC knobs through ethtool", () => {
+  it("ring sizes up to the driver's pre-set maximum, written with ethtool -G and read back", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    const receipt = await backend.apply(change("nic-rings", "eth0", { rx: 128, tx: 256 }));
+    expect(receipt).toMatchObject({ previous: { rx: 256, tx: 256 }, applied: { rx: 128, tx: 256 } });
+    expect(h.runner.calls).toContainEqual(["ethtool", "-G", "eth0", "rx", "128", "tx", "256"]);
+    await expect(backend.apply(change("nic-rings", "eth0", { rx: 4096, tx: 4096 }))).rejects.toThrow(
+      /rx ring 4096 is outside \[1, 256\]/,
+    );
+    await backend.close();
+  });
+
+  it("offloads by short or long name; a [fixed] one is refused before any write", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    const receipt = await backend.apply(change("nic-offloads", "eth0", { gro: false }), { dryRun: true });
+    expect(receipt.applied).toMatchObject({ "generic-receive-offload": false, "tcp-segmentation-offload": true });
+    await expect(backend.apply(change("nic-offloads", "eth0", { rx: false }), { dryRun: true })).rejects.toThrow(
+      /rx-checksumming is \[fixed\] by the driver/,
+    );
+    expect(h.runner.calls.some((call) => call[1] === "-K")).toBe(false);
+  });
+
+  it("is not offered without ethtool", async () => {
+    h = await harness("kvm-2cpu");
+    const { LiveBackend } = await import("../../live/live-backend.js");
+    const backend = await LiveBackend.open({
+      fs: h.fs,
+      runner: new FixtureRunner("kvm-2cpu", new Set(["getconf"])),
+      stateDir: h.stateDir,
+      isRoot: true,
+    });
+    expect((await backend.knobs()).some((ref) => ref.knob.startsWith("nic-"))).toBe(false);
+    await expect(backend.apply(change("nic-rings", "eth0", { rx: 128, tx: 128 }))).rejects.toThrow(
+      KnobUnavailableError,
+    );
+  });
+});
+
+describe("process knobs check their bounds on a captured process", () => {
+  it("CPU affinity only to online CPUs, NUMA pages only to nodes with memory", async () => {
+    h = await harness("kvm-2cpu");
+    const { LiveBackend } = await import("../../live/live-backend.js");
+    const runner = new FixtureRunner("kvm-2cpu", new Set(["getconf", "taskset", "migratepages"]));
+    const backend = await LiveBackend.open({ fs: h.fs, runner, stateDir: h.stateDir, isRoot: true, pids: [10828] });
+    expect(await backend.readKnob({ knob: "cpu-affinity", target: "pid:10828" })).toEqual([0, 1]);
+    expect(await backend.readKnob({ knob: "numa-memory-nodes", target: "pid:10828" })).toEqual([0]);
+    await expect(
+      backend.apply(change("cpu-affinity", "pid:10828", [1, 1, 0]), { dryRun: true }),
+    ).resolves.toMatchObject({ applied: [0, 1] });
+    await expect(backend.apply(change("cpu-affinity", "pid:10828", [2]), { dryRun: true })).rejects.toThrow(
+      /CPU 2 not available here/,
+    );
+    await expect(backend.apply(change("cpu-affinity", "pid:10828", []), { dryRun: true })).rejects.toThrow(
+      /non-empty list/,
+    );
+    await expect(backend.apply(change("numa-memory-nodes", "pid:10828", [1]), { dryRun: true })).rejects.toThrow(
+      /node 1 not available here/,
+    );
+    await expect(backend.apply(change("cpu-affinity", "pid:999999", [0]), { dryRun: true })).rejects.toThrow(
+      KnobUnavailableError,
+    );
+  });
+});

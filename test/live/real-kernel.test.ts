@@ -1,0 +1,298 @@
+/**
+ * Tests on the real kernel of the machine running them: a loop device, a network namespace, a
+ * spawned process, a cgroup cpuset, and a kill -9 in the middle of an apply. They need root (and losetup, ip);
+ * otherwise they skip and say why. Every test undoes what it set up in `finally`, even when an
+ * assertion fails, and puts the loop device's queue settings back (they outlive the detach).
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LiveBackend } from "../../live/live-backend.js";
+import type { Change, KnobName, KnobValue } from "../../src/backend.js";
+import { runCli, spawnCli } from "../helpers/spawn-cli.js";
+
+const isRoot = process.geteuid?.() === 0;
+const has = (tool: string) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
+function skipReason(tools: string[]): string | undefined {
+  if (process.platform !== "linux") return "needs Linux";
+  if (!isRoot) return "needs root";
+  const missing = tools.filter((tool) => !has(tool));
+  return missing.length > 0 ? `needs ${missing.join(", ")} (.ci/run installs them)` : undefined;
+}
+const title = (text: string, reason: string | undefined) => (reason ? `${text} (skipped: ${reason})` : text);
+/** Generous: these spawn programs and processes on a machine that may be busy. */
+const SLOW = 120_000;
+
+let seq = 0;
+const change = (knob: KnobName, target: string, to: KnobValue): Change => ({
+  id: `k${++seq}`,
+  knob: { knob, target },
+  to,
+  component: "test",
+  reason: "real-kernel test",
+});
+
+/** A loop device over a temp file; `run` gets its name; the queue settings are restored and it is detached afterwards. */
+async function withLoopDevice(run: (device: string, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "twintune-loop-"));
+  let loop: string | undefined;
+  const queue: [string, string][] = [];
+  try {
+    execFileSync("truncate", ["-s", "64M", join(dir, "disk.img")]);
+    loop = execFileSync("losetup", ["--find", "--show", join(dir, "disk.img")], { encoding: "utf8" }).trim();
+    const device = loop.replace("/dev/", "");
+    for (const file of ["scheduler", "nr_requests", "read_ahead_kb"]) {
+      queue.push([file, readFileSync(`/sys/block/${device}/queue/${file}`, "utf8")]);
+    }
+    await run(device, dir);
+  } finally {
+    if (loop !== undefined) {
+      const device = loop.replace("/dev/", "");
+      for (const [file, text] of queue) {
+        const value = file === "scheduler" ? (/\[([\w-]+)\]/.exec(text)?.[1] ?? "none") : text.trim();
+        try {
+          writeFileSync(`/sys/block/${device}/queue/${file}`, value);
+        } catch {
+          // best effort: the device is detached next
+        }
+      }
+      spawnSync("losetup", ["-d", loop]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every file of the device's request queue that twintune touches, with the scheduler's tunables. */
+function queueFiles(device: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const base = `/sys/block/${device}/queue`;
+  for (const file of ["scheduler", "nr_requests", "read_ahead_kb"])
+    out.set(file, readFileSync(`${base}/${file}`, "utf8"));
+  if (existsSync(`${base}/iosched`))
+    for (const file of readdirSync(`${base}/iosched`))
+      out.set(`iosched/${file}`, readFileSync(`${base}/iosched/${file}`, "utf8"));
+  return out;
+}
+
+describe("on the real kernel", { timeout: SLOW }, () => {
+  const loopSkip = skipReason(["losetup", "truncate"]);
+  it.skipIf(loopSkip !== undefined)(
+    title("(1) a loop device: scheduler, nr_requests, read_ahead_kb tuned, then reverted byte for byte", loopSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const backend = await LiveBackend.open({ stateDir: join(dir, "state") });
+        const scheduler =
+          /\[([\w-]+)\]/.exec(before.get("scheduler") ?? "")?.[1] === "mq-deadline" ? "bfq" : "mq-deadline";
+        const receipts = await backend.applyAll([
+          change("io-scheduler", device, scheduler),
+          change("nr-requests", device, 64),
+          change("read-ahead-kb", device, 512),
+        ]);
+        await backend.close();
+        expect(receipts.map((r) => r.applied)).toEqual([scheduler, 64, 512]);
+        expect(readFileSync(`/sys/block/${device}/queue/scheduler`, "utf8")).toContain(`[${scheduler}]`);
+        expect(readFileSync(`/sys/block/${device}/queue/nr_requests`, "utf8")).toBe("64\n");
+        expect(readFileSync(`/sys/block/${device}/queue/read_ahead_kb`, "utf8")).toBe("512\n");
+        const again = await LiveBackend.open({ stateDir: join(dir, "state") });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["restored", "restored", "restored"]);
+        expect(queueFiles(device)).toEqual(before);
+        expect(existsSync(join(dir, "state", "journal.jsonl"))).toBe(false);
+      });
+    },
+  );
+
+  const netnsSkip = skipReason(["ip", "nsenter"]);
+  it.skipIf(netnsSkip !== undefined)(
+    title(
+      "(2) a network namespace: TCP sysctls applied and verified inside, reverted; the host's never change",
+      netnsSkip,
+    ),
+    async () => {
+      const name = `twintune-test-${process.pid}`;
+      const keys = [
+        "ipv4/tcp_rmem",
+        "ipv4/tcp_wmem",
+        "ipv4/tcp_congestion_control",
+        "ipv4/tcp_mtu_probing",
+        "core/somaxconn",
+      ];
+      const hostValues = () => keys.map((key) => readFileSync(`/proc/sys/net/${key}`, "utf8"));
+      const inside = (key: string) =>
+        execFileSync("ip", ["netns", "exec", name, "cat", `/proc/sys/net/${key}`], { encoding: "utf8" });
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-netns-"));
+      const hostBefore = hostValues();
+      try {
+        execFileSync("ip", ["netns", "add", name]);
+        const before = keys.map(inside);
+        const allowed = inside("ipv4/tcp_allowed_congestion_control").trim().split(/\s+/);
+        const current = before[2]?.trim();
+        const congestion = allowed.find((algorithm) => algorithm !== current) ?? current ?? "reno";
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.applyAll([
+          change("tcp-rmem", name, [8192, 262144, 16777216]),
+          change("tcp-wmem", name, [8192, 65536, 16777216]),
+          change("tcp-congestion-control", name, congestion),
+          change("tcp-mtu-probing", name, 1),
+          change("somaxconn", name, 8192),
+        ]);
+        await backend.close();
+        // Verified from inside the namespace with the system's own tools, not twintune's reader.
+        expect(inside("ipv4/tcp_rmem")).toBe("8192\t262144\t16777216\n");
+        expect(inside("ipv4/tcp_wmem")).toBe("8192\t65536\t16777216\n");
+        expect(inside("ipv4/tcp_congestion_control").trim()).toBe(congestion);
+        expect(inside("ipv4/tcp_mtu_probing")).toBe("1\n");
+        expect(inside("core/somaxconn")).toBe("8192\n");
+        expect(hostValues()).toEqual(hostBefore);
+        const again = await LiveBackend.open({ stateDir });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.every((o) => o.status === "restored")).toBe(true);
+        expect(keys.map(inside)).toEqual(before);
+      } finally {
+        spawnSync("ip", ["netns", "del", name]);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+      expect(existsSync(`/run/netns/${name}`)).toBe(false);
+      expect(hostValues()).toEqual(hostBefore);
+    },
+  );
+
+  it("(2b) a host-wide sysctl is refused for a namespace before any write", async () => {
+    const backend = await LiveBackend.open({ stateDir: join(tmpdir(), "twintune-unused") });
+    await expect(backend.apply(change("rmem-max", "some-netns", 1 << 20), { dryRun: true })).rejects.toThrow(
+      /not offered here|host-wide/,
+    );
+  });
+
+  const pinSkip = skipReason(["taskset"]);
+  const cpus = readFileSync("/sys/devices/system/cpu/online", "utf8").trim();
+  const pinReason = pinSkip ?? (cpus === "0" ? "needs two CPUs" : undefined);
+  it.skipIf(pinReason !== undefined)(
+    title("(3) a spawned child pinned to one CPU, checked in /proc/<pid>/status, then unpinned", pinReason),
+    async () => {
+      const child = spawn("sleep", ["60"], { stdio: "ignore" });
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-pin-"));
+      const allowed = () => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1];
+      try {
+        const original = allowed();
+        const backend = await LiveBackend.open({ stateDir, pids: [child.pid as number] });
+        const receipt = await backend.apply(change("cpu-affinity", `pid:${child.pid}`, [1]));
+        expect(receipt.applied).toEqual([1]);
+        expect(allowed()).toBe("1");
+        const outcomes = await backend.revertAll();
+        await backend.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["restored"]);
+        expect(allowed()).toBe(original);
+      } finally {
+        child.kill("SIGKILL");
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  const cpusetRoot = "/sys/fs/cgroup/cpuset";
+  const cpusetReason =
+    skipReason([]) ??
+    (existsSync(`${cpusetRoot}/cpuset.cpus`)
+      ? cpus === "0"
+        ? "needs two CPUs"
+        : undefined
+      : "needs a cgroup v1 cpuset hierarchy at /sys/fs/cgroup/cpuset");
+  it.skipIf(cpusetReason !== undefined)(
+    title("(5) a cgroup v1 cpuset: cpus narrowed, read back, reverted", cpusetReason),
+    async () => {
+      const group = `${cpusetRoot}/twintune-test-${process.pid}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-cpuset-"));
+      try {
+        mkdirSync(group);
+        writeFileSync(`${group}/cpuset.mems`, readFileSync(`${cpusetRoot}/cpuset.mems`, "utf8").trim());
+        writeFileSync(`${group}/cpuset.cpus`, cpus);
+        const before = readFileSync(`${group}/cpuset.cpus`, "utf8");
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.apply(change("cpuset-cpus", group, [1]));
+        expect(readFileSync(`${group}/cpuset.cpus`, "utf8")).toBe("1\n");
+        const outcomes = await backend.revertAll();
+        await backend.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["restored"]);
+        expect(readFileSync(`${group}/cpuset.cpus`, "utf8")).toBe(before);
+      } finally {
+        if (existsSync(group)) rmdirSync(group);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  const killSkip = skipReason(["losetup", "truncate"]);
+  it.skipIf(killSkip !== undefined).each([1, 3])(
+    title(
+      "(4) kill -9 of an apply paused after journal record %i, before its write: recover restores every original",
+      killSkip,
+    ),
+    async (pauseAt) => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const stateDir = join(dir, "state");
+        const marker = join(dir, "paused");
+        const args = [
+          "live",
+          "apply",
+          "--yes",
+          "--device",
+          device,
+          "--set",
+          "io-scheduler=mq-deadline",
+          "--set",
+          "nr-requests=64",
+          "--set",
+          "read-ahead-kb=512",
+          "--state-dir",
+          stateDir,
+        ];
+        const child = spawnCli(args, { TWINTUNE_TEST_PAUSE_AFTER_JOURNAL: `${pauseAt}:${marker}` });
+        try {
+          const started = Date.now();
+          while (!existsSync(marker)) {
+            if (child.exitCode !== null || Date.now() - started > 30_000)
+              throw new Error(`apply did not pause (exit ${child.exitCode})`);
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          child.kill("SIGKILL");
+          await new Promise((resolve) => child.once("exit", resolve));
+        } finally {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        }
+        const journal = readFileSync(join(stateDir, "journal.jsonl"), "utf8");
+        expect(
+          journal
+            .trim()
+            .split("\n")
+            .filter((line) => line.includes('"original"')),
+        ).toHaveLength(pauseAt);
+        // Tuning is refused while the leftover journal exists.
+        const refused = runCli(args);
+        expect(refused.status).toBe(75);
+        expect(refused.stderr).toMatch(/an interrupted run \(pid \d+\) left \d+ changed knob.*'twintune live recover'/);
+        const recover = runCli(["live", "recover", "--state-dir", stateDir]);
+        expect(recover.stderr).toBe("");
+        expect(recover.status).toBe(0);
+        expect(queueFiles(device)).toEqual(before);
+        expect(existsSync(join(stateDir, "journal.jsonl"))).toBe(false);
+        expect(runCli(["live", "recover", "--state-dir", stateDir]).stdout).toMatch(/Nothing to recover/);
+      });
+    },
+  );
+});

@@ -27,6 +27,8 @@ export interface RunResult {
   seed: number;
   configHash: string;
   traceHash: string;
+  /** Backend time (ms) the tuning started; history times are on the same clock. */
+  startTime: number;
   baseline: RunMetrics;
   tuned: RunMetrics;
   convergence: {
@@ -84,7 +86,9 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   const seed = options.seed ?? scenario.seed;
   const instances = options.instances;
   const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
-  const runner = new ForkRunner(resolved, instances);
+  // Forks for what-if and validation warm up for 30 s: the queues of a host at a few thousand
+  // requests a second settle within seconds.
+  const runner = new ForkRunner(resolved, instances, 30_000);
   const tuning = scenario.tuning;
   const orchestrator = new Orchestrator(backend, options.tuners ?? defaultTuners(tuning.components), {
     config: {
@@ -116,6 +120,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
     seed,
     configHash: fnv1aHex(JSON.stringify(scenario)),
     traceHash: backend.twin.sim.traceHashHex,
+    startTime: orchestrator.startTime ?? 0,
     baseline: metricsOf(baseline.window),
     tuned: metricsOf(tuned.window),
     convergence: {

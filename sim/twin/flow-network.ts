@@ -41,16 +41,22 @@ export class FlowNetwork {
     return this.flows.size;
   }
 
-  /** Starts a flow of `bytes` over `links`, no faster than `capBps`; calls `done(arg)` when it ends. */
+  /** The rate a short transfer gets now: its cap, or less if bulk flows leave less spare on its links. */
+  shortFlowRate(links: readonly number[], capBps: number): number {
+    this.advance();
+    let rate = capBps;
+    for (const link of links) rate = Math.min(rate, this.spareBps(link));
+    return rate;
+  }
+
+  /** Counts a short transfer's bytes on its links (it never joins the bulk flows). */
+  account(links: readonly number[], bytes: number): void {
+    for (const link of links) this.carried[link] = (this.carried[link] as number) + bytes * 8;
+  }
+
+  /** Starts a bulk flow of `bytes` over `links`, no faster than `capBps`; calls `done(arg)` when it ends. */
   start<A>(links: number[], bytes: number, capBps: number, done: (arg: A) => void, arg: A): void {
     this.advance();
-    if (bytes < SHORT_FLOW_BYTES) {
-      let rate = capBps;
-      for (const link of links) rate = Math.min(rate, this.spareBps(link));
-      for (const link of links) this.carried[link] = (this.carried[link] as number) + bytes * 8;
-      this.sim.schedule(Math.max(1, Math.ceil(((bytes * 8) / rate) * 1e9)), done, arg);
-      return;
-    }
     this.flows.add({ links, capBps, remainingBits: bytes * 8, rateBps: 0, done: done as (arg: unknown) => void, arg });
     this.reschedule();
   }

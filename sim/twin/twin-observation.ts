@@ -1,17 +1,15 @@
 import type { DiskObservation, LatencySummary, Observation, WorkloadObservation } from "../../src/backend.js";
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { HostTwin } from "./host-twin.js";
 import { VmIntervalStats, type VmService } from "./vm-service.js";
 
 const HOURS_PER_MONTH = 730;
 
-function summary(recorder: LatencyRecorder): LatencySummary {
-  return {
-    p50: recorder.quantile(0.5) || 0,
-    p95: recorder.quantile(0.95) || 0,
-    p99: recorder.quantile(0.99) || 0,
-    mean: recorder.mean() || 0,
-  };
+/** Percentiles in milliseconds from a histogram of microseconds (0 when nothing was recorded). */
+function summary(histogram: LogHistogram): LatencySummary {
+  if (histogram.count === 0) return { p50: 0, p95: 0, p99: 0, mean: 0 };
+  const ms = (q: number) => histogram.quantile(q) / 1000;
+  return { p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), mean: histogram.mean() / 1000 };
 }
 
 /** Memory the guest has resident: its workload's figure, or half of its memory; never above its size. */
@@ -57,7 +55,7 @@ export class TwinObserver {
 
     let misses = 0;
     let remote = 0;
-    const combined = new LatencyRecorder("exact");
+    const combined = new LogHistogram();
     let completions = 0;
     let errors = 0;
     let ios = 0;
@@ -71,7 +69,7 @@ export class TwinObserver {
       errors += stats.errors;
       ios += stats.ios;
       hourlyUsd += vm.hourlyUsd;
-      if (servesRequests(vm)) for (const latency of stats.latency.series()) combined.record(latency);
+      if (servesRequests(vm)) combined.merge(stats.latencyUs);
       const used = residentBytes(vm);
       const requests = stats.completions + stats.errors;
       return {
@@ -80,7 +78,7 @@ export class TwinObserver {
         memoryBytes: used,
         memoryUtilization: used / vm.memoryBytes,
         throughputRps: stats.completions / seconds,
-        latencyMs: summary(stats.latency),
+        latencyMs: summary(stats.latencyUs),
         errorRate: requests > 0 ? stats.errors / requests : 0,
         crossNodeRatio: stats.misses > 0 ? stats.remoteMisses / stats.misses : 0,
         cpuWaitRatio: stats.vcpuWaitNs / (intervalNs * vm.vcpus),

@@ -3,6 +3,12 @@ import type { CommandEntry } from "./command.js";
 /** Every subcommand, in the order `twintune --help` lists them. */
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "run",
+    summary: "tune a scenario on the digital twin and show before/after and convergence",
+    example: "twintune run scenarios/seed-fleet.yaml --seed 7",
+    load: async () => (await import("./commands/run.js")).runCommand,
+  },
+  {
     name: "validate",
     summary: "check the twin's models against closed forms and published figures",
     example: "twintune validate --json",

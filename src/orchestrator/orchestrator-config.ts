@@ -4,7 +4,7 @@ export interface OrchestratorConfig {
   tuningIntervalMs: number;
   /** Converge within this (reported, not enforced). */
   convergenceTargetMs: number;
-  /** Changes in flight (applied, not yet validated) at most. */
+  /** Tuning operations in flight (applied, not yet validated) at most; a group of changes (a VM's CPUs and memory) counts once. */
   maxConcurrentTuning: number;
   /** Dry-run every change before applying it, and never apply one that fails the dry run. */
   safeTuning: boolean;
@@ -21,6 +21,9 @@ export interface OrchestratorConfig {
   convergenceThreshold: number;
   /** Length of one observation sample; A/B tests compare samples. */
   sampleMs: number;
+  /** On a twin: how long each what-if run of a candidate is, and its sample length. */
+  whatIfWindowMs: number;
+  whatIfSampleMs: number;
   /** A knob moved back and forth this many times is frozen. */
   oscillationLimit: number;
   /** A knob whose changes failed this many times in a row is disabled. */
@@ -39,6 +42,8 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
   degradationThreshold: 0.1,
   convergenceThreshold: 0.01,
   sampleMs: 60_000,
+  whatIfWindowMs: 120_000,
+  whatIfSampleMs: 30_000,
   oscillationLimit: 3,
   failureLimit: 3,
 };

@@ -13,6 +13,8 @@ import type { OrchestratorUpdate, TuningEvent } from "./tuning-event.js";
 /** Changes applied together and judged together. */
 interface Batch {
   receipts: Receipt[];
+  /** Tuning operations in the batch (a group of changes counts once). */
+  operations: number;
   appliedAt: number;
   /** Knob values just before the batch (what the counterfactual starts from). */
   stateBefore: Map<string, KnobValue>;
@@ -85,6 +87,7 @@ export class Orchestrator {
   private startedAt: number | undefined;
   private changeCounter = 0;
   private readonly skippedUntil = new Map<string, number>();
+  private plannedOperations = 0;
   private stopRequested = false;
 
   constructor(
@@ -95,6 +98,11 @@ export class Orchestrator {
     this.config = { ...DEFAULT_ORCHESTRATOR_CONFIG, ...options.config };
     this.tracker = new KnobTracker(this.config.oscillationLimit, this.config.failureLimit);
     this.convergence = new ConvergenceTracker(this.config.convergenceThreshold * 100);
+  }
+
+  /** Backend time of the first round's start (ms), once started. */
+  get startTime(): number | undefined {
+    return this.startedAt;
   }
 
   /** The tuning history so far (the seed document's `GetTuningHistory`). */
@@ -128,7 +136,8 @@ export class Orchestrator {
     const ranked = await this.rank(candidates);
     const planned = await this.plan(ranked);
     const applied = await this.apply(planned);
-    this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0 && candidates.length === 0);
+    // Idle: nothing applied this round and nothing waiting for its verdict.
+    this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
   }
 
   // -- the steps ----------------------------------------------------------------------------
@@ -292,7 +301,7 @@ export class Orchestrator {
     const round = this.convergence.windows.length;
     const shortlist = byEstimate
       .filter((group) => (this.skippedUntil.get(group.id) ?? -1) < round)
-      .slice(0, this.config.maxConcurrentTuning + 2);
+      .slice(0, this.config.maxConcurrentTuning + 3);
     const score = (samples: SloSample[], cost: number) =>
       serviceScore(averageService(samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: cost }))));
     const kept: Candidate[] = [];
@@ -329,10 +338,11 @@ export class Orchestrator {
 
   /** Plan: dry-run each candidate group (gradual steps); a group the backend refuses in part is dropped whole. */
   private async plan(ranked: Candidate[]): Promise<Change[]> {
-    let room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.receipts.length, 0);
+    let room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
     const changes: Change[] = [];
+    this.plannedOperations = 0;
     for (const group of ranked) {
-      if (group.recommendations.length > room) continue;
+      if (room <= 0) break;
       const planned: Change[] = [];
       for (const recommendation of group.recommendations) {
         const current = this.knobValues.get(knobKey(recommendation.knob));
@@ -375,7 +385,10 @@ export class Orchestrator {
         planned.push(change);
       }
       changes.push(...planned);
-      room -= planned.length;
+      if (planned.length > 0) {
+        room--;
+        this.plannedOperations++;
+      }
     }
     return changes;
   }
@@ -436,7 +449,13 @@ export class Orchestrator {
       }
     }
     if (receipts.length > 0)
-      this.inFlight.push({ receipts, appliedAt: this.backend.clock.now(), stateBefore, expected: new Map() });
+      this.inFlight.push({
+        receipts,
+        operations: this.plannedOperations,
+        appliedAt: this.backend.clock.now(),
+        stateBefore,
+        expected: new Map(),
+      });
     await this.refreshKnobs();
     return receipts.length;
   }

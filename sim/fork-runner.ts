@@ -2,6 +2,7 @@ import type { Change, KnobName, KnobRef, KnobValue, Observation } from "../src/b
 import { sameKnobValue } from "../src/backend.js";
 import type { SloSample } from "../src/orchestrator/ab-test.js";
 import type { Counterfactual } from "../src/orchestrator/counterfactual.js";
+import { sloSample } from "../src/orchestrator/orchestrator.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
@@ -55,18 +56,14 @@ export class ForkRunner {
     await backend.observe();
     const samples: SloSample[] = [];
     const steps = Math.max(1, Math.round(windowMs / sampleMs));
+    const topology = await backend.topology();
     let window: Observation | undefined;
     for (let i = 0; i < steps; i++) {
       await backend.clock.sleep(sampleMs);
       const observation = await backend.observe();
       window = observation;
-      const service = observation.service;
-      if (service !== undefined)
-        samples.push({
-          throughputRps: service.throughputRps,
-          p95LatencyMs: service.latencyMs.p95,
-          errorRate: service.errorRate,
-        });
+      const sample = sloSample(observation, topology);
+      if (sample !== undefined) samples.push(sample);
     }
     if (window === undefined) throw new Error("a fork observed nothing");
     return {

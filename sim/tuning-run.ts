@@ -1,6 +1,7 @@
-import type { KnobValue, Observation } from "../src/backend.js";
+import type { Backend, KnobValue, Observation } from "../src/backend.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
+import type { OrchestratorConfig } from "../src/orchestrator/orchestrator-config.js";
 import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { CpuPinning } from "../src/tuners/cpu-pinning.js";
@@ -58,6 +59,10 @@ export interface TuningRunOptions {
   /** The components; default: NUMA, CPU pinning, I/O and network. */
   tuners?: Tuner[];
   onUpdate?: (update: OrchestratorUpdate) => void;
+  /** Overrides of the orchestrator's settings beyond the scenario's `tuning:` section (tests, policies). */
+  orchestrator?: Partial<OrchestratorConfig>;
+  /** Wraps the backend the orchestrator drives (fault injection in tests). */
+  wrapBackend?: (backend: Backend) => Backend;
 }
 
 function metricsOf(observation: Observation): RunMetrics {
@@ -90,13 +95,15 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   // requests a second settle within seconds.
   const runner = new ForkRunner(resolved, instances, 30_000);
   const tuning = scenario.tuning;
-  const orchestrator = new Orchestrator(backend, options.tuners ?? defaultTuners(tuning.components), {
+  const driven = options.wrapBackend?.(backend) ?? backend;
+  const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components), {
     config: {
       tuningIntervalMs: tuning.interval,
       validationPeriodMs: tuning.validation,
       convergenceTargetMs: tuning.convergenceTarget,
       degradationThreshold: tuning.degradationThreshold,
       maxConcurrentTuning: tuning.maxConcurrent,
+      ...options.orchestrator,
     },
     counterfactual: new ForkCounterfactual(runner, seed, () => backend.clock.now()),
     ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
@@ -110,6 +117,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
     if (orchestrator.convergence.convergedAtMin !== undefined && extraRounds-- <= 0) break;
   }
 
+  await orchestrator.finish();
   const { warmup, window } = scenario.evaluation;
   const evaluation = new ForkRunner(resolved, instances, warmup);
   const baseline = await evaluation.run(seed, initial, [], window, window);

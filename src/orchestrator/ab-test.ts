@@ -1,14 +1,20 @@
 import { studentTQuantile } from "../math/student-t.js";
 
-/** A service-level sample: one observation interval's figures. */
+/** A service-level sample: one observation interval's figures, for the service and for each request-serving workload. */
 export interface SloSample {
   throughputRps: number;
   p95LatencyMs: number;
   errorRate: number;
+  /** Per workload (VMs serving requests): one VM's users must not pay for another's gain. */
+  workloads?: Record<string, { throughputRps: number; p95LatencyMs: number }>;
 }
 
+type Metric = "throughputRps" | "p95LatencyMs" | "errorRate";
+
 export interface MetricVerdict {
-  metric: keyof SloSample;
+  /** Which workload, or "service" for the aggregate. */
+  scope: string;
+  metric: Metric;
   before: number;
   after: number;
   /** Relative change, signed so that positive is worse (lower throughput, higher latency or errors). */
@@ -66,20 +72,45 @@ export function abVerdict(
   threshold: number,
   paired: boolean,
 ): AbVerdict {
-  const metrics: MetricVerdict[] = (["throughputRps", "p95LatencyMs", "errorRate"] as const).map((metric) => {
-    const a = before.map((s) => s[metric]);
-    const b = after.map((s) => s[metric]);
-    const ma = mean(a);
-    const mb = mean(b);
+  const judge = (
+    scope: string,
+    metric: Metric,
+    pick: (s: SloSample) => number | undefined,
+  ): MetricVerdict | undefined => {
+    const a = before.map(pick);
+    const b = after.map(pick);
+    if (a.some((v) => v === undefined) || b.some((v) => v === undefined)) return undefined;
+    const ma = mean(a as number[]);
+    const mb = mean(b as number[]);
     let worsening: number;
     if (metric === "throughputRps") worsening = ma > 0 ? (ma - mb) / ma : 0;
     else if (metric === "p95LatencyMs") worsening = ma > 0 ? (mb - ma) / ma : 0;
     else worsening = mb - ma;
-    return { metric, before: ma, after: mb, worsening, significant: significantDifference(a, b, paired) };
-  });
+    return {
+      scope,
+      metric,
+      before: ma,
+      after: mb,
+      worsening,
+      significant: significantDifference(a as number[], b as number[], paired),
+    };
+  };
+  const metrics: MetricVerdict[] = [];
+  for (const metric of ["throughputRps", "p95LatencyMs", "errorRate"] as const) {
+    const verdict = judge("service", metric, (s) => s[metric]);
+    if (verdict !== undefined) metrics.push(verdict);
+  }
+  const names = Object.keys(before[0]?.workloads ?? {});
+  for (const name of names) {
+    for (const metric of ["throughputRps", "p95LatencyMs"] as const) {
+      const verdict = judge(name, metric, (s) => s.workloads?.[name]?.[metric]);
+      if (verdict !== undefined) metrics.push(verdict);
+    }
+  }
   const degraded = metrics.some(
     (m) => m.worsening > (m.metric === "errorRate" ? threshold / 10 : threshold) && m.significant,
   );
-  const impact = Math.max(...metrics.filter((m) => m.metric !== "errorRate").map((m) => -m.worsening));
+  const service = metrics.filter((m) => m.scope === "service" && m.metric !== "errorRate");
+  const impact = Math.max(...service.map((m) => -m.worsening));
   return { degraded, impact, metrics };
 }

@@ -17,11 +17,12 @@ export interface ConvergenceWindow {
   improvementPct: number;
 }
 
-/** Tracks improvement window by window; converged once it stays under the threshold with nothing left to do. */
+/** Tracks improvement window by window; converged once it stays under the threshold, twice in a row, with nothing in flight. */
 export class ConvergenceTracker {
   readonly windows: ConvergenceWindow[] = [];
   convergedAtMin: number | undefined;
   private previous: number | undefined;
+  private quietBefore = false;
 
   constructor(private readonly thresholdPct: number) {}
 
@@ -32,14 +33,10 @@ export class ConvergenceTracker {
     this.previous = score;
     const window = { startMin, endMin, improvementPct };
     this.windows.push(window);
-    if (
-      this.convergedAtMin === undefined &&
-      this.windows.length > 1 &&
-      idle &&
-      Math.abs(improvementPct) < this.thresholdPct
-    ) {
-      this.convergedAtMin = endMin;
-    }
+    // Converged once two windows in a row improve by less than the threshold with nothing in flight.
+    const quiet = idle && this.windows.length > 1 && Math.abs(improvementPct) < this.thresholdPct;
+    if (this.convergedAtMin === undefined && quiet && this.quietBefore) this.convergedAtMin = endMin;
+    this.quietBefore = quiet;
     return window;
   }
 }

@@ -8,8 +8,9 @@ import type { KnobName, KnobValue } from "../backend.js";
 export function gradualStep(knob: KnobName, current: KnobValue, target: KnobValue, factor: number): KnobValue {
   const bounded = (from: number, to: number): number => {
     if (from <= 0) return to;
-    if (to > from * factor) return Math.round(from * factor);
-    if (to < from / factor) return Math.round(from / factor);
+    // Round towards `from`, so an integer step never exceeds the factor.
+    if (to > from * factor) return Math.floor(from * factor);
+    if (to < from / factor) return Math.ceil(from / factor);
     return to;
   };
   if (

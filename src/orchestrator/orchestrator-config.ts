@@ -21,6 +21,8 @@ export interface OrchestratorConfig {
   convergenceThreshold: number;
   /** Length of one observation sample; A/B tests compare samples. */
   sampleMs: number;
+  /** On a twin: rank candidates by what-if runs (and skip the ones predicted to hurt). */
+  rankWithWhatIf: boolean;
   /** On a twin: how long each what-if run of a candidate is, and its sample length. */
   whatIfWindowMs: number;
   whatIfSampleMs: number;
@@ -42,6 +44,7 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
   degradationThreshold: 0.1,
   convergenceThreshold: 0.01,
   sampleMs: 60_000,
+  rankWithWhatIf: true,
   whatIfWindowMs: 120_000,
   whatIfSampleMs: 30_000,
   oscillationLimit: 3,

@@ -1,5 +1,5 @@
 import type { Backend, Change, KnobRef, KnobValue, Observation, Receipt, ServiceLevel, Topology } from "../backend.js";
-import { formatKnobValue } from "../backend.js";
+import { formatKnobValue, sameKnobValue } from "../backend.js";
 import type { Recommendation, Tuner } from "../tuners/tuner.js";
 import { knobKey } from "../tuners/tuner.js";
 import { abVerdict, type SloSample } from "./ab-test.js";
@@ -41,16 +41,30 @@ export interface OrchestratorOptions {
   onUpdate?: (update: OrchestratorUpdate) => void;
 }
 
-function toSample(observation: Observation): TimedSample | undefined {
+/** A sample of the service level and of each request-serving workload (batch work is not judged per workload). */
+export function sloSample(observation: Observation, topology: Topology | undefined): SloSample | undefined {
   const service: ServiceLevel | undefined = observation.service;
   if (service === undefined) return undefined;
+  const serving = new Set(
+    topology?.workloads.filter((w) => w.priority !== "batch" && !w.tags.includes("bulk")).map((w) => w.id) ?? [],
+  );
+  const workloads: Record<string, { throughputRps: number; p95LatencyMs: number }> = {};
+  for (const w of observation.workloads) {
+    if (serving.has(w.id) && w.throughputRps !== undefined && w.latencyMs !== undefined)
+      workloads[w.id] = { throughputRps: w.throughputRps, p95LatencyMs: w.latencyMs.p95 };
+  }
   return {
-    time: observation.time,
     throughputRps: service.throughputRps,
     p95LatencyMs: service.latencyMs.p95,
     errorRate: service.errorRate,
-    monthlyCostUsd: service.monthlyCostUsd,
+    workloads,
   };
+}
+
+function toSample(observation: Observation, topology: Topology | undefined): TimedSample | undefined {
+  const sample = sloSample(observation, topology);
+  if (sample === undefined || observation.service === undefined) return undefined;
+  return { ...sample, time: observation.time, monthlyCostUsd: observation.service.monthlyCostUsd };
 }
 
 function averageService(samples: readonly TimedSample[]): ServiceLevel {
@@ -123,6 +137,17 @@ export class Orchestrator {
     this.stopRequested = true;
   }
 
+  /**
+   * Ends a run cleanly: every change still in flight is judged now (on the twin, by its
+   * counterfactual over a full validation period; on a live host, on the samples so far) and kept
+   * or reverted, so no unvalidated change is left behind.
+   */
+  async finish(): Promise<void> {
+    for (const batch of this.inFlight)
+      batch.appliedAt = Math.min(batch.appliedAt, this.backend.clock.now() - this.config.validationPeriodMs);
+    await this.validate();
+  }
+
   /** One tuning interval, as a list of named steps. */
   async runOnce(): Promise<void> {
     if (this.startedAt === undefined) {
@@ -152,7 +177,7 @@ export class Orchestrator {
       if (this.latest !== undefined) this.recentObservations.push(this.latest);
       if (this.recentObservations.length > 60) this.recentObservations.shift();
       this.latest = observation;
-      const sample = toSample(observation);
+      const sample = toSample(observation, this.topologyCache);
       if (sample !== undefined) {
         out.push(sample);
         this.samples.push(sample);
@@ -203,7 +228,7 @@ export class Orchestrator {
             impact: -worst.worsening,
             success: false,
             rolledBack: true,
-            reason: `${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse (${paired ? "paired t-test on common random numbers" : "Welch t-test before/after"}, p < 0.05); threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%`,
+            reason: `${worst.scope === "service" ? "" : `${worst.scope} `}${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse (${paired ? "paired t-test on common random numbers" : "Welch t-test before/after"}, p < 0.05); threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%`,
           });
           if (disabled !== undefined)
             this.event({
@@ -274,9 +299,10 @@ export class Orchestrator {
       for (const recommendation of tuner.recommend(context)) {
         const key = knobKey(recommendation.knob);
         if (busy.has(key) || this.tracker.blocked(key) !== undefined) continue;
-        const current = best.get(key);
-        if (current === undefined || recommendation.expectedImpact > current.expectedImpact)
-          best.set(key, recommendation);
+        const current = this.knobValues.get(key);
+        if (current !== undefined && sameKnobValue(current, recommendation.to)) continue;
+        const rival = best.get(key);
+        if (rival === undefined || recommendation.expectedImpact > rival.expectedImpact) best.set(key, recommendation);
       }
     }
     return [...best.values()];
@@ -296,7 +322,7 @@ export class Orchestrator {
       (a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id),
     );
     const counterfactual = this.options.counterfactual;
-    if (counterfactual === undefined || byEstimate.length === 0) return byEstimate;
+    if (counterfactual === undefined || !this.config.rankWithWhatIf || byEstimate.length === 0) return byEstimate;
     // Candidates the twin judged harmful rest for a few rounds instead of being re-simulated each time.
     const round = this.convergence.windows.length;
     const shortlist = byEstimate
@@ -310,8 +336,8 @@ export class Orchestrator {
       const result = await counterfactual.compare(
         this.knobValues,
         changes,
-        this.config.tuningIntervalMs,
-        this.config.sampleMs,
+        this.config.whatIfWindowMs,
+        this.config.whatIfSampleMs,
       );
       const predicted = score(result.b, result.costB) / Math.max(1e-12, score(result.a, result.costA)) - 1;
       if (predicted < -0.01) {
@@ -457,6 +483,8 @@ export class Orchestrator {
         expected: new Map(),
       });
     await this.refreshKnobs();
+    const operations = this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
+    this.options.onUpdate?.({ type: "in-flight", operations, limit: this.config.maxConcurrentTuning });
     return receipts.length;
   }
 

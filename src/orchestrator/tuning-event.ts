@@ -22,4 +22,5 @@ export type OrchestratorUpdate =
   | { type: "event"; event: TuningEvent }
   | { type: "window"; startMin: number; endMin: number; improvementPct: number; score: number }
   | { type: "sample"; time: number; throughputRps: number; p95LatencyMs: number; monthlyCostUsd: number }
-  | { type: "converged"; atMinutes: number };
+  | { type: "converged"; atMinutes: number }
+  | { type: "in-flight"; operations: number; limit: number };

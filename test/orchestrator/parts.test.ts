@@ -1,0 +1,115 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { abVerdict, type SloSample, significantDifference } from "../../src/orchestrator/ab-test.js";
+import { ConvergenceTracker } from "../../src/orchestrator/convergence.js";
+import { gradualStep } from "../../src/orchestrator/gradual-step.js";
+import { KnobTracker } from "../../src/orchestrator/knob-tracker.js";
+
+const sample = (throughputRps: number, p95LatencyMs: number, errorRate = 0): SloSample => ({
+  throughputRps,
+  p95LatencyMs,
+  errorRate,
+});
+
+describe("A/B verdicts", () => {
+  it("a 20% higher p95 with little noise is a degradation; noise alone is not", () => {
+    const before = [10, 10.2, 9.8, 10.1, 9.9, 10, 10.3, 9.7].map((p95) => sample(1000, p95));
+    const worse = before.map((s) => sample(s.throughputRps, s.p95LatencyMs * 1.2));
+    expect(abVerdict(before, worse, 0.1, true).degraded).toBe(true);
+    expect(abVerdict(before, worse, 0.1, false).degraded).toBe(true);
+    const noisy = before.map((s, i) => sample(s.throughputRps, s.p95LatencyMs * (i % 2 === 0 ? 1.3 : 0.75)));
+    expect(abVerdict(before, noisy, 0.1, false).degraded).toBe(false);
+  });
+
+  it("identical samples never degrade and a significant gain is reported as impact (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            x: fc.double({ min: 100, max: 2000, noNaN: true }),
+            p: fc.double({ min: 1, max: 100, noNaN: true }),
+          }),
+          { minLength: 3, maxLength: 12 },
+        ),
+        (rows) => {
+          const samples = rows.map((r) => sample(r.x, r.p));
+          expect(abVerdict(samples, samples, 0.1, true).degraded).toBe(false);
+          expect(abVerdict(samples, samples, 0.1, false).degraded).toBe(false);
+          const better = samples.map((s) => sample(s.throughputRps * 1.3, s.p95LatencyMs));
+          expect(abVerdict(samples, better, 0.1, true).impact).toBeCloseTo(0.3, 6);
+        },
+      ),
+    );
+    expect(significantDifference([1], [2], false)).toBe(false);
+  });
+
+  it("a rise of the error rate beyond a tenth of the threshold, in points, is a degradation", () => {
+    const before = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.001 * (i % 2)));
+    const after = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.05 + 0.001 * (i % 2)));
+    expect(abVerdict(before, after, 0.1, true).metrics.find((m) => m.metric === "errorRate")?.worsening).toBeCloseTo(
+      0.05,
+      6,
+    );
+    expect(abVerdict(before, after, 0.1, true).degraded).toBe(true);
+  });
+});
+
+describe("knob tracker", () => {
+  it("freezes a knob that moved back and forth three times", () => {
+    const tracker = new KnobTracker(3, 3);
+    expect(tracker.moved("k", "a", "b")).toBeUndefined();
+    expect(tracker.moved("k", "b", "a")).toBeUndefined();
+    expect(tracker.moved("k", "a", "b")).toBeUndefined();
+    expect(tracker.moved("k", "b", "a")).toMatch(/oscillating/);
+    expect(tracker.blocked("k")).toMatch(/oscillating/);
+    expect(tracker.blocked("other")).toBeUndefined();
+  });
+
+  it("disables a knob after three failures in a row; a success resets the count", () => {
+    const tracker = new KnobTracker(3, 3);
+    tracker.failed("k", 1);
+    tracker.failed("k", 1);
+    tracker.succeeded("k");
+    tracker.failed("k", 1);
+    tracker.failed("k", 1);
+    expect(tracker.blocked("k")).toBeUndefined();
+    expect(tracker.failed("k", 1)).toMatch(/disabled after 3 failures/);
+  });
+});
+
+describe("gradual steps", () => {
+  it("numeric knobs move by at most the factor per step and reach the target (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1 << 26 }), fc.integer({ min: 1, max: 1 << 26 }), (from, to) => {
+        let current = from;
+        for (let i = 0; i < 40 && current !== to; i++) {
+          const next = gradualStep("read-ahead-kb", current, to, 4) as number;
+          expect(next / current).toBeLessThanOrEqual(4 + 1e-9);
+          expect(current / next).toBeLessThanOrEqual(4 + 1e-9);
+          current = next;
+        }
+        expect(current).toBe(to);
+      }),
+    );
+    expect(gradualStep("tcp-rmem", [4096, 131072, 6291456], [4096, 131072, 134217728], 4)).toEqual([
+      4096, 131072, 25165824,
+    ]);
+    expect(gradualStep("io-scheduler", "mq-deadline", "none", 4)).toBe("none");
+    expect(gradualStep("tcp-sack", 0, 1, 4)).toBe(1);
+  });
+});
+
+describe("convergence", () => {
+  it("converges once a window improves by less than the threshold with nothing in flight", () => {
+    const tracker = new ConvergenceTracker(1);
+    tracker.add(0, 5, 100, false);
+    tracker.add(5, 10, 115, false);
+    tracker.add(10, 15, 115.5, false);
+    expect(tracker.convergedAtMin).toBeUndefined();
+    tracker.add(15, 20, 115.6, true);
+    expect(tracker.convergedAtMin).toBeUndefined();
+    tracker.add(20, 25, 115.7, true);
+    expect(tracker.convergedAtMin).toBe(25);
+    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 0]);
+  });
+});

@@ -1,0 +1,196 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { BlockDevice, DiskObservation, Observation, Topology, Workload } from "../../src/backend.js";
+import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
+import { hostTopology } from "../../src/catalog/host-topology.js";
+import { allocateNode } from "../../src/tuners/cpu-pinning.js";
+import { classifyPattern, planDevice } from "../../src/tuners/io-tuner.js";
+import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
+import { NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
+
+const hosts = loadHostCatalog();
+const topologyOf = (name: string): Topology => hostTopology(hosts.find((h) => h.name === name) ?? (hosts[0] as never));
+const seed = topologyOf("seed-2s16c");
+
+describe("NUMA optimizer", () => {
+  it("the seed document's example: a 4-vCPU, 8 GiB VM goes on one node with its memory local", () => {
+    const policy = new NumaOptimizer().optimizeVM(seed, "vm-123", 4, 8, [5, 1]);
+    expect(policy?.nodeAffinity).toEqual([1]);
+    expect(policy?.cpuAffinity).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(policy?.memoryPlacement).toEqual({ mode: "bind", nodes: [1] });
+  });
+
+  it("never loads a node above the target unless the whole host is busier, and never overfills memory (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            cpus: fc.double({ min: 0, max: 8, noNaN: true }),
+            memGiB: fc.double({ min: 0.5, max: 30, noNaN: true }),
+          }),
+          { maxLength: 12 },
+        ),
+        (vms) => {
+          const demands = vms.map((vm, i) => ({
+            id: `vm${i}`,
+            cpus: vm.cpus,
+            memoryBytes: vm.memGiB * 2 ** 30,
+            homeNode: -1,
+            noisy: false,
+            latencySensitive: false,
+          }));
+          const plan = planNodes(seed, demands, 0.85);
+          const total = demands.reduce((s, d) => s + d.cpus, 0);
+          const limit = Math.max(0.85, total / 16 + 0.05);
+          for (const node of seed.nodes) {
+            const placed = demands.filter((d) => plan.get(d.id)?.[0] === node.id);
+            expect(placed.reduce((s, d) => s + d.cpus, 0) / node.cpus.length).toBeLessThanOrEqual(limit + 1e-9);
+            expect(placed.reduce((s, d) => s + d.memoryBytes, 0)).toBeLessThanOrEqual(node.memoryBytes * 0.95 + 1);
+          }
+        },
+      ),
+    );
+  });
+
+  it("keeps latency-sensitive VMs off the batch VM's node when there is room", () => {
+    const demand = (id: string, cpus: number, noisy = false, latencySensitive = false) => ({
+      id,
+      cpus,
+      memoryBytes: 2 ** 30,
+      homeNode: -1,
+      noisy,
+      latencySensitive,
+    });
+    const plan = planNodes(seed, [demand("batch", 2, true), demand("web", 2, false, true), demand("api", 1)], 0.85);
+    expect(plan.get("web")).not.toEqual(plan.get("batch"));
+  });
+});
+
+describe("CPU pinning", () => {
+  const vm = (id: string, vcpus: number, priority: Workload["priority"]): Workload => ({
+    id,
+    kind: "vm",
+    vcpus,
+    memoryBytes: 2 ** 33,
+    tags: [],
+    priority,
+  });
+
+  it("gives high-priority VMs dedicated whole cores, isolates batch, and never hands a dedicated CPU to two VMs", () => {
+    const allocations = allocateNode(seed, 1, [vm("web", 2, "high"), vm("batch", 2, "batch"), vm("api", 2, "medium")]);
+    const web = allocations.find((a) => a.vm === "web");
+    const batch = allocations.find((a) => a.vm === "batch");
+    const api = allocations.find((a) => a.vm === "api");
+    expect(web?.strategy).toBe("dedicated");
+    expect(web?.physicalCpus.every((cpu) => cpu >= 8 && cpu <= 15)).toBe(true);
+    const dedicated = new Set(web?.physicalCpus);
+    for (const other of [batch, api])
+      for (const cpu of other?.physicalCpus ?? []) expect(dedicated.has(cpu)).toBe(false);
+    for (const cpu of batch?.physicalCpus ?? []) expect(api?.physicalCpus).not.toContain(cpu);
+    // With room, SMT is off for the high-priority VM: one thread per core.
+    const cores = new Set(web?.physicalCpus.map((cpu) => seed.cpus.find((c) => c.id === cpu)?.coreId));
+    expect(cores.size).toBe(2);
+  });
+});
+
+describe("I/O tuner", () => {
+  const device = (deviceClass: BlockDevice["deviceClass"], hardwareQueues = 1): BlockDevice => ({
+    name: "dev",
+    deviceClass,
+    rotational: deviceClass === "hdd",
+    hardwareQueues,
+    sizeBytes: 0,
+    schedulers: ["none", "mq-deadline", "kyber", "bfq"],
+  });
+  const disk = (overrides: Partial<DiskObservation>): DiskObservation => ({
+    device: "dev",
+    readIops: 500,
+    writeIops: 0,
+    readBytesPerSec: 2e6,
+    writeBytesPerSec: 0,
+    averageRequestBytes: 4096,
+    mergeRatio: 0,
+    utilization: 0.3,
+    averageQueueDepth: 1,
+    readLatencyMs: 1,
+    writeLatencyMs: 0,
+    ...overrides,
+  });
+
+  it("follows current guidance: none for NVMe, mq-deadline for SSDs and disks, bfq for shared disks, not the legacy table", () => {
+    expect(planDevice(device("nvme", 8), disk({}), 0.2, 128, false).scheduler).toBe("none");
+    expect(planDevice(device("ssd"), disk({}), 0.2, 128, false).scheduler).toBe("mq-deadline");
+    expect(planDevice(device("ssd"), disk({ readIops: 20000 }), 0.9, 128, false).scheduler).toBe("none");
+    expect(planDevice(device("hdd"), disk({}), 0.2, 128, false).scheduler).toBe("mq-deadline");
+    expect(planDevice(device("hdd"), disk({}), 0.2, 128, true).scheduler).toBe("bfq");
+    for (const plan of [
+      planDevice(device("nvme", 8), disk({}), 0.2, 128, false),
+      planDevice(device("hdd"), disk({}), 0.2, 128, true),
+    ]) {
+      expect(["noop", "deadline", "cfq"]).not.toContain(plan.scheduler);
+      expect(plan.reasons[0]?.length).toBeGreaterThan(20);
+    }
+  });
+
+  it("spots read-ahead inflating random reads and grows it for sequential streams", () => {
+    expect(classifyPattern(disk({ mergeRatio: 0.6, averageRequestBytes: 65536 }))).toBe("sequential");
+    expect(classifyPattern(disk({ readIops: 0 }))).toBe("idle");
+    expect(planDevice(device("nvme", 8), disk({ averageRequestBytes: 131072 }), 0.2, 128, false).readAheadKb).toBe(16);
+    expect(
+      planDevice(device("hdd"), disk({ mergeRatio: 0.8, averageRequestBytes: 262144 }), 0.2, 128, false).readAheadKb,
+    ).toBe(4096);
+    expect(planDevice(device("nvme", 8), disk({}), 0.2, 128, false).readAheadKb).toBeUndefined();
+  });
+});
+
+describe("network tuner", () => {
+  it("sizes buffers from the bandwidth-delay product with headroom, bounded", () => {
+    expect(bufferMaxForPath(1000, 50)).toBe(16 * 2 ** 20); // BDP 6.25 MB, twice rounded up to a power of two
+    expect(bufferMaxForPath(10000, 0.2)).toBe(4 * 2 ** 20); // small BDP: the floor
+    expect(bufferMaxForPath(100000, 1000)).toBe(256 * 2 ** 20); // the ceiling
+  });
+
+  it("chooses BBR only where loss limits CUBIC, never on a clean path", () => {
+    expect(lossLimited(1000, 50, 1e-5)).toBe(true);
+    expect(lossLimited(10000, 0.2, 0)).toBe(false);
+    expect(lossLimited(100, 1, 1e-6)).toBe(false);
+    const observation = (retransmitRatio: number): Observation => ({
+      time: 0,
+      intervalMs: 60000,
+      host: { cpuUtilization: 0.5, perCpuUtilization: [], memoryUtilization: 0.5, memoryAvailableBytes: 0 },
+      disks: [],
+      network: [],
+      tcp: [
+        {
+          netns: "host",
+          retransmitRatio,
+          listenOverflowsPerSec: 0,
+          rttMs: 50,
+          pathBandwidthMbps: 1000,
+          throughputMbps: 150,
+        },
+      ],
+      workloads: [],
+    });
+    const knobs = new Map<string, unknown>([
+      ["tcp-rmem@host", [4096, 131072, 6291456]],
+      ["tcp-wmem@host", [4096, 16384, 4194304]],
+      ["tcp-congestion-control@host", "cubic"],
+      ["tcp-window-scaling@host", 1],
+      ["tcp-sack@host", 1],
+      ["somaxconn@host", 4096],
+    ]);
+    const context = (loss: number) => ({
+      topology: seed,
+      observation: observation(loss),
+      history: [],
+      knobs: knobs as never,
+      recentChanges: [],
+      now: 0,
+    });
+    const lossy = new NetworkTuner().recommend(context(1e-5));
+    expect(lossy.find((r) => r.knob.knob === "tcp-congestion-control")?.to).toBe("bbr");
+    expect(lossy.find((r) => r.knob.knob === "tcp-rmem")?.to).toEqual([4096, 131072, 16 * 2 ** 20]);
+    expect(new NetworkTuner().recommend(context(0)).some((r) => r.knob.knob === "tcp-congestion-control")).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@
 export type { AllOf, AnyOf, FirstOf } from "./condition.js";
 export { Container, LevelChange } from "./container.js";
 export { EmpiricalDistribution } from "./empirical-distribution.js";
+export * from "./fleet/index.js";
 export { type Callback, type RunOptions, Simulation } from "./kernel.js";
 export { Interrupt, Process, type ProcessGenerator, type Yieldable } from "./process.js";
 export { runStationCallbacks, runStationProcesses, type StationOptions, type StationResult } from "./queue-station.js";

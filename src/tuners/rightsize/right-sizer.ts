@@ -1,0 +1,238 @@
+import type { InstanceCatalog } from "../../catalog/instance-catalog.js";
+import type { InstanceType } from "../../catalog/instance-type.js";
+import { type RightSizerConfig, type RightSizerOptions, resolveConfig } from "./config.js";
+import { type DemandForecast, ForecastScratch, forecastDemand } from "./demand-forecast.js";
+import { looksIdle } from "./idle.js";
+import { bumpReasons, cores, gib, holdReason, observedReason, percent, trendReason, usd } from "./reasons.js";
+import type { Action, Recommendation } from "./recommendation.js";
+import { chooseType, holdProbability, type Needs } from "./type-choice.js";
+import { type UsageSample, VmHistory } from "./vm-history.js";
+
+const DAY = 86_400;
+
+/** The last recommendation per VM, for hysteresis. */
+interface Previous {
+  type: string;
+  time: number;
+  cpu: number;
+  mem: number;
+}
+
+/**
+ * The right-sizing engine, in the seed document's shape: `observe(vm, sample, size)` feeds it,
+ * `recommend()` answers per VM with an action, the target type, a confidence, the monthly savings
+ * and the reasons. Pure: it never reads a clock (time comes with the samples) and never acts.
+ *
+ * Per VM: enough data (the observation period and the minimum samples) or insufficient-data; a
+ * forecast of the needs over the horizon (demand-forecast.ts); the cheapest catalog type that
+ * holds them with the confidence threshold, never with less memory than the observed peak plus
+ * the margin; idle VMs (Azure Advisor's rule, a week observed) are terminate; a downsize must save
+ * the minimum share; and within the horizon a recommendation changes only when the needs moved by
+ * more than the hysteresis fraction.
+ */
+export class RightSizer {
+  readonly catalog: InstanceCatalog;
+  readonly config: RightSizerConfig;
+  private readonly histories = new Map<string, VmHistory>();
+  private readonly previous = new Map<string, Previous>();
+  private readonly scratch = new ForecastScratch();
+
+  constructor(catalog: InstanceCatalog, options: RightSizerOptions = {}) {
+    this.catalog = catalog;
+    this.config = resolveConfig(options);
+  }
+
+  /** Records one sample of `vm`, measured while it had instance type `size`. */
+  observe(vm: string, sample: UsageSample, size: InstanceType | string): void {
+    const type = typeof size === "string" ? this.catalog.get(size) : size;
+    if (type === undefined) {
+      const near = this.catalog.closeNames(size as string);
+      throw new RangeError(
+        `unknown instance type '${String(size)}'${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}`,
+      );
+    }
+    if (!(sample.cpu >= 0 && sample.cpu <= 1) || !(sample.mem >= 0 && sample.mem <= 1) || !Number.isFinite(sample.time))
+      throw new RangeError(`bad sample for vm '${vm}': cpu and mem must be fractions in [0, 1] and time finite`);
+    let history = this.histories.get(vm);
+    if (history === undefined) {
+      history = new VmHistory(vm, type, this.config.lookbackSeconds);
+      this.histories.set(vm, history);
+    }
+    history.push(sample, type);
+  }
+
+  /** VM ids in the order they were first observed. */
+  get vms(): string[] {
+    return [...this.histories.keys()];
+  }
+
+  history(vm: string): VmHistory | undefined {
+    return this.histories.get(vm);
+  }
+
+  /** A recommendation for every VM, in first-observed order. */
+  recommend(): Recommendation[] {
+    return this.vms.map((vm) => this.recommendFor(vm));
+  }
+
+  /** The forecast of `vm`'s needs over the horizon, or undefined without enough data. */
+  forecast(vm: string): DemandForecast | undefined {
+    const history = this.histories.get(vm);
+    return history === undefined || !this.enoughData(history)
+      ? undefined
+      : forecastDemand(history, this.config, this.scratch);
+  }
+
+  /**
+   * The VM's samples carried into the horizon (see projection.ts): CPU cores and memory GiB the
+   * forecast expects, one pair per observed sample, or undefined without enough data.
+   */
+  projection(vm: string): { cpu: Float32Array; mem: Float32Array } | undefined {
+    const history = this.histories.get(vm);
+    if (history === undefined || !this.enoughData(history)) return undefined;
+    const forecast = forecastDemand(history, this.config, this.scratch);
+    return {
+      cpu: this.scratch.cpu.slice(0, forecast.projectedCount),
+      mem: this.scratch.mem.slice(0, forecast.projectedCount),
+    };
+  }
+
+  recommendFor(vm: string): Recommendation {
+    const history = this.histories.get(vm);
+    if (history === undefined) throw new RangeError(`no observations of vm '${vm}'`);
+    const { config, catalog } = this;
+    const { policy } = config;
+    const from = history.type;
+    const horizonDays = config.horizonSeconds / DAY;
+    const base = { vm, from: from.name };
+    if (!this.enoughData(history)) {
+      const start = history.indexAt(history.lastTime - config.lookbackSeconds);
+      const span = (history.lastTime - (history.times[start] as number)) / 3600;
+      return {
+        ...base,
+        action: "insufficient-data",
+        to: from.name,
+        confidence: 0,
+        monthlySavingsUsd: 0,
+        reasons: [
+          `${history.length - start} samples over ${span.toFixed(1)} h: needs at least ${config.minSamples} samples over ${(config.observationPeriodSeconds / 3600).toFixed(0)} h before any action`,
+        ],
+      };
+    }
+    const f = forecastDemand(history, config, this.scratch);
+    const needs: Needs = {
+      cpuCores: f.cpu.need,
+      memGiB: f.mem.need,
+      cpuSigma: f.cpu.sigma,
+      memSigma: f.mem.sigma,
+      memFloorGiB: f.memPeak * (1 + policy.memMargin),
+    };
+    const reasons = [observedReason(f, from, policy)];
+    for (const line of [
+      trendReason("CPU", f.cpu, horizonDays, cores),
+      trendReason("memory", f.mem, horizonDays, gib),
+      ...bumpReasons(f, from),
+    ])
+      if (line !== undefined) reasons.push(line);
+    const choice = chooseType(catalog, needs, policy, config.confidenceThreshold);
+    let target = choice.type;
+    let probability = choice.probability;
+    if (!choice.sufficient)
+      reasons.push(
+        `no catalog type holds it with ${percent(config.confidenceThreshold)} confidence; the most likely is ${target.name} (${percent(probability)})`,
+      );
+
+    const window = history.indexAt(f.end - config.lookbackSeconds);
+    const idle =
+      f.spanSeconds >= 7 * DAY - 3600 &&
+      looksIdle(history.times.subarray(window), history.cpuCores.subarray(window), from.vcpus, this.scratch.select);
+    if (idle) {
+      this.previous.set(vm, { type: target.name, time: f.end, cpu: needs.cpuCores, mem: needs.memGiB });
+      reasons.unshift(
+        `idle: P95 CPU below 3% of ${from.vcpus} vCPUs for ${(f.spanSeconds / DAY).toFixed(1)} days and never above 2% in the last 3 (Azure Advisor's shutdown rule)`,
+      );
+      reasons.push(`if it must stay, ${holdReason(target, probability, policy, horizonDays)}`);
+      return {
+        ...base,
+        action: "terminate",
+        to: target.name,
+        confidence: 1,
+        monthlySavingsUsd: catalog.monthlyUsd(from),
+        reasons,
+        forecast: f,
+      };
+    }
+
+    const kept = this.hysteresis(vm, f.end, needs, target);
+    if (kept !== undefined) {
+      reasons.push(kept.reason);
+      target = kept.type;
+      probability = holdProbability(target, needs, policy);
+    } else {
+      reasons.push(holdReason(target, probability, policy, horizonDays));
+    }
+
+    let action: Action;
+    const fromHolds = holdProbability(from, needs, policy) >= config.confidenceThreshold;
+    if (target.name === from.name) action = "maintain";
+    else if (target.hourlyUsd < from.hourlyUsd) {
+      const saving = 1 - target.hourlyUsd / from.hourlyUsd;
+      if (saving < config.minSavingsFraction && fromHolds) {
+        reasons.push(
+          `${target.name} would save only ${percent(saving)}, below the ${percent(config.minSavingsFraction)} minimum: keep ${from.name}`,
+        );
+        action = "maintain";
+        target = from;
+        probability = holdProbability(from, needs, policy);
+      } else action = "downsize";
+    } else action = target.hourlyUsd > from.hourlyUsd || !fromHolds ? "upsize" : "maintain";
+    if (action === "maintain" && target.name !== from.name) target = from;
+
+    const savings = catalog.monthlyUsd(from) - catalog.monthlyUsd(target);
+    if (action === "downsize")
+      reasons.push(`saves ${usd(savings)}/month (${percent(savings / catalog.monthlyUsd(from))})`);
+    if (action === "upsize")
+      reasons.push(
+        `${from.name} holds it with only ${percent(holdProbability(from, needs, policy))} confidence; costs ${usd(-savings)}/month more`,
+      );
+    this.previous.set(vm, { type: target.name, time: f.end, cpu: needs.cpuCores, mem: needs.memGiB });
+    return {
+      ...base,
+      action,
+      to: target.name,
+      confidence: probability,
+      monthlySavingsUsd: savings,
+      reasons,
+      forecast: f,
+    };
+  }
+
+  private enoughData(history: VmHistory): boolean {
+    const start = history.indexAt(history.lastTime - this.config.lookbackSeconds);
+    const count = history.length - start;
+    const span = history.lastTime - (history.times[start] as number);
+    return count >= this.config.minSamples && span >= this.config.observationPeriodSeconds;
+  }
+
+  /** The previous recommendation, when it is recent and the needs moved too little to change it. */
+  private hysteresis(
+    vm: string,
+    now: number,
+    needs: Needs,
+    target: InstanceType,
+  ): { type: InstanceType; reason: string } | undefined {
+    const previous = this.previous.get(vm);
+    if (previous === undefined || previous.type === target.name) return undefined;
+    if (now - previous.time >= this.config.horizonSeconds) return undefined;
+    const moved = (a: number, b: number) => (b > 0 ? Math.abs(a / b - 1) : a > 0 ? Number.POSITIVE_INFINITY : 0);
+    const limit = this.config.hysteresisFraction;
+    if (moved(needs.cpuCores, previous.cpu) > limit || moved(needs.memGiB, previous.mem) > limit) return undefined;
+    const type = this.catalog.get(previous.type);
+    if (type === undefined || type.memoryGiB < needs.memFloorGiB) return undefined;
+    const hours = (now - previous.time) / 3600;
+    return {
+      type,
+      reason: `keeps ${type.name}, recommended ${hours.toFixed(1)} h ago: the needs moved less than ${percent(limit)} since (hysteresis; ${target.name} otherwise)`,
+    };
+  }
+}

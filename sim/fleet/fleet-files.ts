@@ -4,6 +4,7 @@ import type { FleetTruth } from "./fleet-truth.js";
 import { vmTruth } from "./fleet-truth.js";
 import type { FleetWorkload } from "./fleet-workload.js";
 import { observe, TRACE_HEADER, traceLines } from "./observed-trace.js";
+import type { VmSpec } from "./shapes.js";
 
 export interface GenerateFilesOptions {
   fleet: FleetWorkload;
@@ -12,8 +13,8 @@ export interface GenerateFilesOptions {
   horizonDays: number;
   /** An existing directory for trace.csv and truth.json. */
   outDir: string;
-  /** Called after each VM, for progress reports. */
-  onVm?: (done: number, total: number) => void;
+  /** Called after each VM, for summaries and progress reports. */
+  onVm?: (spec: VmSpec, done: number, total: number) => void;
 }
 
 /**
@@ -48,7 +49,7 @@ export function generateFleetFiles(options: GenerateFilesOptions): {
       trace.write(`${traceLines(spec, observed, fleet.start, fleet.stepSeconds, 0).join("\n")}\n`);
       truth.truth.push(vmTruth(fleet, i, traceDays, horizonDays));
       fleet.forget(i);
-      options.onVm?.(i + 1, fleet.size);
+      options.onVm?.(spec, i + 1, fleet.size);
     }
     trace.commit();
   } catch (error) {

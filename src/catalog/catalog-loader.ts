@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { lineOf, valueAt } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
 import { packageRoot } from "../package-root.js";
 import { CatalogError, formatKeyPath } from "./catalog-error.js";
@@ -41,12 +42,12 @@ export function parseCatalog(text: string, file: string): InstanceCatalog {
     throw new CatalogError(file, line, "", `not valid YAML or JSON: ${message}`);
   }
   const data: unknown = doc.toJS();
-  const lineOf = (path: readonly PropertyKey[]) => locate(doc, lines, path);
+  const locate = (path: readonly PropertyKey[]) => lineOf(doc, lines, path);
   const parsed = catalogSchema.safeParse(data);
   if (!parsed.success) {
     const located = parsed.error.issues.map((issue) => {
       const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] as string] : issue.path;
-      return { issue, path, line: lineOf(path) };
+      return { issue, path, line: locate(path) };
     });
     located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const first = located[0] as (typeof located)[number];
@@ -69,7 +70,7 @@ export function parseCatalog(text: string, file: string): InstanceCatalog {
     const more = located.length > 1 ? ` (and ${located.length - 1} more problem${located.length > 2 ? "s" : ""})` : "";
     throw new CatalogError(file, first.line, formatKeyPath(first.path), expected + more);
   }
-  return build(parsed.data, file, lineOf);
+  return build(parsed.data, file, locate);
 }
 
 function build(
@@ -123,35 +124,4 @@ function build(
     sources,
     origin,
   });
-}
-
-/** The 1-based line of the node at `path`, or of its nearest existing ancestor. */
-function locate(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const prefix = path.slice(0, depth);
-    const node = prefix.length === 0 ? doc.contents : (doc.getIn(prefix as unknown[], true) as Node | undefined);
-    const start = keyStart(doc, prefix) ?? node?.range?.[0];
-    if (start !== undefined) return lines.linePos(start).line;
-  }
-  return undefined;
-}
-
-/** Where the key of the last path element starts, when the parent is a mapping (points at `key:`, not its value). */
-function keyStart(doc: Document, path: readonly PropertyKey[]): number | undefined {
-  if (path.length === 0) return undefined;
-  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
-  if (!isMap(parent)) return undefined;
-  const key = path[path.length - 1];
-  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
-  return pair !== undefined && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): { value: unknown; present: boolean } {
-  let value = data;
-  for (const key of path) {
-    if (value === null || typeof value !== "object" || !(key in (value as object)))
-      return { value: undefined, present: false };
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return { value, present: true };
 }

@@ -9,6 +9,8 @@ import { TraceError } from "./trace-error.js";
 
 export interface ReadTraceOptions {
   catalog: InstanceCatalog;
+  /** The file's name in messages (default: the path). */
+  name?: string;
   /** Skip and count malformed rows instead of stopping at the first. An unknown instance type still stops. */
   skipBadRows?: boolean;
   /** Receives every good row, in file order. A RangeError it throws marks the row bad (e.g. time going backwards). */
@@ -28,8 +30,9 @@ export interface TraceSummary {
  * naming the line and column, unless skipBadRows; a type missing from the catalog is always an
  * error, with the closest catalog names.
  */
-export function readTrace(path: string, options: ReadTraceOptions): TraceSummary {
+export function readTrace(file: string, options: ReadTraceOptions): TraceSummary {
   const { catalog } = options;
+  const path = options.name ?? file;
   let columns: ColumnIndex | undefined;
   let rows = 0;
   let skipped = 0;
@@ -42,7 +45,7 @@ export function readTrace(path: string, options: ReadTraceOptions): TraceSummary
   };
   let lines = 0;
   try {
-    lines = forEachLine(path, (line, lineNumber) => {
+    lines = forEachLine(file, (line, lineNumber) => {
       if (line.trim() === "") return;
       const fields = splitCsvLine(line);
       if (columns === undefined) {

@@ -39,22 +39,30 @@ export function projectIntoHorizon(
 ): Projection {
   const windowStart = horizonSeconds >= periodSeconds ? end + horizonSeconds - periodSeconds : end;
   const windowEnd = end + horizonSeconds;
+  const cpuScale = scaler(cpuLevel);
+  const memScale = scaler(memLevel);
   let count = 0;
   for (let i = from; i < to; i++) {
     const t = times[i] as number;
-    const shifted = t + Math.max(0, Math.ceil((windowStart - t) / periodSeconds)) * periodSeconds;
+    const periods = Math.ceil((windowStart - t) / periodSeconds);
+    const shifted = periods > 0 ? t + periods * periodSeconds : t;
     if (shifted >= windowEnd) continue;
-    out.cpu[count] = (cpu[i] as number) * ratio(cpuLevel, t, shifted);
-    out.mem[count] = (mem[i] as number) * ratio(memLevel, t, shifted);
+    out.cpu[count] = cpuScale === null ? (cpu[i] as number) : (cpu[i] as number) * cpuScale(t, shifted);
+    out.mem[count] = memScale === null ? (mem[i] as number) : (mem[i] as number) * memScale(t, shifted);
     count++;
   }
   return { cpu: out.cpu, mem: out.mem, count, periodSeconds };
 }
 
-function ratio(level: Level | null, from: number, to: number): number {
-  if (level === null) return 1;
-  const at = (t: number) => level.levelAtEnd + (level.slopePerDay * (t - level.end)) / DAY;
-  const before = at(from);
-  if (!(before > 0)) return 1;
-  return Math.max(0, at(to) / before);
+/** level(to) / level(from) for a linear level, or null for no level (a ratio of 1). */
+function scaler(level: Level | null): ((from: number, to: number) => number) | null {
+  if (level === null) return null;
+  const perSecond = level.slopePerDay / DAY;
+  const intercept = level.levelAtEnd - perSecond * level.end;
+  return (from, to) => {
+    const before = intercept + perSecond * from;
+    if (!(before > 0)) return 1;
+    const after = intercept + perSecond * to;
+    return after > 0 ? after / before : 0;
+  };
 }

@@ -36,6 +36,7 @@ export class RightSizer {
   private readonly histories = new Map<string, VmHistory>();
   private readonly previous = new Map<string, Previous>();
   private readonly scratch = new ForecastScratch();
+  private last: VmHistory | undefined;
 
   constructor(catalog: InstanceCatalog, options: RightSizerOptions = {}) {
     this.catalog = catalog;
@@ -53,11 +54,13 @@ export class RightSizer {
     }
     if (!(sample.cpu >= 0 && sample.cpu <= 1) || !(sample.mem >= 0 && sample.mem <= 1) || !Number.isFinite(sample.time))
       throw new RangeError(`bad sample for vm '${vm}': cpu and mem must be fractions in [0, 1] and time finite`);
-    let history = this.histories.get(vm);
+    // Traces usually list a VM's samples together: remember the last one to skip the lookup.
+    let history = this.last?.id === vm ? this.last : this.histories.get(vm);
     if (history === undefined) {
       history = new VmHistory(vm, type, this.config.lookbackSeconds);
       this.histories.set(vm, history);
     }
+    this.last = history;
     history.push(sample, type);
   }
 

@@ -113,7 +113,10 @@ export class VmHistory {
       this.length -= drop;
       return;
     }
-    const capacity = this.times.length * 2;
+    // Grow to what the lookback will hold at the sampling rate seen so far (at least double).
+    const span = now - (this.times[0] as number);
+    const expected = span > 0 ? Math.ceil((this.lookbackSeconds / span) * this.length) + 64 : 0;
+    const capacity = Math.max(this.times.length * 2, Math.min(expected, 1 << 24));
     this.times = grow(this.times, new Float64Array(capacity));
     this.cpuCores = grow(this.cpuCores, new Float32Array(capacity));
     this.memGiB = grow(this.memGiB, new Float32Array(capacity));

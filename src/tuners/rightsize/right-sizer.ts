@@ -148,7 +148,12 @@ export class RightSizer {
     const window = history.indexAt(f.end - config.lookbackSeconds);
     const idle =
       f.spanSeconds >= 7 * DAY - 3600 &&
-      looksIdle(history.times.subarray(window), history.cpuCores.subarray(window), from.vcpus, this.scratch.select);
+      looksIdle(
+        history.times.subarray(window, history.length),
+        history.cpuCores.subarray(window, history.length),
+        from.vcpus,
+        this.scratch.select,
+      );
     if (idle) {
       this.previous.set(vm, { type: target.name, time: f.end, cpu: needs.cpuCores, mem: needs.memGiB });
       reasons.unshift(

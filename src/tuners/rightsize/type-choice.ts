@@ -34,7 +34,8 @@ function within(limit: number, need: number, sigma: number): number {
 
 /**
  * The cheapest type that holds the needs with at least `threshold` probability. When none
- * does, the most likely one (the cheaper on a tie), flagged so the reasons can say so.
+ * does, the most likely one, flagged so the reasons can say so; when none has any chance (the
+ * memory floor exceeds every type), the one with the most memory, then vCPUs.
  */
 export function chooseType(
   catalog: InstanceCatalog,
@@ -46,7 +47,13 @@ export function chooseType(
   for (const type of catalog.types) {
     const probability = holdProbability(type, needs, policy);
     if (probability >= threshold) return { type, probability, sufficient: true };
-    if (best === undefined || probability > best.probability) best = { type, probability };
+    const bigger =
+      best !== undefined &&
+      probability === best.probability &&
+      (type.memoryGiB > best.type.memoryGiB ||
+        (type.memoryGiB === best.type.memoryGiB && type.vcpus > best.type.vcpus));
+    if (best === undefined || probability > best.probability || (probability === 0 && bigger))
+      best = { type, probability };
   }
   const fallback = best as { type: InstanceType; probability: number };
   return { ...fallback, sufficient: false };

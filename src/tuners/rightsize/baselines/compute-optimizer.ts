@@ -13,8 +13,8 @@ export const computeOptimizerBaseline: Baseline = {
     const from = windowStart(history, Math.min(lookbackSeconds, 14 * 86_400));
     if (history.length - from === 0) return undefined;
     return {
-      cpuCores: quantile(history.cpuCores.subarray(from), 0.995) * 1.2,
-      memGiB: quantile(history.memGiB.subarray(from), 0.995) * 1.2,
+      cpuCores: quantile(history.cpuCores.subarray(from, history.length), 0.995) * 1.2,
+      memGiB: quantile(history.memGiB.subarray(from, history.length), 0.995) * 1.2,
     };
   },
 };

@@ -13,8 +13,8 @@ export const krrSimpleBaseline: Baseline = {
     const from = windowStart(history, Math.min(lookbackSeconds, 14 * 86_400));
     if (history.length - from < 100) return undefined;
     return {
-      cpuCores: Math.max(quantile(history.cpuCores.subarray(from), 0.95), 0.01),
-      memGiB: Math.max(maxOf(history.memGiB.subarray(from)) * 1.15, 0.1 / 1.073741824),
+      cpuCores: Math.max(quantile(history.cpuCores.subarray(from, history.length), 0.95), 0.01),
+      memGiB: Math.max(maxOf(history.memGiB.subarray(from, history.length)) * 1.15, 0.1 / 1.073741824),
     };
   },
 };

@@ -98,11 +98,17 @@ function renderRecommendations(recommendations: readonly Recommendation[]): stri
   );
 }
 
-/** The reason that explains the action best. */
+/**
+ * The reason that explains the action best: what was observed, or for an upsize what forced it
+ * (a ceiling, an OOM kill, a trend). --json has them all.
+ */
 function why(rec: Recommendation): string {
-  if (rec.action === "terminate" || rec.action === "insufficient-data") return rec.reasons[0] ?? "";
-  if (rec.action === "downsize") return rec.reasons.find((reason) => reason.startsWith(`${rec.to} holds it`)) ?? "";
-  return rec.reasons.at(-1) ?? "";
+  if (rec.action === "upsize") {
+    const cause = rec.reasons.find((reason) => /ceiling|OOM|trend \+/.test(reason));
+    return cause ?? rec.reasons.at(-1) ?? "";
+  }
+  const kept = rec.reasons.find((reason) => reason.startsWith("keeps ") || reason.includes("below the 10% minimum"));
+  return kept ?? rec.reasons[0] ?? "";
 }
 
 function summaryLine(recommendations: readonly Recommendation[]): string {

@@ -1,22 +1,16 @@
 import type { InstanceCatalog } from "../../catalog/instance-catalog.js";
 import type { InstanceType } from "../../catalog/instance-type.js";
+import { decideAction } from "./action.js";
 import { type RightSizerConfig, type RightSizerOptions, resolveConfig } from "./config.js";
 import { type DemandForecast, ForecastScratch, forecastDemand } from "./demand-forecast.js";
+import { Hysteresis } from "./hysteresis.js";
 import { looksIdle } from "./idle.js";
-import { bumpReasons, cores, gib, holdReason, observedReason, percent, trendReason, usd } from "./reasons.js";
-import type { Action, Recommendation } from "./recommendation.js";
-import { chooseType, holdProbability, type Needs } from "./type-choice.js";
+import { bumpReasons, cores, gib, holdReason, observedReason, percent, trendReason } from "./reasons.js";
+import type { Recommendation } from "./recommendation.js";
+import { chooseType, type Needs } from "./type-choice.js";
 import { type UsageSample, VmHistory } from "./vm-history.js";
 
 const DAY = 86_400;
-
-/** The last recommendation per VM, for hysteresis. */
-interface Previous {
-  type: string;
-  time: number;
-  cpu: number;
-  mem: number;
-}
 
 /**
  * The right-sizing engine, in the seed document's shape: `observe(vm, sample, size)` feeds it,
@@ -34,13 +28,14 @@ export class RightSizer {
   readonly catalog: InstanceCatalog;
   readonly config: RightSizerConfig;
   private readonly histories = new Map<string, VmHistory>();
-  private readonly previous = new Map<string, Previous>();
+  private readonly hysteresis: Hysteresis;
   private readonly scratch = new ForecastScratch();
   private last: VmHistory | undefined;
 
   constructor(catalog: InstanceCatalog, options: RightSizerOptions = {}) {
     this.catalog = catalog;
     this.config = resolveConfig(options);
+    this.hysteresis = new Hysteresis(catalog, this.config.horizonSeconds, this.config.hysteresisFraction);
   }
 
   /** Records one sample of `vm`, measured while it had instance type `size`. */
@@ -139,7 +134,7 @@ export class RightSizer {
       if (line !== undefined) reasons.push(line);
     const choice = chooseType(catalog, needs, policy, config.confidenceThreshold);
     let target = choice.type;
-    let probability = choice.probability;
+    const probability = choice.probability;
     if (!choice.sufficient)
       reasons.push(
         `no catalog type holds it with ${percent(config.confidenceThreshold)} confidence; the most likely is ${target.name} (${percent(probability)})`,
@@ -155,7 +150,7 @@ export class RightSizer {
         this.scratch.select,
       );
     if (idle) {
-      this.previous.set(vm, { type: target.name, time: f.end, cpu: needs.cpuCores, mem: needs.memGiB });
+      this.hysteresis.remember(vm, target, f.end, needs);
       reasons.unshift(
         `idle: P95 CPU below 3% of ${from.vcpus} vCPUs for ${(f.spanSeconds / DAY).toFixed(1)} days and never above 2% in the last 3 (Azure Advisor's shutdown rule)`,
       );
@@ -171,46 +166,22 @@ export class RightSizer {
       };
     }
 
-    const kept = this.hysteresis(vm, f.end, needs, target);
+    const kept = this.hysteresis.keep(vm, f.end, needs, target);
     if (kept !== undefined) {
       reasons.push(kept.reason);
       target = kept.type;
-      probability = holdProbability(target, needs, policy);
     } else {
       reasons.push(holdReason(target, probability, policy, horizonDays));
     }
-
-    let action: Action;
-    const fromHolds = holdProbability(from, needs, policy) >= config.confidenceThreshold;
-    if (target.name === from.name) action = "maintain";
-    else if (target.hourlyUsd < from.hourlyUsd) {
-      const saving = 1 - target.hourlyUsd / from.hourlyUsd;
-      if (saving < config.minSavingsFraction && fromHolds) {
-        reasons.push(
-          `${target.name} would save only ${percent(saving)}, below the ${percent(config.minSavingsFraction)} minimum: keep ${from.name}`,
-        );
-        action = "maintain";
-        target = from;
-        probability = holdProbability(from, needs, policy);
-      } else action = "downsize";
-    } else action = target.hourlyUsd > from.hourlyUsd || !fromHolds ? "upsize" : "maintain";
-    if (action === "maintain" && target.name !== from.name) target = from;
-
-    const savings = catalog.monthlyUsd(from) - catalog.monthlyUsd(target);
-    if (action === "downsize")
-      reasons.push(`saves ${usd(savings)}/month (${percent(savings / catalog.monthlyUsd(from))})`);
-    if (action === "upsize")
-      reasons.push(
-        `${from.name} holds it with only ${percent(holdProbability(from, needs, policy))} confidence; costs ${usd(-savings)}/month more`,
-      );
-    this.previous.set(vm, { type: target.name, time: f.end, cpu: needs.cpuCores, mem: needs.memGiB });
+    const decision = decideAction(from, target, needs, config, catalog);
+    this.hysteresis.remember(vm, decision.to, f.end, needs);
     return {
       ...base,
-      action,
-      to: target.name,
-      confidence: probability,
-      monthlySavingsUsd: savings,
-      reasons,
+      action: decision.action,
+      to: decision.to.name,
+      confidence: decision.confidence,
+      monthlySavingsUsd: decision.monthlySavingsUsd,
+      reasons: [...reasons, ...decision.reasons],
       forecast: f,
     };
   }
@@ -220,27 +191,5 @@ export class RightSizer {
     const count = history.length - start;
     const span = history.lastTime - (history.times[start] as number);
     return count >= this.config.minSamples && span >= this.config.observationPeriodSeconds;
-  }
-
-  /** The previous recommendation, when it is recent and the needs moved too little to change it. */
-  private hysteresis(
-    vm: string,
-    now: number,
-    needs: Needs,
-    target: InstanceType,
-  ): { type: InstanceType; reason: string } | undefined {
-    const previous = this.previous.get(vm);
-    if (previous === undefined || previous.type === target.name) return undefined;
-    if (now - previous.time >= this.config.horizonSeconds) return undefined;
-    const moved = (a: number, b: number) => (b > 0 ? Math.abs(a / b - 1) : a > 0 ? Number.POSITIVE_INFINITY : 0);
-    const limit = this.config.hysteresisFraction;
-    if (moved(needs.cpuCores, previous.cpu) > limit || moved(needs.memGiB, previous.mem) > limit) return undefined;
-    const type = this.catalog.get(previous.type);
-    if (type === undefined || type.memoryGiB < needs.memFloorGiB) return undefined;
-    const hours = (now - previous.time) / 3600;
-    return {
-      type,
-      reason: `keeps ${type.name}, recommended ${hours.toFixed(1)} h ago: the needs moved less than ${percent(limit)} since (hysteresis; ${target.name} otherwise)`,
-    };
   }
 }

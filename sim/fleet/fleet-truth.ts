@@ -13,7 +13,7 @@ export interface VmTruth {
   from: string;
   /** The cheapest type that holds the future demand under the policy; null when none does. */
   type: string | null;
-  /** Idle over the horizon by the right-sizer's idle rule (terminate is right). */
+  /** Idle over the whole horizon by the right-sizer's idle rule (terminate is right). */
   idle: boolean;
   /** The policy's statistics of the future demand. */
   p95CpuCores: number;
@@ -51,14 +51,12 @@ export function vmTruth(
   const spec = fleet.spec(i);
   const p95CpuCores = quantile(future.cpuCores, policy.cpuQuantile);
   const peakMemGiB = policy.memQuantile >= 1 ? maxOf(future.memGiB) : quantile(future.memGiB, policy.memQuantile);
-  const times = new Float64Array(count);
-  for (let k = 0; k < count; k++) times[k] = fleet.start + (from + k) * fleet.stepSeconds;
   return {
     vm: spec.id,
     shape: spec.shape,
     from: spec.type.name,
     type: cheapestHolding(fleet.catalog, p95CpuCores, peakMemGiB, policy)?.name ?? null,
-    idle: looksIdle(times, future.cpuCores, spec.type.vcpus),
+    idle: looksIdle(future.cpuCores, spec.type.vcpus),
     p95CpuCores,
     peakMemGiB,
     tags: [...spec.tags],

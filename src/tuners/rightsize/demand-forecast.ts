@@ -1,6 +1,7 @@
 import { maxOf, quantile } from "../../metrics/quantile.js";
 import { medianInterval } from "../../metrics/sample-interval.js";
 import { dailyTrend, type Trend } from "../../metrics/trend.js";
+import { censoredQuantile } from "./censored.js";
 import type { RightSizerConfig } from "./config.js";
 import { DAY, dailyStats } from "./daily-stats.js";
 import { type Level, projectIntoHorizon } from "./projection.js";
@@ -154,8 +155,13 @@ export function forecastDemand(history: VmHistory, config: RightSizerConfig, scr
     }
   }
   const cpuSaturatedShare = n > 0 ? saturated / n : 0;
-  // A statistic that lands on the ceiling says only "at least this much": size for 20% more.
-  if (saturated > 0 && cpuSaturatedShare >= 1 - policy.cpuQuantile) bump(cpu, ceiling * 1.2);
+  // A statistic that lands on the ceiling says only "at least this much": size for 20% more, or
+  // for what the uncensored part of the distribution implies when that is more (censored.ts).
+  if (saturated > 0 && cpuSaturatedShare >= 1 - policy.cpuQuantile) {
+    const window = history.cpuCores.subarray(from, to);
+    const implied = censoredQuantile(window, cpuSaturatedShare, ceiling, policy.cpuQuantile, scratch.select);
+    bump(cpu, Math.max(ceiling * 1.2, Math.min(implied ?? 0, ceiling * 4)));
+  }
   // VPA's OOM rule (model/container.go): a synthetic peak of max(used + 100 MiB, used × 1.2),
   // used = max(the memory the VM had, the observed peak).
   const ooms = history.ooms.filter((oom) => oom.time >= end - config.lookbackSeconds);

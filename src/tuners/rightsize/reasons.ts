@@ -43,7 +43,7 @@ export function bumpReasons(f: DemandForecast, type: InstanceType): string[] {
   const out: string[] = [];
   if (f.cpu.bumpedTo !== undefined)
     out.push(
-      `CPU at its ceiling in ${percent(f.cpuSaturatedShare, 1)} of samples: demand is at least the ${type.vcpus} vCPUs, sized for 1.2× that (${cores(f.cpu.bumpedTo)})`,
+      `CPU at its ceiling in ${percent(f.cpuSaturatedShare, 1)} of samples: demand is at least the ${type.vcpus} vCPUs; sized for ${cores(f.cpu.bumpedTo)} (1.2× the ceiling, or what the samples below it imply if more)`,
     );
   if (f.mem.bumpedTo !== undefined)
     out.push(

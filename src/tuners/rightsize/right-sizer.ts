@@ -143,16 +143,11 @@ export class RightSizer {
     const window = history.indexAt(f.end - config.lookbackSeconds);
     const idle =
       f.spanSeconds >= 7 * DAY - 3600 &&
-      looksIdle(
-        history.times.subarray(window, history.length),
-        history.cpuCores.subarray(window, history.length),
-        from.vcpus,
-        this.scratch.select,
-      );
+      looksIdle(history.cpuCores.subarray(window, history.length), from.vcpus, this.scratch.select);
     if (idle) {
       this.hysteresis.remember(vm, target, f.end, needs);
       reasons.unshift(
-        `idle: P95 CPU below 3% of ${from.vcpus} vCPUs for ${(f.spanSeconds / DAY).toFixed(1)} days and never above 2% in the last 3 (Azure Advisor's shutdown rule)`,
+        `idle: P95 CPU below 3% of ${from.vcpus} vCPUs and never above 2% for ${(f.spanSeconds / DAY).toFixed(1)} days (Azure Advisor's shutdown rule, over the whole window)`,
       );
       reasons.push(`if it must stay, ${holdReason(target, probability, policy, horizonDays)}`);
       return {

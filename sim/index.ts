@@ -2,6 +2,7 @@
 export type { AllOf, AnyOf, FirstOf } from "./condition.js";
 export { Container, LevelChange } from "./container.js";
 export { EmpiricalDistribution } from "./empirical-distribution.js";
+export * from "./fleet/index.js";
 export { type FleetOptions, generateFleet } from "./fluid/fleet-generator.js";
 export { type FleetSpec, type FleetStep, type FleetVm, simulateFleet } from "./fluid/fleet-model.js";
 export { type FluidVmResult, type FluidVmState, fluidVm } from "./fluid/fluid-vm.js";

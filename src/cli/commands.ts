@@ -20,4 +20,22 @@ export const COMMANDS: readonly CommandEntry[] = [
     example: "twintune live status",
     load: async () => (await import("./commands/live.js")).liveCommand,
   },
+  {
+    name: "rightsize",
+    summary: "recommend an instance type per VM of a trace (or score against a twin's truth with --compare)",
+    example: "twintune rightsize trace.csv --json",
+    load: async () => (await import("./commands/rightsize.js")).rightsizeCommand,
+  },
+  {
+    name: "cost",
+    summary: "the right-size / spot / reserved plan, Pareto options and the 30-day cost forecast",
+    example: "twintune cost trace.csv",
+    load: async () => (await import("./commands/cost.js")).costCommand,
+  },
+  {
+    name: "fleet",
+    summary: "generate a fleet on the twin: trace.csv to size and truth.json to score against",
+    example: "twintune fleet generate --vms 1000 --days 14 --seed 1 --out fleet",
+    load: async () => (await import("./commands/fleet.js")).fleetCommand,
+  },
 ];

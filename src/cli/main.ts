@@ -1,3 +1,4 @@
+import { editDistance } from "../edit-distance.js";
 import { packageVersion } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
 import { UsageError, UserError } from "./errors.js";
@@ -25,21 +26,6 @@ function globalHelp(): string {
   ].join("\n");
 }
 
-/** Edit distance, to suggest the command a typo meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
-}
-
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let defaultHint = "Run 'twintune --help' for the commands and options.";
@@ -56,7 +42,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (first.startsWith("-")) throw new UsageError(`unknown option '${first}'`);
     const entry = COMMANDS.find((command) => command.name === first);
     if (entry === undefined) {
-      const near = COMMANDS.filter((command) => distance(command.name, first) <= 2).map((command) => command.name);
+      const near = COMMANDS.filter((command) => editDistance(command.name, first) <= 2).map((command) => command.name);
       const suggestion = near.length > 0 ? ` (did you mean '${near.join("' or '")}'?)` : "";
       throw new UsageError(`unknown command '${first}'${suggestion}`);
     }

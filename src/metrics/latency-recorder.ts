@@ -1,4 +1,5 @@
 import { LogHistogram } from "./log-histogram.js";
+import { quantileSorted } from "./quantile.js";
 
 /** Which percentile method a LatencyRecorder uses. */
 export type PercentileMode = "exact" | "histogram";
@@ -57,10 +58,6 @@ export class LatencyRecorder {
     if (this.histogram !== null) return this.histogram.quantile(q);
     if (this.n === 0) return Number.NaN;
     if (this.sorted === null) this.sorted = this.values.slice(0, this.n).sort();
-    const position = q * (this.n - 1);
-    const low = Math.floor(position);
-    const high = Math.min(low + 1, this.n - 1);
-    const a = this.sorted[low] as number;
-    return a + ((this.sorted[high] as number) - a) * (position - low);
+    return quantileSorted(this.sorted, q);
   }
 }

@@ -76,6 +76,16 @@ export class LogHistogram {
     return this.largest;
   }
 
+  /** Multiplies every count (and the total and sum) by `factor` > 0: how a decaying histogram renormalises its weights. */
+  scale(factor: number): void {
+    if (!(factor > 0) || !Number.isFinite(factor))
+      throw new RangeError(`scale factor must be finite and > 0, got ${factor}`);
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = (this.counts[i] as number) * factor;
+    this.zeros *= factor;
+    this.total *= factor;
+    this.sum *= factor;
+  }
+
   /** Adds another histogram with the same layout (merging per-worker or per-interval histograms). */
   merge(other: LogHistogram): void {
     if (other.subBuckets !== this.subBuckets || other.counts.length !== this.counts.length) {

@@ -1,0 +1,61 @@
+import { join } from "node:path";
+import { AtomicFile, writeFileAtomic } from "../../src/atomic-file.js";
+import type { FleetTruth } from "./fleet-truth.js";
+import { vmTruth } from "./fleet-truth.js";
+import type { FleetWorkload } from "./fleet-workload.js";
+import { observe, TRACE_HEADER, traceLines } from "./observed-trace.js";
+import type { VmSpec } from "./shapes.js";
+
+export interface GenerateFilesOptions {
+  fleet: FleetWorkload;
+  seed: number | string;
+  traceDays: number;
+  horizonDays: number;
+  /** An existing directory for trace.csv and truth.json. */
+  outDir: string;
+  /** Called after each VM, for summaries and progress reports. */
+  onVm?: (spec: VmSpec, done: number, total: number) => void;
+}
+
+/**
+ * Writes `trace.csv` (what monitoring saw in the first traceDays: censored utilisation, VM by
+ * VM) and `truth.json` (per VM, the right type for the following horizon from the true demand).
+ * Both appear only when complete. Memory stays flat: one VM's series at a time.
+ */
+export function generateFleetFiles(options: GenerateFilesOptions): {
+  tracePath: string;
+  truthPath: string;
+  rows: number;
+} {
+  const { fleet, traceDays, horizonDays } = options;
+  const tracePath = join(options.outDir, "trace.csv");
+  const truthPath = join(options.outDir, "truth.json");
+  const steps = Math.round((traceDays * 86_400) / fleet.stepSeconds);
+  const truth: FleetTruth = {
+    seed: options.seed,
+    vms: fleet.size,
+    traceDays,
+    horizonDays,
+    stepSeconds: fleet.stepSeconds,
+    policy: "balanced",
+    truth: [],
+  };
+  const trace = new AtomicFile(tracePath);
+  try {
+    trace.write(`${TRACE_HEADER}\n`);
+    for (let i = 0; i < fleet.size; i++) {
+      const spec = fleet.spec(i);
+      const observed = observe(fleet.series(i, 0, steps), spec.type);
+      trace.write(`${traceLines(spec, observed, fleet.start, fleet.stepSeconds, 0).join("\n")}\n`);
+      truth.truth.push(vmTruth(fleet, i, traceDays, horizonDays));
+      fleet.forget(i);
+      options.onVm?.(spec, i + 1, fleet.size);
+    }
+    trace.commit();
+  } catch (error) {
+    trace.abort();
+    throw error;
+  }
+  writeFileAtomic(truthPath, `${JSON.stringify(truth, null, 1)}\n`);
+  return { tracePath, truthPath, rows: steps * fleet.size };
+}

@@ -1,0 +1,127 @@
+import { mkdirSync, statSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { generateFleetFiles } from "../../../sim/fleet/fleet-files.js";
+import { FleetWorkload } from "../../../sim/fleet/fleet-workload.js";
+import { SHAPES } from "../../../sim/fleet/shapes.js";
+import { CatalogError } from "../../catalog/catalog-error.js";
+import { defaultCatalogPath, loadCatalog } from "../../catalog/catalog-loader.js";
+import { integerOption, parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { parseDuration } from "../duration.js";
+import { UsageError, UserError } from "../errors.js";
+import type { CliIO } from "../io.js";
+
+const USAGE = `Usage: twintune fleet generate --vms N --days D --seed S --out DIR [--horizon 7d] [--catalog FILE] [--json]
+
+The twin's fleet workload: N VMs with mixed shapes (steady, diurnal, weekly, growing, spiky,
+idle, memory-heavy), each on an instance type that is often too big and sometimes too small.
+Writes DIR/trace.csv, what monitoring saw in the first D days (5-minute samples of CPU and
+memory utilisation, capped at 100%, OOM kills flagged), and DIR/truth.json, the right type for
+each VM over the following horizon, computed from the twin's true future demand, which the
+right-sizer never sees. Score the right-sizer with 'twintune rightsize --compare'.
+With the same seed, days and horizon, VM i is the same whatever the fleet's size.
+
+Options:
+  --vms N          number of VMs (1 to 100000)
+  --days D         days of trace (whole days, 1 to 90)
+  --seed S         seed (an integer or a word); the same seed gives the same files
+  --out DIR        output directory (created if missing)
+  --horizon D      how far ahead the truth looks: 7d, 2w... (default 7d)
+  --catalog FILE   instance catalog to draw types from (default: the shipped one)
+  --json           print a JSON summary
+  -h, --help       show this help
+`;
+
+async function run(args: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "generate")
+    throw new UsageError(
+      sub === undefined
+        ? "twintune fleet needs a subcommand: generate"
+        : `unknown fleet subcommand '${sub}' (expected generate)`,
+    );
+  const { values } = parseCommandArgs("fleet generate", rest, {
+    vms: { type: "string" },
+    days: { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    horizon: { type: "string" },
+    catalog: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  for (const flag of ["vms", "days", "seed", "out"] as const)
+    if (values[flag] === undefined) throw new UsageError(`twintune fleet generate needs --${flag}`);
+  const vms = integerOption("vms", values.vms, 0, 1);
+  const days = integerOption("days", values.days, 0, 1);
+  if (vms > 100_000) throw new UsageError(`--vms expects at most 100000, got ${vms}`);
+  if (days > 90) throw new UsageError(`--days expects at most 90, got ${days}`);
+  const seedText = (values.seed as string).trim();
+  if (seedText === "") throw new UsageError("--seed expects an integer or a word");
+  const seed = /^-?\d+$/.test(seedText) ? Number(seedText) : seedText;
+  const horizonDays = parseDuration("horizon", values.horizon, 7 * 86_400) / 86_400;
+  const outDir = resolve(io.cwd, values.out as string);
+  prepareDirectory(outDir, values.out as string);
+  let catalog: ReturnType<typeof loadCatalog>;
+  try {
+    catalog = loadCatalog(values.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, values.catalog));
+  } catch (error) {
+    if (error instanceof CatalogError) throw new UserError(error.message);
+    throw error;
+  }
+  const fleet = new FleetWorkload({ seed, vms, catalog, maxDays: Math.max(28, days + horizonDays) });
+  const shapes = new Map<string, number>(SHAPES.map((shape) => [shape, 0]));
+  let interruptible = 0;
+  const progress = io.stderr.isTTY === true && !values.json;
+  const result = generateFleetFiles({
+    fleet,
+    seed,
+    traceDays: days,
+    horizonDays,
+    outDir,
+    onVm: (spec, done, total) => {
+      shapes.set(spec.shape, (shapes.get(spec.shape) ?? 0) + 1);
+      if (spec.tags.includes("interruptible")) interruptible++;
+      if (progress && (done % 100 === 0 || done === total)) io.stderr.write(`\rgenerating: ${done}/${total} VMs`);
+    },
+  });
+  if (progress) io.stderr.write("\n");
+  const bytes = statSync(result.tracePath).size;
+  const show = (path: string) => relative(io.cwd, path) || path;
+  if (values.json) {
+    const summary = {
+      trace: show(result.tracePath),
+      truth: show(result.truthPath),
+      vms,
+      days,
+      horizonDays,
+      seed,
+      rows: result.rows,
+      bytes,
+      shapes: Object.fromEntries(shapes),
+      interruptible,
+    };
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write(
+    `wrote ${show(result.tracePath)}: ${vms} VMs × ${days} days at 5-minute steps, ${result.rows.toLocaleString("en-US")} rows (${(bytes / 1e6).toFixed(1)} MB)\n` +
+      `wrote ${show(result.truthPath)}: the right type per VM for the following ${horizonDays} days (balanced policy, from the true demand)\n` +
+      `shapes: ${[...shapes].map(([shape, count]) => `${shape} ${count}`).join(", ")}; ${interruptible} tagged interruptible\n`,
+  );
+  return 0;
+}
+
+function prepareDirectory(path: string, shown: string): void {
+  try {
+    if (!statSync(path).isDirectory()) throw new UserError(`--out ${shown}: exists and is not a directory`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    try {
+      mkdirSync(path, { recursive: true });
+    } catch (inner) {
+      throw new UserError(`--out ${shown}: cannot create it (${(inner as NodeJS.ErrnoException).code})`);
+    }
+  }
+}
+
+export const fleetCommand: Command = { usage: USAGE, run };

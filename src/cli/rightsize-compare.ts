@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { TraceError } from "../trace/trace-error.js";
+import { loadTruthFile } from "../trace/truth-file.js";
+import { BASELINES, typeForRequest } from "../tuners/rightsize/baselines/index.js";
+import { policyByName } from "../tuners/rightsize/policy.js";
+import type { Recommendation } from "../tuners/rightsize/recommendation.js";
+import type { RightSizer } from "../tuners/rightsize/right-sizer.js";
+import { type CompareRow, type Pick, scoreAgainstTruth } from "../tuners/rightsize/truth-compare.js";
+import { UserError } from "./errors.js";
+import type { CliIO } from "./io.js";
+import { share, usd } from "./money.js";
+import { renderTable } from "./table.js";
+
+export interface CompareReport {
+  vms: number;
+  policy: string;
+  horizonDays: number;
+  /** VMs in the truth that the trace lacks (not scored). */
+  missing: number;
+  rows: CompareRow[];
+}
+
+/** Scores our recommendations and each baseline's against truth.json, on the VMs both files name. */
+export function compareWithTruth(
+  io: CliIO,
+  truthPath: string,
+  sizer: RightSizer,
+  recommendations: readonly Recommendation[],
+): CompareReport {
+  let truthFile: ReturnType<typeof loadTruthFile>;
+  try {
+    truthFile = loadTruthFile(resolve(io.cwd, truthPath));
+  } catch (error) {
+    if (error instanceof TraceError) throw new UserError(error.message.replace(resolve(io.cwd, truthPath), truthPath));
+    throw error;
+  }
+  const policy = policyByName(truthFile.policy);
+  if (policy === undefined) throw new UserError(`${truthPath}: unknown policy '${truthFile.policy}'`);
+  const truth = truthFile.truth.filter((record) => sizer.history(record.vm) !== undefined);
+  if (truth.length === 0) throw new UserError(`${truthPath} and the trace share no VM`);
+  const ours = new Map<string, Pick>(
+    recommendations.map((rec) => [rec.vm, { type: rec.to, terminate: rec.action === "terminate" }]),
+  );
+  const rows = [scoreAgainstTruth(`twintune (${sizer.config.policy.name})`, ours, truth, sizer.catalog, policy)];
+  for (const baseline of BASELINES) {
+    const picks = new Map<string, Pick>();
+    for (const record of truth) {
+      const history = sizer.history(record.vm);
+      if (history === undefined) continue;
+      const type = typeForRequest(sizer.catalog, baseline.request(history, sizer.config.lookbackSeconds), history.type);
+      picks.set(record.vm, { type: type.name, terminate: false });
+    }
+    rows.push(scoreAgainstTruth(baseline.name, picks, truth, sizer.catalog, policy));
+  }
+  return {
+    vms: truth.length,
+    policy: policy.name,
+    horizonDays: truthFile.horizonDays,
+    missing: truthFile.truth.length - truth.length,
+    rows,
+  };
+}
+
+export function renderCompare(report: CompareReport): string {
+  const table = renderTable(
+    ["method", "accuracy", "under-provisioned", "saturated", "over-provisioned", "monthly cost", "savings"],
+    report.rows.map((row) => [
+      row.method,
+      share(row.accuracy),
+      share(row.underProvisioned),
+      share(row.saturated),
+      share(row.overProvisioned),
+      usd(row.monthlyUsd),
+      `${row.savingsPercent.toFixed(1)}%`,
+    ]),
+  );
+  const policy = policyByName(report.policy);
+  const pct = (q: number) => `${Math.round(q * 100)}%`;
+  const rule =
+    policy === undefined
+      ? `the ${report.policy} policy's targets`
+      : `${policy.cpuQuantile >= 1 ? "peak" : `P${Math.round(policy.cpuQuantile * 1000) / 10}`} CPU at most ${pct(policy.cpuTarget)} of its vCPUs and ${policy.memQuantile >= 1 ? "peak" : `P${Math.round(policy.memQuantile * 1000) / 10}`} memory at most ${pct(policy.memTarget)} of its memory (${report.policy} policy)`;
+  return [
+    `${report.vms} VMs scored against the truth: for each, the cheapest type on which the true demand of the next ${report.horizonDays} days keeps ${rule}.${report.missing > 0 ? ` ${report.missing} VMs of the truth are not in the trace.` : ""}`,
+    "",
+    table.trimEnd(),
+    "",
+    "accuracy: picked the truth's type (or terminate for a VM idle over the horizon).",
+    "under-provisioned: the type breaks the targets on the true future demand (or a busy VM was terminated).",
+    "saturated: worse, the true P95 CPU exceeds the vCPUs or the true memory peak exceeds the memory (OOM).",
+    "over-provisioned: a pricier type than needed. Costs are on-demand, terminated VMs at $0.",
+    "",
+  ].join("\n");
+}

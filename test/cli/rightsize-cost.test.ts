@@ -1,0 +1,165 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { fakeIO } from "../helpers/fake-io.js";
+import { WORKED_CATALOG_YAML, workedCsv } from "../helpers/worked-example.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cli-"));
+const run = async (argv: string[]) => {
+  const io = { ...fakeIO(), cwd: dir };
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+};
+
+beforeAll(async () => {
+  expect((await run(["fleet", "generate", "--vms", "40", "--days", "8", "--seed", "3", "--out", "fleet"])).code).toBe(
+    0,
+  );
+  writeFileSync(join(dir, "worked.yaml"), WORKED_CATALOG_YAML);
+  writeFileSync(join(dir, "worked.csv"), workedCsv());
+}, 60_000);
+
+describe("twintune fleet generate", () => {
+  it("writes the same files for the same seed and says what it wrote", async () => {
+    const again = await run([
+      "fleet",
+      "generate",
+      "--vms",
+      "40",
+      "--days",
+      "8",
+      "--seed",
+      "3",
+      "--out",
+      "again",
+      "--json",
+    ]);
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.out);
+    expect(summary).toMatchObject({
+      trace: "again/trace.csv",
+      truth: "again/truth.json",
+      vms: 40,
+      days: 8,
+      horizonDays: 7,
+      seed: 3,
+      rows: 40 * 8 * 288,
+    });
+    expect(readFileSync(join(dir, "again", "trace.csv"), "utf8")).toBe(
+      readFileSync(join(dir, "fleet", "trace.csv"), "utf8"),
+    );
+  });
+
+  it("rejects bad calls with a usage error", async () => {
+    for (const argv of [
+      ["fleet"],
+      ["fleet", "make"],
+      ["fleet", "generate", "--vms", "10"],
+      ["fleet", "generate", "--vms", "0", "--days", "1", "--seed", "1", "--out", "x"],
+      ["fleet", "generate", "--vms", "1", "--days", "1", "--seed", "1", "--out", "x", "--horizon", "soon"],
+    ]) {
+      const result = await run(argv);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.err).toMatch(/^twintune: /);
+    }
+  });
+});
+
+describe("twintune rightsize", () => {
+  it("prints the JSON the issue specifies", async () => {
+    const { code, out } = await run(["rightsize", "fleet/trace.csv", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(Object.keys(report)).toEqual(["recommendations", "summary"]);
+    expect(report.recommendations).toHaveLength(40);
+    for (const rec of report.recommendations) {
+      expect(Object.keys(rec)).toEqual(["vm", "action", "from", "to", "confidence", "monthlySavingsUsd", "reasons"]);
+      expect(["downsize", "upsize", "maintain", "terminate", "insufficient-data"]).toContain(rec.action);
+      if (rec.action === "maintain") expect(rec.to).toBe(rec.from);
+      expect(rec.reasons.length).toBeGreaterThan(0);
+    }
+    expect(Object.keys(report.summary)).toEqual([
+      "vms",
+      "currentMonthlyUsd",
+      "recommendedMonthlyUsd",
+      "savingsPercent",
+    ]);
+    const saved = report.recommendations.reduce(
+      (sum: number, rec: { monthlySavingsUsd: number }) => sum + rec.monthlySavingsUsd,
+      0,
+    );
+    expect(report.summary.recommendedMonthlyUsd).toBeCloseTo(report.summary.currentMonthlyUsd - saved, 0);
+  });
+
+  it("prints a table and a summary, and compares with the baselines against the truth", async () => {
+    const { code, out } = await run(["rightsize", "--compare", "fleet/truth.json", "fleet/trace.csv"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^vm\s+action\s+from\s+to\s+confidence\s+saves\/month\s+why/);
+    expect(out).toMatch(/^40 VMs: \d+ downsize/m);
+    expect(out).toMatch(/40 VMs scored against the truth/);
+    for (const method of ["twintune \\(balanced\\)", "VPA", "KRR simple", "AWS Compute Optimizer"])
+      expect(out).toMatch(new RegExp(`^${method}\\s+\\d+\\.\\d%`, "m"));
+  });
+
+  it("explains bad input: missing file, bad row, unknown type, bad policy", async () => {
+    writeFileSync(
+      join(dir, "bad.csv"),
+      "timestamp,vm,instance_type,cpu,mem\n0,a,m5.large,0.5,0.5\n300,a,m5.large,50,0.5\n",
+    );
+    writeFileSync(join(dir, "typo.csv"), "timestamp,vm,instance_type,cpu,mem\n0,a,m5.larg,0.5,0.5\n");
+    expect(await run(["rightsize", "nope.csv"])).toMatchObject({
+      code: 1,
+      err: "twintune: nope.csv:0: no such file\n",
+    });
+    expect(await run(["rightsize", "bad.csv"])).toMatchObject({
+      code: 1,
+      err: "twintune: bad.csv:3: column 'cpu': expected a fraction between 0 and 1, got '50' (a percentage? divide by 100)\n",
+    });
+    const skipped = await run(["rightsize", "bad.csv", "--skip-bad-rows", "--json"]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.err).toMatch(/^twintune: skipped 1 malformed row; the first:\n {2}bad\.csv:3: column 'cpu'/);
+    expect(JSON.parse(skipped.out).recommendations[0].action).toBe("insufficient-data");
+    const typo = await run(["rightsize", "typo.csv"]);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(
+      /typo\.csv:2: column 'instance_type': unknown instance type 'm5\.larg': not in .*instances\.yaml; close names: m5\.large/,
+    );
+    const policy = await run(["rightsize", "bad.csv", "--policy", "cheap"]);
+    expect(policy.code).toBe(2);
+    expect(policy.err).toMatch(
+      /--policy expects one of balanced, conservative, aggressive, user-facing, batch, got 'cheap'/,
+    );
+    writeFileSync(join(dir, "bad.yaml"), "instances:\n  - { name: std, vcpus: two, memoryGiB: 16, hourlyUsd: 0.1 }\n");
+    expect(await run(["rightsize", "worked.csv", "--catalog", "bad.yaml"])).toMatchObject({ code: 1 });
+    expect((await run(["rightsize", "worked.csv", "--catalog", "bad.yaml"])).err).toMatch(
+      /bad\.yaml:2: instances\[0\]\.vcpus: expected a number, got "two"/,
+    );
+  });
+});
+
+describe("twintune cost", () => {
+  it("prints the worked example's plan exactly, and the 30-day forecast", async () => {
+    const { code, out } = await run(["cost", "worked.csv", "--catalog", "worked.yaml"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Current: 10 VMs on demand = \$730\.00\/month/);
+    expect(out).toMatch(/1\. Right-size 5 VMs:\s+-\$182\.50\/month \(25%\)/);
+    expect(out).toMatch(/2\. Spot for 3 VMs:\s+-\$153\.30\/month \(21%\)/);
+    expect(out).toMatch(/3\. Commit for 2 VMs:\s+-\$58\.40\/month \(8%\)/);
+    expect(out).toMatch(/Total savings: \$394\.20\/month \(54%\); plan cost \$335\.80\/month/);
+    expect(out).toMatch(/Next 30 days: \$331\.20 expected \(95% interval \$331\.20 to \$331\.20\)/);
+  });
+
+  it("gives the plan, the Pareto options and the forecast as JSON", async () => {
+    const { code, out } = await run(["cost", "worked.csv", "--catalog", "worked.yaml", "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.plan.totals.savingsUsd).toBe(394.2);
+    // web-1 runs steadily: its cheapest risk-free option is the small type, reserved (0.05 × 0.6 × 730).
+    expect(report.plan.vms[0].pareto[0]).toEqual({ type: "half", pricing: "reserved-1y", monthlyUsd: 21.9, risk: 0 });
+    expect(report.forecast.fleet.costUsd.expected).toBe(331.2);
+    const pareto = await run(["cost", "worked.csv", "--catalog", "worked.yaml", "--pareto"]);
+    expect(pareto.out).toMatch(/Pareto options/);
+  });
+});

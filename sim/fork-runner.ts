@@ -76,31 +76,42 @@ export class ForkRunner {
 }
 
 /**
- * The twin's Counterfactual: every comparison runs the state with and without the changes on
- * the same seed. The seed moves with the simulated time of the request, so successive rounds see
- * fresh sample paths while the two sides of one comparison share theirs; the "without" side is
- * computed once per state and seed.
+ * The twin's Counterfactual: every comparison runs the state with and without the changes on one
+ * fixed seed, so all comparisons of a run share their random numbers (what the arrivals and
+ * demands are) and differ only in configuration; a state's own run is computed once.
  */
 export class ForkCounterfactual implements Counterfactual {
   private readonly baselines = new Map<string, Promise<ForkResult>>();
 
+  private readonly seed: number;
+
   constructor(
     private readonly runner: ForkRunner,
-    private readonly baseSeed: number,
-    private readonly now: () => number,
-  ) {}
+    baseSeed: number,
+  ) {
+    this.seed = baseSeed * 1_000_003 + 1;
+  }
+
+  async evaluate(state: ReadonlyMap<string, KnobValue>, windowMs: number, sampleMs: number) {
+    const run = await this.baseline(state, windowMs, sampleMs);
+    return { samples: run.samples, cost: run.monthlyCostUsd };
+  }
+
+  /** The state alone on the fixed seed, computed once per state and window. */
+  private baseline(state: ReadonlyMap<string, KnobValue>, windowMs: number, sampleMs: number): Promise<ForkResult> {
+    const key = `${windowMs}/${sampleMs}/${JSON.stringify([...state])}`;
+    let run = this.baselines.get(key);
+    if (run === undefined) {
+      run = this.runner.run(this.seed, state, [], windowMs, sampleMs);
+      this.baselines.set(key, run);
+      if (this.baselines.size > 64) this.baselines.delete(this.baselines.keys().next().value as string);
+    }
+    return run;
+  }
 
   async compare(state: ReadonlyMap<string, KnobValue>, changes: readonly Change[], windowMs: number, sampleMs: number) {
-    const seed = this.baseSeed * 1_000_003 + Math.round(this.now() / 1000);
-    const key = `${seed}/${windowMs}/${sampleMs}/${JSON.stringify([...state])}`;
-    let baseline = this.baselines.get(key);
-    if (baseline === undefined) {
-      baseline = this.runner.run(seed, state, [], windowMs, sampleMs);
-      this.baselines.set(key, baseline);
-      if (this.baselines.size > 32) this.baselines.delete(this.baselines.keys().next().value as string);
-    }
-    const a = await baseline;
-    const b = await this.runner.run(seed, state, changes, windowMs, sampleMs);
+    const a = await this.baseline(state, windowMs, sampleMs);
+    const b = await this.runner.run(this.seed, state, changes, windowMs, sampleMs);
     return { a: a.samples, b: b.samples, costA: a.monthlyCostUsd, costB: b.monthlyCostUsd };
   }
 }

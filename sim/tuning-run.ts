@@ -1,15 +1,20 @@
 import type { Backend, KnobValue, Observation } from "../src/backend.js";
+import { loadCatalog } from "../src/catalog/catalog-loader.js";
+import type { InstanceCatalog } from "../src/catalog/instance-catalog.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import type { OrchestratorConfig } from "../src/orchestrator/orchestrator-config.js";
 import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
+import { CostTuner } from "../src/tuners/cost-tuner.js";
 import { CpuPinning } from "../src/tuners/cpu-pinning.js";
 import { IoTuner } from "../src/tuners/io-tuner.js";
 import { NetworkTuner } from "../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
+import { RightsizingTuner } from "../src/tuners/rightsizing-tuner.js";
 import type { Tuner } from "../src/tuners/tuner.js";
 import { ForkCounterfactual, ForkRunner } from "./fork-runner.js";
+import { instanceLookup } from "./instance-lookup.js";
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
 
@@ -61,6 +66,8 @@ export interface TuningRunOptions {
   onUpdate?: (update: OrchestratorUpdate) => void;
   /** Overrides of the orchestrator's settings beyond the scenario's `tuning:` section (tests, policies). */
   orchestrator?: Partial<OrchestratorConfig>;
+  /** The instance catalog for sizes, prices and purchase options (default: models/instances.yaml). */
+  catalog?: InstanceCatalog;
   /** Wraps the backend the orchestrator drives (fault injection in tests). */
   wrapBackend?: (backend: Backend) => Backend;
 }
@@ -76,8 +83,15 @@ function metricsOf(observation: Observation): RunMetrics {
   };
 }
 
-function defaultTuners(components: readonly string[]): Tuner[] {
-  const all: Tuner[] = [new NumaOptimizer(), new CpuPinning(), new IoTuner(), new NetworkTuner()];
+function defaultTuners(components: readonly string[], catalog: InstanceCatalog): Tuner[] {
+  const all: Tuner[] = [
+    new NumaOptimizer(),
+    new CpuPinning(),
+    new IoTuner(),
+    new NetworkTuner(),
+    new RightsizingTuner(catalog),
+    new CostTuner(catalog),
+  ];
   return all.filter((tuner) => components.includes(tuner.component));
 }
 
@@ -89,14 +103,15 @@ function defaultTuners(components: readonly string[]): Tuner[] {
 export async function runTuning(resolved: ResolvedScenario, options: TuningRunOptions = {}): Promise<RunResult> {
   const { scenario } = resolved;
   const seed = options.seed ?? scenario.seed;
-  const instances = options.instances;
+  const catalog = options.catalog ?? loadCatalog();
+  const instances = options.instances ?? instanceLookup(catalog);
   const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
   // Forks for what-if and validation warm up for 30 s: the queues of a host at a few thousand
   // requests a second settle within seconds.
   const runner = new ForkRunner(resolved, instances, 30_000);
   const tuning = scenario.tuning;
   const driven = options.wrapBackend?.(backend) ?? backend;
-  const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components), {
+  const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components, catalog), {
     config: {
       tuningIntervalMs: tuning.interval,
       validationPeriodMs: tuning.validation,
@@ -105,7 +120,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
       maxConcurrentTuning: tuning.maxConcurrent,
       ...options.orchestrator,
     },
-    counterfactual: new ForkCounterfactual(runner, seed, () => backend.clock.now()),
+    counterfactual: new ForkCounterfactual(runner, seed),
     ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
   });
   await orchestrator.initialize();

@@ -213,6 +213,8 @@ export type KnobName =
   | "netdev-max-backlog"
   | "nic-rings"
   | "instance-type"
+  /** How a cloud VM is bought: on-demand, spot, a 1-year reservation or savings plan (twin and cloud only). */
+  | "purchase-option"
   // Live-only knobs (live/knobs/): the twin does not offer them.
   | "iosched-tunable"
   | "tcp-mtu-probing"
@@ -222,6 +224,8 @@ export type KnobName =
   | "cpuset-mems"
   | "nic-offloads"
   | "numa-memory-nodes";
+
+export type PurchaseOption = "on-demand" | "spot" | "reserved-1y" | "savings-plan-1y";
 
 export type MemoryPolicyMode = "default" | "local" | "interleave" | "preferred" | "bind";
 
@@ -247,6 +251,7 @@ export interface KnobValues {
   "netdev-max-backlog": number;
   "nic-rings": { rx: number; tx: number };
   "instance-type": string;
+  "purchase-option": PurchaseOption;
   /** One integer tunable of the active I/O scheduler; target "<device>/<tunable>", e.g. "sda/read_expire". */
   "iosched-tunable": number;
   "tcp-mtu-probing": number;

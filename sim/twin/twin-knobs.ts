@@ -6,6 +6,7 @@ import {
   KnobValueError,
   type KnobValues,
   type MemoryPolicy,
+  type PurchaseOption,
 } from "../../src/backend.js";
 import { normalizeScheduler } from "../../src/catalog/device-catalog.js";
 import type { TcpSettings } from "./host-context.js";
@@ -19,6 +20,20 @@ export interface InstanceShape {
   vcpus: number;
   memoryGiB: number;
   hourlyUsd: number;
+  /** Discounts below on-demand, when the type is offered that way. */
+  spotDiscount?: number;
+  reserved1yDiscount?: number;
+  savingsPlan1yDiscount?: number;
+}
+
+const PURCHASE_OPTIONS: readonly PurchaseOption[] = ["on-demand", "spot", "reserved-1y", "savings-plan-1y"];
+
+/** The discount a purchase option gives on a type, or undefined when the catalog does not offer it. */
+export function purchaseDiscount(shape: InstanceShape, option: PurchaseOption): number | undefined {
+  if (option === "on-demand") return 0;
+  if (option === "spot") return shape.spotDiscount;
+  if (option === "reserved-1y") return shape.reserved1yDiscount;
+  return shape.savingsPlan1yDiscount;
 }
 
 export type InstanceLookup = (name: string) => InstanceShape | undefined;
@@ -60,8 +75,9 @@ export function twinKnobs(twin: HostTwin, instances: InstanceLookup | undefined)
   const refs: KnobRef[] = [];
   for (const vm of twin.vms) {
     refs.push({ knob: "cpu-affinity", target: vm.config.name }, { knob: "memory-policy", target: vm.config.name });
-    if (instances !== undefined && vm.instanceType !== undefined)
-      refs.push({ knob: "instance-type", target: vm.config.name });
+    if (instances !== undefined && vm.instanceType !== undefined) {
+      refs.push({ knob: "instance-type", target: vm.config.name }, { knob: "purchase-option", target: vm.config.name });
+    }
   }
   for (const name of twin.ctx.devices.keys()) {
     refs.push(
@@ -111,6 +127,8 @@ export function readTwinKnob(twin: HostTwin, ref: KnobRef): KnobValue {
       if (type === undefined) throw new KnobUnavailableError(ref, "the VM has no instance type");
       return type;
     }
+    case "purchase-option":
+      return vmOf(twin, ref).purchaseOption;
     case "io-scheduler":
       return deviceOf(twin, ref).scheduler;
     case "nr-requests":
@@ -197,6 +215,20 @@ export function normalizeTwinKnob(
         throw new KnobValueError(ref, `unknown instance type ${JSON.stringify(value)}`);
       return value;
     }
+    case "purchase-option": {
+      const vm = vmOf(twin, ref);
+      const shape = vm.instanceType === undefined ? undefined : instances?.(vm.instanceType);
+      if (typeof value !== "string" || !PURCHASE_OPTIONS.includes(value as PurchaseOption)) {
+        throw new KnobValueError(ref, `expected one of ${PURCHASE_OPTIONS.join(", ")}, got ${JSON.stringify(value)}`);
+      }
+      if (shape === undefined || purchaseDiscount(shape, value as PurchaseOption) === undefined) {
+        throw new KnobValueError(
+          ref,
+          `${value} is not offered for ${vm.instanceType ?? "a VM without an instance type"} in the catalog`,
+        );
+      }
+      return value;
+    }
     case "io-scheduler": {
       deviceOf(twin, ref);
       const normalized = typeof value === "string" ? normalizeScheduler(value) : undefined;
@@ -274,8 +306,16 @@ export function writeTwinKnob(
       const shape = instances?.(value as string);
       if (shape === undefined) throw new KnobValueError(ref, `unknown instance type ${JSON.stringify(value)}`);
       vm.instanceType = shape.name;
-      vm.hourlyUsd = shape.hourlyUsd;
+      vm.onDemandHourlyUsd = shape.hourlyUsd;
+      vm.purchaseDiscount = purchaseDiscount(shape, vm.purchaseOption) ?? 0;
       vm.resize(shape.vcpus, shape.memoryGiB * 1024 ** 3);
+      return;
+    }
+    case "purchase-option": {
+      const vm = vmOf(twin, ref);
+      const shape = vm.instanceType === undefined ? undefined : instances?.(vm.instanceType);
+      vm.purchaseOption = value as PurchaseOption;
+      vm.purchaseDiscount = shape === undefined ? 0 : (purchaseDiscount(shape, vm.purchaseOption) ?? 0);
       return;
     }
     case "io-scheduler":

@@ -1,4 +1,4 @@
-import type { MemoryPolicy } from "../../src/backend.js";
+import type { MemoryPolicy, PurchaseOption } from "../../src/backend.js";
 import { type CongestionControl, flowThroughputBps, transferSeconds } from "../../src/math/tcp-throughput.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { VmConfig } from "../../src/scenario/scenario-schema.js";
@@ -53,7 +53,11 @@ export class VmService {
   stats = new VmIntervalStats();
   vcpus: number;
   memoryBytes: number;
-  hourlyUsd: number;
+  /** On-demand price of the VM's current type; what it pays depends on the purchase option. */
+  onDemandHourlyUsd: number;
+  purchaseOption: PurchaseOption = "on-demand";
+  /** Discount of the current purchase option below on-demand (0 on demand). */
+  purchaseDiscount = 0;
   instanceType: string | undefined;
   allowedCpus: number[];
   memoryPolicy: MemoryPolicy;
@@ -76,6 +80,11 @@ export class VmService {
   private readonly onServed = (request: Request) => this.finish(request, true);
   private readonly onNetworkStart = (request: Request) => this.transfer(request);
 
+  /** What the VM costs per hour now. */
+  get hourlyUsd(): number {
+    return this.onDemandHourlyUsd * (1 - this.purchaseDiscount);
+  }
+
   /** Called when a connection finds the accept queue full (the host counts ListenOverflows). */
   onListenOverflow: () => void = () => {};
 
@@ -90,7 +99,7 @@ export class VmService {
   ) {
     this.vcpus = config.vcpus;
     this.memoryBytes = config.memoryGiB * 1024 ** 3;
-    this.hourlyUsd = config.hourlyUsd ?? 0;
+    this.onDemandHourlyUsd = config.hourlyUsd ?? 0;
     this.instanceType = config.instanceType;
     this.allowedCpus = allowedCpus;
     this.memoryPolicy = { mode: config.memory.mode, nodes: [...config.memory.nodes] };

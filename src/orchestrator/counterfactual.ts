@@ -8,6 +8,12 @@ import type { SloSample } from "./ab-test.js";
  * no such capability; the orchestrator then compares before and after on the one timeline.
  */
 export interface Counterfactual {
+  /** Samples of the given state alone over `windowMs` (the same random numbers every time). */
+  evaluate(
+    state: ReadonlyMap<string, KnobValue>,
+    windowMs: number,
+    sampleMs: number,
+  ): Promise<{ samples: SloSample[]; cost: number }>;
   /** Samples of `windowMs` split into `sampleMs` pieces, without (a) and with (b) the changes. */
   compare(
     state: ReadonlyMap<string, KnobValue>,

@@ -11,6 +11,8 @@ export interface OrchestratorConfig {
   /** Move numeric knobs in bounded steps (at most `maxStepFactor` per round). */
   gradualChanges: boolean;
   maxStepFactor: number;
+  /** Groups of changes (a VM's move, a device's settings) one component may start per round. */
+  maxGroupsPerComponent: number;
   /** Revert changes that degrade a service-level metric. */
   autoRollback: boolean;
   /** How long a change runs before it is judged. */
@@ -39,6 +41,7 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
   safeTuning: true,
   gradualChanges: true,
   maxStepFactor: 4,
+  maxGroupsPerComponent: 3,
   autoRollback: true,
   validationPeriodMs: 10 * 60_000,
   degradationThreshold: 0.1,

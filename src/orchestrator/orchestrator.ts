@@ -13,7 +13,7 @@ import type { OrchestratorUpdate, TuningEvent } from "./tuning-event.js";
 /** Changes applied together and judged together. */
 interface Batch {
   receipts: Receipt[];
-  /** Tuning operations in the batch (a group of changes counts once). */
+  /** Tuning operations (groups of changes) the batch holds. */
   operations: number;
   appliedAt: number;
   /** Knob values just before the batch (what the counterfactual starts from). */
@@ -101,7 +101,8 @@ export class Orchestrator {
   private startedAt: number | undefined;
   private changeCounter = 0;
   private readonly skippedUntil = new Map<string, number>();
-  private plannedOperations = 0;
+  /** Which candidate group each planned change belongs to (a group is one tuning operation). */
+  private readonly groupOf = new Map<string, string>();
   private stopRequested = false;
 
   constructor(
@@ -162,7 +163,7 @@ export class Orchestrator {
     const planned = await this.plan(ranked);
     const applied = await this.apply(planned);
     // Idle: nothing applied this round and nothing waiting for its verdict.
-    this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+    await this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
   }
 
   // -- the steps ----------------------------------------------------------------------------
@@ -175,7 +176,8 @@ export class Orchestrator {
       await this.backend.clock.sleep(this.config.sampleMs);
       const observation = await this.backend.observe();
       if (this.latest !== undefined) this.recentObservations.push(this.latest);
-      if (this.recentObservations.length > 60) this.recentObservations.shift();
+      // A day of one-minute samples: enough for the right-sizer's observation period on long runs.
+      if (this.recentObservations.length > 1440) this.recentObservations.shift();
       this.latest = observation;
       const sample = toSample(observation, this.topologyCache);
       if (sample !== undefined) {
@@ -364,11 +366,12 @@ export class Orchestrator {
 
   /** Plan: dry-run each candidate group (gradual steps); a group the backend refuses in part is dropped whole. */
   private async plan(ranked: Candidate[]): Promise<Change[]> {
+    // Concurrency counts tuning operations in flight: a group (a VM's move, one knob) is one.
     let room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
     const changes: Change[] = [];
-    this.plannedOperations = 0;
     for (const group of ranked) {
       if (room <= 0) break;
+      room--;
       const planned: Change[] = [];
       for (const recommendation of group.recommendations) {
         const current = this.knobValues.get(knobKey(recommendation.knob));
@@ -408,13 +411,10 @@ export class Orchestrator {
             break;
           }
         }
+        this.groupOf.set(change.id, group.id);
         planned.push(change);
       }
       changes.push(...planned);
-      if (planned.length > 0) {
-        room--;
-        this.plannedOperations++;
-      }
     }
     return changes;
   }
@@ -474,14 +474,20 @@ export class Orchestrator {
           });
       }
     }
-    if (receipts.length > 0)
+    // One batch per component: each is judged on its own against the state before the round, so
+    // one component's bad plan never takes another's good one down with it.
+    const byComponent = new Map<string, Receipt[]>();
+    for (const receipt of receipts)
+      byComponent.set(receipt.change.component, [...(byComponent.get(receipt.change.component) ?? []), receipt]);
+    for (const list of byComponent.values()) {
       this.inFlight.push({
-        receipts,
-        operations: this.plannedOperations,
+        receipts: list,
+        operations: new Set(list.map((r) => this.groupOf.get(r.change.id) ?? r.change.id)).size,
         appliedAt: this.backend.clock.now(),
         stateBefore,
         expected: new Map(),
       });
+    }
     await this.refreshKnobs();
     const operations = this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
     this.options.onUpdate?.({ type: "in-flight", operations, limit: this.config.maxConcurrentTuning });
@@ -489,9 +495,20 @@ export class Orchestrator {
   }
 
   /** Record: the interval's window for the convergence table. */
-  private record(windowStart: number, samples: TimedSample[], idle: boolean): void {
+  private async record(windowStart: number, samples: TimedSample[], idle: boolean): Promise<void> {
     if (samples.length === 0 || this.startedAt === undefined) return;
-    const score = serviceScore(averageService(samples));
+    // On a twin, score the configuration now in force on a fixed window and seed (common random
+    // numbers across windows), so a window's improvement is the configuration's, not the noise's.
+    const counterfactual = this.options.counterfactual;
+    let score = serviceScore(averageService(samples));
+    if (counterfactual !== undefined) {
+      const run = await counterfactual.evaluate(
+        this.knobValues,
+        this.config.whatIfWindowMs,
+        this.config.whatIfSampleMs,
+      );
+      score = serviceScore(averageService(run.samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: run.cost }))));
+    }
     const startMin = (windowStart - this.startedAt) / 60_000;
     const endMin = (this.backend.clock.now() - this.startedAt) / 60_000;
     const window = this.convergence.add(startMin, endMin, score, idle);

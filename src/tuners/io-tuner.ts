@@ -139,6 +139,7 @@ export class IoTuner implements Tuner {
         });
       }
     }
-    return out;
+    // A device's scheduler, queue and read-ahead are one operation.
+    return out.map((r) => ({ ...r, group: `io:${r.knob.target}` }));
   }
 }

@@ -112,6 +112,7 @@ export class NetworkTuner implements Tuner {
         });
       }
     }
-    return out;
+    // The host's TCP settings work together (BBR needs the buffers): one operation.
+    return out.map((r) => ({ ...r, group: r.knob.target === "host" ? "network:host" : `network:${r.knob.target}` }));
   }
 }

@@ -132,7 +132,7 @@ describe("the orchestrator on the twin", () => {
             [new NumaOptimizer(), new CpuPinning(), new IoTuner(), new NetworkTuner()],
             {
               config: { ...FAST, tuningIntervalMs: 60_000, validationPeriodMs: 120_000 },
-              counterfactual: new ForkCounterfactual(runner, seed, () => backend.clock.now()),
+              counterfactual: new ForkCounterfactual(runner, seed),
               onUpdate: (update) => {
                 if (update.type === "in-flight") real.maxInFlight = Math.max(real.maxInFlight, update.operations);
               },

@@ -153,8 +153,14 @@ describe("the twin's response to knobs", () => {
   });
 
   it("an instance-type change resizes the VM and its price", async () => {
-    const instances = (name: string) =>
-      name === "m5.xlarge" ? { name, vcpus: 4, memoryGiB: 16, hourlyUsd: 0.192 } : undefined;
+    const shapes: Record<string, { vcpus: number; memoryGiB: number; hourlyUsd: number }> = {
+      "m5.large": { vcpus: 2, memoryGiB: 8, hourlyUsd: 0.096 },
+      "m5.xlarge": { vcpus: 4, memoryGiB: 16, hourlyUsd: 0.192 },
+    };
+    const instances = (name: string) => {
+      const shape = shapes[name];
+      return shape === undefined ? undefined : { name, ...shape, reserved1yDiscount: 0.4 };
+    };
     const scenario = {
       name: "resize",
       host: { model: "seed-2s16c" },
@@ -181,5 +187,20 @@ describe("the twin's response to knobs", () => {
         reason: "t",
       }),
     ).rejects.toThrow(/unknown instance type/);
+    // How it is bought changes what it costs, not how it runs; a revert restores the price.
+    const change = (to: string) => ({
+      id: to,
+      knob: { knob: "purchase-option" as const, target: "app" },
+      to: to as never,
+      component: "cost",
+      reason: "test",
+    });
+    const reserved = await backend.apply(change("reserved-1y"));
+    await backend.clock.sleep(1000);
+    expect((await backend.observe()).service?.monthlyCostUsd).toBeCloseTo(0.192 * 0.6 * 730, 6);
+    await expect(backend.apply(change("spot"))).rejects.toThrow(/not offered/);
+    await backend.revert(reserved);
+    await backend.clock.sleep(1000);
+    expect((await backend.observe()).service?.monthlyCostUsd).toBeCloseTo(0.192 * 730, 6);
   });
 });

@@ -53,6 +53,11 @@ export { maxOf, quantile, quantileSorted } from "./metrics/quantile.js";
 export { type DailyProfile, dailyProfile } from "./metrics/seasonality.js";
 export { DEFAULT_RETENTION, type Point, type RetentionPolicy, type Rollup, TimeSeries } from "./metrics/time-series.js";
 export { dailyTrend, type Trend } from "./metrics/trend.js";
+export { abVerdict, type SloSample } from "./orchestrator/ab-test.js";
+export type { Counterfactual } from "./orchestrator/counterfactual.js";
+export { Orchestrator, type OrchestratorOptions } from "./orchestrator/orchestrator.js";
+export { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestrator/orchestrator-config.js";
+export type { OrchestratorUpdate, TuningEvent } from "./orchestrator/tuning-event.js";
 export {
   type Catalogs,
   loadCatalogs,
@@ -72,7 +77,14 @@ export { type CostRiskOption, paretoFrontier } from "./tuners/cost/pareto.js";
 export { performanceRisk, spotRisk } from "./tuners/cost/performance-risk.js";
 export { bestCommitment, hourlyPrice, type PricingOption } from "./tuners/cost/pricing.js";
 export { type Steadiness, steadiness } from "./tuners/cost/steadiness.js";
+export { CostTuner } from "./tuners/cost-tuner.js";
+export { ALLOCATION_MATRIX, allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
+export { IoTuner, planDevice } from "./tuners/io-tuner.js";
+export { NetworkTuner } from "./tuners/network-tuner.js";
+export { NumaOptimizer, type NumaPolicy } from "./tuners/numa-optimizer.js";
 export { BASELINES, type Baseline, type Request, typeForRequest } from "./tuners/rightsize/baselines/index.js";
 export * from "./tuners/rightsize/index.js";
 export { type CompareRow, type Pick, scoreAgainstTruth, type TruthRecord } from "./tuners/rightsize/truth-compare.js";
+export { RightsizingTuner } from "./tuners/rightsizing-tuner.js";
+export { knobKey, type Recommendation as TuningRecommendation, type Tuner, type TunerContext } from "./tuners/tuner.js";
 export { WallClock } from "./wall-clock.js";

@@ -140,6 +140,8 @@ export interface NetworkObservation {
 export interface TcpObservation {
   /** Namespace the figures are from ("host" for the host's own). */
   netns: string;
+  /** The path or destination the figures are for, when known (one entry per path with traffic). */
+  path?: string;
   /** Share of segments retransmitted over the interval. */
   retransmitRatio: number;
   /** Accept-queue overflows per second (TcpExt ListenOverflows). */

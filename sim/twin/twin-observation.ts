@@ -1,4 +1,10 @@
-import type { DiskObservation, LatencySummary, Observation, WorkloadObservation } from "../../src/backend.js";
+import type {
+  DiskObservation,
+  LatencySummary,
+  Observation,
+  TcpObservation,
+  WorkloadObservation,
+} from "../../src/backend.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { HostTwin } from "./host-twin.js";
 import { VmIntervalStats, type VmService } from "./vm-service.js";
@@ -120,34 +126,25 @@ export class TwinObserver {
       rxDropsPerSec: 0,
       txDropsPerSec: 0,
     }));
-    let busiest: { link: number; rttMs: number; bandwidthMbps: number; lossRate: number } | undefined;
-    for (const path of ctx.paths.values()) {
-      if ((delta[path.link] ?? 0) > (busiest === undefined ? 0 : (delta[busiest.link] ?? 0))) {
-        busiest = {
-          link: path.link,
-          rttMs: path.spec.rttMs,
-          bandwidthMbps: path.spec.bandwidthMbps,
-          lossRate: path.spec.lossRate,
-        };
-      }
-    }
     const overflows = twin.listenOverflows - this.lastListenOverflows;
     this.lastListenOverflows = twin.listenOverflows;
-    const tcp = [
-      {
+    // One entry per path that carried traffic (what `ss -tin` shows per destination), and the
+    // namespace-wide entry with the accept-queue overflows. Loss-based and BBR flows both
+    // retransmit what the path drops.
+    const tcp: TcpObservation[] = [{ netns: "host", retransmitRatio: 0, listenOverflowsPerSec: overflows / seconds }];
+    for (const [name, path] of ctx.paths) {
+      const bits = delta[path.link] ?? 0;
+      if (bits <= 0) continue;
+      tcp.push({
         netns: "host",
-        // Loss-based and BBR flows both retransmit what the path drops.
-        retransmitRatio: busiest === undefined ? 0 : Math.min(1, busiest.lossRate + ctx.ringLossRate),
-        listenOverflowsPerSec: overflows / seconds,
-        ...(busiest === undefined
-          ? {}
-          : {
-              rttMs: busiest.rttMs,
-              pathBandwidthMbps: busiest.bandwidthMbps,
-              throughputMbps: (delta[busiest.link] ?? 0) / seconds / 1e6,
-            }),
-      },
-    ];
+        path: name,
+        retransmitRatio: Math.min(1, path.spec.lossRate + ctx.ringLossRate),
+        listenOverflowsPerSec: 0,
+        rttMs: path.spec.rttMs,
+        pathBandwidthMbps: path.spec.bandwidthMbps,
+        throughputMbps: bits / seconds / 1e6,
+      });
+    }
 
     this.lastNs = now;
     return {

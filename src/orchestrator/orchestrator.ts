@@ -342,7 +342,10 @@ export class Orchestrator {
         this.config.whatIfSampleMs,
       );
       const predicted = score(result.b, result.costB) / Math.max(1e-12, score(result.a, result.costA)) - 1;
-      if (predicted < -0.01) {
+      // The same verdict validation will give: a candidate that would be reverted is not applied.
+      const verdict = abVerdict(result.a, result.b, this.config.degradationThreshold, true);
+      const worst = verdict.metrics.reduce((a, b) => (b.worsening > a.worsening ? b : a));
+      if (predicted < -0.01 || verdict.degraded) {
         this.skippedUntil.set(group.id, round + 3);
         for (const r of group.recommendations) {
           this.event({
@@ -354,7 +357,9 @@ export class Orchestrator {
             impact: predicted,
             success: false,
             rolledBack: false,
-            reason: `what-if on the twin predicts ${(predicted * 100).toFixed(1)}%: not applied`,
+            reason: verdict.degraded
+              ? `what-if on the twin: ${worst.scope === "service" ? "" : `${worst.scope} `}${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse; not applied`
+              : `what-if on the twin predicts ${(predicted * 100).toFixed(1)}%: not applied`,
           });
         }
         continue;

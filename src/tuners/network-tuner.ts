@@ -54,11 +54,22 @@ export class NetworkTuner implements Tuner {
         reasons: [reason],
       });
     };
-    const tcp = context.observation.tcp.find((t) => t.netns === "host");
-    if (tcp?.rttMs !== undefined && tcp.pathBandwidthMbps !== undefined && (tcp.throughputMbps ?? 0) > 0) {
-      const bdpBytes = ((tcp.pathBandwidthMbps * 1e6) / 8) * (tcp.rttMs / 1000);
-      const target = bufferMaxForPath(tcp.pathBandwidthMbps, tcp.rttMs);
-      const utilization = (tcp.throughputMbps ?? 0) / tcp.pathBandwidthMbps;
+    const host = context.observation.tcp.filter((t) => t.netns === "host");
+    const paths = host.filter(
+      (t) => t.rttMs !== undefined && t.pathBandwidthMbps !== undefined && (t.throughputMbps ?? 0) > 0,
+    );
+    // Buffers must hold the largest bandwidth-delay product among the paths in use.
+    const widest = paths.reduce<(typeof paths)[number] | undefined>((best, t) => {
+      const bdp = (t.pathBandwidthMbps as number) * (t.rttMs as number);
+      return best === undefined || bdp > (best.pathBandwidthMbps as number) * (best.rttMs as number) ? t : best;
+    }, undefined);
+    if (widest?.rttMs !== undefined && widest.pathBandwidthMbps !== undefined) {
+      const bandwidth = widest.pathBandwidthMbps;
+      const rtt = widest.rttMs;
+      const bdpBytes = ((bandwidth * 1e6) / 8) * (rtt / 1000);
+      const target = bufferMaxForPath(bandwidth, rtt);
+      const utilization = (widest.throughputMbps ?? 0) / bandwidth;
+      const where = widest.path === undefined ? "path" : `path ${widest.path}`;
       for (const name of ["tcp-rmem", "tcp-wmem"] as const) {
         const current = knob(name);
         if (!Array.isArray(current) || (current[2] as number) >= target) continue;
@@ -67,32 +78,35 @@ export class NetworkTuner implements Tuner {
           name,
           triple,
           0.05 * (1 - utilization),
-          `path ${tcp.pathBandwidthMbps} Mb/s x ${tcp.rttMs} ms = BDP ${(bdpBytes / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${(current[2] as number) / 2 ** 20} MiB caps a flow below the path (half the buffer is window): raise it to ${target / 2 ** 20} MiB`,
-        );
-      }
-      const congestion = knob("tcp-congestion-control");
-      if (congestion !== "bbr" && lossLimited(tcp.pathBandwidthMbps, tcp.rttMs, tcp.retransmitRatio)) {
-        const cubic = cubicBps(tcp.rttMs / 1000, tcp.retransmitRatio) / 1e6;
-        propose(
-          "tcp-congestion-control",
-          "bbr",
-          0.1 * (1 - utilization),
-          `${(tcp.retransmitRatio * 100).toFixed(4)}% loss at ${tcp.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of the path's ${tcp.pathBandwidthMbps} Mb/s (RFC 9438 response function); BBR does not back off on random loss`,
+          `${where}: ${bandwidth} Mb/s x ${rtt} ms = BDP ${(bdpBytes / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${(current[2] as number) / 2 ** 20} MiB caps a flow below the path (half the buffer is window): raise it to ${target / 2 ** 20} MiB`,
         );
       }
     }
-    if (tcp !== undefined && tcp.retransmitRatio > 0) {
+    const congestion = knob("tcp-congestion-control");
+    const limited = paths.find((t) => lossLimited(t.pathBandwidthMbps as number, t.rttMs as number, t.retransmitRatio));
+    if (congestion !== "bbr" && limited !== undefined) {
+      const cubic = cubicBps((limited.rttMs as number) / 1000, limited.retransmitRatio) / 1e6;
+      propose(
+        "tcp-congestion-control",
+        "bbr",
+        0.1 * (1 - (limited.throughputMbps ?? 0) / (limited.pathBandwidthMbps as number)),
+        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function); BBR does not back off on random loss`,
+      );
+    }
+    const tcp = host.find((t) => t.path === undefined) ?? host[0];
+    if (paths.some((t) => t.retransmitRatio > 0)) {
       propose("tcp-sack", 1, 0.01, "SACK recovers several losses per window without a timeout (RFC 2018)");
     }
     propose("tcp-window-scaling", 1, 0.01, "without window scaling a window stops at 64 KiB (RFC 7323)");
-    if (tcp !== undefined && tcp.listenOverflowsPerSec > 0) {
+    const overflows = host.reduce((sum, t) => sum + t.listenOverflowsPerSec, 0);
+    if (tcp !== undefined && overflows > 0) {
       const current = knob("somaxconn");
       if (typeof current === "number" && current < 65535) {
         propose(
           "somaxconn",
           Math.min(65535, current * 4),
           0.05,
-          `${tcp.listenOverflowsPerSec.toFixed(1)} accept-queue overflows/s: connections wait a second for a SYN retry; raise somaxconn`,
+          `${overflows.toFixed(1)} accept-queue overflows/s: connections wait a second for a SYN retry; raise somaxconn`,
         );
       }
     }

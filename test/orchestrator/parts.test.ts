@@ -107,9 +107,9 @@ describe("convergence", () => {
     tracker.add(10, 15, 115.5, false);
     expect(tracker.convergedAtMin).toBeUndefined();
     tracker.add(15, 20, 115.6, true);
-    expect(tracker.convergedAtMin).toBeUndefined();
-    tracker.add(20, 25, 115.7, true);
-    expect(tracker.convergedAtMin).toBe(25);
-    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 0]);
+    expect(tracker.convergedAtMin).toBe(20);
+    tracker.add(20, 25, 125, true);
+    expect(tracker.convergedAtMin).toBe(20);
+    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 8]);
   });
 });

@@ -36,6 +36,14 @@ export function parseProfile(bytes: Uint8Array, format: ProfileFormat, source = 
   return parseFolded(text, source);
 }
 
+/** The unit of a folded file by its name: ".us.folded" microseconds, ".ns.folded" nanoseconds, ".bytes.folded" bytes, else samples. */
+export function foldedUnit(path: string): string {
+  if (path.endsWith(".us.folded")) return "microseconds";
+  if (path.endsWith(".ns.folded")) return "nanoseconds";
+  if (path.endsWith(".bytes.folded")) return "bytes";
+  return "samples";
+}
+
 /** Reads a profile file in any supported format (detected from its content unless given). */
 export async function loadProfile(
   path: string,
@@ -50,5 +58,8 @@ export async function loadProfile(
     throw new ProfileParseError(path, undefined, reason);
   }
   const chosen = format ?? detectFormat(bytes);
-  return { profile: parseProfile(bytes, chosen, path), format: chosen };
+  const profile = parseProfile(bytes, chosen, path);
+  // Folded text cannot say its unit; twintune's profiler puts it in the file name.
+  if (chosen === "folded") profile.unit = foldedUnit(path);
+  return { profile, format: chosen };
 }

@@ -32,7 +32,7 @@ function unitName(unit: string): string {
 }
 
 /**
- * Reads a pprof profile (gzipped or raw protobuf) into stacks. The weight is one sample type:
+ * Reads a pprof profile (gzipped or raw protobuf) into stacks, frames named "function file:line". The weight is one sample type:
  * `sampleType` by name ("cpu", "alloc_space"), else the profile's default, else the last one
  * (pprof's own rule). Frames come from each location's lines (inlined functions first, the
  * caller last); locations are listed leaf first. The format is binary, so errors name the
@@ -63,7 +63,13 @@ export function parsePprof(bytes: Uint8Array, source = "<input>", sampleType?: s
   }
   const unit = unitName(text((profile.sampleType[index] as { unit: number | bigint }).unit, `sample type ${index}`));
   const functions = new Map<number, string>();
-  for (const fn of profile.function) functions.set(Number(fn.id), text(fn.name, `function id ${fn.id}`));
+  for (const fn of profile.function) {
+    // Named as .cpuprofile frames are ("fib /app/main.js:12"), so profiles of either format compare.
+    const name = text(fn.name, `function id ${fn.id}`) || "(anonymous)";
+    const file = text(fn.filename, `function id ${fn.id}`).replace(/^file:\/\//, "");
+    const line = Number(fn.startLine);
+    functions.set(Number(fn.id), file === "" ? name : `${name} ${file}${line > 0 ? `:${line}` : ""}`);
+  }
   const locations = new Map<number, string[]>();
   for (const location of profile.location) {
     const id = Number(location.id);

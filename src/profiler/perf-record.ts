@@ -33,7 +33,8 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     if (target.pid !== undefined) {
       args.push("-p", String(target.pid), "--", "sleep", String(target.durationSeconds ?? 10));
     } else args.push("--", ...(target.command as string[]));
-    const recorded = await runProcess("perf", args, { installHint: INSTALL, inherit: false });
+    // A command talks to the terminal; attaching to a pid, perf's own messages are kept for errors.
+    const recorded = await runProcess("perf", args, { installHint: INSTALL, inherit: target.command !== undefined });
     if (recorded.code !== 0 && target.pid !== undefined) {
       throw new ToolError(`perf record failed: ${lastLine(recorded.stderr)}`);
     }

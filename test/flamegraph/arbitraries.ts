@@ -4,7 +4,11 @@ import { ProfileParseError } from "../../src/flamegraph/parse-error.js";
 
 /** A frame name that survives the folded format: no ";", no line breaks, no surrounding spaces, not a bare number. */
 export const frameName = fc
-  .string({ unit: fc.constantFrom("a", "b", "c", "_", ":", ".", "(", ")", "<", "&", " ", "é", "7"), minLength: 1, maxLength: 8 })
+  .string({
+    unit: fc.constantFrom("a", "b", "c", "_", ":", ".", "(", ")", "<", "&", " ", "é", "7"),
+    minLength: 1,
+    maxLength: 8,
+  })
   .map((name) => name.trim())
   .filter((name) => name !== "" && !/^\d+(\.\d+)?$/.test(name) && !/\s\d+(\.\d+)?$/.test(name));
 

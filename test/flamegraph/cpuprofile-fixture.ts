@@ -1,6 +1,12 @@
 import type { CpuProfile } from "../../src/flamegraph/cpuprofile.js";
 
-const frame = (functionName: string, url = "", lineNumber = -1) => ({ functionName, scriptId: "1", url, lineNumber, columnNumber: 0 });
+const frame = (functionName: string, url = "", lineNumber = -1) => ({
+  functionName,
+  scriptId: "1",
+  url,
+  lineNumber,
+  columnNumber: 0,
+});
 
 /**
  * A small V8 CPU profile with hand-computed weights. Sample times: 1010, 1110, 1310, 1360, 1385 µs,

@@ -75,7 +75,9 @@ describe(".cpuprofile", () => {
     const base = pretty();
     const edited = fc
       .array(fc.tuple(fc.nat(base.length), fc.nat(6), fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 4 })
-      .map((edits) => edits.reduce((text, [at, cut, insert]) => text.slice(0, at) + insert + text.slice(at + cut), base));
+      .map((edits) =>
+        edits.reduce((text, [at, cut, insert]) => text.slice(0, at) + insert + text.slice(at + cut), base),
+      );
     const structured = fc
       .tuple(fc.constantFrom("nodes", "samples", "timeDeltas", "startTime", "endTime"), fc.nat(5), fc.jsonValue())
       .map(([key, index, value]) => {

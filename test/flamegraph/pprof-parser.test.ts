@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import fc from "fast-check";
-import { Function as PprofFunction, Line, Location, Profile, Sample, StringTable, ValueType } from "pprof-format";
+import { Line, Location, Function as PprofFunction, Profile, Sample, StringTable, ValueType } from "pprof-format";
 import { describe, expect, it } from "vitest";
 import { ProfileParseError } from "../../src/flamegraph/parse-error.js";
 import { parsePprof } from "../../src/flamegraph/pprof-parser.js";
@@ -14,7 +14,10 @@ function goProfile(): Profile {
     new PprofFunction({ id, name: s(name), systemName: s(name), filename: s("/src/app/main.go"), startLine: line });
   return new Profile({
     stringTable: strings,
-    sampleType: [new ValueType({ type: s("samples"), unit: s("count") }), new ValueType({ type: s("cpu"), unit: s("nanoseconds") })],
+    sampleType: [
+      new ValueType({ type: s("samples"), unit: s("count") }),
+      new ValueType({ type: s("cpu"), unit: s("nanoseconds") }),
+    ],
     function: [fn(1, "main.main", 10), fn(2, "main.work", 20), fn(3, "main.hash", 30), fn(4, "runtime.memmove", 0)],
     location: [
       new Location({ id: 1, line: [new Line({ functionId: 1, line: 12 })] }),
@@ -61,7 +64,9 @@ describe("parsePprof", () => {
     const profile = parsePprof(bytes(), "cpu.pb.gz", "samples");
     expect(profile.unit).toBe("samples");
     expect([...profile.stacks.values()]).toEqual([4, 5, 1]);
-    expect(() => parsePprof(bytes(), "cpu.pb.gz", "alloc_space")).toThrow(/no sample type 'alloc_space' \(it has samples, cpu\)/);
+    expect(() => parsePprof(bytes(), "cpu.pb.gz", "alloc_space")).toThrow(
+      /no sample type 'alloc_space' \(it has samples, cpu\)/,
+    );
   });
 
   it("names the record that is wrong", () => {

@@ -14,7 +14,12 @@ const FRAME =
   /<g class="frame"><title>(.*?)<\/title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="15" fill="(.*?)" rx="2" ry="2"\/>(?:<text x="[\d.]+" y="[\d.]+">(.*?)<\/text>)?<\/g>/g;
 
 const unescape = (text: string) =>
-  text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
 
 export function svgFrames(svg: string): SvgFrame[] {
   return [...svg.matchAll(FRAME)].map((match) => {

@@ -69,7 +69,8 @@ describe("differential profiles", () => {
           unit: "samples",
         };
         // Normalised by totals: a longer profile of the same program is not a change.
-        for (const change of functionChanges(profile, scaled)) expect(Math.abs(change.changePercent)).toBeLessThan(1e-9);
+        for (const change of functionChanges(profile, scaled))
+          expect(Math.abs(change.changePercent)).toBeLessThan(1e-9);
       }),
       { seed: 8, numRuns: 300 },
     );

@@ -13,7 +13,7 @@ export interface SvgFrame {
 const FRAME =
   /<g class="frame"><title>(.*?)<\/title><rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="15" fill="(.*?)" rx="2" ry="2"\/>(?:<text x="[\d.]+" y="[\d.]+">(.*?)<\/text>)?<\/g>/g;
 
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
@@ -23,7 +23,7 @@ const unescape = (text: string) =>
 
 export function svgFrames(svg: string): SvgFrame[] {
   return [...svg.matchAll(FRAME)].map((match) => {
-    const title = unescape(match[1] as string);
+    const title = unescapeXml(match[1] as string);
     const parsed = /^(.*) \(([\d,.]+) \w+, [\d.]+%/.exec(title);
     return {
       title,
@@ -33,7 +33,7 @@ export function svgFrames(svg: string): SvgFrame[] {
       y: Number(match[3]),
       width: Number(match[4]),
       fill: match[5] as string,
-      label: unescape(match[6] ?? ""),
+      label: unescapeXml(match[6] ?? ""),
     };
   });
 }

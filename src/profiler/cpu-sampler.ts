@@ -1,3 +1,4 @@
+import { console as inspectorConsole } from "node:inspector";
 import type { CpuProfile } from "../flamegraph/cpuprofile.js";
 import type { InspectorSession } from "./inspector-session.js";
 
@@ -11,7 +12,8 @@ type Holder = { kind: "protocol" } | { kind: "console"; title: string };
  * does, the next profile starts before the current one stops, so V8's code logging never goes
  * cold: the inspector allows one protocol profile (Profiler.start/stop) and titled console
  * profiles (console.profile/profileEnd) at once, and rotation alternates the two (measured
- * 0.1–0.3 ms per step with 100,000 functions). The sampling interval can change only while
+ * 0.1–0.3 ms per step with 100,000 functions). The console calls go to the inspector's own
+ * console (node:inspector's `console`), which test runners and loggers do not replace. The sampling interval can change only while
  * nothing runs, so a new rate means a cold restart.
  */
 export class CpuSampler {
@@ -50,7 +52,7 @@ export class CpuSampler {
     if (holder === undefined) throw new Error("the CPU sampler is not running");
     if (holder.kind === "protocol") {
       const title = `twintune-${process.pid}-${++this.sequence}`;
-      console.profile(title);
+      inspectorConsole.profile(title);
       this.holder = { kind: "console", title };
       return (await this.session.post<{ profile: CpuProfile }>("Profiler.stop")).profile;
     }
@@ -77,7 +79,7 @@ export class CpuSampler {
 
   private endConsoleProfile(title: string): Promise<CpuProfile> {
     const finished = new Promise<CpuProfile>((resolve) => this.pending.set(title, resolve));
-    console.profileEnd(title);
+    inspectorConsole.profileEnd(title);
     return finished;
   }
 }

@@ -17,6 +17,7 @@ export function isNodeCommand(program: string): boolean {
 export async function profileNodeProgram(
   command: readonly string[],
   hz = 100,
+  cwd?: string,
 ): Promise<{ profiles: CpuProfile[]; exitCode: number | null; signal: NodeJS.Signals | null }> {
   const [program, ...args] = command;
   if (program === undefined || !isNodeCommand(program)) throw new Error("not a node command");
@@ -26,9 +27,7 @@ export async function profileNodeProgram(
     const run = await runProcess(
       program,
       ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${interval}`, ...args],
-      {
-        inherit: true,
-      },
+      { inherit: true, ...(cwd === undefined ? {} : { cwd }) },
     );
     const files = (await readdir(dir)).filter((name) => name.endsWith(".cpuprofile")).sort();
     const profiles: CpuProfile[] = [];

@@ -15,6 +15,8 @@ export interface PerfTarget {
   durationSeconds?: number;
   /** Samples per second per CPU (default 99: a prime-ish rate, off the beat of 10 ms timers). */
   frequency?: number;
+  /** Working directory for the command. */
+  cwd?: string;
 }
 
 /**
@@ -34,7 +36,11 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
       args.push("-p", String(target.pid), "--", "sleep", String(target.durationSeconds ?? 10));
     } else args.push("--", ...(target.command as string[]));
     // A command talks to the terminal; attaching to a pid, perf's own messages are kept for errors.
-    const recorded = await runProcess("perf", args, { installHint: INSTALL, inherit: target.command !== undefined });
+    const recorded = await runProcess("perf", args, {
+      installHint: INSTALL,
+      inherit: target.command !== undefined,
+      ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
+    });
     if (recorded.code !== 0 && target.pid !== undefined) {
       throw new ToolError(`perf record failed: ${lastLine(recorded.stderr)}`);
     }

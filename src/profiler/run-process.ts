@@ -22,12 +22,13 @@ export interface ProcessResult {
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { inherit?: boolean; installHint?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { inherit?: boolean; installHint?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"],
       env: options.env ?? process.env,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

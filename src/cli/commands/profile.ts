@@ -55,10 +55,10 @@ interface Outcome {
   method: string;
 }
 
-async function profileCommand(command: string[], hz: number, startMs: number): Promise<Outcome> {
+async function profileCommand(command: string[], hz: number, startMs: number, cwd: string): Promise<Outcome> {
   const started = performance.now();
   if (isNodeCommand(command[0] as string)) {
-    const run = await profileNodeProgram(command, hz);
+    const run = await profileNodeProgram(command, hz, cwd);
     if (run.profiles.length === 0) throw new UserError(`'${command.join(" ")}' wrote no CPU profile (did it start?)`);
     const merged: StackProfile = { stacks: new Map(), unit: "microseconds" };
     let pprof: Uint8Array | undefined;
@@ -71,7 +71,7 @@ async function profileCommand(command: string[], hz: number, startMs: number): P
     const exitCode = run.exitCode ?? 128 + 15;
     return { profile: merged, pprof: pprof as Uint8Array, exitCode, method: "node --cpu-prof" };
   }
-  const run = await recordWithPerf({ command, frequency: hz });
+  const run = await recordWithPerf({ command, frequency: hz, cwd });
   const pprof = stacksToPprof(run.profile, startMs, performance.now() - started);
   return { profile: run.profile, pprof, exitCode: run.exitCode ?? 1, method: "perf record -g" };
 }
@@ -118,7 +118,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     } else {
       if (values.duration !== undefined)
         throw new UsageError("--duration applies to --pid; a command is profiled until it exits");
-      outcome = await profileCommand(command, hz, startMs);
+      outcome = await profileCommand(command, hz, startMs, io.cwd);
       target = basename(command[command.length > 1 && isNodeCommand(command[0] as string) ? 1 : 0] as string);
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 import { basename, extname, join } from "node:path";
 import { annotateBefore, type FunctionChange, functionChanges } from "./diff.js";
+import { drawThreshold } from "./frame-layout.js";
 import { buildFrameTree } from "./frame-tree.js";
 import { findHotspots, type Hotspot } from "./hotspots.js";
 import { renderHtml } from "./html-renderer.js";
@@ -54,7 +55,7 @@ export class FlamegraphGenerator {
   async generate(path: string): Promise<Flamegraph> {
     const { profile, format } = await loadProfile(path);
     const name = stem(path);
-    const tree = buildFrameTree(profile);
+    const tree = buildFrameTree(profile, { minWeight: drawThreshold(totalWeight(profile), this.config.minWidth) });
     const options = { title: `Flame Graph: ${basename(path)}`, unit: profile.unit, minWidth: this.config.minWidth };
     const svgPath = join(this.config.outputDir, `${name}.svg`);
     await writeFileAtomic(svgPath, renderSvg(tree, options).svg);
@@ -82,7 +83,8 @@ export class FlamegraphGenerator {
     const afterProfile = typeof after === "string" ? (await loadProfile(after)).profile : after;
     const changes = functionChanges(beforeProfile, afterProfile);
     if (!this.config.diffEnabled) return { changes };
-    const tree = annotateBefore(buildFrameTree(afterProfile), buildFrameTree(beforeProfile));
+    const minWeight = drawThreshold(totalWeight(afterProfile), this.config.minWidth);
+    const tree = annotateBefore(buildFrameTree(afterProfile, { minWeight }), buildFrameTree(beforeProfile));
     const name = `diff-${typeof after === "string" ? stem(after) : "profile"}`;
     const options = {
       unit: afterProfile.unit,

@@ -73,3 +73,16 @@ export function layoutFrames(
   }
   return { rects, maxDepth, scale, pruned };
 }
+
+/**
+ * The lightest frame worth building for drawing: below the SVG's minimum width and the HTML
+ * page's data floor (a share of the whole), with a hair of slack for rounding. 0 keeps all.
+ */
+export function drawThreshold(
+  total: number,
+  minWidth: number = GEOMETRY.minWidth,
+  htmlFraction = 1e-5,
+  imageWidth: number = GEOMETRY.imageWidth,
+): number {
+  return total * Math.min(htmlFraction, minWidth / (imageWidth - 2 * GEOMETRY.xpad)) * (1 - 1e-9);
+}

@@ -16,56 +16,65 @@ export interface FrameNode {
   before?: number;
 }
 
-interface BuildNode {
-  name: string;
-  total: number;
-  self: number;
-  kids: Map<string, BuildNode> | undefined;
-}
-
 const byName = (a: FrameNode, b: FrameNode) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Converts the build tree to sorted FrameNodes without recursion (stacks can be thousands of frames deep). */
-function finish(root: BuildNode): FrameNode {
-  const out: FrameNode = { name: root.name, total: root.total, self: root.self, children: [] };
-  const work: [BuildNode, FrameNode][] = [[root, out]];
-  while (work.length > 0) {
-    const [build, node] = work.pop() as [BuildNode, FrameNode];
-    if (build.kids === undefined) continue;
-    for (const kid of build.kids.values()) {
-      const child: FrameNode = { name: kid.name, total: kid.total, self: kid.self, children: [] };
-      node.children.push(child);
-      work.push([kid, child]);
-    }
-    node.children.sort(byName);
-  }
-  return out;
+export interface TreeOptions {
+  /** The root's name ("all", as flamegraph.pl names it). */
+  rootName?: string;
+  /** Frames weighing less than this are left out with everything above them (default 0: keep all). */
+  minWeight?: number;
 }
 
-/** Merges the profile's stacks into a tree under a root named `rootName` ("all", as flamegraph.pl names it). */
-export function buildFrameTree(profile: StackProfile, rootName = "all"): FrameNode {
-  const root: BuildNode = { name: rootName, total: 0, self: 0, kids: undefined };
-  for (const [key, weight] of profile.stacks) {
-    root.total += weight;
-    let node = root;
-    let start = 0;
-    for (;;) {
-      const end = key.indexOf(";", start);
-      const name = end < 0 ? key.slice(start) : key.slice(start, end);
-      node.kids ??= new Map();
-      let kid = node.kids.get(name);
-      if (kid === undefined) {
-        kid = { name, total: 0, self: 0, kids: undefined };
-        node.kids.set(name, kid);
-      }
-      kid.total += weight;
-      node = kid;
-      if (end < 0) break;
-      start = end + 1;
-    }
-    node.self += weight;
+/**
+ * Merges the profile's stacks into a tree, level by level: the stacks through a frame are
+ * grouped by their next frame, and a group lighter than `minWeight` is dropped on the spot with
+ * everything above it, never visited or allocated. That keeps a million-line profile cheap when
+ * only the frames wide enough to draw are wanted. Siblings end up in name order.
+ */
+export function buildFrameTree(profile: StackProfile, options: TreeOptions | string = {}): FrameNode {
+  const { rootName = "all", minWeight = 0 } = typeof options === "string" ? { rootName: options } : options;
+  const keys = [...profile.stacks.keys()];
+  const weights = Float64Array.from(profile.stacks.values());
+  // Where each stack's next frame starts.
+  const offset = new Int32Array(keys.length);
+  const root: FrameNode = { name: rootName, total: 0, self: 0, children: [] };
+  const all: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    root.total += weights[i] as number;
+    all.push(i);
   }
-  return finish(root);
+  const work: [FrameNode, number[]][] = [[root, all]];
+  while (work.length > 0) {
+    const [node, stacks] = work.pop() as [FrameNode, number[]];
+    const groups = new Map<string, { total: number; stacks: number[] }>();
+    for (const i of stacks) {
+      const key = keys[i] as string;
+      const at = offset[i] as number;
+      if (at > key.length) {
+        node.self += weights[i] as number;
+        continue;
+      }
+      let end = key.indexOf(";", at);
+      if (end < 0) end = key.length;
+      const name = key.slice(at, end);
+      offset[i] = end + 1;
+      let group = groups.get(name);
+      if (group === undefined) {
+        group = { total: 0, stacks: [] };
+        groups.set(name, group);
+      }
+      group.total += weights[i] as number;
+      group.stacks.push(i);
+    }
+    for (const [name, group] of groups) {
+      if (group.total < minWeight || group.total <= 0) continue;
+      const child: FrameNode = { name, total: group.total, self: 0, children: [] };
+      node.children.push(child);
+      work.push([child, group.stacks]);
+    }
+    if (node.children.length > 1) node.children.sort(byName);
+  }
+  return root;
 }
 
 /** The child named `name`, by binary search over the sorted children. */

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { parseCpuProfile } from "./cpuprofile.js";
 import { cpuProfileStacks } from "./cpuprofile-stacks.js";
-import { parseFolded } from "./folded-parser.js";
+import { parseFoldedBytes, parseFoldedFile } from "./folded-parser.js";
 import { ProfileParseError } from "./parse-error.js";
 import { parsePerfScript } from "./perf-script-parser.js";
 import { isGzip, parsePprof } from "./pprof-parser.js";
@@ -30,10 +30,10 @@ export function detectFormat(bytes: Uint8Array): ProfileFormat {
 /** Parses bytes of a known format into stacks. */
 export function parseProfile(bytes: Uint8Array, format: ProfileFormat, source = "<input>"): StackProfile {
   if (format === "pprof") return parsePprof(bytes, source);
-  const text = Buffer.from(bytes).toString("utf8");
+  if (format === "folded") return parseFoldedBytes(bytes, source);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   if (format === "cpuprofile") return cpuProfileStacks(parseCpuProfile(text, source));
-  if (format === "perf-script") return parsePerfScript(text, source);
-  return parseFolded(text, source);
+  return parsePerfScript(text, source);
 }
 
 /** The unit of a folded file by its name: ".us.folded" microseconds, ".ns.folded" nanoseconds, ".bytes.folded" bytes, else samples. */
@@ -49,17 +49,29 @@ export async function loadProfile(
   path: string,
   format?: ProfileFormat,
 ): Promise<{ profile: StackProfile; format: ProfileFormat }> {
-  let bytes: Uint8Array;
+  let chosen = format;
+  let profile: StackProfile;
   try {
-    bytes = await readFile(path);
+    if (chosen === undefined) {
+      // The first 4 KiB tell the format; a folded file is then streamed, never read whole.
+      const handle = await open(path, "r");
+      try {
+        const head = Buffer.alloc(4096);
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        chosen = detectFormat(head.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+    }
+    profile =
+      chosen === "folded"
+        ? parseFoldedFile(path, path, foldedUnit(path))
+        : parseProfile(await readFile(path), chosen, path);
   } catch (error) {
+    if (error instanceof ProfileParseError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
     throw new ProfileParseError(path, undefined, reason);
   }
-  const chosen = format ?? detectFormat(bytes);
-  const profile = parseProfile(bytes, chosen, path);
-  // Folded text cannot say its unit; twintune's profiler puts it in the file name.
-  if (chosen === "folded") profile.unit = foldedUnit(path);
   return { profile, format: chosen };
 }

@@ -1,5 +1,6 @@
 import { basename, extname, resolve } from "node:path";
 import { annotateBefore, functionChanges } from "../../flamegraph/diff.js";
+import { drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
 import { buildFrameTree } from "../../flamegraph/frame-tree.js";
 import { renderHtml } from "../../flamegraph/html-renderer.js";
@@ -59,7 +60,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const format = formatOption(values.format);
   const after = await readProfileArgument(io, input, format);
   const before = values.diff === undefined ? undefined : await readProfileArgument(io, values.diff, format);
-  const tree = buildFrameTree(after.profile);
+  // Only frames wide enough to draw are built, unless the whole tree is asked for as JSON.
+  const minWeight = values.json ? 0 : drawThreshold(totalWeight(after.profile), minWidth);
+  const tree = buildFrameTree(after.profile, { minWeight });
   if (before !== undefined) annotateBefore(tree, buildFrameTree(before.profile));
   const options = {
     title: values.title ?? `${before === undefined ? "Flame Graph" : "Differential Flame Graph"}: ${basename(input)}`,

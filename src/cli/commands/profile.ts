@@ -1,5 +1,6 @@
 import { basename, resolve } from "node:path";
 import { formatFolded } from "../../flamegraph/folded-writer.js";
+import { drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
 import { buildFrameTree } from "../../flamegraph/frame-tree.js";
 import { findHotspots } from "../../flamegraph/hotspots.js";
@@ -131,7 +132,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   await writeFileAtomic(resolve(io.cwd, output), formatFolded(profile));
   if (values.pprof !== undefined) await writeFileAtomic(resolve(io.cwd, values.pprof), outcome.pprof);
   if (values.svg !== undefined || values.html !== undefined) {
-    const tree = buildFrameTree(profile);
+    const tree = buildFrameTree(profile, { minWeight: drawThreshold(totalWeight(profile)) });
     const options = {
       title: `Flame Graph: ${command.length > 0 ? command.join(" ") : `pid ${target}`}`,
       unit: profile.unit,

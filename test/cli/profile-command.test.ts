@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { parseFolded } from "../../src/flamegraph/folded-parser.js";
 import { parsePprof } from "../../src/flamegraph/pprof-parser.js";
+import { lastLine, runProcess } from "../../src/profiler/run-process.js";
 import { fakeIO } from "../helpers/fake-io.js";
 
 const dirs: string[] = [];
@@ -54,6 +55,27 @@ describe("twintune profile", () => {
     const gone = fakeIO();
     expect(await main(["profile", "--pid", "999999999", "--duration", "1"], gone)).toBe(1);
     expect(gone.err()).toMatch(/no process with pid 999999999/);
+  });
+
+  it.skipIf(noPerf)(
+    `-- COMMAND that is not Node runs under perf record -g${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    async () => {
+      const dir = scratch();
+      const io = { ...fakeIO(), cwd: dir };
+      const script = "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exit 4";
+      expect(await main(["profile", "-o", "sh.folded", "--", "/bin/sh", "-c", script], io)).toBe(4);
+      const folded = parseFolded(readFileSync(join(dir, "sh.folded"), "utf8"));
+      expect(folded.stacks.size).toBeGreaterThan(0);
+      expect([...folded.stacks.keys()].every((key) => key.startsWith("sh;"))).toBe(true);
+    },
+    30_000,
+  );
+
+  it("a program that does not exist is a clear error, not a crash", async () => {
+    await expect(runProcess("/nonexistent/twintune-test-tool", [], { installHint: "install it" })).rejects.toThrow(
+      "'/nonexistent/twintune-test-tool' was not found (install it)",
+    );
+    expect(lastLine("[ perf record: Woken up ]\nerror: no permission\n\n")).toBe("error: no permission");
   });
 
   it.skipIf(noPerf)(

@@ -13,9 +13,11 @@ import { join } from "node:path";
 import { ContinuousProfiler } from "../src/profiler/continuous-profiler.js";
 import { CpuSampler } from "../src/profiler/cpu-sampler.js";
 import { InspectorSession } from "../src/profiler/inspector-session.js";
+import { threadCpuMs, threadsNamed, V8_PROFILER_THREAD } from "../src/profiler/thread-cpu.js";
 import { median } from "./median.js";
 import { workload } from "./profiler-workload.js";
 
+const HZ = Number(process.argv[2] ?? 100); // another rate: node dist/bench/profiler.js 50
 const ROUNDS = 25;
 const ARM_SECONDS = 0.3;
 const SETTLE_MS = 150;
@@ -32,11 +34,30 @@ const quantile = (values: number[], q: number) => {
 };
 const round3 = (value: number) => Number(value.toFixed(4));
 
-function timedArm(units: number): { cpu: number; wall: number } {
+/** CPU seconds of the main (JavaScript) thread and of V8's profiler threads, from /proc (Linux). */
+const mainThread = () => (threadCpuMs(process.pid) ?? Number.NaN) / 1000;
+const profilerThreads = () =>
+  threadsNamed(V8_PROFILER_THREAD).reduce((sum, tid) => sum + (threadCpuMs(tid) ?? 0), 0) / 1000;
+
+interface Arm {
+  cpu: number;
+  wall: number;
+  main: number;
+  profiler: number;
+}
+
+function timedArm(units: number): Arm {
   const cpu0 = cpuSeconds();
   const wall0 = wallSeconds();
+  const main0 = mainThread();
+  const profiler0 = profilerThreads();
   workload(units);
-  return { cpu: cpuSeconds() - cpu0, wall: wallSeconds() - wall0 };
+  return {
+    cpu: cpuSeconds() - cpu0,
+    wall: wallSeconds() - wall0,
+    main: mainThread() - main0,
+    profiler: profilerThreads() - profiler0,
+  };
 }
 
 // Warm the JIT for 3 s, then calibrate the number of units to about ARM_SECONDS of CPU, once.
@@ -52,13 +73,20 @@ async function compare(profiled: boolean) {
   const startMs: number[] = [];
   const stopMs: number[] = [];
   const hz: number[] = [];
+  const mainRatios: number[] = [];
+  const profilerShares: number[] = [];
+  const profilerMicrosPerSample: number[] = [];
+  const mainMicrosPerSample: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // ABBA within each round (and BAAB in the next), so a linear drift in the machine's speed cancels.
     const order = round % 2 === 0 ? ["off", "on", "on", "off"] : ["on", "off", "off", "on"];
-    const sums: Record<string, { cpu: number; wall: number }> = { on: { cpu: 0, wall: 0 }, off: { cpu: 0, wall: 0 } };
+    const empty = (): Arm => ({ cpu: 0, wall: 0, main: 0, profiler: 0 });
+    const sums: Record<string, Arm> = { on: empty(), off: empty() };
     const firstSums: Record<string, { cpu: number }> = { on: { cpu: 0 }, off: { cpu: 0 } };
+    let samples = 0;
     for (const arm of order) {
-      const profiler = arm === "on" && profiled ? new ContinuousProfiler({ samplingHz: 100, outputDir }) : undefined;
+      const profiler =
+        arm === "on" && profiled ? new ContinuousProfiler({ samplingHz: HZ, outputDir, overheadTarget: 1 }) : undefined;
       if (profiler !== undefined) {
         const t0 = performance.now();
         await profiler.start();
@@ -73,22 +101,44 @@ async function compare(profiled: boolean) {
       const first = timedArm(units);
       (firstSums[arm] as { cpu: number }).cpu += first.cpu;
       const timed = timedArm(units);
-      (sums[arm] as { cpu: number }).cpu += timed.cpu;
-      (sums[arm] as { wall: number }).wall += timed.wall;
+      const sum = sums[arm] as Arm;
+      sum.cpu += timed.cpu;
+      sum.wall += timed.wall;
+      sum.main += timed.main;
+      sum.profiler += timed.profiler;
       if (profiler !== undefined) {
         const t0 = performance.now();
         await profiler.stop();
         stopMs.push(performance.now() - t0);
-        hz.push(profiler.windows()[0]?.effectiveHz ?? 0);
+        const effective = profiler.windows()[0]?.effectiveHz ?? 0;
+        hz.push(effective);
+        samples += effective * timed.wall; // samples in the measured pass
       }
     }
-    const on = sums.on as { cpu: number; wall: number };
-    const off = sums.off as { cpu: number; wall: number };
+    const on = sums.on as Arm;
+    const off = sums.off as Arm;
+    mainRatios.push(on.main / off.main);
+    profilerShares.push(on.profiler / off.cpu);
+    if (samples > 0) {
+      profilerMicrosPerSample.push((on.profiler * 1e6) / samples);
+      mainMicrosPerSample.push(((on.main - off.main) * 1e6) / samples);
+    }
     cpuRatios.push(on.cpu / off.cpu);
     startRatios.push((firstSums.on as { cpu: number }).cpu / (firstSums.off as { cpu: number }).cpu);
     wallRatios.push(on.wall / off.wall);
   }
-  return { cpuRatios, startRatios, wallRatios, startMs, stopMs, hz };
+  return {
+    cpuRatios,
+    startRatios,
+    wallRatios,
+    startMs,
+    stopMs,
+    hz,
+    mainRatios,
+    profilerShares,
+    profilerMicrosPerSample,
+    mainMicrosPerSample,
+  };
 }
 
 try {
@@ -98,7 +148,7 @@ try {
   console.log(
     JSON.stringify({
       bench: "profiler-overhead",
-      hz: 100,
+      hz: HZ,
       rounds: ROUNDS,
       armSeconds: ARM_SECONDS,
       unitsPerArm: units,
@@ -108,6 +158,11 @@ try {
       aaCpuRatioMedian: round3(median(aa.cpuRatios)),
       aaCpuRatioIQR: [round3(quantile(aa.cpuRatios, 0.25)), round3(quantile(aa.cpuRatios, 0.75))],
       effectiveHzMedian: Number(median(ab.hz).toFixed(1)),
+      mainThreadCpuRatioMedian: round3(median(ab.mainRatios)),
+      aaMainThreadCpuRatioMedian: round3(median(aa.mainRatios)),
+      profilerThreadShareMedian: round3(median(ab.profilerShares)),
+      profilerThreadMicrosPerSampleMedian: Math.round(median(ab.profilerMicrosPerSample)),
+      mainThreadMicrosPerSampleMedian: Math.round(median(ab.mainMicrosPerSample)),
       settleMs: SETTLE_MS,
       firstPassAfterStartCpuRatioMedian: round3(median(ab.startRatios)),
       startMsMedian: Number(median(ab.startMs).toFixed(2)),
@@ -117,16 +172,12 @@ try {
     }),
   );
 
-  // Steady state: 2 s windows over 10 s of work that yields to the event loop, so rotation,
-  // conversion and writing all happen; what the profiler's own meter charges per window.
-  const profiler = new ContinuousProfiler({
-    samplingHz: 100,
-    types: ["cpu", "eventloop"],
-    outputDir,
-    windowSeconds: 2,
-  });
+  // Continuous operation: 3 s windows over 21 s of work that yields to the event loop, so
+  // rotation, conversion and writing all happen; what the profiler's own meter charges per
+  // window, and the level its controller settles at with the default 1% target.
+  const profiler = new ContinuousProfiler({ samplingHz: HZ, types: ["cpu", "eventloop"], outputDir, windowSeconds: 3 });
   await profiler.start();
-  const end = wallSeconds() + 10;
+  const end = wallSeconds() + 21;
   while (wallSeconds() < end) {
     workload(20);
     await new Promise((resolve) => setImmediate(resolve));
@@ -137,8 +188,10 @@ try {
   console.log(
     JSON.stringify({
       bench: "profiler-window-cost",
-      windowSeconds: 2,
+      windowSeconds: 3,
       windows: windows.length,
+      levels: profiler.windows().map((w) => `${w.level.hz}Hz${w.level.duty < 1 ? `x${w.level.duty}` : ""}`),
+      overheadByWindow: profiler.windows().map((w) => round3(w.overhead)),
       rotateConvertWriteMsMedian: Number(busy.toFixed(2)),
       amortizedAt60sWindows: round3(busy / 60_000),
       selfEstimateAverageOverhead: round3(profiler.averageOverhead()),

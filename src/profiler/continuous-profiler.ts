@@ -115,6 +115,7 @@ export class ContinuousProfiler {
   private async closeWindow(final: boolean): Promise<void> {
     const level = this.level;
     const continuing = !final && level.duty === 1;
+    this.meter.readThreads();
     const endTime = Date.now();
     const activeMs = performance.now() - this.activeSince;
     let profile: CpuProfile | undefined;
@@ -174,6 +175,7 @@ export class ContinuousProfiler {
       return;
     }
     // A new rate needs the sampler stopped (V8 refuses to change the interval of a running profile).
+    this.meter.readThreads();
     if (this.cpu?.running) await this.meter.time(() => this.cpu?.stop());
     this.schedule(Math.max(0, idleMs), () => this.beginActive());
   }

@@ -14,13 +14,14 @@ export interface ProfilerConfig {
   windowSeconds?: number;
   /** Heap sampling interval in bytes (default 512 KiB). */
   heapIntervalBytes?: number;
-  /** Estimated CPU cost of one sample in µs (default 40; see OverheadMeter). */
+  /** Estimated cost of one sample in µs beyond what is measured (default: see OverheadMeter). */
   perSampleMicros?: number;
   /** Called with errors from a background window (a full disk, say); profiling goes on. */
   onError?: (error: unknown) => void;
 }
 
-export type ResolvedConfig = Required<Omit<ProfilerConfig, "onError">> & Pick<ProfilerConfig, "onError">;
+export type ResolvedConfig = Required<Omit<ProfilerConfig, "onError" | "perSampleMicros">> &
+  Pick<ProfilerConfig, "onError" | "perSampleMicros">;
 
 /** The configuration with defaults filled in, checked. */
 export function resolveConfig(config: ProfilerConfig): ResolvedConfig {
@@ -31,7 +32,6 @@ export function resolveConfig(config: ProfilerConfig): ResolvedConfig {
     overheadTarget: 0.01,
     windowSeconds: 60,
     heapIntervalBytes: 512 * 1024,
-    perSampleMicros: 40,
     ...config,
   };
   if (!(resolved.samplingHz > 0 && resolved.samplingHz <= 10_000))

@@ -9,8 +9,12 @@ export interface WindowReport {
   overhead: number;
   /** The window's wall time, ms: its active part divided by the duty cycle. */
   wallMs: number;
+  /** The profiler's own work on the JavaScript thread, ms. */
   busyMs: number;
+  /** The cost of sampling, ms: V8's profiler thread (measured on Linux) plus the per-sample estimate. */
   samplingMs: number;
+  /** CPU of V8's profiler thread in the window, ms (0 where it cannot be read). */
+  profilerThreadMs: number;
   level: ProfilerLevel;
   effectiveHz: number;
   eventLoop?: EventLoopStats;

@@ -85,6 +85,8 @@ export class PprofBuilder {
   }
 
   gzipped(): Uint8Array {
-    return gzipSync(this.profile.encode());
+    // memLevel 4: a quarter of zlib's default hash memory, the same ratio on profiles, and a
+    // fraction of the time where fresh pages are slow (median 1.5 against 7.3 ms for 110 KB here).
+    return gzipSync(this.profile.encode(), { memLevel: 4 });
   }
 }

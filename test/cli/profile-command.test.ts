@@ -83,7 +83,10 @@ describe("twintune profile", () => {
     async () => {
       const dir = scratch();
       writeFileSync(join(dir, "app.js"), APP);
-      const child = spawn(process.execPath, ["--perf-basic-prof", join(dir, "app.js"), "6000"], { stdio: "ignore" });
+      const child = spawn(process.execPath, ["--perf-basic-prof", join(dir, "app.js"), "6000"], {
+        stdio: "ignore",
+        cwd: dir, // --perf-basic-prof also leaves a V8 log file in the working directory
+      });
       try {
         await new Promise((resolve) => setTimeout(resolve, 400));
         const io = { ...fakeIO(), cwd: dir };

@@ -20,6 +20,7 @@ export type { Clock } from "./clock.js";
 export { ConfigError } from "./config/config-error.js";
 export { formatDuration, parseDuration } from "./config/duration.js";
 export { formatCpuList, parseCpuList } from "./cpulist.js";
+export * from "./flamegraph/index.js";
 export { batchMeans, type Estimate, meanWithInterval } from "./math/batch-means.js";
 export { normalCdf } from "./math/normal-cdf.js";
 export { normalQuantile } from "./math/normal-quantile.js";
@@ -58,6 +59,7 @@ export type { Counterfactual } from "./orchestrator/counterfactual.js";
 export { Orchestrator, type OrchestratorOptions } from "./orchestrator/orchestrator.js";
 export { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestrator/orchestrator-config.js";
 export type { OrchestratorUpdate, TuningEvent } from "./orchestrator/tuning-event.js";
+export * from "./profiler/index.js";
 export {
   type Catalogs,
   loadCatalogs,

@@ -14,6 +14,17 @@ describe("the package", () => {
     expect(Number(match?.[2])).toBeCloseTo(0.8, 1);
   });
 
+  it("exports the continuous profiler and the flame graph generator with the seed document's API", () => {
+    const output = execFileSync(process.execPath, [join(ROOT, "examples", "profile.mjs")], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(output).toMatch(/^\d+ files in .*; estimated overhead \d+\.\d+%$/m);
+    const hot = /^busyWork \S+profile\.mjs:\d+: ([\d.]+)% \(\d+ nanoseconds\)$/m.exec(output);
+    expect(Number(hot?.[1])).toBeGreaterThan(50);
+    expect(output).toMatch(/^flame graph: \S+\.svg and \S+\.html$/m);
+  }, 30_000);
+
   it("pins every dependency to an exact version and keeps the lockfile free of download addresses", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {

@@ -1,0 +1,159 @@
+import { basename, resolve } from "node:path";
+import { formatFolded } from "../../flamegraph/folded-writer.js";
+import { drawThreshold } from "../../flamegraph/frame-layout.js";
+import { formatWeight } from "../../flamegraph/frame-text.js";
+import { buildFrameTree } from "../../flamegraph/frame-tree.js";
+import { findHotspots } from "../../flamegraph/hotspots.js";
+import { renderHtml } from "../../flamegraph/html-renderer.js";
+import { type StackProfile, totalWeight } from "../../flamegraph/stack-profile.js";
+import { renderSvg } from "../../flamegraph/svg-renderer.js";
+import { writeFileAtomic } from "../../flamegraph/write-file-atomic.js";
+import { exportCpuProfile } from "../../profiler/cpu-profile-export.js";
+import { isNodeCommand, profileNodeProgram } from "../../profiler/node-program.js";
+import { recordWithPerf } from "../../profiler/perf-record.js";
+import { ToolError } from "../../profiler/run-process.js";
+import { stacksToPprof } from "../../profiler/stacks-pprof.js";
+import { integerOption, parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { UsageError, UserError } from "../errors.js";
+import type { CliIO } from "../io.js";
+import { numberOption } from "../profile-input.js";
+
+const USAGE = `Usage: twintune profile --pid PID [--duration S] [options]
+       twintune profile [options] -- COMMAND [ARGS...]
+
+Profiles another program's CPU and writes folded stacks (and, if asked, pprof and flame graphs).
+  --pid PID             attach Linux perf to a running process for --duration seconds
+                        (perf record -F 99 -g, then perf script). Node programs need
+                        --perf-basic-prof for their JavaScript frames to have names.
+  -- node app.js ...    run a Node.js program under V8's sampler (--cpu-prof) until it exits;
+                        weights are CPU microseconds from the sample time deltas.
+  -- COMMAND ...        run any other program under perf record -g until it exits.
+perf comes from Debian's linux-perf package; it needs root or kernel.perf_event_paranoid <= 2
+(software clock events) for your own processes. With a command, twintune exits with its code.
+
+Options:
+  --pid PID             the process to attach to
+  --duration S          how long to record with --pid (default 10)
+  -F, --frequency HZ    samples per second (default 99)
+  -o, --output PATH     the folded stacks (default profile-<PID or program>.folded, or .us.folded
+                        for Node's microsecond weights)
+  --pprof PATH          also write gzipped pprof (go tool pprof reads it)
+  --svg PATH            also write the SVG flame graph
+  --html PATH           also write the interactive HTML flame graph
+  --json                print a summary: outputs, totals, hotspots over 5%
+  -h, --help            show this help
+
+Examples:
+  twintune profile --pid 4242 --duration 30 --svg app.svg
+  twintune profile --html app.html -- node app.js --port 8080
+`;
+
+interface Outcome {
+  profile: StackProfile;
+  pprof: Uint8Array;
+  exitCode: number;
+  method: string;
+}
+
+async function profileCommand(command: string[], hz: number, startMs: number, cwd: string): Promise<Outcome> {
+  const started = performance.now();
+  if (isNodeCommand(command[0] as string)) {
+    const run = await profileNodeProgram(command, hz, cwd);
+    if (run.profiles.length === 0) throw new UserError(`'${command.join(" ")}' wrote no CPU profile (did it start?)`);
+    const merged: StackProfile = { stacks: new Map(), unit: "microseconds" };
+    let pprof: Uint8Array | undefined;
+    for (const cpu of run.profiles) {
+      const exported = exportCpuProfile(cpu, startMs, 1e6 / hz);
+      pprof ??= exported.pprof; // the main thread's, which --cpu-prof writes first
+      for (const [key, weight] of exported.folded.stacks)
+        merged.stacks.set(key, (merged.stacks.get(key) ?? 0) + weight);
+    }
+    const exitCode = run.exitCode ?? 128 + 15;
+    return { profile: merged, pprof: pprof as Uint8Array, exitCode, method: "node --cpu-prof" };
+  }
+  const run = await recordWithPerf({ command, frequency: hz, cwd });
+  const pprof = stacksToPprof(run.profile, startMs, performance.now() - started);
+  return { profile: run.profile, pprof, exitCode: run.exitCode ?? 1, method: "perf record -g" };
+}
+
+async function run(args: string[], io: CliIO): Promise<number> {
+  const split = args.indexOf("--");
+  const optionArgs = split < 0 ? args : args.slice(0, split);
+  const command = split < 0 ? [] : args.slice(split + 1);
+  const { values } = parseCommandArgs("profile", optionArgs, {
+    pid: { type: "string" },
+    duration: { type: "string" },
+    frequency: { type: "string", short: "F" },
+    output: { type: "string", short: "o" },
+    pprof: { type: "string" },
+    svg: { type: "string" },
+    html: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
+  if ((values.pid === undefined) === (command.length === 0)) {
+    throw new UsageError("twintune profile needs --pid PID or a command after --, not both");
+  }
+  const hz = integerOption("frequency", values.frequency, 99, 1);
+  const startMs = Date.now();
+  let outcome: Outcome;
+  let target: string;
+  try {
+    if (values.pid !== undefined) {
+      const pid = integerOption("pid", values.pid, 0, 1);
+      const duration = numberOption("duration", values.duration, 10, { min: 0, max: 86_400, minExclusive: true });
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ESRCH") throw new UserError(`no process with pid ${pid}`);
+      }
+      if (io.stderr.isTTY) io.stderr.write(`recording pid ${pid} for ${duration} s with perf...\n`);
+      const recorded = await recordWithPerf({ pid, durationSeconds: duration, frequency: hz });
+      outcome = {
+        profile: recorded.profile,
+        pprof: stacksToPprof(recorded.profile, startMs, duration * 1000),
+        exitCode: 0,
+        method: "perf record -g",
+      };
+      target = String(pid);
+    } else {
+      if (values.duration !== undefined)
+        throw new UsageError("--duration applies to --pid; a command is profiled until it exits");
+      outcome = await profileCommand(command, hz, startMs, io.cwd);
+      target = basename(command[command.length > 1 && isNodeCommand(command[0] as string) ? 1 : 0] as string);
+    }
+  } catch (error) {
+    if (error instanceof ToolError) throw new UserError(error.message);
+    throw error;
+  }
+  const { profile } = outcome;
+  const unitSuffix = profile.unit === "microseconds" ? ".us" : "";
+  const output = values.output ?? `profile-${target.replace(/[^\w.-]/g, "_")}${unitSuffix}.folded`;
+  await writeFileAtomic(resolve(io.cwd, output), formatFolded(profile));
+  if (values.pprof !== undefined) await writeFileAtomic(resolve(io.cwd, values.pprof), outcome.pprof);
+  if (values.svg !== undefined || values.html !== undefined) {
+    const tree = buildFrameTree(profile, { minWeight: drawThreshold(totalWeight(profile)) });
+    const options = {
+      title: `Flame Graph: ${command.length > 0 ? command.join(" ") : `pid ${target}`}`,
+      unit: profile.unit,
+    };
+    if (values.svg !== undefined) await writeFileAtomic(resolve(io.cwd, values.svg), renderSvg(tree, options).svg);
+    if (values.html !== undefined) await writeFileAtomic(resolve(io.cwd, values.html), renderHtml(tree, options));
+  }
+  const total = totalWeight(profile);
+  const outputs = [output, values.pprof, values.svg, values.html].filter((path) => path !== undefined);
+  if (values.json) {
+    const hotspots = findHotspots(profile, 0.05);
+    io.stdout.write(
+      `${JSON.stringify({ target, method: outcome.method, unit: profile.unit, total, stacks: profile.stacks.size, outputs, hotspots }, null, 2)}\n`,
+    );
+  } else {
+    io.stderr.write(
+      `wrote ${outputs.join(", ")}: ${formatWeight(total)} ${profile.unit} in ${profile.stacks.size} distinct stacks (${outcome.method})\n`,
+    );
+  }
+  if (total === 0) io.stderr.write("twintune: warning: no samples were recorded (was the process idle?)\n");
+  return outcome.exitCode;
+}
+
+export const profileCommandEntry: Command = { usage: USAGE, run };

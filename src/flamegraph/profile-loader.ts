@@ -1,0 +1,77 @@
+import { open, readFile } from "node:fs/promises";
+import { parseCpuProfile } from "./cpuprofile.js";
+import { cpuProfileStacks } from "./cpuprofile-stacks.js";
+import { parseFoldedBytes, parseFoldedFile } from "./folded-parser.js";
+import { ProfileParseError } from "./parse-error.js";
+import { parsePerfScript } from "./perf-script-parser.js";
+import { isGzip, parsePprof } from "./pprof-parser.js";
+import type { StackProfile } from "./stack-profile.js";
+
+export type ProfileFormat = "folded" | "pprof" | "cpuprofile" | "perf-script";
+
+export const PROFILE_FORMATS: readonly ProfileFormat[] = ["folded", "pprof", "cpuprofile", "perf-script"];
+
+// The first header line of `perf script`: "comm pid[/tid] [cpu] secs.usecs: [period] event:".
+const PERF_HEADER = /^\S.*?\s+-?\d+(?:\/-?\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:\d+\s+)?\S+:\s*$/m;
+
+/** Tells the format from the content: gzip or binary is pprof, "{" a .cpuprofile, perf's sample header perf script, the rest folded. */
+export function detectFormat(bytes: Uint8Array): ProfileFormat {
+  if (isGzip(bytes)) return "pprof";
+  const head = Buffer.from(bytes.subarray(0, 4096)).toString("utf8");
+  if (/^\s*\{/.test(head)) return "cpuprofile";
+  // Text has no NUL bytes and few control characters; pprof's protobuf starts with field tags.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (head.includes("\u0000") || /[\u0001-\u0008\u000e-\u001a]/.test(head)) return "pprof";
+  const firstLine = head.split("\n").find((line) => line.trim() !== "" && !line.startsWith("#")) ?? "";
+  if (PERF_HEADER.test(firstLine)) return "perf-script";
+  return "folded";
+}
+
+/** Parses bytes of a known format into stacks. */
+export function parseProfile(bytes: Uint8Array, format: ProfileFormat, source = "<input>"): StackProfile {
+  if (format === "pprof") return parsePprof(bytes, source);
+  if (format === "folded") return parseFoldedBytes(bytes, source);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (format === "cpuprofile") return cpuProfileStacks(parseCpuProfile(text, source));
+  return parsePerfScript(text, source);
+}
+
+/** The unit of a folded file by its name: ".us.folded" microseconds, ".ns.folded" nanoseconds, ".bytes.folded" bytes, else samples. */
+export function foldedUnit(path: string): string {
+  if (path.endsWith(".us.folded")) return "microseconds";
+  if (path.endsWith(".ns.folded")) return "nanoseconds";
+  if (path.endsWith(".bytes.folded")) return "bytes";
+  return "samples";
+}
+
+/** Reads a profile file in any supported format (detected from its content unless given). */
+export async function loadProfile(
+  path: string,
+  format?: ProfileFormat,
+): Promise<{ profile: StackProfile; format: ProfileFormat }> {
+  let chosen = format;
+  let profile: StackProfile;
+  try {
+    if (chosen === undefined) {
+      // The first 4 KiB tell the format; a folded file is then streamed, never read whole.
+      const handle = await open(path, "r");
+      try {
+        const head = Buffer.alloc(4096);
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        chosen = detectFormat(head.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+    }
+    profile =
+      chosen === "folded"
+        ? parseFoldedFile(path, path, foldedUnit(path))
+        : parseProfile(await readFile(path), chosen, path);
+  } catch (error) {
+    if (error instanceof ProfileParseError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
+    throw new ProfileParseError(path, undefined, reason);
+  }
+  return { profile, format: chosen };
+}

@@ -1,0 +1,12 @@
+export { ContinuousProfiler } from "./continuous-profiler.js";
+export { exportCpuProfile } from "./cpu-profile-export.js";
+export type { EventLoopStats } from "./eventloop-monitor.js";
+export { isNodeCommand, profileNodeProgram } from "./node-program.js";
+export { nextLevel, overheadLadder, type ProfilerLevel } from "./overhead-ladder.js";
+export { type PerfTarget, recordWithPerf } from "./perf-record.js";
+export type { ProfileType } from "./profile-files.js";
+export type { ProfilerConfig } from "./profiler-config.js";
+export { ToolError } from "./run-process.js";
+export { stacksToPprof } from "./stacks-pprof.js";
+export type { WindowReport } from "./window-report.js";
+export type { ProfileRecord } from "./window-writer.js";

@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+
+/** A problem running an external tool (missing, refused, failed): a user-facing message, no stack needed. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `command` to completion. Output is collected unless `inherit` (then the child talks to
+ * this terminal). A missing program is a ToolError naming `installHint`.
+ */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { inherit?: boolean; installHint?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+      env: options.env ?? process.env,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") {
+        reject(new ToolError(`'${command}' was not found${options.installHint ? ` (${options.installHint})` : ""}`));
+      } else reject(new ToolError(`could not run '${command}': ${error.message}`));
+    });
+    child.on("close", (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    );
+  });
+}
+
+/** The last meaningful line of a tool's stderr, for an error message. */
+export function lastLine(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("[ perf record:"));
+  return lines[lines.length - 1] ?? "no message";
+}

@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { parseFolded } from "../../src/flamegraph/folded-parser.js";
+import { parsePprof } from "../../src/flamegraph/pprof-parser.js";
+import { lastLine, runProcess } from "../../src/profiler/run-process.js";
+import { fakeIO } from "../helpers/fake-io.js";
+
+const dirs: string[] = [];
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), "twintune-profile-"));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const APP = `function spinHard(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
+spinHard(Number(process.argv[2] ?? 400));
+process.exitCode = Number(process.argv[3] ?? 0);
+`;
+
+// perf must exist and be allowed to sample (root, or perf_event_paranoid <= 2 for own processes).
+const perfProbe = spawnSync("perf", ["stat", "-e", "task-clock", "--", "true"], { encoding: "utf8" });
+const noPerf = perfProbe.error !== undefined || perfProbe.status !== 0;
+const perfReason =
+  perfProbe.error !== undefined ? "perf not installed (apt-get install linux-perf)" : "perf not permitted here";
+
+describe("twintune profile", () => {
+  it("-- node app.js: runs it under V8's sampler, writes folded and pprof, exits with the app's code", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "app.js"), APP);
+    const io = { ...fakeIO(), cwd: dir };
+    const code = await main(
+      ["profile", "--pprof", "app.pb.gz", "-F", "200", "--", process.execPath, "app.js", "400", "3"],
+      io,
+    );
+    expect(code).toBe(3);
+    expect(io.err()).toMatch(/wrote profile-app\.js\.us\.folded, app\.pb\.gz: .* microseconds .* \(node --cpu-prof\)/);
+    const folded = parseFolded(readFileSync(join(dir, "profile-app.js.us.folded"), "utf8"));
+    const spin = [...folded.stacks].filter(([key]) => key.includes("spinHard")).reduce((sum, [, w]) => sum + w, 0);
+    expect(spin / 1000).toBeGreaterThan(250); // most of its 400 ms, in microseconds
+    const pprof = parsePprof(readFileSync(join(dir, "app.pb.gz")));
+    expect([...pprof.stacks.keys()].some((key) => key.includes(`spinHard ${join(dir, "app.js")}:1`))).toBe(true);
+  });
+
+  it("needs --pid or a command, and says so", async () => {
+    const io = fakeIO();
+    expect(await main(["profile"], io)).toBe(2);
+    expect(io.err()).toMatch(/needs --pid PID or a command after --/);
+    const gone = fakeIO();
+    expect(await main(["profile", "--pid", "999999999", "--duration", "1"], gone)).toBe(1);
+    expect(gone.err()).toMatch(/no process with pid 999999999/);
+  });
+
+  it.skipIf(noPerf)(
+    `-- COMMAND that is not Node runs under perf record -g${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    async () => {
+      const dir = scratch();
+      const io = { ...fakeIO(), cwd: dir };
+      const script = "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; exit 4";
+      expect(await main(["profile", "-o", "sh.folded", "--", "/bin/sh", "-c", script], io)).toBe(4);
+      const folded = parseFolded(readFileSync(join(dir, "sh.folded"), "utf8"));
+      expect(folded.stacks.size).toBeGreaterThan(0);
+      expect([...folded.stacks.keys()].every((key) => key.startsWith("sh;"))).toBe(true);
+    },
+    30_000,
+  );
+
+  it("a program that does not exist is a clear error, not a crash", async () => {
+    await expect(runProcess("/nonexistent/twintune-test-tool", [], { installHint: "install it" })).rejects.toThrow(
+      "'/nonexistent/twintune-test-tool' was not found (install it)",
+    );
+    expect(lastLine("[ perf record: Woken up ]\nerror: no permission\n\n")).toBe("error: no permission");
+  });
+
+  it.skipIf(noPerf)(
+    `--pid: attaches perf to a running Node process and names its JIT frames${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    async () => {
+      const dir = scratch();
+      writeFileSync(join(dir, "app.js"), APP);
+      const child = spawn(process.execPath, ["--perf-basic-prof", join(dir, "app.js"), "6000"], {
+        stdio: "ignore",
+        cwd: dir, // --perf-basic-prof also leaves a V8 log file in the working directory
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const io = { ...fakeIO(), cwd: dir };
+        const code = await main(
+          ["profile", "--pid", String(child.pid), "--duration", "1", "--svg", "p.svg", "--json"],
+          io,
+        );
+        expect(code).toBe(0);
+        const report = JSON.parse(io.out());
+        expect(report.method).toBe("perf record -g");
+        expect(report.total).toBeGreaterThan(10); // up to 99 in 1 s, fewer when the machine is busy
+        const folded = parseFolded(readFileSync(join(dir, `profile-${child.pid}.folded`), "utf8"));
+        const keys = [...folded.stacks.keys()];
+        expect(keys.every((key) => key.startsWith("node;"))).toBe(true);
+        expect(keys.some((key) => /spinHard .*app\.js.*_\[j\]/.test(key))).toBe(true);
+        expect(readFileSync(join(dir, "p.svg"), "utf8")).toMatch(/spinHard/);
+      } finally {
+        child.kill();
+      }
+    },
+    30_000,
+  );
+});

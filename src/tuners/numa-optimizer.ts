@@ -197,7 +197,7 @@ export class NumaOptimizer implements Tuner {
           to: policy.cpuAffinity,
           expectedImpact: impact,
           reasons: [reason, `run its vCPUs on node ${nodes.join(",")} (CPUs ${policy.cpuAffinity.length})`],
-          group: "numa:placement",
+          group: `numa:${workload.id}`,
         });
       }
       if (!sameKnobValue(context.knobs.get(policyKey) ?? "", policy.memoryPlacement)) {
@@ -207,7 +207,7 @@ export class NumaOptimizer implements Tuner {
           to: policy.memoryPlacement,
           expectedImpact: impact,
           reasons: [reason, `move its memory to node ${nodes.join(",")} (${policy.memoryPlacement.mode})`],
-          group: "numa:placement",
+          group: `numa:${workload.id}`,
         });
       }
     }

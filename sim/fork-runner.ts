@@ -13,6 +13,17 @@ export function parseKnobKey(key: string): KnobRef {
   return { knob: key.slice(0, at) as KnobName, target: key.slice(at + 1) };
 }
 
+/** Runs a fork of the twin: in process (ForkRunner) or on worker threads (ForkPool). */
+export interface ForkExecutor {
+  run(
+    seed: number,
+    state: ReadonlyMap<string, KnobValue>,
+    changes: readonly Change[],
+    windowMs: number,
+    sampleMs: number,
+  ): Promise<ForkResult>;
+}
+
 export interface ForkResult {
   samples: SloSample[];
   /** The last sample's observation (the whole window when sampleMs = windowMs). */
@@ -27,7 +38,7 @@ export interface ForkResult {
  * and device has its own named random streams), so their difference is the configuration's:
  * common random numbers.
  */
-export class ForkRunner {
+export class ForkRunner implements ForkExecutor {
   constructor(
     private readonly resolved: ResolvedScenario,
     private readonly instances: InstanceLookup | undefined,
@@ -86,7 +97,7 @@ export class ForkCounterfactual implements Counterfactual {
   private readonly seed: number;
 
   constructor(
-    private readonly runner: ForkRunner,
+    private readonly runner: ForkExecutor,
     baseSeed: number,
   ) {
     this.seed = baseSeed * 1_000_003 + 1;

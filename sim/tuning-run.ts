@@ -13,7 +13,8 @@ import { NetworkTuner } from "../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
 import { RightsizingTuner } from "../src/tuners/rightsizing-tuner.js";
 import type { Tuner } from "../src/tuners/tuner.js";
-import { ForkCounterfactual, ForkRunner } from "./fork-runner.js";
+import { ForkPool } from "./fork-pool.js";
+import { ForkCounterfactual, type ForkExecutor, ForkRunner } from "./fork-runner.js";
 import { instanceLookup } from "./instance-lookup.js";
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
@@ -70,6 +71,12 @@ export interface TuningRunOptions {
   catalog?: InstanceCatalog;
   /** Wraps the backend the orchestrator drives (fault injection in tests). */
   wrapBackend?: (backend: Backend) => Backend;
+  /**
+   * Worker threads for the what-if, validation and evaluation forks (default 1: in process). The
+   * result is the same at any count; a custom `instances` lookup cannot cross threads and keeps
+   * the forks in process.
+   */
+  forkThreads?: number;
 }
 
 function metricsOf(observation: Observation): RunMetrics {
@@ -101,14 +108,33 @@ function defaultTuners(components: readonly string[], catalog: InstanceCatalog):
  * numbers), so the before/after difference is the configuration's, not the luck of the run.
  */
 export async function runTuning(resolved: ResolvedScenario, options: TuningRunOptions = {}): Promise<RunResult> {
-  const { scenario } = resolved;
-  const seed = options.seed ?? scenario.seed;
+  const seed = options.seed ?? resolved.scenario.seed;
   const catalog = options.catalog ?? loadCatalog();
   const instances = options.instances ?? instanceLookup(catalog);
+  const threads = options.forkThreads ?? 1;
+  const pool = threads > 1 && options.instances === undefined ? new ForkPool(resolved, catalog, threads) : undefined;
+  const forks = (warmupMs: number): ForkExecutor =>
+    pool?.runner(warmupMs) ?? new ForkRunner(resolved, instances, warmupMs);
+  try {
+    return await tune(resolved, seed, catalog, instances, forks, options);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function tune(
+  resolved: ResolvedScenario,
+  seed: number,
+  catalog: InstanceCatalog,
+  instances: InstanceLookup | undefined,
+  forks: (warmupMs: number) => ForkExecutor,
+  options: TuningRunOptions,
+): Promise<RunResult> {
+  const { scenario } = resolved;
   const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
   // Forks for what-if and validation warm up for 30 s: the queues of a host at a few thousand
   // requests a second settle within seconds.
-  const runner = new ForkRunner(resolved, instances, 30_000);
+  const runner = forks(30_000);
   const tuning = scenario.tuning;
   const driven = options.wrapBackend?.(backend) ?? backend;
   const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components, catalog), {
@@ -134,9 +160,11 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
 
   await orchestrator.finish();
   const { warmup, window } = scenario.evaluation;
-  const evaluation = new ForkRunner(resolved, instances, warmup);
-  const baseline = await evaluation.run(seed, initial, [], window, window);
-  const tuned = await evaluation.run(seed, orchestrator.knobs(), [], window, window);
+  const evaluation = forks(warmup);
+  const [baseline, tuned] = await Promise.all([
+    evaluation.run(seed, initial, [], window, window),
+    evaluation.run(seed, orchestrator.knobs(), [], window, window),
+  ]);
   const history: TuningEvent[] = [...orchestrator.history()];
   return {
     scenario: scenario.name,

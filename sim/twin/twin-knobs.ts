@@ -286,7 +286,6 @@ export function writeTwinKnob(
   value: KnobValue,
   instances: InstanceLookup | undefined,
 ): void {
-  const tcp = twin.ctx.tcp;
   const now = twin.sim.now;
   switch (ref.knob) {
     case "cpu-affinity":

@@ -199,9 +199,11 @@ export class Orchestrator {
   private async validate(): Promise<void> {
     const now = this.backend.clock.now();
     const due = this.inFlight.filter((batch) => now - batch.appliedAt >= this.config.validationPeriodMs);
-    for (const batch of due) {
+    // Each batch is judged against its own state before, so their A/B runs can go in parallel.
+    const samples = await Promise.all(due.map((batch) => this.abSamples(batch)));
+    for (const [index, batch] of due.entries()) {
       this.inFlight.splice(this.inFlight.indexOf(batch), 1);
-      const { before, after, paired, costBefore, costAfter } = await this.abSamples(batch);
+      const { before, after, paired, costBefore, costAfter } = samples[index] as (typeof samples)[number];
       const verdict = abVerdict(before, after, this.config.degradationThreshold, paired);
       const costImpact = costBefore > 0 ? (costBefore - costAfter) / costBefore : 0;
       const impact = Math.max(verdict.impact, costImpact);
@@ -332,15 +334,20 @@ export class Orchestrator {
       .slice(0, this.config.maxConcurrentTuning + 3);
     const score = (samples: SloSample[], cost: number) =>
       serviceScore(averageService(samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: cost }))));
+    // The what-if runs are independent: started together, they run in parallel on a pool of forks.
+    const results = await Promise.all(
+      shortlist.map((group) =>
+        counterfactual.compare(
+          this.knobValues,
+          group.recommendations.map((r) => this.toChange(r, r.to)),
+          this.config.whatIfWindowMs,
+          this.config.whatIfSampleMs,
+        ),
+      ),
+    );
     const kept: Candidate[] = [];
-    for (const group of shortlist) {
-      const changes = group.recommendations.map((r) => this.toChange(r, r.to));
-      const result = await counterfactual.compare(
-        this.knobValues,
-        changes,
-        this.config.whatIfWindowMs,
-        this.config.whatIfSampleMs,
-      );
+    for (const [index, group] of shortlist.entries()) {
+      const result = results[index] as (typeof results)[number];
       const predicted = score(result.b, result.costB) / Math.max(1e-12, score(result.a, result.costA)) - 1;
       // The same verdict validation will give: a candidate that would be reverted is not applied.
       const verdict = abVerdict(result.a, result.b, this.config.degradationThreshold, true);

@@ -40,9 +40,9 @@ class RandomTuner implements Tuner {
 }
 
 describe("the orchestrator on the twin", () => {
-  it("is deterministic per seed and leaves the tuned configuration no worse than the baseline", async () => {
+  it("is deterministic per seed, forks in process or on worker threads, and leaves the tuned configuration no worse than the baseline", async () => {
     const first = await runTuning(resolved, { orchestrator: FAST });
-    const second = await runTuning(resolved, { orchestrator: FAST });
+    const second = await runTuning(resolved, { orchestrator: FAST, forkThreads: 2 });
     expect(second.history).toEqual(first.history);
     expect(second.tuned).toEqual(first.tuned);
     expect(second.traceHash).toBe(first.traceHash);

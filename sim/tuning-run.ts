@@ -58,6 +58,10 @@ export interface TuningRunOptions {
   /** The components; default: NUMA, CPU pinning, I/O and network. */
   tuners?: Tuner[];
   onUpdate?: (update: OrchestratorUpdate) => void;
+  /** Awaited after every simulated step of the tuned twin (not the forks): see SimBackendOptions.pace. */
+  pace?: (simTimeMs: number) => Promise<void>;
+  /** Called once the orchestrator is ready, before the first round: a watcher's handle on it (revertLast). */
+  onStart?: (run: { orchestrator: Orchestrator; startTime: number }) => void;
 }
 
 function metricsOf(observation: Observation): RunMetrics {
@@ -71,7 +75,7 @@ function metricsOf(observation: Observation): RunMetrics {
   };
 }
 
-function defaultTuners(components: readonly string[]): Tuner[] {
+export function defaultTuners(components: readonly string[]): Tuner[] {
   const all: Tuner[] = [new NumaOptimizer(), new CpuPinning(), new IoTuner(), new NetworkTuner()];
   return all.filter((tuner) => components.includes(tuner.component));
 }
@@ -85,7 +89,11 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   const { scenario } = resolved;
   const seed = options.seed ?? scenario.seed;
   const instances = options.instances;
-  const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
+  const backend = new SimBackend(resolved, {
+    seed,
+    ...(instances === undefined ? {} : { instances }),
+    ...(options.pace === undefined ? {} : { pace: options.pace }),
+  });
   // Forks for what-if and validation warm up for 30 s: the queues of a host at a few thousand
   // requests a second settle within seconds.
   const runner = new ForkRunner(resolved, instances, 30_000);
@@ -104,6 +112,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   await orchestrator.initialize();
   const initial = new Map(orchestrator.knobs());
   const start = backend.clock.now();
+  options.onStart?.({ orchestrator, startTime: start });
   let extraRounds = 1;
   while (backend.clock.now() - start < scenario.duration) {
     await orchestrator.runOnce();

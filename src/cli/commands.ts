@@ -20,4 +20,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     example: "twintune live status",
     load: async () => (await import("./commands/live.js")).liveCommand,
   },
+  {
+    name: "tui",
+    summary: "watch the tuning converge on the twin, full screen (pause, speed, revert the last change)",
+    example: "twintune tui scenarios/seed-fleet.yaml --speed 5",
+    load: async () => (await import("./commands/tui.js")).tuiCommand,
+  },
 ];

@@ -89,6 +89,10 @@ export class Orchestrator {
   private readonly skippedUntil = new Map<string, number>();
   private plannedOperations = 0;
   private stopRequested = false;
+  /** Applied changes still in effect, oldest first, with the time of the apply step (what revertLast undoes). */
+  private readonly inEffect: { receipt: Receipt; at: number }[] = [];
+  /** The step runOnce is in, so revertLast can refuse to run in the middle of one that changes knobs. */
+  private step: string | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -130,14 +134,86 @@ export class Orchestrator {
       await this.backend.observe(); // start the first interval's counters
     }
     const windowStart = this.backend.clock.now();
-    const intervalSamples = await this.observe();
-    await this.validate();
-    const candidates = this.recommend();
-    const ranked = await this.rank(candidates);
-    const planned = await this.plan(ranked);
-    const applied = await this.apply(planned);
-    // Idle: nothing applied this round and nothing waiting for its verdict.
-    this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+    try {
+      this.step = "observe";
+      const intervalSamples = await this.observe();
+      this.step = "validate";
+      await this.validate();
+      this.step = "rank";
+      const candidates = this.recommend();
+      const ranked = await this.rank(candidates);
+      this.step = "plan";
+      const planned = await this.plan(ranked);
+      this.step = "apply";
+      const applied = await this.apply(planned);
+      // Idle: nothing applied this round and nothing waiting for its verdict.
+      this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+    } finally {
+      this.step = undefined;
+    }
+  }
+
+  /**
+   * Undoes the most recent change still in effect, with the changes applied in the same step for
+   * the same component and target (a VM's pinning and its memory policy go together), whether it
+   * is still being validated or was kept. The knobs are then held: no tuner may change them again
+   * in this run. For an operator ("revert the last change"); call it between rounds or while the
+   * orchestrator waits on its clock during observation (a paced run's gate), never from inside
+   * another step. Returns the events it recorded (none if nothing was in effect).
+   */
+  async revertLast(reason = "reverted by the operator"): Promise<TuningEvent[]> {
+    if (this.step !== undefined && this.step !== "observe")
+      throw new Error(`revertLast during the ${this.step} step: call it between rounds or while observing`);
+    const last = this.inEffect.at(-1);
+    if (last === undefined) return [];
+    const group = this.inEffect.filter(
+      (entry) =>
+        entry.at === last.at &&
+        entry.receipt.change.component === last.receipt.change.component &&
+        entry.receipt.change.knob.target === last.receipt.change.knob.target,
+    );
+    const first = this.events.length;
+    for (const { receipt } of [...group].reverse()) {
+      this.inEffect.splice(
+        this.inEffect.findIndex((entry) => entry.receipt === receipt),
+        1,
+      );
+      for (const batch of this.inFlight) {
+        const index = batch.receipts.indexOf(receipt);
+        if (index >= 0) batch.receipts.splice(index, 1);
+      }
+      const key = knobKey(receipt.change.knob);
+      try {
+        await this.backend.revert(receipt);
+      } catch (error) {
+        this.event({
+          ...this.eventBase(receipt),
+          action: "fail",
+          impact: 0,
+          success: false,
+          rolledBack: false,
+          reason: `revert failed: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      this.tracker.moved(key, receipt.applied, receipt.previous);
+      this.event({ ...this.eventBase(receipt), action: "revert", impact: 0, success: false, rolledBack: true, reason });
+      const held = this.tracker.hold(key, receipt.previous, `${reason}: not tuned again in this run`);
+      if (held !== undefined)
+        this.event({
+          ...this.eventBase(receipt),
+          action: "freeze",
+          impact: 0,
+          success: false,
+          rolledBack: false,
+          reason: held,
+        });
+    }
+    for (let i = this.inFlight.length - 1; i >= 0; i--) {
+      if (this.inFlight[i]?.receipts.length === 0) this.inFlight.splice(i, 1);
+    }
+    await this.refreshKnobs();
+    return this.events.slice(first);
   }
 
   // -- the steps ----------------------------------------------------------------------------
@@ -162,6 +238,8 @@ export class Orchestrator {
           throughputRps: sample.throughputRps,
           p95LatencyMs: sample.p95LatencyMs,
           monthlyCostUsd: sample.monthlyCostUsd,
+          cpuUtilization: observation.host.cpuUtilization,
+          memoryUtilization: observation.host.memoryUtilization,
         });
       }
     }
@@ -195,6 +273,7 @@ export class Orchestrator {
             continue;
           }
           const key = knobKey(receipt.change.knob);
+          this.forgetInEffect(receipt);
           this.tracker.moved(key, receipt.applied, receipt.previous);
           const disabled = this.tracker.failed(key, receipt.previous);
           this.event({
@@ -403,6 +482,7 @@ export class Orchestrator {
       try {
         const receipt = await this.backend.apply(change);
         receipts.push(receipt);
+        this.markInEffect(receipt);
         this.knobValues.set(key, receipt.applied);
         this.event({
           ...this.eventBase(receipt),
@@ -491,6 +571,19 @@ export class Orchestrator {
   /** Current knob values as the orchestrator knows them. */
   knobs(): ReadonlyMap<string, KnobValue> {
     return this.knobValues;
+  }
+
+  /** A newer change to a knob supersedes the older one's entry: undoing it restores the value before the newer change. */
+  private markInEffect(receipt: Receipt): void {
+    const key = knobKey(receipt.change.knob);
+    const older = this.inEffect.findIndex((entry) => knobKey(entry.receipt.change.knob) === key);
+    if (older >= 0) this.inEffect.splice(older, 1);
+    this.inEffect.push({ receipt, at: this.backend.clock.now() });
+  }
+
+  private forgetInEffect(receipt: Receipt): void {
+    const index = this.inEffect.findIndex((entry) => entry.receipt === receipt);
+    if (index >= 0) this.inEffect.splice(index, 1);
   }
 
   private toChange(recommendation: Recommendation, to: KnobValue): Change {

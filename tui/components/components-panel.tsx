@@ -1,0 +1,61 @@
+import { Box, Text } from "ink";
+import { cell, minutes } from "../format.js";
+import { type Role, useTheme } from "../theme.js";
+import { type ComponentStatus, displayStatus, type ViewState } from "../view-state.js";
+
+const ROLE: Record<ComponentStatus, Role> = {
+  idle: "muted",
+  planned: "title",
+  applied: "good",
+  validating: "warn",
+  kept: "good",
+  "rolled back": "rollback",
+  frozen: "bad",
+  disabled: "bad",
+  failed: "bad",
+  skipped: "muted",
+  "not judged": "muted",
+};
+
+const NAME = 12;
+const STATUS = 13;
+const COUNTS = 20;
+
+/** Each component's state and what it last changed. */
+export function ComponentsPanel({ state, width, rows }: { state: ViewState; width: number; rows: number }) {
+  const theme = useTheme();
+  const shown = state.components.slice(0, rows);
+  const hidden = state.components.length - shown.length;
+  const changeWidth = Math.max(10, width - NAME - STATUS - COUNTS - 1);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={theme.color("title")}>
+        {cell(`Components${hidden > 0 ? ` (${hidden} more not shown)` : ""}`, NAME + STATUS)}
+        {cell("last change", changeWidth)}
+        {cell(state.info.validates ? "verdicts" : "", COUNTS + 1, "right")}
+      </Text>
+      {shown.map((component) => {
+        const status = displayStatus(component, state.finished !== undefined);
+        const counts = state.info.validates ? `kept ${component.kept} · reverted ${component.rolledBack}` : "";
+        const change =
+          component.lastChange === undefined
+            ? "-"
+            : `${component.lastMin === undefined ? "" : `${minutes(component.lastMin)} `}${component.lastChange}`;
+        const label =
+          status === "validating" && component.validating.length > 1
+            ? `validating ${component.validating.length}`
+            : status;
+        return (
+          <Text key={component.name}>
+            {cell(component.name, NAME)}
+            <Text bold color={theme.color(ROLE[status])}>
+              {cell(label, STATUS - 1)}{" "}
+            </Text>
+            {cell(change, changeWidth)}
+            <Text color={theme.color("muted")}>{cell(counts, COUNTS + 1, "right")}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

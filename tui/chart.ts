@@ -88,15 +88,17 @@ export function chartRows(input: ChartInput): Segment[][] {
   const convergedCol = input.convergedAtMin === undefined ? undefined : col(input.convergedAtMin);
 
   const labels = new Map<number, string>();
-  const label = (row: number, value: number) => {
-    if (!labels.has(row) && ![row - 1, row + 1].some((r) => labels.has(r))) labels.set(row, percentLabel(value));
+  // The zero line and the thresholds are always labelled; the extremes only where they do not crowd them.
+  const label = (row: number, value: number, spaced = false) => {
+    if (labels.has(row) || (spaced && [row - 1, row + 1].some((r) => labels.has(r)))) return;
+    labels.set(row, percentLabel(value));
   };
   const unscale = (y: number) => Math.sign(y) * t * (10 ** Math.abs(y) - 1);
   label(zeroRow, 0);
   label(upRow, t);
   label(downRow, -t);
-  label(0, unscale(up));
-  label(height - 1, unscale(-down));
+  label(0, unscale(up), true);
+  label(height - 1, unscale(-down), true);
 
   const grid: { ch: string; tone: Tone }[][] = [];
   for (let row = 0; row < height; row++) {

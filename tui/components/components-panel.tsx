@@ -17,15 +17,20 @@ const ROLE: Record<ComponentStatus, Role> = {
   "not judged": "muted",
 };
 
-const NAME = 12;
 const STATUS = 13;
 const COUNTS = 20;
+
+/** The name column: as wide as the longest name (plus a space), between 12 and 20 columns. */
+export function nameWidth(names: readonly string[]): number {
+  return Math.min(20, Math.max(12, ...names.map((name) => name.length + 1)));
+}
 
 /** Each component's state and what it last changed. */
 export function ComponentsPanel({ state, width, rows }: { state: ViewState; width: number; rows: number }) {
   const theme = useTheme();
   const shown = state.components.slice(0, rows);
   const hidden = state.components.length - shown.length;
+  const NAME = nameWidth(state.components.map((c) => c.name));
   const changeWidth = Math.max(10, width - NAME - STATUS - COUNTS - 1);
   return (
     <Box flexDirection="column" width={width}>
@@ -47,7 +52,7 @@ export function ComponentsPanel({ state, width, rows }: { state: ViewState; widt
             : status;
         return (
           <Text key={component.name}>
-            {cell(component.name, NAME)}
+            {cell(component.name, NAME - 1)}{" "}
             <Text bold color={theme.color(ROLE[status])}>
               {cell(label, STATUS - 1)}{" "}
             </Text>

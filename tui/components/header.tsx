@@ -16,6 +16,7 @@ export function status(state: ViewState): { text: string; role: Role } {
   if (state.pace?.paused) return { text: "PAUSED", role: "warn" };
   if (convergedAtMin !== undefined)
     return { text: `converged at ${minutes(convergedAtMin)} · finishing`, role: "good" };
+  if (state.info.mode !== "twin") return { text: "reading the host", role: "plain" };
   return { text: state.startTime === undefined ? "starting" : "running", role: "plain" };
 }
 

@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import { cell, minutes } from "../format.js";
 import { type Role, useTheme } from "../theme.js";
 import type { HistoryEntry, ViewState } from "../view-state.js";
+import { nameWidth } from "./components-panel.js";
 
 /** A marker column so rollbacks and failures stand out without color too. */
 function marker(entry: HistoryEntry): { mark: string; role: Role } {
@@ -36,10 +37,12 @@ export function HistoryLog({
   const older = Math.max(0, end - rows);
   const position =
     offset > 0 ? `↓ ${offset} newer (End: follow) · ↑ ${older} older` : older > 0 ? `↑ ${older} older` : "";
-  const title = `History · ${history.length} events · ${rollbacks} rolled back`;
-  // Columns: mark 2, time 6, component 12, action 8, change (rest), impact 8, ok 3, reason when wide.
-  const reasonWidth = width >= 120 ? Math.floor((width - 39) / 2) : 0;
-  const changeWidth = Math.max(10, width - 39 - reasonWidth);
+  const title = `History · ${history.length} event${history.length === 1 ? "" : "s"} · ${rollbacks} rolled back`;
+  // Columns: mark 2, time 6, component, action 8, change (rest), impact 8, ok 3, reason when wide.
+  const name = nameWidth(state.components.map((c) => c.name));
+  const fixed = 27 + name;
+  const reasonWidth = width >= 120 ? Math.floor((width - fixed) / 2) : 0;
+  const changeWidth = Math.max(10, width - fixed - reasonWidth);
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color={theme.color("title")}>

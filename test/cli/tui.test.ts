@@ -10,11 +10,15 @@ describe("twintune tui", () => {
     expect(await main(["tui", FIXTURE], io)).toBe(0);
     const out = io.out();
     expect(out).toMatch(/^twintune: tuning tui-host on the twin \(10 simulated minutes at most, at full speed\)\n/);
-    expect(out).toMatch(/\n +5m {3}numa apply cpu-affinity web 0-15 → 0-7: web: 50% of memory accesses go to a remote node/);
+    expect(out).toMatch(
+      /\n +5m {3}numa apply cpu-affinity web 0-15 → 0-7: web: 50% of memory accesses go to a remote node/,
+    );
     expect(out).toMatch(/\n +5m {3}window 0m-5m: \+0\.0%\n/);
     expect(out).toMatch(/\n +10m {3}numa (keep|revert) cpu-affinity web 0-15 → 0-7 [+-]\d+\.\d%: /);
     expect(out).toMatch(/\nfinished: not converged in 10 simulated minutes; throughput [▲▼=] /);
-    expect(out).toMatch(/; before\/after: the initial and the tuned configuration on the same 2-minute window, same seed\n$/);
+    expect(out).toMatch(
+      /; before\/after: the initial and the tuned configuration on the same 2-minute window, same seed\n$/,
+    );
     // No escape sequences in a log meant for files and pipes.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for escapes
     expect(out).not.toMatch(/\u001b\[/);

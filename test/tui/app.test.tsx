@@ -155,7 +155,9 @@ describe("the terminal UI at given events", () => {
       false,
       (command) => commands.push(command),
     );
-    await vi.waitFor(() => expect(screen(instance)).toMatch(/built-in io rules +planned +0m io-scheduler sda bfq → none/));
+    await vi.waitFor(() =>
+      expect(screen(instance)).toMatch(/built-in io rules +planned +0m io-scheduler sda bfq → none/),
+    );
     expect(screen(instance)).toContain("↑↓ scroll  q quit");
     expect(screen(instance)).not.toContain("r revert");
     expect(screen(instance)).toContain("no convergence to chart");

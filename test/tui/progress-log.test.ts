@@ -43,7 +43,12 @@ describe("the plain progress log (stdout not a terminal)", () => {
       controls: { pause: false, speed: false, revert: false },
     };
     const log = new UpdateLog(info);
-    log.push({ type: "snapshot", label: "baseline", time: 0, metrics: { cpuUtilization: 0.25, memoryUtilization: 0.5 } });
+    log.push({
+      type: "snapshot",
+      label: "baseline",
+      time: 0,
+      metrics: { cpuUtilization: 0.25, memoryUtilization: 0.5 },
+    });
     log.push(event(0, "built-in tcp rules", "apply", { knob: "somaxconn", target: "host" }, { from: 4096, to: 8192 }));
     log.push({ type: "finished", converged: false, atMinutes: null, note: "Applied 1 change(s)." });
     let text = "";

@@ -18,7 +18,6 @@ const ROLE: Record<ComponentStatus, Role> = {
 };
 
 const STATUS = 13;
-const COUNTS = 20;
 
 /** The name column: as wide as the longest name (plus a space), between 12 and 20 columns. */
 export function nameWidth(names: readonly string[]): number {
@@ -31,6 +30,8 @@ export function ComponentsPanel({ state, width, rows }: { state: ViewState; widt
   const shown = state.components.slice(0, rows);
   const hidden = state.components.length - shown.length;
   const NAME = nameWidth(state.components.map((c) => c.name));
+  // The verdict counts only mean something where changes are validated (the twin).
+  const COUNTS = state.info.validates ? 20 : 0;
   const changeWidth = Math.max(10, width - NAME - STATUS - COUNTS - 1);
   return (
     <Box flexDirection="column" width={width}>

@@ -57,8 +57,7 @@ export function HistoryLog({
           // biome-ignore lint/suspicious/noArrayIndexKey: entries are positions in the log, which only grows
           <Text key={end - shown.length + index} color={highlight} bold={entry.rolledBack && theme.colored}>
             <Text color={theme.color(role)}>{cell(mark, 2)}</Text>
-            {cell(minutes(entry.min), 5, "right")} {cell(entry.component, 12)}
-            {cell(entry.action, 8)}
+            {cell(minutes(entry.min), 5, "right")} {cell(entry.component, name - 1)} {cell(entry.action, 8)}
             {cell(entry.change, changeWidth)}
             {cell(impact(entry), 8, "right")}
             <Text color={theme.color(entry.success ? "good" : "muted")}>{cell(entry.success ? " ✓" : " ✗", 3)}</Text>

@@ -9,13 +9,17 @@ export interface Terminal {
   stderr: NodeJS.WriteStream;
 }
 
-/** The process's terminal, when both stdin and stdout are one (and io writes to it). */
+/**
+ * The process's terminal, when both stdin and stdout are one (and io writes to it), outside CI:
+ * there ink draws only the final frame (toolchain.md P12), so a CI job gets the plain log.
+ */
 export function processTerminal(io: CliIO): Terminal | undefined {
   if (io.stdout !== process.stdout || process.stdout.isTTY !== true || process.stdin.isTTY !== true) return undefined;
+  if (inCi(io.env)) return undefined;
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 }
 
-/** In CI ink draws only the final frame (toolchain.md P12), so a CI job gets the plain log even on a terminal. */
+/** Whether a CI system runs us (the variables ink's is-in-ci looks at). */
 export function inCi(env: Record<string, string | undefined>): boolean {
   const set = (name: string) => env[name] !== undefined && env[name] !== "0" && env[name] !== "false";
   return set("CI") || set("CONTINUOUS_INTEGRATION");

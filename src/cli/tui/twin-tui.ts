@@ -3,7 +3,7 @@ import type { FeedInfo } from "../../../tui/feed.js";
 import { DEFAULT_ORCHESTRATOR_CONFIG } from "../../orchestrator/orchestrator-config.js";
 import type { ResolvedScenario } from "../../scenario/load-scenario.js";
 import type { CliIO } from "../io.js";
-import { inCi, processTerminal, showFeed, type Terminal } from "./show-feed.js";
+import { processTerminal, showFeed, type Terminal } from "./show-feed.js";
 import type { TwinWorkerData } from "./twin-protocol.js";
 import { spawnTwinWorker, TwinSession, type WorkerHandle } from "./twin-session.js";
 
@@ -42,8 +42,7 @@ export function twinInfo(resolved: ResolvedScenario): FeedInfo {
  * code: 0 when the operator quit or the run ended, 70 when the run failed.
  */
 export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinTuiDeps = {}): Promise<number> {
-  const found = deps.terminal ?? processTerminal(io);
-  const terminal = found !== undefined && !inCi(io.env) ? found : undefined;
+  const terminal = deps.terminal ?? processTerminal(io);
   const session = new TwinSession({
     info: twinInfo(options.resolved),
     worker: (deps.spawn ?? spawnTwinWorker)({ file: options.file, seed: options.seed }),

@@ -22,16 +22,16 @@ function inProcessWorker(): { handle: WorkerHandle; run: Promise<void> } {
   });
   const handle: WorkerHandle = {
     postMessage: (message: ToWorker) => port1.postMessage(message),
-    on: (event: string, listener: (value: never) => void) => {
+    on: ((event: string, listener: (message: FromWorker) => void) => {
       if (event === "message") port1.on("message", listener);
       return handle;
-    },
+    }) as WorkerHandle["on"],
     terminate: async () => {
       port1.close();
       port2.close();
       return 0;
     },
-  } as WorkerHandle;
+  };
   return { handle, run };
 }
 
@@ -50,7 +50,11 @@ describe("a watched twin run (UI thread side and worker side over messages)", ()
     const seen = collect(session);
     // Pause as soon as the first change shows, the way an operator would.
     session.feed.subscribe((update) => {
-      if (update.type === "event" && update.event.action === "apply" && !seen.some((u) => u.type === "pace" && u.paused))
+      if (
+        update.type === "event" &&
+        update.event.action === "apply" &&
+        !seen.some((u) => u.type === "pace" && u.paused)
+      )
         session.command("toggle-pause");
     });
     await expect.poll(() => seen.some((u) => u.type === "pace" && u.paused), { timeout: 60_000 }).toBe(true);
@@ -62,7 +66,11 @@ describe("a watched twin run (UI thread side and worker side over messages)", ()
     session.command("revert-last");
     await expect
       .poll(() => seen.filter((u) => u.type === "notice").map((u) => (u as { text: string }).text), { timeout: 30_000 })
-      .toContainEqual(expect.stringMatching(/^reverted (memory-policy web, cpu-affinity web|cpu-affinity web, memory-policy web); held for the rest of the run$/));
+      .toContainEqual(
+        expect.stringMatching(
+          /^reverted (memory-policy web, cpu-affinity web|cpu-affinity web, memory-policy web); held for the rest of the run$/,
+        ),
+      );
     const reverts = seen.flatMap((u) => (u.type === "event" && u.event.action === "revert" ? [u.event] : []));
     expect(reverts.map((e) => e.knob.knob).sort()).toEqual(["cpu-affinity", "memory-policy"]);
     expect(reverts.every((e) => e.reason === "reverted by the operator" && e.rolledBack)).toBe(true);

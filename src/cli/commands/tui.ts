@@ -1,13 +1,12 @@
 import { join } from "node:path";
 import { ConfigError } from "../../config/config-error.js";
 import { packageRoot } from "../../package-root.js";
-import { loadScenario } from "../../scenario/load-scenario.js";
+import type { ResolvedScenario } from "../../scenario/load-scenario.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError, UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { SPEEDS } from "../tui/pacer.js";
-import { runTwinTui } from "../tui/twin-tui.js";
 
 export const DEFAULT_SPEED = 2;
 
@@ -49,11 +48,13 @@ export function parseSpeed(text: string | undefined): number {
 }
 
 /** Loads the scenario as `twintune run` does: a config error is the user's, with file and key. */
-export function scenarioFrom(
+export async function scenarioFrom(
   positional: string | undefined,
   io: CliIO,
-): { file: string; resolved: ReturnType<typeof loadScenario> } {
+): Promise<{ file: string; resolved: ResolvedScenario }> {
   const file = positional ?? join(packageRoot(), "scenarios", "seed-fleet.yaml");
+  // Loaded here, not at the top: `twintune tui --help` needs none of it.
+  const { loadScenario } = await import("../../scenario/load-scenario.js");
   try {
     const resolved = loadScenario(file);
     for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
@@ -72,8 +73,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
     { min: 0, max: 1 },
   );
   const speed = parseSpeed(values.speed);
-  const { file, resolved } = scenarioFrom(positionals[0], io);
+  const { file, resolved } = await scenarioFrom(positionals[0], io);
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
+  // The twin and the worker are loaded only now, so `twintune tui --help` stays quick.
+  const { runTwinTui } = await import("../tui/twin-tui.js");
   return runTwinTui({ file, resolved, seed, speed }, io);
 }
 

@@ -1,6 +1,6 @@
+import { changeText } from "./component-status.js";
 import type { FeedUpdate, TuiFeed } from "./feed.js";
 import { METRIC_ROWS, minutes, trend } from "./format.js";
-import { changeText } from "./view-state.js";
 
 /** A minute stamp for the log's first column: "   5m", "  12.5m". */
 function stamp(min: number): string {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { displayStatus } from "../../tui/component-status.js";
 import type { FeedUpdate } from "../../tui/feed.js";
-import { displayStatus, initialViewState, reduceView, type ViewState } from "../../tui/view-state.js";
+import { initialViewState, reduceView, type ViewState } from "../../tui/view-state.js";
 import { event, sample, TWIN_INFO, twinRun } from "./feed-fixture.js";
 
 function fold(updates: readonly FeedUpdate[], info = TWIN_INFO): ViewState {

@@ -1,7 +1,8 @@
 import { Box, Text } from "ink";
+import { type ComponentStatus, displayStatus } from "../component-status.js";
 import { cell, minutes } from "../format.js";
 import { type Role, useTheme } from "../theme.js";
-import { type ComponentStatus, displayStatus, type ViewState } from "../view-state.js";
+import type { ViewState } from "../view-state.js";
 
 const ROLE: Record<ComponentStatus, Role> = {
   idle: "muted",

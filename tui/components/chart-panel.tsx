@@ -10,7 +10,7 @@ export function ChartPanel({ state, width, rows }: { state: ViewState; width: nu
   const { info } = state;
   if (info.thresholdPct === undefined) {
     // A live plan or apply is one step, not a series of tuning windows: there is nothing to chart.
-    const lines = [`${info.mode}: one step on this host, not a tuning run:`, "no convergence to chart."];
+    const lines = [`${info.mode}: one step, not a run:`, "no convergence to chart."];
     return (
       <Box flexDirection="column" width={width} height={rows + 2}>
         <Text bold color={theme.color("title")}>

@@ -21,7 +21,13 @@ const LEAVE = "\u001b[?1049l";
 export async function renderTui(
   feed: TuiFeed,
   onCommand: (command: TuiCommand) => void,
-  options: TuiStreams & { color: boolean; alternateScreen?: boolean; signal?: AbortSignal },
+  options: TuiStreams & {
+    color: boolean;
+    alternateScreen?: boolean;
+    signal?: AbortSignal;
+    /** Write every frame whole (tests: when ink thinks it runs in CI it writes only the last one, toolchain P12). */
+    everyFrame?: boolean;
+  },
 ): Promise<void> {
   const alternate = options.alternateScreen ?? true;
   if (alternate) options.stdout.write(ENTER);
@@ -35,7 +41,7 @@ export async function renderTui(
       stderr: options.stderr,
       exitOnCtrlC: false,
       patchConsole: false,
-      incrementalRendering: false,
+      debug: options.everyFrame ?? false,
     },
   );
   // A signal (SIGTERM, SIGHUP) ends the view the way q does, so the terminal is restored.

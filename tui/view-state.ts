@@ -35,6 +35,8 @@ export interface ViewState {
   pace: { paused: boolean; speed: string } | undefined;
   finished: Extract<FeedUpdate, { type: "finished" }> | undefined;
   notice: string | undefined;
+  /** How many notices the feed gave (so a later local message can tell it is newer). */
+  notices: number;
   error: string | undefined;
   // What the means are computed from.
   baselineSamples: readonly Sample[];
@@ -56,6 +58,7 @@ export function initialViewState(info: FeedInfo): ViewState {
     pace: undefined,
     finished: undefined,
     notice: undefined,
+    notices: 0,
     error: undefined,
     baselineSamples: [],
     baselineClosed: false,
@@ -175,7 +178,7 @@ export function reduceView(state: ViewState, update: FeedUpdate): ViewState {
     case "finished":
       return { ...state, finished: update };
     case "notice":
-      return { ...state, notice: update.text };
+      return { ...state, notice: update.text, notices: state.notices + 1 };
     case "error":
       return { ...state, error: update.message };
     default:

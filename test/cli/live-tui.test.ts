@@ -9,6 +9,9 @@ import { fakeIO } from "../helpers/fake-io.js";
 import { FakeStdin, FakeStdout, stripAnsi } from "../helpers/fake-terminal.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
 
+/** ink renders on a timer; a machine shared with other jobs can be slow to get there. */
+const WAIT = { timeout: 10_000 };
+
 const temps: string[] = [];
 afterEach(() => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -26,12 +29,11 @@ function fakeTerminal() {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
+    // Whole frames, whether or not ink believes it runs in CI (toolchain P12).
+    everyFrame: true,
   };
-  /** The last full screen drawn (after the last erase), without escapes. */
-  const screen = () => {
-    const output = stdout.output();
-    return stripAnsi(output.slice(output.lastIndexOf("\u001b[G") + 1));
-  };
+  /** The last screen drawn, without escapes. */
+  const screen = () => stripAnsi(stdout.frames.filter((frame) => frame.includes("History")).at(-1) ?? "");
   return { stdout, stdin, terminal, screen };
 }
 
@@ -42,7 +44,7 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true, terminal });
     const args = ["plan", "--tui", "--interval", "1", "--workload", "sequential", "--state-dir", temp()];
     const done = live.run(args, fakeIO());
-    await vi.waitFor(() => expect(screen()).toContain("History · 3 events"), { timeout: 10_000 });
+    await vi.waitFor(() => expect(screen()).toContain("History · 3 events"), WAIT);
     const text = screen();
     expect(text).toMatch(/twintune · live plan · smt-numa-example +done/);
     expect(text).toContain("no convergence to chart");
@@ -50,7 +52,7 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     expect(text).toMatch(/built-in io rules +planned +0m read-ahead-kb s/);
     expect(text).toMatch(/0m built-in io rules +plan +read-ahead-kb sda 128 → 4096/);
     stdin.press("r");
-    await vi.waitFor(() => expect(screen()).toContain("read-only view of a live plan"));
+    await vi.waitFor(() => expect(screen()).toContain("read-only view of a live plan"), WAIT);
     stdin.press("q");
     expect(await done).toBe(0);
     expect(fs.writes).toEqual([]);
@@ -95,7 +97,7 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
       temp(),
     ];
     const done = live.run(args, io);
-    await vi.waitFor(() => expect(screen()).toContain("History · 1 event"), { timeout: 10_000 });
+    await vi.waitFor(() => expect(screen()).toContain("History · 1 event"), WAIT);
     expect(screen()).toMatch(/command line +applied +0m read-ahead-kb sdb 128 → 1024/);
     expect(screen()).toMatch(/0m command line +apply +read-ahead-kb sdb 128 → 1024/);
     stdin.press("q");
@@ -114,7 +116,7 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     const io = fakeIO();
     const args = ["apply", "--yes", "--revert-on-exit", "--tui", "--interval", "1", "--set", "somaxconn=8192"];
     const done = live.run([...args, "--state-dir", temp()], io);
-    await vi.waitFor(() => expect(screen()).toContain("somaxconn host 4096 → 8192"), { timeout: 10_000 });
+    await vi.waitFor(() => expect(screen()).toContain("somaxconn host 4096 → 8192"), WAIT);
     expect(await fs.readText("/proc/sys/net/core/somaxconn")).toBe("8192\n");
     stdin.press("q");
     expect(await done).toBe(0);

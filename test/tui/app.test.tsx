@@ -8,6 +8,9 @@ import { UpdateLog } from "../../tui/update-log.js";
 import { FakeStdin, FakeStdout, KEYS, stripAnsi } from "../helpers/fake-terminal.js";
 import { event, TWIN_INFO, twinRun } from "./feed-fixture.js";
 
+/** ink renders on a timer; a machine shared with other jobs can be slow to get there. */
+const WAIT = { timeout: 10_000 };
+
 // Colors are forced on for chalk (ink's colorizer) before ink loads, so a test can tell a red
 // rollback from a plain one, and that the NO_COLOR theme adds no color at all (toolchain P12).
 vi.hoisted(() => {
@@ -40,7 +43,7 @@ const screen = (instance: { lastFrame: () => string | undefined }) => stripAnsi(
 describe("the terminal UI at given events", () => {
   it("shows the chart, the metrics with arrows, each component's state and the history", async () => {
     const instance = show(feedOf(twinRun()));
-    await vi.waitFor(() => expect(screen(instance)).toContain("converged at 25m"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("converged at 25m"), WAIT);
     const text = screen(instance);
     // Header: where the run is.
     expect(text).toMatch(/twintune · seed-fleet on the twin +25m of 40m · 2 min\/s · converged at 25m · finishing/);
@@ -75,26 +78,26 @@ describe("the terminal UI at given events", () => {
     );
     const feed = feedOf(beforeVerdicts);
     const instance = show(feed);
-    await vi.waitFor(() => expect(screen(instance)).toMatch(/numa +validating 2 +5m memory-policy/));
+    await vi.waitFor(() => expect(screen(instance)).toMatch(/numa +validating 2 +5m memory-policy/), WAIT);
     expect(screen(instance)).toMatch(/io +validating +5m io-scheduler sda/);
     expect(screen(instance)).toMatch(/Throughput +2400\/s +2000\/s +▲ \+20%/);
     // The feed goes on while the screen is up.
     feed.push(
       event(16, "numa", "freeze", { knob: "cpu-affinity", target: "web-1" }, { reason: "reverted by the operator" }),
     );
-    await vi.waitFor(() => expect(screen(instance)).toMatch(/numa +frozen /));
+    await vi.waitFor(() => expect(screen(instance)).toMatch(/numa +frozen /), WAIT);
     expect(screen(instance)).toMatch(/! +16m numa +freeze +cpu-affinity web-1/);
   });
 
   it("highlights rollbacks in red and colors improvements; the NO_COLOR theme adds no color at all", async () => {
     const colored = show(feedOf(twinRun()), true);
-    await vi.waitFor(() => expect(screen(colored)).toContain("converged at 25m"));
+    await vi.waitFor(() => expect(screen(colored)).toContain("converged at 25m"), WAIT);
     const frame = colored.lastFrame() ?? "";
     const rollbackLine = frame.split("\n").find((line) => stripAnsi(line).includes("revert  io-scheduler"));
     expect(rollbackLine).toContain("\u001b[31m"); // red
     expect(frame.split("\n").find((line) => stripAnsi(line).includes("Throughput"))).toContain("\u001b[32m"); // green ▲
     const plain = show(feedOf(twinRun()), false);
-    await vi.waitFor(() => expect(screen(plain)).toContain("converged at 25m"));
+    await vi.waitFor(() => expect(screen(plain)).toContain("converged at 25m"), WAIT);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for color escapes
     expect(plain.lastFrame()).not.toMatch(/\u001b\[(3\d|4\d|9\d)(;\d+)*m/);
     // Meaning does not rest on color: the marker and the words are there.
@@ -104,19 +107,19 @@ describe("the terminal UI at given events", () => {
   it("sends the keys' commands: space, + and -, r; q quits", async () => {
     const commands: TuiCommand[] = [];
     const instance = show(feedOf(twinRun()), false, (command) => commands.push(command));
-    await vi.waitFor(() => expect(screen(instance)).toContain("History"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("History"), WAIT);
     for (const key of [" ", "+", "-", "r"]) instance.stdin.write(key);
-    await vi.waitFor(() => expect(commands).toEqual(["toggle-pause", "faster", "slower", "revert-last"]));
+    await vi.waitFor(() => expect(commands).toEqual(["toggle-pause", "faster", "slower", "revert-last"]), WAIT);
     instance.stdin.write("q");
-    await vi.waitFor(() => expect(commands.at(-1)).toBe("quit"));
+    await vi.waitFor(() => expect(commands.at(-1)).toBe("quit"), WAIT);
   });
 
   it("Ctrl-C quits like q", async () => {
     const commands: TuiCommand[] = [];
     const instance = show(feedOf(twinRun()), false, (command) => commands.push(command));
-    await vi.waitFor(() => expect(screen(instance)).toContain("History"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("History"), WAIT);
     instance.stdin.write(KEYS.ctrlC);
-    await vi.waitFor(() => expect(commands).toEqual(["quit"]));
+    await vi.waitFor(() => expect(commands).toEqual(["quit"]), WAIT);
   });
 
   it("scrolls the history with the arrows and follows it again with End", async () => {
@@ -124,17 +127,17 @@ describe("the terminal UI at given events", () => {
     for (let i = 1; i <= 30; i++) updates.push(event(i, "io", "skip", { knob: "read-ahead-kb", target: `disk${i}` }));
     const feed = feedOf(updates);
     const instance = show(feed);
-    await vi.waitFor(() => expect(screen(instance)).toContain("read-ahead-kb disk30"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("read-ahead-kb disk30"), WAIT);
     for (let i = 0; i < 5; i++) instance.stdin.write(KEYS.up);
-    await vi.waitFor(() => expect(screen(instance)).toContain("↓ 5 newer"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("↓ 5 newer"), WAIT);
     expect(screen(instance)).not.toContain("disk30");
     expect(screen(instance)).toContain("disk25");
     // Scrolled back, new entries do not move the window.
     feed.push(event(31, "io", "skip", { knob: "read-ahead-kb", target: "disk31" }));
-    await vi.waitFor(() => expect(screen(instance)).toContain("↓ 6 newer"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("↓ 6 newer"), WAIT);
     expect(screen(instance)).toContain("disk25");
     instance.stdin.write(KEYS.end);
-    await vi.waitFor(() => expect(screen(instance)).toContain("disk31"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("disk31"), WAIT);
     expect(screen(instance)).not.toContain("newer");
   });
 
@@ -155,14 +158,15 @@ describe("the terminal UI at given events", () => {
       false,
       (command) => commands.push(command),
     );
-    await vi.waitFor(() =>
-      expect(screen(instance)).toMatch(/built-in io rules +planned +0m io-scheduler sda bfq → none/),
+    await vi.waitFor(
+      () => expect(screen(instance)).toMatch(/built-in io rules +planned +0m io-scheduler sda bfq → none/),
+      WAIT,
     );
     expect(screen(instance)).toContain("↑↓ scroll  q quit");
     expect(screen(instance)).not.toContain("r revert");
     expect(screen(instance)).toContain("no convergence to chart");
     instance.stdin.write("r");
-    await vi.waitFor(() => expect(screen(instance)).toContain("read-only view of a live plan"));
+    await vi.waitFor(() => expect(screen(instance)).toContain("read-only view of a live plan"), WAIT);
     expect(commands).toEqual([]);
   });
 });
@@ -195,7 +199,7 @@ describe("the screen's size", () => {
 
   it("fits 80 × 24: no line wider than 80, one line less than the terminal", async () => {
     const stdout = mount(80, 24, feedOf(manyEvents()));
-    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"));
+    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"), WAIT);
     const lines = stripAnsi(stdout.lastFrame()).replace(/\n$/, "").split("\n");
     expect(lines.length).toBeLessThanOrEqual(23);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
@@ -204,14 +208,14 @@ describe("the screen's size", () => {
 
   it("grows with the terminal: a taller chart, more history, and the reasons when wide", async () => {
     const stdout = mount(80, 24, feedOf(manyEvents()));
-    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"));
+    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"), WAIT);
     const count = (frame: string) =>
       stripAnsi(frame)
         .split("\n")
         .filter((line) => / nr-requests sd\d+/.test(line)).length;
     const small = count(stdout.lastFrame());
     stdout.resize(140, 40);
-    await vi.waitFor(() => expect(count(stdout.lastFrame())).toBeGreaterThan(small));
+    await vi.waitFor(() => expect(count(stdout.lastFrame())).toBeGreaterThan(small), WAIT);
     const lines = stripAnsi(stdout.lastFrame()).replace(/\n$/, "").split("\n");
     expect(lines.length).toBeLessThanOrEqual(39);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(140);

@@ -5,6 +5,9 @@ import { UpdateLog } from "../../tui/update-log.js";
 import { FakeStdin, FakeStdout, stripAnsi } from "../helpers/fake-terminal.js";
 import { TWIN_INFO, twinRun } from "./feed-fixture.js";
 
+/** ink renders on a timer; a machine shared with other jobs can be slow to get there. */
+const WAIT = { timeout: 10_000 };
+
 function feed(): UpdateLog {
   const log = new UpdateLog(TWIN_INFO);
   for (const update of twinRun()) log.push(update);
@@ -29,8 +32,8 @@ describe("renderTui (the full-screen entry point)", () => {
   it("draws on the alternate screen in raw mode, and q gives the terminal back as it was", async () => {
     const { stdout, stdin, streams } = terminal();
     const commands: TuiCommand[] = [];
-    const done = renderTui(feed(), (command) => commands.push(command), { ...streams, color: false });
-    await vi.waitFor(() => expect(stripAnsi(stdout.output())).toContain("History · 8 events"));
+    const done = renderTui(feed(), (command) => commands.push(command), { ...streams, color: false, everyFrame: true });
+    await vi.waitFor(() => expect(stripAnsi(stdout.output())).toContain("History · 8 events"), WAIT);
     expect(stdout.frames[0]).toBe("\u001b[?1049h\u001b[H");
     expect(stdin.rawMode).toBe(true);
     stdin.press("q");
@@ -43,8 +46,8 @@ describe("renderTui (the full-screen entry point)", () => {
   it("a signal ends it the same way (the composition root aborts on SIGTERM, SIGHUP, SIGINT)", async () => {
     const { stdout, stdin, streams } = terminal();
     const abort = new AbortController();
-    const done = renderTui(feed(), () => {}, { ...streams, color: false, signal: abort.signal });
-    await vi.waitFor(() => expect(stripAnsi(stdout.output())).toContain("History"));
+    const done = renderTui(feed(), () => {}, { ...streams, color: false, signal: abort.signal, everyFrame: true });
+    await vi.waitFor(() => expect(stripAnsi(stdout.output())).toContain("History"), WAIT);
     abort.abort();
     await done;
     expect(stdin.rawMode).toBe(false);

@@ -1,5 +1,5 @@
 import { Box } from "ink";
-import { useEffect, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import type { TuiCommand, TuiFeed } from "../feed.js";
 import { useFeed } from "../hooks/use-feed.js";
 import { useKeys } from "../hooks/use-keys.js";
@@ -22,13 +22,14 @@ export function App({ feed, onCommand }: { feed: TuiFeed; onCommand: (command: T
   const { columns, rows } = useTerminalSize();
   const box = layout(columns, rows, state.components.length);
   const scroll = useLogScroll(state.history.length, box.logRows);
-  const [said, say] = useState<string | undefined>(undefined);
-  // A notice from the feed replaces one the keys gave.
-  useEffect(() => {
-    if (state.notice !== undefined) say(undefined);
-  }, [state.notice]);
+  // What a key said, until the feed gives a newer notice.
+  const [said, setSaid] = useState<{ text: string; after: number } | undefined>(undefined);
+  const notices = useRef(state.notices);
+  notices.current = state.notices;
+  const say = useCallback((text: string) => setSaid({ text, after: notices.current }), []);
   useKeys(state.info, scroll, box.logRows, onCommand, say);
-  const notice = state.error !== undefined ? `error: ${state.error}` : (said ?? state.notice);
+  const latest = said !== undefined && said.after === state.notices ? said.text : state.notice;
+  const notice = state.error !== undefined ? `error: ${state.error}` : latest;
   return (
     <Box flexDirection="column" width={box.width} height={box.lines}>
       <Header state={state} width={box.width} />

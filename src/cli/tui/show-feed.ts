@@ -7,6 +7,8 @@ export interface Terminal {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Write every frame whole instead of updating the screen in place (a test's fake terminal). */
+  everyFrame?: boolean;
 }
 
 /**
@@ -52,7 +54,14 @@ export async function showFeed(
   const signals = ["SIGTERM", "SIGHUP", "SIGINT"] as const;
   for (const signal of signals) process.on(signal, stop);
   try {
-    await renderTui(feed, onCommand, { ...terminal, color: colorWanted(io.env), signal: abort.signal });
+    await renderTui(feed, onCommand, {
+      stdin: terminal.stdin,
+      stdout: terminal.stdout,
+      stderr: terminal.stderr,
+      color: colorWanted(io.env),
+      signal: abort.signal,
+      everyFrame: terminal.everyFrame ?? false,
+    });
   } finally {
     for (const signal of signals) process.off(signal, stop);
   }

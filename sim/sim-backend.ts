@@ -18,7 +18,10 @@ const MS = 1e6;
 
 /** The twin's clock: `sleep` simulates the time instead of waiting for it. */
 export class SimClock implements Clock {
-  constructor(private readonly twin: HostTwin) {}
+  constructor(
+    private readonly twin: HostTwin,
+    private readonly pace?: (simTimeMs: number) => Promise<void>,
+  ) {}
 
   now(): number {
     return this.twin.sim.now / MS;
@@ -27,6 +30,7 @@ export class SimClock implements Clock {
   async sleep(ms: number): Promise<void> {
     if (!(ms >= 0)) throw new RangeError(`sleep needs a non-negative duration, got ${ms}`);
     this.twin.runUntil(this.twin.sim.now + Math.round(ms * MS));
+    if (this.pace !== undefined) await this.pace(this.now());
   }
 }
 
@@ -35,6 +39,11 @@ export interface SimBackendOptions {
   seed?: number;
   /** Instance types for the instance-type knob and prices. */
   instances?: InstanceLookup;
+  /**
+   * Awaited after every `clock.sleep` with the simulated time reached: lets a watcher hold the
+   * simulation back (a terminal UI paces it in simulated minutes per second, or pauses it).
+   */
+  pace?: (simTimeMs: number) => Promise<void>;
 }
 
 /**
@@ -56,7 +65,7 @@ export class SimBackend implements Backend {
     options: SimBackendOptions = {},
   ) {
     this.twin = new HostTwin(resolved, options.seed ?? resolved.scenario.seed);
-    this.clock = new SimClock(this.twin);
+    this.clock = new SimClock(this.twin, options.pace);
     this.observer = new TwinObserver(this.twin);
     this.instances = options.instances;
     this.twin.start();

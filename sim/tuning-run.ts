@@ -77,6 +77,10 @@ export interface TuningRunOptions {
    * the forks in process.
    */
   forkThreads?: number;
+  /** Awaited after every simulated step of the tuned twin (not the forks): see SimBackendOptions.pace. */
+  pace?: (simTimeMs: number) => Promise<void>;
+  /** Called once the orchestrator is ready, before the first round: a watcher's handle on it (revertLast). */
+  onStart?: (run: { orchestrator: Orchestrator; startTime: number }) => void;
 }
 
 function metricsOf(observation: Observation): RunMetrics {
@@ -90,7 +94,7 @@ function metricsOf(observation: Observation): RunMetrics {
   };
 }
 
-function defaultTuners(components: readonly string[], catalog: InstanceCatalog): Tuner[] {
+export function defaultTuners(components: readonly string[], catalog: InstanceCatalog): Tuner[] {
   const all: Tuner[] = [
     new NumaOptimizer(),
     new CpuPinning(),
@@ -131,7 +135,11 @@ async function tune(
   options: TuningRunOptions,
 ): Promise<RunResult> {
   const { scenario } = resolved;
-  const backend = new SimBackend(resolved, { seed, ...(instances === undefined ? {} : { instances }) });
+  const backend = new SimBackend(resolved, {
+    seed,
+    ...(instances === undefined ? {} : { instances }),
+    ...(options.pace === undefined ? {} : { pace: options.pace }),
+  });
   // Forks for what-if and validation warm up for 30 s: the queues of a host at a few thousand
   // requests a second settle within seconds.
   const runner = forks(30_000);
@@ -152,6 +160,7 @@ async function tune(
   await orchestrator.initialize();
   const initial = new Map(orchestrator.knobs());
   const start = backend.clock.now();
+  options.onStart?.({ orchestrator, startTime: start });
   let extraRounds = 1;
   while (backend.clock.now() - start < scenario.duration) {
     await orchestrator.runOnce();

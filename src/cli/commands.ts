@@ -56,4 +56,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     example: "twintune profile --pid 4242 --duration 10 --svg app.svg",
     load: async () => (await import("./commands/profile.js")).profileCommandEntry,
   },
+  {
+    name: "tui",
+    summary: "watch the tuning converge on the twin, full screen (pause, speed, revert the last change)",
+    example: "twintune tui scenarios/seed-fleet.yaml --speed 5",
+    load: async () => (await import("./commands/tui.js")).tuiCommand,
+  },
 ];

@@ -1,6 +1,14 @@
 import type { Change, KnobValue } from "../backend.js";
 import type { SloSample } from "./ab-test.js";
 
+/** Paired samples of one window without (a) and with (b) some changes, and the monthly cost of each. */
+export interface Comparison {
+  a: SloSample[];
+  b: SloSample[];
+  costA: number;
+  costB: number;
+}
+
 /**
  * What only a twin can do: run the same future twice. Given the knob state now, it simulates a
  * window with and without some changes, with the same random numbers (common random numbers),
@@ -20,5 +28,5 @@ export interface Counterfactual {
     changes: readonly Change[],
     windowMs: number,
     sampleMs: number,
-  ): Promise<{ a: SloSample[]; b: SloSample[]; costA: number; costB: number }>;
+  ): Promise<Comparison>;
 }

@@ -51,6 +51,14 @@ export class KnobTracker {
     return undefined;
   }
 
+  /** Stops the knob from being tuned again (an operator undid its change); returns the reason, or undefined if it already was. */
+  hold(key: string, current: KnobValue, reason: string): string | undefined {
+    const record = this.record(key, current);
+    if (record.frozen !== undefined) return undefined;
+    record.frozen = reason;
+    return reason;
+  }
+
   succeeded(key: string): void {
     const record = this.knobs.get(key);
     if (record !== undefined) record.consecutiveFailures = 0;

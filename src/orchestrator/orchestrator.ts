@@ -9,6 +9,7 @@ import { gradualStep } from "./gradual-step.js";
 import { KnobTracker } from "./knob-tracker.js";
 import { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestrator-config.js";
 import type { OrchestratorUpdate, TuningEvent } from "./tuning-event.js";
+import { describeWorst, type WhatIfPrediction, whatIfPrediction } from "./what-if.js";
 
 /** Changes applied together and judged together. */
 interface Batch {
@@ -104,6 +105,10 @@ export class Orchestrator {
   /** Which candidate group each planned change belongs to (a group is one tuning operation). */
   private readonly groupOf = new Map<string, string>();
   private stopRequested = false;
+  /** Applied changes still in effect, oldest first, with the time of the apply step (what revertLast undoes). */
+  private readonly inEffect: { receipt: Receipt; at: number }[] = [];
+  /** The step runOnce is in, so revertLast can refuse to run in the middle of one that changes knobs. */
+  private step: string | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -156,14 +161,87 @@ export class Orchestrator {
       await this.backend.observe(); // start the first interval's counters
     }
     const windowStart = this.backend.clock.now();
-    const intervalSamples = await this.observe();
-    await this.validate();
-    const candidates = this.recommend();
-    const ranked = await this.rank(candidates);
-    const planned = await this.plan(ranked);
-    const applied = await this.apply(planned);
-    // Idle: nothing applied this round and nothing waiting for its verdict.
-    await this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+    try {
+      this.step = "observe";
+      const intervalSamples = await this.observe();
+      this.step = "validate";
+      await this.validate();
+      this.step = "rank";
+      const candidates = this.recommend();
+      const ranked = await this.rank(candidates);
+      this.step = "plan";
+      const planned = await this.plan(ranked);
+      this.step = "apply";
+      const applied = await this.apply(planned);
+      // Idle: nothing applied this round and nothing waiting for its verdict.
+      this.step = "record";
+      await this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+    } finally {
+      this.step = undefined;
+    }
+  }
+
+  /**
+   * Undoes the most recent change still in effect, with the changes applied in the same step for
+   * the same component and target (a VM's pinning and its memory policy go together), whether it
+   * is still being validated or was kept. The knobs are then held: no tuner may change them again
+   * in this run. For an operator ("revert the last change"); call it between rounds or while the
+   * orchestrator waits on its clock during observation (a paced run's gate), never from inside
+   * another step. Returns the events it recorded (none if nothing was in effect).
+   */
+  async revertLast(reason = "reverted by the operator"): Promise<TuningEvent[]> {
+    if (this.step !== undefined && this.step !== "observe")
+      throw new Error(`revertLast during the ${this.step} step: call it between rounds or while observing`);
+    const last = this.inEffect.at(-1);
+    if (last === undefined) return [];
+    const group = this.inEffect.filter(
+      (entry) =>
+        entry.at === last.at &&
+        entry.receipt.change.component === last.receipt.change.component &&
+        entry.receipt.change.knob.target === last.receipt.change.knob.target,
+    );
+    const first = this.events.length;
+    for (const { receipt } of [...group].reverse()) {
+      this.inEffect.splice(
+        this.inEffect.findIndex((entry) => entry.receipt === receipt),
+        1,
+      );
+      for (const batch of this.inFlight) {
+        const index = batch.receipts.indexOf(receipt);
+        if (index >= 0) batch.receipts.splice(index, 1);
+      }
+      const key = knobKey(receipt.change.knob);
+      try {
+        await this.backend.revert(receipt);
+      } catch (error) {
+        this.event({
+          ...this.eventBase(receipt),
+          action: "fail",
+          impact: 0,
+          success: false,
+          rolledBack: false,
+          reason: `revert failed: ${(error as Error).message}`,
+        });
+        continue;
+      }
+      this.tracker.moved(key, receipt.applied, receipt.previous);
+      this.event({ ...this.eventBase(receipt), action: "revert", impact: 0, success: false, rolledBack: true, reason });
+      const held = this.tracker.hold(key, receipt.previous, `${reason}: not tuned again in this run`);
+      if (held !== undefined)
+        this.event({
+          ...this.eventBase(receipt),
+          action: "freeze",
+          impact: 0,
+          success: false,
+          rolledBack: false,
+          reason: held,
+        });
+    }
+    for (let i = this.inFlight.length - 1; i >= 0; i--) {
+      if (this.inFlight[i]?.receipts.length === 0) this.inFlight.splice(i, 1);
+    }
+    await this.refreshKnobs();
+    return this.events.slice(first);
   }
 
   // -- the steps ----------------------------------------------------------------------------
@@ -189,6 +267,8 @@ export class Orchestrator {
           throughputRps: sample.throughputRps,
           p95LatencyMs: sample.p95LatencyMs,
           monthlyCostUsd: sample.monthlyCostUsd,
+          cpuUtilization: observation.host.cpuUtilization,
+          memoryUtilization: observation.host.memoryUtilization,
         });
       }
     }
@@ -224,6 +304,7 @@ export class Orchestrator {
             continue;
           }
           const key = knobKey(receipt.change.knob);
+          this.forgetInEffect(receipt);
           this.tracker.moved(key, receipt.applied, receipt.previous);
           const disabled = this.tracker.failed(key, receipt.previous);
           this.event({
@@ -232,7 +313,7 @@ export class Orchestrator {
             impact: -worst.worsening,
             success: false,
             rolledBack: true,
-            reason: `${worst.scope === "service" ? "" : `${worst.scope} `}${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse (${paired ? "paired t-test on common random numbers" : "Welch t-test before/after"}, p < 0.05); threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%`,
+            reason: `${describeWorst(worst)} (${paired ? "paired t-test on common random numbers" : "Welch t-test before/after"}, p < 0.05); threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%`,
           });
           if (disabled !== undefined)
             this.event({
@@ -332,48 +413,82 @@ export class Orchestrator {
     const shortlist = byEstimate
       .filter((group) => (this.skippedUntil.get(group.id) ?? -1) < round)
       .slice(0, this.config.maxConcurrentTuning + 3);
-    const score = (samples: SloSample[], cost: number) =>
-      serviceScore(averageService(samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: cost }))));
     // The what-if runs are independent: started together, they run in parallel on a pool of forks.
-    const results = await Promise.all(
-      shortlist.map((group) =>
-        counterfactual.compare(
-          this.knobValues,
-          group.recommendations.map((r) => this.toChange(r, r.to)),
-          this.config.whatIfWindowMs,
-          this.config.whatIfSampleMs,
-        ),
-      ),
-    );
+    const predictions = await Promise.all(shortlist.map((group) => this.predict(counterfactual, [group])));
     const kept: Candidate[] = [];
     for (const [index, group] of shortlist.entries()) {
-      const result = results[index] as (typeof results)[number];
-      const predicted = score(result.b, result.costB) / Math.max(1e-12, score(result.a, result.costA)) - 1;
-      // The same verdict validation will give: a candidate that would be reverted is not applied.
-      const verdict = abVerdict(result.a, result.b, this.config.degradationThreshold, true);
-      const worst = verdict.metrics.reduce((a, b) => (b.worsening > a.worsening ? b : a));
-      if (predicted < -0.01 || verdict.degraded) {
+      const { gain, verdict, worst } = predictions[index] as WhatIfPrediction;
+      if (gain < -0.01 || verdict.degraded) {
         this.skippedUntil.set(group.id, round + 3);
-        for (const r of group.recommendations) {
-          this.event({
-            time: this.backend.clock.now(),
-            component: r.component,
-            action: "skip",
-            knob: r.knob,
-            to: r.to,
-            impact: predicted,
-            success: false,
-            rolledBack: false,
-            reason: verdict.degraded
-              ? `what-if on the twin: ${worst.scope === "service" ? "" : `${worst.scope} `}${worst.metric} ${(worst.worsening * 100).toFixed(1)}% worse; not applied`
-              : `what-if on the twin predicts ${(predicted * 100).toFixed(1)}%: not applied`,
-          });
-        }
+        this.skip(
+          group,
+          gain,
+          verdict.degraded
+            ? `what-if on the twin: ${describeWorst(worst)}; not applied`
+            : `what-if on the twin predicts ${(gain * 100).toFixed(1)}%: not applied`,
+        );
         continue;
       }
-      kept.push({ ...group, expectedImpact: predicted });
+      kept.push({ ...group, expectedImpact: gain });
     }
-    return kept.sort((a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id));
+    kept.sort((a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id));
+    return this.together(kept, counterfactual);
+  }
+
+  /**
+   * Changes that each help alone can hurt together (two VMs moved onto one node). The twin scores
+   * the round's top candidates as growing sets, all at once, and the round takes the largest set
+   * validation would keep; the others wait for a later round, where they are judged against the
+   * state this one leaves.
+   */
+  private async together(ranked: Candidate[], counterfactual: Counterfactual): Promise<Candidate[]> {
+    const room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
+    const top = ranked.slice(0, Math.max(0, room));
+    if (top.length < 2) return ranked;
+    const sets = top.slice(1).map((_, index) => top.slice(0, index + 2));
+    const predictions = await Promise.all(sets.map((set) => this.predict(counterfactual, set)));
+    // The largest set validation would keep: gains of a few percent differ by less than the
+    // twin's noise, but a degradation is what reverts the whole batch ten minutes later.
+    let best = 1;
+    for (const [index, { gain, atRisk }] of predictions.entries()) {
+      if (!atRisk && gain > 0) best = index + 2;
+    }
+    const kept = predictions[best - 2]?.gain ?? (top[0] as Candidate).expectedImpact;
+    for (const group of top.slice(best)) {
+      this.skip(
+        group,
+        group.expectedImpact,
+        `what-if on the twin: with the ${best} higher-ranked ${best === 1 ? "change" : "changes"} (${(kept * 100).toFixed(1)}% together) it would be reverted; deferred to a later round`,
+      );
+    }
+    return top.slice(0, best);
+  }
+
+  /** What the twin predicts for applying these groups together to the current state. */
+  private async predict(counterfactual: Counterfactual, groups: readonly Candidate[]): Promise<WhatIfPrediction> {
+    const comparison = await counterfactual.compare(
+      this.knobValues,
+      groups.flatMap((group) => group.recommendations.map((r) => this.toChange(r, r.to))),
+      this.config.whatIfWindowMs,
+      this.config.whatIfSampleMs,
+    );
+    return whatIfPrediction(comparison, this.config.degradationThreshold);
+  }
+
+  private skip(group: Candidate, impact: number, reason: string): void {
+    for (const r of group.recommendations) {
+      this.event({
+        time: this.backend.clock.now(),
+        component: r.component,
+        action: "skip",
+        knob: r.knob,
+        to: r.to,
+        impact,
+        success: false,
+        rolledBack: false,
+        reason,
+      });
+    }
   }
 
   /** Plan: dry-run each candidate group (gradual steps); a group the backend refuses in part is dropped whole. */
@@ -441,6 +556,7 @@ export class Orchestrator {
       try {
         const receipt = await this.backend.apply(change);
         receipts.push(receipt);
+        this.markInEffect(receipt);
         this.knobValues.set(key, receipt.applied);
         this.event({
           ...this.eventBase(receipt),
@@ -548,6 +664,19 @@ export class Orchestrator {
   /** Current knob values as the orchestrator knows them. */
   knobs(): ReadonlyMap<string, KnobValue> {
     return this.knobValues;
+  }
+
+  /** A newer change to a knob supersedes the older one's entry: undoing it restores the value before the newer change. */
+  private markInEffect(receipt: Receipt): void {
+    const key = knobKey(receipt.change.knob);
+    const older = this.inEffect.findIndex((entry) => knobKey(entry.receipt.change.knob) === key);
+    if (older >= 0) this.inEffect.splice(older, 1);
+    this.inEffect.push({ receipt, at: this.backend.clock.now() });
+  }
+
+  private forgetInEffect(receipt: Receipt): void {
+    const index = this.inEffect.findIndex((entry) => entry.receipt === receipt);
+    if (index >= 0) this.inEffect.splice(index, 1);
   }
 
   private toChange(recommendation: Recommendation, to: KnobValue): Change {

@@ -21,6 +21,15 @@ export interface TuningEvent {
 export type OrchestratorUpdate =
   | { type: "event"; event: TuningEvent }
   | { type: "window"; startMin: number; endMin: number; improvementPct: number; score: number }
-  | { type: "sample"; time: number; throughputRps: number; p95LatencyMs: number; monthlyCostUsd: number }
+  | {
+      type: "sample";
+      time: number;
+      throughputRps: number;
+      p95LatencyMs: number;
+      monthlyCostUsd: number;
+      /** The host's busy CPU share and memory use over the sample, 0..1. */
+      cpuUtilization: number;
+      memoryUtilization: number;
+    }
   | { type: "converged"; atMinutes: number }
   | { type: "in-flight"; operations: number; limit: number };

@@ -6,12 +6,12 @@ import { packageRoot } from "../../package-root.js";
 import { loadScenario } from "../../scenario/load-scenario.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { UserError } from "../errors.js";
+import { UsageError, UserError } from "../errors.js";
 import { signedPercent } from "../format.js";
 import type { CliIO } from "../io.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune run [SCENARIO] [--seed N] [--json]
+const USAGE = `Usage: twintune run [SCENARIO] [--seed N] [--json | --tui]
 
 Runs the auto-tuning orchestrator on a scenario on the digital twin (default
 scenarios/seed-fleet.yaml): every tuning interval it observes, asks the tuners (NUMA, CPU
@@ -25,6 +25,7 @@ Options:
   --seed N   seed of the run (default: the scenario's)
   --json     print the result as JSON (scenario, seed, configHash, traceHash, baseline, tuned,
              convergence, history, rollbacks)
+  --tui      watch the run full screen instead ('twintune tui --help')
   -h, --help show this help
 `;
 
@@ -91,7 +92,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     "run",
     args,
-    { seed: { type: "string" }, json: { type: "boolean", default: false } },
+    { seed: { type: "string" }, json: { type: "boolean", default: false }, tui: { type: "boolean", default: false } },
     { min: 0, max: 1 },
   );
   const file = positionals[0] ?? join(packageRoot(), "scenarios", "seed-fleet.yaml");
@@ -104,6 +105,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
+  if (values.tui) {
+    if (values.json) throw new UsageError("--tui and --json do not go together");
+    const { runTwinTui } = await import("../tui/twin-tui.js");
+    const { DEFAULT_SPEED } = await import("./tui.js");
+    return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);
+  }
   const progress = io.stderr.isTTY === true && !values.json;
   const minutes = resolved.scenario.duration / 60_000;
   const result = await runTuning(resolved, {

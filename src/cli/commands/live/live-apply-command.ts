@@ -1,8 +1,9 @@
-import { KnobConflictError, type Receipt } from "../../../backend.js";
-import { parseCommandArgs } from "../../args.js";
-import { UserError } from "../../errors.js";
+import { KnobConflictError, type Observation, type Receipt } from "../../../backend.js";
+import { integerOption, parseCommandArgs } from "../../args.js";
+import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
+import type { LiveView } from "../../tui/live-tui.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
 import { type LiveDeps, waitForSignal, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
@@ -19,7 +20,7 @@ revert' restores them. Refuses to run while an interrupted run's journal is left
 
 Options:
   --yes            really write
-  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM
+  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM (with --tui: on quit)
 ${PLAN_OPTIONS_HELP}
 Exit codes: 0 applied; 1 a change failed or was refused (nothing written); 2 usage; 75 a journal
 left by an interrupted run, or another twintune running; 77 not permitted (not root, read-only).
@@ -31,8 +32,25 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
     yes: { type: "boolean", default: false },
     "revert-on-exit": { type: "boolean", default: false },
   });
+  if (values.tui && values.json) throw new UsageError("--tui and --json do not go together");
   return withLiveErrors(async () => {
-    const { backend, plan } = await planFromArgs(values, io, deps);
+    const { backend, plan, observation } = await planFromArgs(values, io, deps);
+    const view = async (fields: Pick<LiveView, "planned" | "applied" | "outcome"> & { after?: Observation }) => {
+      const { showLive } = await import("../../tui/live-tui.js");
+      await showLive(
+        {
+          mode: "live apply",
+          host: (await backend.topology()).hostname,
+          time: backend.clock.now(),
+          ...(observation ? { before: observation } : {}),
+          ...fields,
+          rejected: plan.rejected,
+          notes: plan.notes,
+        },
+        io,
+        deps.terminal,
+      );
+    };
     const leftover = backend.leftover();
     if (leftover !== undefined) throw leftover;
     const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
@@ -47,8 +65,10 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         io.stdout.write("Nothing to change.\n");
         return 0;
       }
-      io.stdout.write(renderPlan(changes));
-      throw new UserError(`nothing written: pass --yes to write these ${changes.length} change(s)`);
+      const refusal = `nothing written: pass --yes to write these ${changes.length} change(s)`;
+      if (values.tui) await view({ planned: changes, applied: [], outcome: refusal });
+      else io.stdout.write(renderPlan(changes));
+      throw new UserError(refusal);
     }
     let receipts: Receipt[] = [];
     try {
@@ -70,6 +90,20 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       io.stdout.write("Nothing to change.\n");
       return 0;
     }
+    if (values.tui) {
+      // The same metrics window again, now with the changes in effect.
+      const after = await backend.observeOver(integerOption("interval", values.interval, 1000, 1));
+      await view({
+        planned: [],
+        applied: receipts,
+        after,
+        outcome: `Applied ${receipts.length} change(s); originals saved in ${backend.journal.path}. ${
+          values["revert-on-exit"]
+            ? "Quitting restores them (--revert-on-exit)."
+            : "They stay in effect: 'twintune live revert' restores the originals."
+        }`,
+      });
+    }
     io.stdout.write(
       renderTable(
         ["knob", "target", "before", "after (read back)", "path"],
@@ -88,8 +122,10 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
       return 0;
     }
-    io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
-    const signal = await (deps.waitForExit ?? waitForSignal)();
+    // With --tui the screen held them: quitting it is the exit.
+    if (!values.tui)
+      io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+    const signal = values.tui ? "quit" : await (deps.waitForExit ?? waitForSignal)();
     let failed = 0;
     for (const receipt of [...receipts].reverse()) {
       try {

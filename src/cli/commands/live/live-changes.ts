@@ -9,6 +9,7 @@ import { parsePids } from "./live-context.js";
 /** The options `live plan` and `live apply` share. */
 export const PLAN_OPTIONS = {
   json: { type: "boolean", default: false },
+  tui: { type: "boolean", default: false },
   interval: { type: "string" },
   workload: { type: "string" },
   "fair-io": { type: "boolean", default: false },
@@ -38,6 +39,8 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
   --json           print the plan as JSON
+  --tui            show it full screen, read-only ('twintune tui' for the keys); a plain log when
+                   stdout is not a terminal
 `;
 
 function positiveNumber(flag: string, text: string | undefined): number | undefined {

@@ -11,6 +11,7 @@ import { WriteRefusedError } from "../../../../live/write-allow-list.js";
 import { KnobConflictError, KnobPermissionError, KnobUnavailableError, KnobValueError } from "../../../backend.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
+import type { Terminal } from "../../tui/show-feed.js";
 
 /** What the live commands need from outside, so tests can replace it. */
 export interface LiveDeps {
@@ -21,6 +22,8 @@ export interface LiveDeps {
   waitForExit?: () => Promise<string>;
   /** Whether writes are permitted (default: effective uid 0). */
   isRoot?: boolean;
+  /** Where --tui draws (default: the process's terminal, if it is one). */
+  terminal?: Terminal;
 }
 
 /** Exit codes: 77 not permitted (EX_NOPERM), 75 try again later (EX_TEMPFAIL: leftover journal, another run). */

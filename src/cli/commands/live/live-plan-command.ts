@@ -1,7 +1,8 @@
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
-import type { Receipt } from "../../../backend.js";
+import type { Observation, Receipt } from "../../../backend.js";
 import { integerOption, parseCommandArgs } from "../../args.js";
+import { UsageError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import {
@@ -32,6 +33,8 @@ ${PLAN_OPTIONS_HELP}`;
 export interface PlannedChanges {
   backend: LiveBackend;
   plan: LivePlan;
+  /** The metrics window the rules looked at (none when --set gives the changes). */
+  observation: Observation | undefined;
 }
 
 /** Opens the backend and computes the plan (dry run) the flags ask for. */
@@ -52,7 +55,7 @@ export async function planFromArgs(
     filter: { ...(only ? { only } : {}), ...(values.device ? { device: values.device } : {}) },
     ...(observation ? { observation } : {}),
   });
-  return { backend, plan };
+  return { backend, plan, observation };
 }
 
 export function renderPlan(receipts: readonly Receipt[]): string {
@@ -99,8 +102,28 @@ export function renderRejected(plan: LivePlan): string {
 
 export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
   const { values } = parseCommandArgs("live plan", args, PLAN_OPTIONS);
+  if (values.tui && values.json) throw new UsageError("--tui and --json do not go together");
   return withLiveErrors(async () => {
-    const { backend, plan } = await planFromArgs(values, io, deps);
+    const { backend, plan, observation } = await planFromArgs(values, io, deps);
+    if (values.tui) {
+      const { showLive } = await import("../../tui/live-tui.js");
+      await showLive(
+        {
+          mode: "live plan",
+          host: (await backend.topology()).hostname,
+          time: backend.clock.now(),
+          ...(observation ? { before: observation } : {}),
+          planned: plan.receipts,
+          applied: [],
+          rejected: plan.rejected,
+          notes: plan.notes,
+          outcome: "Shadow mode: nothing was written. To apply: twintune live apply --yes (same options).",
+        },
+        io,
+        deps.terminal,
+      );
+      return 0;
+    }
     if (values.json) {
       io.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       return 0;

@@ -1,0 +1,69 @@
+import type { FeedInfo } from "../../../tui/feed.js";
+import { DEFAULT_ORCHESTRATOR_CONFIG } from "../../orchestrator/orchestrator-config.js";
+import type { ResolvedScenario } from "../../scenario/load-scenario.js";
+import type { CliIO } from "../io.js";
+import { processTerminal, showFeed, type Terminal } from "./show-feed.js";
+import type { TwinWorkerData } from "./twin-protocol.js";
+import { spawnTwinWorker, TwinSession, type WorkerHandle } from "./twin-session.js";
+
+export interface TwinTuiOptions {
+  file: string;
+  resolved: ResolvedScenario;
+  seed: number;
+  /** Simulated minutes per second on the screen (the plain log runs unpaced). */
+  speed: number;
+}
+
+export interface TwinTuiDeps {
+  spawn?: (data: TwinWorkerData) => WorkerHandle;
+  terminal?: Terminal;
+}
+
+/** What the UI is told up front about a twin run. */
+export function twinInfo(resolved: ResolvedScenario): FeedInfo {
+  const { scenario } = resolved;
+  return {
+    title: scenario.name,
+    mode: "twin",
+    components: [...scenario.tuning.components],
+    validates: true,
+    durationMin: scenario.duration / 60_000,
+    intervalMin: scenario.tuning.interval / 60_000,
+    // runTuning leaves the orchestrator's convergence threshold at its default.
+    thresholdPct: DEFAULT_ORCHESTRATOR_CONFIG.convergenceThreshold * 100,
+    controls: { pause: true, speed: true, revert: true },
+  };
+}
+
+/**
+ * `twintune tui` and `twintune run --tui`: the tuning runs on the twin in a worker thread while
+ * the UI thread shows it (or logs it plainly when stdout is not a terminal). Returns the exit
+ * code: 0 when the operator quit or the run ended, 70 when the run failed.
+ */
+export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinTuiDeps = {}): Promise<number> {
+  const terminal = deps.terminal ?? processTerminal(io);
+  const session = new TwinSession({
+    info: twinInfo(options.resolved),
+    worker: (deps.spawn ?? spawnTwinWorker)({ file: options.file, seed: options.seed }),
+    speed: terminal === undefined ? Number.POSITIVE_INFINITY : options.speed,
+  });
+  try {
+    await showFeed(session.feed, (command) => session.command(command), io, terminal);
+  } finally {
+    await session.close();
+  }
+  if (session.error !== undefined) {
+    io.stderr.write(`twintune: the tuning run failed: ${session.error}\n`);
+    return 70;
+  }
+  if (terminal !== undefined) {
+    // Back on the shell's screen: one line on what the operator saw.
+    const summary = session.summary;
+    io.stdout.write(
+      summary === undefined
+        ? `${options.resolved.scenario.name}: quit before the run finished\n`
+        : `${summary.scenario}: ${summary.converged ? `converged at ${summary.atMinutes} min` : "not converged"}; ${summary.kept} change(s) kept, ${summary.rollbacks} reverted\n`,
+    );
+  }
+  return 0;
+}

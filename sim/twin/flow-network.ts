@@ -29,12 +29,15 @@ export class FlowNetwork {
   private nextCompletion = -1;
   /** Bits carried per link since the start (monotonic, like interface counters). */
   private readonly carried: number[];
+  /** Per link, the capacity bulk flows leave (at least 1%); constant between reschedules. */
+  private readonly spare: number[];
 
   constructor(
     private readonly sim: Simulation,
     readonly capacitiesBps: number[],
   ) {
     this.carried = capacitiesBps.map(() => 0);
+    this.spare = capacitiesBps.map((capacity) => capacity);
   }
 
   get activeFlows(): number {
@@ -43,9 +46,8 @@ export class FlowNetwork {
 
   /** The rate a short transfer gets now: its cap, or less if bulk flows leave less spare on its links. */
   shortFlowRate(links: readonly number[], capBps: number): number {
-    this.advance();
     let rate = capBps;
-    for (const link of links) rate = Math.min(rate, this.spareBps(link));
+    for (const link of links) rate = Math.min(rate, this.spare[link] as number);
     return rate;
   }
 
@@ -59,14 +61,6 @@ export class FlowNetwork {
     this.advance();
     this.flows.add({ links, capBps, remainingBits: bytes * 8, rateBps: 0, done: done as (arg: unknown) => void, arg });
     this.reschedule();
-  }
-
-  /** Capacity of a link not taken by bulk flows (at least 1% of it: short flows always get through). */
-  private spareBps(link: number): number {
-    const capacity = this.capacitiesBps[link] as number;
-    let used = 0;
-    for (const flow of this.flows) if (flow.links.includes(link)) used += flow.rateBps;
-    return Math.max(capacity * 0.01, capacity - used);
   }
 
   /** Changes a link's capacity (a knob or a failure), effective now. */
@@ -99,6 +93,9 @@ export class FlowNetwork {
     if (this.nextCompletion >= 0) this.sim.cancel(this.nextCompletion);
     this.nextCompletion = -1;
     const flows = [...this.flows];
+    this.capacitiesBps.forEach((capacity, link) => {
+      this.spare[link] = capacity;
+    });
     if (flows.length === 0) return;
     const rates = maxMinRates(
       this.capacitiesBps,
@@ -107,7 +104,12 @@ export class FlowNetwork {
     let soonest = Number.POSITIVE_INFINITY;
     flows.forEach((flow, i) => {
       flow.rateBps = rates[i] as number;
+      for (const link of flow.links) this.spare[link] = (this.spare[link] as number) - flow.rateBps;
       if (flow.rateBps > 0) soonest = Math.min(soonest, flow.remainingBits / flow.rateBps);
+    });
+    // Short flows always get through: at least 1% of a link.
+    this.capacitiesBps.forEach((capacity, link) => {
+      this.spare[link] = Math.max(capacity * 0.01, this.spare[link] as number);
     });
     if (!Number.isFinite(soonest)) return;
     this.nextCompletion = this.sim.schedule(Math.max(1, Math.ceil(soonest * 1e9)), () => this.completeFinished());

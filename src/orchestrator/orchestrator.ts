@@ -68,6 +68,10 @@ function toSample(observation: Observation, topology: Topology | undefined): Tim
   return { ...sample, time: observation.time, monthlyCostUsd: observation.service.monthlyCostUsd };
 }
 
+function signed(fraction: number): string {
+  return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
+}
+
 function averageService(samples: readonly TimedSample[]): ServiceLevel {
   const avg = (pick: (s: TimedSample) => number) =>
     samples.reduce((sum, s) => sum + pick(s), 0) / Math.max(1, samples.length);
@@ -418,14 +422,15 @@ export class Orchestrator {
     const kept: Candidate[] = [];
     for (const [index, group] of shortlist.entries()) {
       const { gain, verdict, worst } = predictions[index] as WhatIfPrediction;
-      if (gain < -0.01 || verdict.degraded) {
+      // A change worth less than what counts as improvement only delays convergence, at a risk.
+      if (gain < this.config.convergenceThreshold || verdict.degraded) {
         this.skippedUntil.set(group.id, round + 3);
         this.skip(
           group,
           gain,
           verdict.degraded
             ? `what-if on the twin: ${describeWorst(worst)}; not applied`
-            : `what-if on the twin predicts ${(gain * 100).toFixed(1)}%: not applied`,
+            : `what-if on the twin predicts ${signed(gain)}, under the ${(this.config.convergenceThreshold * 100).toFixed(0)}% a change must be worth: not applied`,
         );
         continue;
       }
@@ -438,8 +443,8 @@ export class Orchestrator {
   /**
    * Changes that each help alone can hurt together (two VMs moved onto one node). The twin scores
    * the round's top candidates as growing sets, all at once, and the round takes the largest set
-   * validation would keep; the others wait for a later round, where they are judged against the
-   * state this one leaves.
+   * that still gains and that validation would not revert; the others wait for a later round,
+   * where they are judged against the state this one leaves.
    */
   private async together(ranked: Candidate[], counterfactual: Counterfactual): Promise<Candidate[]> {
     const room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
@@ -458,7 +463,7 @@ export class Orchestrator {
       this.skip(
         group,
         group.expectedImpact,
-        `what-if on the twin: with the ${best} higher-ranked ${best === 1 ? "change" : "changes"} (${(kept * 100).toFixed(1)}% together) it would be reverted; deferred to a later round`,
+        `what-if on the twin: with the ${best} higher-ranked ${best === 1 ? "change" : "changes"} (${(kept * 100).toFixed(1)}% together) it risks a revert; deferred to a later round`,
       );
     }
     return top.slice(0, best);

@@ -1,14 +1,17 @@
-import type { KnobValue, Observation } from "../src/backend.js";
+import type { KnobValue } from "../src/backend.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
+import type { RunDetail } from "../src/report/run-result.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { CpuPinning } from "../src/tuners/cpu-pinning.js";
 import { IoTuner } from "../src/tuners/io-tuner.js";
 import { NetworkTuner } from "../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
 import type { Tuner } from "../src/tuners/tuner.js";
+import { measureComponentImpact } from "./component-impact.js";
 import { ForkCounterfactual, ForkRunner } from "./fork-runner.js";
+import { evaluationDetail, metricsOf, modelVersion, TimelineRecorder } from "./run-detail.js";
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
 
@@ -20,6 +23,8 @@ export interface RunMetrics {
   memUtil: number;
   monthlyCostUsd: number;
   iops: number;
+  /** Share of requests that failed (timed out or refused). */
+  errorRate: number;
 }
 
 export interface RunResult {
@@ -50,6 +55,10 @@ export interface RunResult {
   }[];
   rollbacks: number;
   finalKnobs: Record<string, KnobValue>;
+  /** The twin's version and a hash of the hardware models used (see run-detail.ts). */
+  modelVersion: string;
+  /** Latency histograms and costs of the two evaluation windows, the tuning's timeline, component impacts. */
+  detail: RunDetail;
 }
 
 export interface TuningRunOptions {
@@ -58,17 +67,8 @@ export interface TuningRunOptions {
   /** The components; default: NUMA, CPU pinning, I/O and network. */
   tuners?: Tuner[];
   onUpdate?: (update: OrchestratorUpdate) => void;
-}
-
-function metricsOf(observation: Observation): RunMetrics {
-  return {
-    throughputRps: observation.service?.throughputRps ?? 0,
-    p95LatencyMs: observation.service?.latencyMs.p95 ?? 0,
-    cpuUtil: observation.host.cpuUtilization,
-    memUtil: observation.host.memoryUtilization,
-    monthlyCostUsd: observation.service?.monthlyCostUsd ?? 0,
-    iops: observation.service?.iops ?? 0,
-  };
+  /** Also measure each component's kept changes alone on the evaluation window (one more run per component). */
+  measureComponents?: boolean;
 }
 
 function defaultTuners(components: readonly string[]): Tuner[] {
@@ -90,6 +90,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   // requests a second settle within seconds.
   const runner = new ForkRunner(resolved, instances, 30_000);
   const tuning = scenario.tuning;
+  const timeline = new TimelineRecorder();
   const orchestrator = new Orchestrator(backend, options.tuners ?? defaultTuners(tuning.components), {
     config: {
       tuningIntervalMs: tuning.interval,
@@ -99,7 +100,7 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
       maxConcurrentTuning: tuning.maxConcurrent,
     },
     counterfactual: new ForkCounterfactual(runner, seed, () => backend.clock.now()),
-    ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+    onUpdate: timeline.watch(options.onUpdate),
   });
   await orchestrator.initialize();
   const initial = new Map(orchestrator.knobs());
@@ -115,12 +116,30 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
   const baseline = await evaluation.run(seed, initial, [], window, window);
   const tuned = await evaluation.run(seed, orchestrator.knobs(), [], window, window);
   const history: TuningEvent[] = [...orchestrator.history()];
+  const entries = history.map((event) => ({
+    time: event.time,
+    component: event.component,
+    action: event.action,
+    knob: `${event.knob.knob}@${event.knob.target}`,
+    from: event.from === undefined ? "" : JSON.stringify(event.from),
+    to: event.to === undefined ? "" : JSON.stringify(event.to),
+    impactPct: event.impact * 100,
+    success: event.success,
+    rolledBack: event.rolledBack,
+    reason: event.reason,
+  }));
+  const finalKnobs = Object.fromEntries(orchestrator.knobs());
+  const startTime = orchestrator.startTime ?? 0;
+  const components =
+    options.measureComponents === true
+      ? await measureComponentImpact(resolved, seed, initial, finalKnobs, entries, instances)
+      : undefined;
   return {
     scenario: scenario.name,
     seed,
     configHash: fnv1aHex(JSON.stringify(scenario)),
     traceHash: backend.twin.sim.traceHashHex,
-    startTime: orchestrator.startTime ?? 0,
+    startTime,
     baseline: metricsOf(baseline.window),
     tuned: metricsOf(tuned.window),
     convergence: {
@@ -128,19 +147,18 @@ export async function runTuning(resolved: ResolvedScenario, options: TuningRunOp
       atMinutes: orchestrator.convergence.convergedAtMin ?? null,
       windows: orchestrator.convergence.windows,
     },
-    history: history.map((event) => ({
-      time: event.time,
-      component: event.component,
-      action: event.action,
-      knob: `${event.knob.knob}@${event.knob.target}`,
-      from: event.from === undefined ? "" : JSON.stringify(event.from),
-      to: event.to === undefined ? "" : JSON.stringify(event.to),
-      impactPct: event.impact * 100,
-      success: event.success,
-      rolledBack: event.rolledBack,
-      reason: event.reason,
-    })),
+    history: entries,
     rollbacks: history.filter((event) => event.rolledBack).length,
-    finalKnobs: Object.fromEntries(orchestrator.knobs()),
+    finalKnobs,
+    modelVersion: modelVersion(resolved),
+    detail: {
+      mode: "host",
+      evaluationMinutes: window / 60_000,
+      latencyUnit: "request",
+      baseline: evaluationDetail(baseline.window, baseline.latencyUs),
+      tuned: evaluationDetail(tuned.window, tuned.latencyUs),
+      timeline: timeline.points(startTime),
+      ...(components === undefined ? {} : { components }),
+    },
   };
 }

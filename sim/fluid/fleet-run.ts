@@ -1,8 +1,8 @@
-import { fnv1aHex } from "../../src/math/fnv.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import { ConvergenceTracker } from "../../src/orchestrator/convergence.js";
 import type { OrchestratorUpdate } from "../../src/orchestrator/tuning-event.js";
 import type { ComponentImpact, HistoryEntry, RunResult, TimelinePoint } from "../../src/report/run-result.js";
+import { configHash } from "../../src/scenario/config-hash.js";
 import type { ResolvedScenario } from "../../src/scenario/load-scenario.js";
 import { modelVersion } from "../run-detail.js";
 import { applyDecision, decideFleet, type FleetDecision, recordUtilization } from "./fleet-decisions.js";
@@ -213,7 +213,7 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
   return {
     scenario: scenario.name,
     seed,
-    configHash: fnv1aHex(JSON.stringify(scenario)),
+    configHash: configHash(scenario),
     traceHash: (hash >>> 0).toString(16).padStart(8, "0"),
     modelVersion: modelVersion(resolved),
     startTime: 0,

@@ -9,6 +9,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/run.js")).runCommand,
   },
   {
+    name: "sweep",
+    summary: "run a scenario over seeds and parameter values on worker threads: means with 95% intervals",
+    example: "twintune sweep scenarios/noisy-neighbour.yaml --seeds 1-16 --set tuning.degradationThreshold=0.05,0.2",
+    load: async () => (await import("./commands/sweep.js")).sweepCommand,
+  },
+  {
+    name: "compare",
+    summary: "run a scenario under two tuning policies on the same seeds: differences with 95% intervals, the winner",
+    example:
+      "twintune compare scenarios/noisy-neighbour.yaml --policy scenarios/policies/careful.yaml --policy scenarios/policies/eager.yaml",
+    load: async () => (await import("./commands/compare.js")).compareCommand,
+  },
+  {
     name: "validate",
     summary: "check the twin's models against closed forms and published figures",
     example: "twintune validate --json",

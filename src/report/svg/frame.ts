@@ -29,6 +29,8 @@ export interface FrameOptions {
   legend: LegendItem[];
   /** Extra left margin for long category labels. */
   leftMargin?: number;
+  /** Where the rotated y title sits (default 16 px from the left edge; panels move it). */
+  yTitleX?: number;
 }
 
 const HEADER_X = 16;
@@ -146,21 +148,24 @@ export function axes(
   }
   parts.push(el("line", { x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom, stroke: COLORS.ink }));
   parts.push(el("line", { x1: frame.left, y1: frame.top, x2: frame.left, y2: frame.bottom, stroke: COLORS.ink }));
-  parts.push(
-    el(
-      "text",
-      { x: (frame.left + frame.right) / 2, y: frame.height - 12, "text-anchor": "middle", fill: COLORS.ink },
-      text(options.xTitle),
-    ),
-  );
-  const midY = (frame.top + frame.bottom) / 2;
-  parts.push(
-    el(
-      "text",
-      { x: 16, y: midY, "text-anchor": "middle", transform: `rotate(-90 16 ${Math.round(midY)})`, fill: COLORS.ink },
-      text(options.yTitle),
-    ),
-  );
+  if (options.xTitle !== "")
+    parts.push(
+      el(
+        "text",
+        { x: (frame.left + frame.right) / 2, y: frame.height - 12, "text-anchor": "middle", fill: COLORS.ink },
+        text(options.xTitle),
+      ),
+    );
+  const midY = Math.round((frame.top + frame.bottom) / 2);
+  const titleX = options.yTitleX ?? 16;
+  if (options.yTitle !== "")
+    parts.push(
+      el(
+        "text",
+        { x: titleX, y: midY, "text-anchor": "middle", transform: `rotate(-90 ${titleX} ${midY})`, fill: COLORS.ink },
+        text(options.yTitle),
+      ),
+    );
   return parts.join("\n");
 }
 

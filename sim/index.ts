@@ -3,7 +3,15 @@ export type { AllOf, AnyOf, FirstOf } from "./condition.js";
 export { Container, LevelChange } from "./container.js";
 export { EmpiricalDistribution } from "./empirical-distribution.js";
 export { type FleetOptions, generateFleet } from "./fluid/fleet-generator.js";
-export { type FleetSpec, type FleetStep, type FleetVm, simulateFleet } from "./fluid/fleet-model.js";
+export {
+  FleetSimulation,
+  type FleetSpec,
+  type FleetStep,
+  type FleetVm,
+  type SpotTerms,
+  simulateFleet,
+} from "./fluid/fleet-model.js";
+export { type FleetRunOptions, runFleetTuning } from "./fluid/fleet-run.js";
 export { type FluidVmResult, type FluidVmState, fluidVm } from "./fluid/fluid-vm.js";
 export { type Callback, type RunOptions, Simulation } from "./kernel.js";
 export { Interrupt, Process, type ProcessGenerator, type Yieldable } from "./process.js";

@@ -30,6 +30,10 @@ export {
 export { studentTQuantile } from "./math/student-t.js";
 export { LatencyRecorder, type PercentileMode } from "./metrics/latency-recorder.js";
 export { LogHistogram } from "./metrics/log-histogram.js";
+export { OutputFolderError, replaceFolder, writeFileAtomic } from "./report/atomic-files.js";
+export type { ComponentImpact, LatencyBucket, RunDetail, RunMetrics, RunResult } from "./report/run-result.js";
+export { reportFiles, writeReport } from "./report/write-report.js";
+export { configHash } from "./scenario/config-hash.js";
 export {
   type Catalogs,
   loadCatalogs,
@@ -37,6 +41,13 @@ export {
   type ResolvedScenario,
   scenarioFromObject,
 } from "./scenario/load-scenario.js";
+export { loadPolicy, type TuningPolicy } from "./scenario/policy-file.js";
 export { scenarioJsonSchema } from "./scenario/scenario-json-schema.js";
+export { applyOverrides, parseKeyPath, type ScenarioOverride } from "./scenario/scenario-override.js";
 export { type Scenario, ScenarioSchema } from "./scenario/scenario-schema.js";
+export { aggregatePoint, type PointAggregate, type Stat, statOf } from "./sweep/aggregate.js";
+export { comparePolicies, type PolicyComparison } from "./sweep/policy-comparison.js";
+export { type RunSummary, summarize } from "./sweep/run-summary.js";
+export { parseSeedList } from "./sweep/seed-list.js";
+export { placePricing, rightSize } from "./tuners/fleet-sizing.js";
 export { WallClock } from "./wall-clock.js";

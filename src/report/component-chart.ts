@@ -53,7 +53,11 @@ export function componentChart(result: RunResult): string {
     );
   }
   const values = rows.flatMap((row) => SHOWN.map((m) => changePct(result.baseline[m.key], row.metrics[m.key])));
-  const x = linearScale(niceDomain(Math.min(0, ...values), Math.max(0, ...values)), [frame.left, frame.right]);
+  // Room beyond the longest bars for their labels.
+  const low = Math.min(0, ...values);
+  const high = Math.max(0, ...values);
+  const pad = (high - low) * 0.15;
+  const x = linearScale(niceDomain(low < 0 ? low - pad : 0, high > 0 ? high + pad : 0), [frame.left, frame.right]);
   const band = (frame.bottom - frame.top) / rows.length;
   const plot: string[] = [el("line", { x1: x(0), y1: frame.top, x2: x(0), y2: frame.bottom, stroke: COLORS.ink })];
   const labels: string[] = [];

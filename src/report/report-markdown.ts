@@ -22,7 +22,8 @@ export interface ReportContext {
 function beforeAfter(result: RunResult): string {
   return markdownTable(
     ["Metric", "Before", "After", "Change"],
-    METRIC_KEYS.map((key) => {
+    // The fluid fleet mode models CPUs only: no memory or IOPS rows.
+    METRIC_KEYS.filter((key) => result.detail.mode === "host" || (key !== "memUtil" && key !== "iops")).map((key) => {
       const m = METRICS[key];
       return [
         m.label,
@@ -40,7 +41,7 @@ function convergence(result: RunResult): string {
   const head =
     converged && atMinutes !== null ? `Converged at ${formatMinutes(atMinutes)}.` : "Did not converge within the run.";
   const rows = windows.map((w) => [
-    `${w.startMin}-${w.endMin} min`,
+    result.detail.mode === "fleet" ? `day ${w.startMin / 1440}-${w.endMin / 1440}` : `${w.startMin}-${w.endMin} min`,
     `${w.improvementPct >= 0 ? "+" : ""}${w.improvementPct.toFixed(1)}%`,
   ]);
   return `${head}\n\n${markdownTable(["Window", "Improvement"], rows, [1])}`;

@@ -4,7 +4,14 @@ import { COLORS, el, svgDocument, text } from "../report/svg/svg.js";
 import type { PointAggregate, Stat } from "./aggregate.js";
 import { SWEEP_METRICS } from "./run-summary.js";
 
-const PANELS = ["scoreChangePct", "throughputChangePct", "p95ChangePct", "costChangePct"] as const;
+const PANELS = [
+  "scoreChangePct",
+  "throughputChangePct",
+  "p95ChangePct",
+  "costChangePct",
+  "errorRatePct",
+  "rollbacks",
+] as const;
 const PANEL_WIDTH = 440;
 const PANEL_HEIGHT = 300;
 
@@ -101,7 +108,8 @@ function panel(
 
 /**
  * The sweep's chart: for each grid point, the mean change (tuned vs untuned, %) of the service
- * score, throughput, p95 latency and cost over its seeds, with 95% confidence intervals.
+ * score, throughput, p95 latency and cost over its seeds, the errors after tuning and the
+ * rollbacks, with 95% confidence intervals.
  */
 export function sweepChart(
   scenario: string,
@@ -110,7 +118,7 @@ export function sweepChart(
   seeds: number,
 ): string {
   const width = PANEL_WIDTH * 2;
-  const height = PANEL_HEIGHT * 2 + 70;
+  const height = PANEL_HEIGHT * (PANELS.length / 2) + 70;
   const xTitle = axisKeys.length === 0 ? "scenario as written" : axisKeys.join(", ");
   const body = [
     el(

@@ -15,6 +15,7 @@ export const TABLE_METRICS = [
   "throughputChangePct",
   "p95ChangePct",
   "costChangePct",
+  "errorRatePct",
   "convergenceMinutes",
   "rollbacks",
 ] as const;
@@ -54,7 +55,7 @@ export function sweepMarkdown(
     "",
     "Each cell is the mean over the point's seeds with its 95% confidence interval (Student t), of the tuned run against the untuned one on the same seed. Convergence counts only the runs that converged. Every run's figures are in runs/; sweep.json has every metric.",
     "",
-    markdownTable(tableHeaders(), tableRows(points), [1, 2, 3, 4, 5, 6, 7]),
+    markdownTable(tableHeaders(), tableRows(points), [1, 2, 3, 4, 5, 6, 7, 8]),
     "![Sweep](sweep.svg)",
     "",
   ].join("\n");

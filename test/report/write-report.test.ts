@@ -48,6 +48,21 @@ describe("the report folder", () => {
     expect(md).toContain(context.command);
   });
 
+  it("a fleet report leaves out what the fluid mode does not model and counts windows in days", () => {
+    const fleet = fixtureResult();
+    fleet.detail = { ...fleet.detail, mode: "fleet", latencyUnit: "vm-step" };
+    fleet.convergence.windows = [
+      { startMin: 0, endMin: 1440, improvementPct: 0 },
+      { startMin: 1440, endMin: 2880, improvementPct: 4 },
+    ];
+    const md = reportMarkdown(fleet, context);
+    expect(md).not.toContain("Memory utilization");
+    expect(md).not.toContain("| IOPS");
+    expect(md).toContain("| day 1-2 | +4.0% |");
+    expect(md).toContain("fluid fleet mode");
+    expect(md).toContain("each VM's mean latency per time step");
+  });
+
   it("replaces an earlier twintune report whole, leaving no temporary folder behind", () => {
     const root = mkdtempSync(join(tmpdir(), "tt-report-"));
     const out = join(root, "report");

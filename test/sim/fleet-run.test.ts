@@ -14,7 +14,11 @@ const host = loadHostCatalog().find((h) => h.name === "epyc-2s-nps4");
 if (host === undefined) throw new Error("epyc-2s-nps4 missing");
 const TINY = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-fleet.yaml");
 const tiny = (sets: Record<string, unknown> = {}) =>
-  loadScenario(TINY, undefined, Object.entries(sets).map(([key, value]) => ({ path: parseKeyPath(key), value, label: key })));
+  loadScenario(
+    TINY,
+    undefined,
+    Object.entries(sets).map(([key, value]) => ({ path: parseKeyPath(key), value, label: key })),
+  );
 
 describe("the fleet simulation", () => {
   it("simulateFleet is FleetSimulation stepped over the spec", () => {
@@ -73,7 +77,8 @@ describe("fleet sizing rules", () => {
         if (p95 >= CPU_TARGET_BAND.min && p95 <= CPU_TARGET_BAND.max) return expect(size).toBe(vcpus);
         const demand = p95 * vcpus;
         if (size !== 16) expect(demand / size).toBeLessThanOrEqual(CPU_TARGET_BAND.max);
-        for (const smaller of ladder.filter((s) => s < size)) expect(demand / smaller).toBeGreaterThan(CPU_TARGET_BAND.max);
+        for (const smaller of ladder.filter((s) => s < size))
+          expect(demand / smaller).toBeGreaterThan(CPU_TARGET_BAND.max);
       }),
       { seed: 3 },
     );
@@ -115,14 +120,16 @@ describe("a fleet scenario's run", () => {
     expect(judged.map((e) => e.knob)).toEqual(applied.map((e) => e.knob));
     expect(new Set(applied.map((e) => e.time))).toEqual(new Set([86_400_000]));
     expect(new Set(judged.map((e) => e.time))).toEqual(new Set([86_400_000 + 12 * 3_600_000]));
-    for (const e of judged.filter((x) => x.rolledBack)) expect(e.reason).toMatch(/saturated|above the band|more requests failed/);
+    for (const e of judged.filter((x) => x.rolledBack))
+      expect(e.reason).toMatch(/saturated|above the band|more requests failed/);
     expect(result.rollbacks).toBe(judged.filter((e) => e.rolledBack).length);
-    expect(result.detail.evaluationMinutes).toBe((3 * 1440) - 1440 - 720);
+    expect(result.detail.evaluationMinutes).toBe(3 * 1440 - 1440 - 720);
     expect(result.detail.mode).toBe("fleet");
     // The tuned fleet's cost is what its final sizes and pricing cost.
     const sum = result.detail.tuned.costs.reduce((s, c) => s + c.monthlyCostUsd, 0);
     expect(sum).toBeCloseTo(result.tuned.monthlyCostUsd, 6);
-    for (const component of result.detail.components ?? []) expect(["rightsizing", "cost"]).toContain(component.component);
+    for (const component of result.detail.components ?? [])
+      expect(["rightsizing", "cost"]).toContain(component.component);
     const kept = result.history.filter((e) => e.action === "keep").length;
     expect((result.detail.components ?? []).reduce((s, c) => s + c.changes, 0)).toBe(kept);
   });

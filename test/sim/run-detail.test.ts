@@ -13,7 +13,9 @@ describe("a host run's detail", () => {
     for (const side of ["baseline", "tuned"] as const) {
       const counted = result.detail[side].latency.reduce((sum, bucket) => sum + bucket.count, 0);
       expect(counted).toBe(Math.round(result[side].throughputRps * seconds));
-      expect(result.detail[side].costs).toEqual([{ name: "db", monthlyCostUsd: 73, throughputRps: result[side].throughputRps }]);
+      expect(result.detail[side].costs).toEqual([
+        { name: "db", monthlyCostUsd: 73, throughputRps: result[side].throughputRps },
+      ]);
     }
     expect(result.detail.timeline.map((p) => p.minute)).toEqual([1, 2]);
     expect(result.detail.components).toBeUndefined();

@@ -8,7 +8,15 @@ import { MAX_SEEDS, parseSeedList } from "../../src/sweep/seed-list.js";
 import { gridPoints, plannedRuns } from "../../src/sweep/sweep-grid.js";
 
 function summary(seed: number, tuned: Partial<RunSummary["tuned"]> = {}, converged: number | null = 20): RunSummary {
-  const base = { throughputRps: 1000, p95LatencyMs: 10, cpuUtil: 0.5, memUtil: 0.5, monthlyCostUsd: 100, iops: 0, errorRate: 0 };
+  const base = {
+    throughputRps: 1000,
+    p95LatencyMs: 10,
+    cpuUtil: 0.5,
+    memUtil: 0.5,
+    monthlyCostUsd: 100,
+    iops: 0,
+    errorRate: 0,
+  };
   return {
     seed,
     configHash: "c",
@@ -30,23 +38,32 @@ const arbitrarySummary = fc
     cost: fc.double({ min: 1, max: 1e6, noNaN: true }),
     converged: fc.option(fc.integer({ min: 1, max: 100 }), { nil: null }),
   })
-  .map((r) => summary(r.seed, { throughputRps: r.throughput, p95LatencyMs: r.p95, monthlyCostUsd: r.cost }, r.converged));
+  .map((r) =>
+    summary(r.seed, { throughputRps: r.throughput, p95LatencyMs: r.p95, monthlyCostUsd: r.cost }, r.converged),
+  );
 
 describe("seed lists", () => {
   it("reads ranges and lists, sorted without repeats", () => {
     expect(parseSeedList("1-4")).toEqual([1, 2, 3, 4]);
     expect(parseSeedList("7, 3,5-6,3")).toEqual([3, 5, 6, 7]);
     expect(parseSeedList("0")).toEqual([0]);
-    for (const bad of ["", "a", "5-1", "1-", "-3", "1.5", `1-${MAX_SEEDS + 1}`]) expect(() => parseSeedList(bad)).toThrow(RangeError);
+    for (const bad of ["", "a", "5-1", "1-", "-3", "1.5", `1-${MAX_SEEDS + 1}`])
+      expect(() => parseSeedList(bad)).toThrow(RangeError);
   });
 
   it("every seed of every range is in the list, and nothing else (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 5 }), (ranges) => {
-        const text = ranges.map(([a, n]) => (n === 0 ? `${a}` : `${a}-${a + n}`)).join(",");
-        const expected = new Set(ranges.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, i) => a + i)));
-        expect(parseSeedList(text)).toEqual([...expected].sort((x, y) => x - y));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 20 })), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        (ranges) => {
+          const text = ranges.map(([a, n]) => (n === 0 ? `${a}` : `${a}-${a + n}`)).join(",");
+          const expected = new Set(ranges.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, i) => a + i)));
+          expect(parseSeedList(text)).toEqual([...expected].sort((x, y) => x - y));
+        },
+      ),
       { seed: 7 },
     );
   });
@@ -58,7 +75,14 @@ describe("the grid", () => {
       { key: "a", texts: ["1", "2"] },
       { key: "b", texts: ["x", "y", "z"] },
     ]);
-    expect(points.map((p) => p.label)).toEqual(["a=1, b=x", "a=1, b=y", "a=1, b=z", "a=2, b=x", "a=2, b=y", "a=2, b=z"]);
+    expect(points.map((p) => p.label)).toEqual([
+      "a=1, b=x",
+      "a=1, b=y",
+      "a=1, b=z",
+      "a=2, b=x",
+      "a=2, b=y",
+      "a=2, b=z",
+    ]);
     expect(points[4]?.choice).toEqual([1, 1]);
     expect(gridPoints([])).toEqual([{ index: 0, choice: [], values: {}, label: "as written" }]);
     const runs = plannedRuns(points.slice(0, 2), [5, 6]);
@@ -77,10 +101,14 @@ describe("sweep statistics", () => {
 
   it("a point's aggregate does not depend on the order runs finished in (property)", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(arbitrarySummary, { selector: (s) => s.seed, minLength: 1, maxLength: 12 }), fc.integer(), (runs, salt) => {
-        const shuffled = [...runs].sort((a, b) => ((a.seed * 7919 + salt) % 101) - ((b.seed * 7919 + salt) % 101));
-        expect(aggregatePoint("p", {}, shuffled)).toStrictEqual(aggregatePoint("p", {}, runs));
-      }),
+      fc.property(
+        fc.uniqueArray(arbitrarySummary, { selector: (s) => s.seed, minLength: 1, maxLength: 12 }),
+        fc.integer(),
+        (runs, salt) => {
+          const shuffled = [...runs].sort((a, b) => ((a.seed * 7919 + salt) % 101) - ((b.seed * 7919 + salt) % 101));
+          expect(aggregatePoint("p", {}, shuffled)).toStrictEqual(aggregatePoint("p", {}, runs));
+        },
+      ),
       { seed: 11 },
     );
   });

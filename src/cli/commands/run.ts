@@ -61,7 +61,6 @@ function beforeAfter(result: RunResult): string {
 
 function convergenceTable(result: RunResult): string {
   const { windows, atMinutes } = result.convergence;
-  const span = (minutes: number) => (result.detail.mode === "fleet" ? formatMinutes(minutes) : `${minutes}min`);
   return renderTable(
     ["Time", "Improvement", "Convergence"],
     windows.map((w) => {
@@ -74,7 +73,7 @@ function convergenceTable(result: RunResult): string {
               : "No (in flight)"
             : "No (>1%)";
       return [
-        result.detail.mode === "fleet" ? `${span(w.startMin)}-${span(w.endMin)}` : `${w.startMin}-${w.endMin}min`,
+        result.detail.mode === "fleet" ? `day ${w.startMin / 1440}-${w.endMin / 1440}` : `${w.startMin}-${w.endMin}min`,
         signedPercent(w.improvementPct / 100, 1),
         state,
       ];

@@ -1,6 +1,7 @@
 import { Piscina } from "piscina";
 import type { InstanceCatalog } from "../src/catalog/instance-catalog.js";
 import { fnv1aHex } from "../src/math/fnv.js";
+import { LogHistogram } from "../src/metrics/log-histogram.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { workerScript } from "../src/worker-script.js";
 import type { ForkExecutor, ForkResult } from "./fork-runner.js";
@@ -36,7 +37,8 @@ export class ForkPool {
     return {
       run: (seed, state, changes, windowMs, sampleMs) => {
         const task: ForkTask = { setup, seed, state: [...state], changes: [...changes], windowMs, sampleMs };
-        return this.pool.run(task) as Promise<ForkResult>;
+        const result = this.pool.run(task) as Promise<ForkResult>;
+        return result.then((clone) => ({ ...clone, latencyUs: LogHistogram.revive(clone.latencyUs) }));
       },
     };
   }

@@ -1,5 +1,6 @@
 import type { Change, KnobName, KnobRef, KnobValue, Observation } from "../src/backend.js";
 import { sameKnobValue } from "../src/backend.js";
+import type { LogHistogram } from "../src/metrics/log-histogram.js";
 import type { SloSample } from "../src/orchestrator/ab-test.js";
 import type { Counterfactual } from "../src/orchestrator/counterfactual.js";
 import { sloSample } from "../src/orchestrator/orchestrator.js";
@@ -30,6 +31,8 @@ export interface ForkResult {
   window: Observation;
   monthlyCostUsd: number;
   traceHash: string;
+  /** Response times (µs) of the request-serving VMs over the last sample (the whole window when sampleMs = windowMs). */
+  latencyUs: LogHistogram;
 }
 
 /**
@@ -82,6 +85,7 @@ export class ForkRunner implements ForkExecutor {
       window,
       monthlyCostUsd: window.service?.monthlyCostUsd ?? 0,
       traceHash: backend.twin.sim.traceHashHex,
+      latencyUs: backend.lastLatencyHistogram(),
     };
   }
 }

@@ -4,7 +4,15 @@ export { Container, LevelChange } from "./container.js";
 export { EmpiricalDistribution } from "./empirical-distribution.js";
 export * from "./fleet/index.js";
 export { type FleetOptions, generateFleet } from "./fluid/fleet-generator.js";
-export { type FleetSpec, type FleetStep, type FleetVm, simulateFleet } from "./fluid/fleet-model.js";
+export {
+  FleetSimulation,
+  type FleetSpec,
+  type FleetStep,
+  type FleetVm,
+  type SpotTerms,
+  simulateFleet,
+} from "./fluid/fleet-model.js";
+export { type FleetRunOptions, runFleetTuning } from "./fluid/fleet-run.js";
 export { type FluidVmResult, type FluidVmState, fluidVm } from "./fluid/fluid-vm.js";
 export { ForkPool } from "./fork-pool.js";
 export { ForkCounterfactual, type ForkExecutor, type ForkResult, ForkRunner } from "./fork-runner.js";

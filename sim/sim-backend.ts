@@ -9,6 +9,7 @@ import type {
   Topology,
 } from "../src/backend.js";
 import type { Clock } from "../src/clock.js";
+import type { LogHistogram } from "../src/metrics/log-histogram.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { HostTwin } from "./twin/host-twin.js";
 import { type InstanceLookup, normalizeTwinKnob, readTwinKnob, twinKnobs, writeTwinKnob } from "./twin/twin-knobs.js";
@@ -100,6 +101,11 @@ export class SimBackend implements Backend {
 
   async observe(): Promise<Observation> {
     return this.observer.observe();
+  }
+
+  /** Response times (µs) of the request-serving VMs over the last observation's interval. */
+  lastLatencyHistogram(): LogHistogram {
+    return this.observer.lastServiceLatencyUs;
   }
 
   async knobs(): Promise<KnobRef[]> {

@@ -1,10 +1,11 @@
-import type { Backend, KnobValue, Observation } from "../src/backend.js";
+import type { Backend, KnobValue } from "../src/backend.js";
 import { loadCatalog } from "../src/catalog/catalog-loader.js";
 import type { InstanceCatalog } from "../src/catalog/instance-catalog.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import type { OrchestratorConfig } from "../src/orchestrator/orchestrator-config.js";
 import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
+import type { RunDetail } from "../src/report/run-result.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { CostTuner } from "../src/tuners/cost-tuner.js";
 import { CpuPinning } from "../src/tuners/cpu-pinning.js";
@@ -13,9 +14,11 @@ import { NetworkTuner } from "../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
 import { RightsizingTuner } from "../src/tuners/rightsizing-tuner.js";
 import type { Tuner } from "../src/tuners/tuner.js";
+import { measureComponentImpact } from "./component-impact.js";
 import { ForkPool } from "./fork-pool.js";
 import { ForkCounterfactual, type ForkExecutor, ForkRunner } from "./fork-runner.js";
 import { instanceLookup } from "./instance-lookup.js";
+import { evaluationDetail, metricsOf, modelVersion, TimelineRecorder } from "./run-detail.js";
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
 
@@ -27,6 +30,8 @@ export interface RunMetrics {
   memUtil: number;
   monthlyCostUsd: number;
   iops: number;
+  /** Share of requests that failed (timed out or refused). */
+  errorRate: number;
 }
 
 export interface RunResult {
@@ -57,6 +62,10 @@ export interface RunResult {
   }[];
   rollbacks: number;
   finalKnobs: Record<string, KnobValue>;
+  /** The twin's version and a hash of the hardware models used (see run-detail.ts). */
+  modelVersion: string;
+  /** Latency histograms and costs of the two evaluation windows, the tuning's timeline, component impacts. */
+  detail: RunDetail;
 }
 
 export interface TuningRunOptions {
@@ -81,17 +90,8 @@ export interface TuningRunOptions {
   pace?: (simTimeMs: number) => Promise<void>;
   /** Called once the orchestrator is ready, before the first round: a watcher's handle on it (revertLast). */
   onStart?: (run: { orchestrator: Orchestrator; startTime: number }) => void;
-}
-
-function metricsOf(observation: Observation): RunMetrics {
-  return {
-    throughputRps: observation.service?.throughputRps ?? 0,
-    p95LatencyMs: observation.service?.latencyMs.p95 ?? 0,
-    cpuUtil: observation.host.cpuUtilization,
-    memUtil: observation.host.memoryUtilization,
-    monthlyCostUsd: observation.service?.monthlyCostUsd ?? 0,
-    iops: observation.service?.iops ?? 0,
-  };
+  /** Also measure each component's kept changes alone on the evaluation window (one more run per component). */
+  measureComponents?: boolean;
 }
 
 export function defaultTuners(components: readonly string[], catalog: InstanceCatalog): Tuner[] {
@@ -145,6 +145,7 @@ async function tune(
   const runner = forks(30_000);
   const tuning = scenario.tuning;
   const driven = options.wrapBackend?.(backend) ?? backend;
+  const timeline = new TimelineRecorder();
   const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components, catalog), {
     config: {
       tuningIntervalMs: tuning.interval,
@@ -152,10 +153,11 @@ async function tune(
       convergenceTargetMs: tuning.convergenceTarget,
       degradationThreshold: tuning.degradationThreshold,
       maxConcurrentTuning: tuning.maxConcurrent,
+      minWhatIfGain: tuning.minGain,
       ...options.orchestrator,
     },
     counterfactual: new ForkCounterfactual(runner, seed),
-    ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+    onUpdate: timeline.watch(options.onUpdate),
   });
   await orchestrator.initialize();
   const initial = new Map(orchestrator.knobs());
@@ -175,12 +177,30 @@ async function tune(
     evaluation.run(seed, orchestrator.knobs(), [], window, window),
   ]);
   const history: TuningEvent[] = [...orchestrator.history()];
+  const entries = history.map((event) => ({
+    time: event.time,
+    component: event.component,
+    action: event.action,
+    knob: `${event.knob.knob}@${event.knob.target}`,
+    from: event.from === undefined ? "" : JSON.stringify(event.from),
+    to: event.to === undefined ? "" : JSON.stringify(event.to),
+    impactPct: event.impact * 100,
+    success: event.success,
+    rolledBack: event.rolledBack,
+    reason: event.reason,
+  }));
+  const finalKnobs = Object.fromEntries(orchestrator.knobs());
+  const startTime = orchestrator.startTime ?? 0;
+  const components =
+    options.measureComponents === true
+      ? await measureComponentImpact(evaluation, seed, window, initial, finalKnobs, entries)
+      : undefined;
   return {
     scenario: scenario.name,
     seed,
     configHash: fnv1aHex(JSON.stringify(scenario)),
     traceHash: backend.twin.sim.traceHashHex,
-    startTime: orchestrator.startTime ?? 0,
+    startTime,
     baseline: metricsOf(baseline.window),
     tuned: metricsOf(tuned.window),
     convergence: {
@@ -188,19 +208,18 @@ async function tune(
       atMinutes: orchestrator.convergence.convergedAtMin ?? null,
       windows: orchestrator.convergence.windows,
     },
-    history: history.map((event) => ({
-      time: event.time,
-      component: event.component,
-      action: event.action,
-      knob: `${event.knob.knob}@${event.knob.target}`,
-      from: event.from === undefined ? "" : JSON.stringify(event.from),
-      to: event.to === undefined ? "" : JSON.stringify(event.to),
-      impactPct: event.impact * 100,
-      success: event.success,
-      rolledBack: event.rolledBack,
-      reason: event.reason,
-    })),
+    history: entries,
     rollbacks: history.filter((event) => event.rolledBack).length,
-    finalKnobs: Object.fromEntries(orchestrator.knobs()),
+    finalKnobs,
+    modelVersion: modelVersion(resolved),
+    detail: {
+      mode: "host",
+      evaluationMinutes: window / 60_000,
+      latencyUnit: "request",
+      baseline: evaluationDetail(baseline.window, baseline.latencyUs),
+      tuned: evaluationDetail(tuned.window, tuned.latencyUs),
+      timeline: timeline.points(startTime),
+      ...(components === undefined ? {} : { components }),
+    },
   };
 }

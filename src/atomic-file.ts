@@ -1,5 +1,13 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+
+let counter = 0;
+
+/** A hidden name beside `path` that no other writer uses: this process's id and a counter. */
+export function temporaryBeside(path: string, tag = "tmp"): string {
+  counter++;
+  return join(dirname(path), `.${basename(path)}.${tag}-${process.pid}-${counter}`);
+}
 
 /**
  * A file written in pieces that appears under its name only when complete: the text goes to a
@@ -15,7 +23,7 @@ export class AtomicFile {
 
   constructor(path: string) {
     this.path = path;
-    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+    this.temporary = temporaryBeside(path);
     this.fd = openSync(this.temporary, "w");
   }
 
@@ -59,14 +67,21 @@ export class AtomicFile {
   }
 }
 
-/** Writes a whole file atomically. */
-export function writeFileAtomic(path: string, text: string): void {
-  const file = new AtomicFile(path);
+/** Writes a whole file atomically and durably (fsync before the rename). */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const temporary = temporaryBeside(path);
   try {
-    file.write(text);
-    file.commit();
+    const fd = openSync(temporary, "w", 0o644);
+    try {
+      if (typeof data === "string") writeSync(fd, data);
+      else writeSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
   } catch (error) {
-    file.abort();
+    rmSync(temporary, { force: true });
     throw error;
   }
 }

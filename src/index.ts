@@ -60,6 +60,10 @@ export { Orchestrator, type OrchestratorOptions } from "./orchestrator/orchestra
 export { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestrator/orchestrator-config.js";
 export type { OrchestratorUpdate, TuningEvent } from "./orchestrator/tuning-event.js";
 export * from "./profiler/index.js";
+export { OutputFolderError, replaceFolder } from "./report/atomic-files.js";
+export type { ComponentImpact, LatencyBucket, RunDetail, RunMetrics, RunResult } from "./report/run-result.js";
+export { reportFiles, writeReport } from "./report/write-report.js";
+export { configHash } from "./scenario/config-hash.js";
 export {
   type Catalogs,
   loadCatalogs,
@@ -67,8 +71,14 @@ export {
   type ResolvedScenario,
   scenarioFromObject,
 } from "./scenario/load-scenario.js";
+export { loadPolicy, type TuningPolicy } from "./scenario/policy-file.js";
 export { scenarioJsonSchema } from "./scenario/scenario-json-schema.js";
+export { applyOverrides, parseKeyPath, type ScenarioOverride } from "./scenario/scenario-override.js";
 export { type Scenario, ScenarioSchema } from "./scenario/scenario-schema.js";
+export { aggregatePoint, type PointAggregate, type Stat, statOf } from "./sweep/aggregate.js";
+export { comparePolicies, type PolicyComparison } from "./sweep/policy-comparison.js";
+export { type RunSummary, summarize } from "./sweep/run-summary.js";
+export { parseSeedList } from "./sweep/seed-list.js";
 export { TraceError } from "./trace/trace-error.js";
 export { type ReadTraceOptions, readTrace, type TraceSummary } from "./trace/trace-reader.js";
 export { loadTruthFile, type TruthFile } from "./trace/truth-file.js";
@@ -81,6 +91,7 @@ export { bestCommitment, hourlyPrice, type PricingOption } from "./tuners/cost/p
 export { type Steadiness, steadiness } from "./tuners/cost/steadiness.js";
 export { CostTuner } from "./tuners/cost-tuner.js";
 export { ALLOCATION_MATRIX, allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
+export { placePricing, rightSize } from "./tuners/fleet-sizing.js";
 export { IoTuner, planDevice } from "./tuners/io-tuner.js";
 export { NetworkTuner } from "./tuners/network-tuner.js";
 export { NumaOptimizer, type NumaPolicy } from "./tuners/numa-optimizer.js";

@@ -13,7 +13,8 @@ const ARCHETYPES = [
   { kind: "idle", share: 0.1 },
 ] as const;
 
-const VCPU_SIZES = [2, 4, 8, 16];
+/** The sizes a generated VM has: vCPUs of m5.large, xlarge, 2xlarge and 4xlarge. */
+export const VCPU_SIZES: readonly number[] = [2, 4, 8, 16];
 
 function pickArchetype(u: number): (typeof ARCHETYPES)[number] {
   let cumulative = 0;
@@ -24,7 +25,7 @@ function pickArchetype(u: number): (typeof ARCHETYPES)[number] {
   return ARCHETYPES[0];
 }
 /** m5-like on-demand price per vCPU-hour (m5.large $0.096 for 2 vCPUs, us-east-1). */
-const USD_PER_VCPU_HOUR = 0.048;
+export const USD_PER_VCPU_HOUR = 0.048;
 
 export interface FleetOptions {
   vms: number;
@@ -73,7 +74,16 @@ export function generateFleet(options: FleetOptions): FleetSpec {
     let host = hostLoad.findIndex((load) => load + vcpus <= cpusPerHost * 2.5);
     if (host < 0) host = hostLoad.indexOf(Math.min(...hostLoad));
     hostLoad[host] = (hostLoad[host] as number) + vcpus;
-    vms.push({ name: `vm-${i}`, host, vcpus, hourlyUsd: vcpus * USD_PER_VCPU_HOUR, arrivals, request, noiseCv: 0.1 });
+    vms.push({
+      name: `vm-${i}`,
+      host,
+      vcpus,
+      hourlyUsd: vcpus * USD_PER_VCPU_HOUR,
+      arrivals,
+      request,
+      noiseCv: 0.1,
+      kind: archetype.kind,
+    });
   }
   return {
     host: options.host,

@@ -16,6 +16,10 @@ export interface FleetVm {
   request: RequestConfig;
   /** Step-to-step demand noise (coefficient of variation of a lognormal multiplier). */
   noiseCv: number;
+  /** The demand shape it was generated with (diurnal-web, steady-batch...), when generated. */
+  kind?: string;
+  /** On spot capacity: reclaimed now and then. */
+  spot?: SpotTerms;
 }
 
 export interface FleetSpec {
@@ -38,6 +42,14 @@ export interface FleetStep {
   meanHostUtilization: number;
   maxHostUtilization: number;
   costUsd: number;
+  /** Requests/s offered but not served: beyond saturated VMs' capacity, or to VMs down after a spot reclaim. */
+  failedRps: number;
+}
+
+/** Spot capacity for a VM: cheaper, and reclaimed now and then (the VM is down until it restarts). */
+export interface SpotTerms {
+  interruptionsPerDay: number;
+  restartMs: number;
 }
 
 /**
@@ -46,50 +58,99 @@ export interface FleetStep {
  * `cpuPhase` (the formula the per-request mode uses) slowed by the expected SMT contention of its
  * host's utilization. Hosts share nothing else here; memory placement and caches enter through
  * each VM's request parameters. One core handles tens of millions of VM-steps a minute.
+ *
+ * A step-by-step object: after each `step`, the per-VM arrays hold that step's figures, so a
+ * caller can observe VMs and change their size or pricing between steps (`FleetVm.vcpus`,
+ * `hourlyUsd` and `spot` are read every step). Randomness is drawn per VM from named streams in
+ * the same order whatever the sizes, so two simulations of one spec share their sample paths
+ * (common random numbers).
  */
-export function simulateFleet(spec: FleetSpec, onStep?: (step: FleetStep) => void): FleetStep[] {
-  const { vms, host } = spec;
-  const n = vms.length;
-  const logicalCpus = host.nodes.reduce((sum, node) => sum + parseCpuList(node.cpus).length, 0);
-  const llcBytes = (host.caches.find((cache) => cache.level === 3)?.sizeKiB ?? 0) * 1024;
-  const localNs = host.memory.latencyNs[0]?.[0] ?? 100;
-  // Per VM constants: instruction time on a solo core and stall time (from the shared formula).
-  const cpuMs = new Float64Array(n);
-  const stallMs = new Float64Array(n);
-  const streams = new RandomStreams(spec.seed);
-  const noise = vms.map((vm) => streams.stream(`fleet/${vm.name}`));
-  vms.forEach((vm, i) => {
-    const conditions = {
-      speed: 1,
-      sharing: 1,
-      cacheShareBytes: llcBytes / 4,
-      memoryLatencyNs: localNs,
-      refillBytes: 0,
-      ioCpuMs: 0,
-    };
-    const phase = cpuPhase(vm.request, vm.request.cpuMs, conditions).wallMs;
-    cpuMs[i] = vm.request.cpuMs;
-    stallMs[i] = phase - vm.request.cpuMs;
-  });
-  const rates = new Float64Array(n);
-  const hostDemand = new Float64Array(spec.hosts);
-  const steps: FleetStep[] = [];
-  const hourlyTotal = vms.reduce((sum, vm) => sum + vm.hourlyUsd, 0);
-  for (let t = 0; t < spec.durationMs; t += spec.stepMs) {
+export class FleetSimulation {
+  readonly vms: FleetVm[];
+  /** Per VM, for the last step: offered and served requests/s, vCPU utilization, mean latency (ms; 0 when saturated or down). */
+  readonly offeredRps: Float64Array;
+  readonly servedRps: Float64Array;
+  readonly utilization: Float64Array;
+  readonly latencyMs: Float64Array;
+  /** Per VM, for the last step: 1 when the offered load exceeded its vCPUs, 2 when it was down (spot reclaimed). */
+  readonly state: Uint8Array;
+  private readonly logicalCpus: number;
+  private readonly cpuMs: Float64Array;
+  private readonly stallMs: Float64Array;
+  private readonly noise: RandomStream[];
+  private readonly spotStreams: RandomStream[];
+  private readonly downUntil: Float64Array;
+  private readonly hostDemand: Float64Array;
+
+  constructor(readonly spec: FleetSpec) {
+    // The simulation owns copies: callers may resize them without touching the spec.
+    this.vms = spec.vms.map((vm) => ({ ...vm }));
+    const n = this.vms.length;
+    const host = spec.host;
+    this.logicalCpus = host.nodes.reduce((sum, node) => sum + parseCpuList(node.cpus).length, 0);
+    const llcBytes = (host.caches.find((cache) => cache.level === 3)?.sizeKiB ?? 0) * 1024;
+    const localNs = host.memory.latencyNs[0]?.[0] ?? 100;
+    // Per VM constants: instruction time on a solo core and stall time (from the shared formula).
+    this.cpuMs = new Float64Array(n);
+    this.stallMs = new Float64Array(n);
+    const streams = new RandomStreams(spec.seed);
+    this.noise = this.vms.map((vm) => streams.stream(`fleet/${vm.name}`));
+    this.spotStreams = this.vms.map((vm) => streams.stream(`fleet/${vm.name}/spot`));
+    this.vms.forEach((vm, i) => {
+      const conditions = {
+        speed: 1,
+        sharing: 1,
+        cacheShareBytes: llcBytes / 4,
+        memoryLatencyNs: localNs,
+        refillBytes: 0,
+        ioCpuMs: 0,
+      };
+      const phase = cpuPhase(vm.request, vm.request.cpuMs, conditions).wallMs;
+      this.cpuMs[i] = vm.request.cpuMs;
+      this.stallMs[i] = phase - vm.request.cpuMs;
+    });
+    this.offeredRps = new Float64Array(n);
+    this.servedRps = new Float64Array(n);
+    this.utilization = new Float64Array(n);
+    this.latencyMs = new Float64Array(n);
+    this.state = new Uint8Array(n);
+    this.downUntil = new Float64Array(n);
+    this.hostDemand = new Float64Array(spec.hosts);
+  }
+
+  /** Simulates the step starting at `t` (ms). */
+  step(t: number): FleetStep {
+    const { vms, hostDemand, logicalCpus, spec } = this;
+    const host = spec.host;
+    const n = vms.length;
     hostDemand.fill(0);
     for (let i = 0; i < n; i++) {
       const vm = vms[i] as FleetVm;
-      const stream = noise[i] as RandomStream;
+      const stream = this.noise[i] as RandomStream;
       const rate = arrivalRate(vm.arrivals, t) * (vm.noiseCv > 0 ? stream.lognormalMeanCv(1, vm.noiseCv) : 1);
-      rates[i] = rate;
+      this.offeredRps[i] = rate;
+      this.state[i] = 0;
+      if (vm.spot !== undefined) {
+        // Reclaims arrive as a Poisson process; the draw happens every step, down or not, so paths stay aligned.
+        const reclaimed =
+          (this.spotStreams[i] as RandomStream).uniform() <
+          1 - Math.exp((-vm.spot.interruptionsPerDay * spec.stepMs) / 86_400_000);
+        if (reclaimed && t >= (this.downUntil[i] as number)) this.downUntil[i] = t + vm.spot.restartMs;
+        if (t < (this.downUntil[i] as number)) {
+          this.state[i] = 2;
+          continue;
+        }
+      }
       hostDemand[vm.host] =
-        (hostDemand[vm.host] as number) + (rate * ((cpuMs[i] as number) + (stallMs[i] as number))) / 1000;
+        (hostDemand[vm.host] as number) + (rate * ((this.cpuMs[i] as number) + (this.stallMs[i] as number))) / 1000;
     }
     let throughput = 0;
+    let failed = 0;
     let latencyWeighted = 0;
     let saturated = 0;
     let utilizationSum = 0;
     let utilizationMax = 0;
+    let hourly = 0;
     for (let h = 0; h < spec.hosts; h++) {
       const u = Math.min(1, (hostDemand[h] as number) / logicalCpus);
       utilizationSum += u;
@@ -97,34 +158,62 @@ export function simulateFleet(spec: FleetSpec, onStep?: (step: FleetStep) => voi
     }
     for (let i = 0; i < n; i++) {
       const vm = vms[i] as FleetVm;
+      hourly += vm.hourlyUsd;
+      const rate = this.offeredRps[i] as number;
+      if (this.state[i] === 2) {
+        this.servedRps[i] = 0;
+        this.utilization[i] = 0;
+        this.latencyMs[i] = 0;
+        failed += rate;
+        continue;
+      }
       const u = Math.min(1, (hostDemand[vm.host] as number) / logicalCpus);
       // A thread's sibling is busy with probability u: speed 1 alone, pair/2 when shared.
       const speed = 1 - u + (u * host.smtPairThroughput) / 2;
-      const serviceMs = (cpuMs[i] as number) / speed + (stallMs[i] as number);
-      const lambda = (rates[i] as number) / 1000;
+      const serviceMs = (this.cpuMs[i] as number) / speed + (this.stallMs[i] as number);
+      const lambda = rate / 1000;
       const rho = (lambda * serviceMs) / vm.vcpus;
       if (rho >= 1) {
         saturated++;
-        throughput += (vm.vcpus / serviceMs) * 1000;
+        this.state[i] = 1;
+        const capacity = (vm.vcpus / serviceMs) * 1000;
+        this.servedRps[i] = capacity;
+        this.utilization[i] = 1;
+        this.latencyMs[i] = 0;
+        throughput += capacity;
+        failed += rate - capacity;
         continue;
       }
-      const cs = (((cpuMs[i] as number) / speed) * vm.request.cpuCv) / serviceMs;
+      const cs = (((this.cpuMs[i] as number) / speed) * vm.request.cpuCv) / serviceMs;
       const wait =
         lambda > 0
           ? (erlangC(vm.vcpus, lambda * serviceMs) / (vm.vcpus / serviceMs - lambda)) * ((1 + cs * cs) / 2)
           : 0;
-      throughput += rates[i] as number;
-      latencyWeighted += (rates[i] as number) * (wait + serviceMs);
+      this.servedRps[i] = rate;
+      this.utilization[i] = rho;
+      this.latencyMs[i] = wait + serviceMs;
+      throughput += rate;
+      latencyWeighted += rate * (wait + serviceMs);
     }
-    const step: FleetStep = {
+    return {
       timeMs: t,
       throughputRps: throughput,
       meanLatencyMs: throughput > 0 ? latencyWeighted / throughput : 0,
       saturatedVms: saturated,
       meanHostUtilization: utilizationSum / spec.hosts,
       maxHostUtilization: utilizationMax,
-      costUsd: (hourlyTotal * spec.stepMs) / 3_600_000,
+      costUsd: (hourly * spec.stepMs) / 3_600_000,
+      failedRps: failed,
     };
+  }
+}
+
+/** Runs a fleet spec from start to end (see FleetSimulation). */
+export function simulateFleet(spec: FleetSpec, onStep?: (step: FleetStep) => void): FleetStep[] {
+  const simulation = new FleetSimulation(spec);
+  const steps: FleetStep[] = [];
+  for (let t = 0; t < spec.durationMs; t += spec.stepMs) {
+    const step = simulation.step(t);
     steps.push(step);
     onStep?.(step);
   }

@@ -37,6 +37,8 @@ export class TwinObserver {
   private lastNs: number;
   private lastCarried: number[];
   private lastListenOverflows = 0;
+  /** Response times (µs) of the request-serving VMs over the interval of the last observation. */
+  lastServiceLatencyUs = new LogHistogram();
 
   constructor(private readonly twin: HostTwin) {
     this.lastNs = twin.sim.now;
@@ -147,6 +149,7 @@ export class TwinObserver {
     }
 
     this.lastNs = now;
+    this.lastServiceLatencyUs = combined;
     return {
       time: now / 1e6,
       intervalMs: seconds * 1000,

@@ -4,9 +4,22 @@ import type { CommandEntry } from "./command.js";
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: "run",
-    summary: "tune a scenario on the digital twin and show before/after and convergence",
+    summary: "tune a scenario on the digital twin: before/after, convergence, and a report folder with charts",
     example: "twintune run scenarios/seed-fleet.yaml --seed 7",
     load: async () => (await import("./commands/run.js")).runCommand,
+  },
+  {
+    name: "sweep",
+    summary: "run a scenario over seeds and parameter values on worker threads: means with 95% intervals",
+    example: "twintune sweep scenarios/spot-heavy.yaml --seeds 1-8 --set fleet.spot.interruptionsPerDay=0.01,0.3,3",
+    load: async () => (await import("./commands/sweep.js")).sweepCommand,
+  },
+  {
+    name: "compare",
+    summary: "run a scenario under two tuning policies on the same seeds: differences with 95% intervals, the winner",
+    example:
+      "twintune compare scenarios/noisy-neighbour.yaml --policy scenarios/policies/careful.yaml --policy scenarios/policies/eager.yaml",
+    load: async () => (await import("./commands/compare.js")).compareCommand,
   },
   {
     name: "validate",

@@ -21,6 +21,18 @@ export class LogHistogram {
     this.counts = new Float64Array((maxExponent + 1) * subBuckets);
   }
 
+  /** Rebuilds a histogram from its structured clone: one sent from a worker thread loses its class. */
+  static revive(clone: LogHistogram): LogHistogram {
+    const histogram = new LogHistogram(clone.subBuckets, clone.maxExponent);
+    histogram.counts.set(clone.counts);
+    histogram.zeros = clone.zeros;
+    histogram.total = clone.total;
+    histogram.sum = clone.sum;
+    histogram.smallest = clone.smallest;
+    histogram.largest = clone.largest;
+    return histogram;
+  }
+
   get count(): number {
     return this.total;
   }
@@ -84,6 +96,32 @@ export class LogHistogram {
     this.zeros *= factor;
     this.total *= factor;
     this.sum *= factor;
+  }
+
+  /**
+   * The non-empty buckets in order, as [low, high) bounds in recorded units with their counts;
+   * `perOctave` (a divisor of subBuckets) merges neighbours for a coarser, smaller table. Values
+   * below 1 form the first bucket, [0, 1).
+   */
+  buckets(perOctave = this.subBuckets): { low: number; high: number; count: number }[] {
+    if (!Number.isInteger(perOctave) || perOctave < 1 || this.subBuckets % perOctave !== 0)
+      throw new RangeError(`perOctave must divide ${this.subBuckets}, got ${perOctave}`);
+    const out: { low: number; high: number; count: number }[] = [];
+    if (this.zeros > 0) out.push({ low: 0, high: 1, count: this.zeros });
+    const merge = this.subBuckets / perOctave;
+    for (let start = 0; start < this.counts.length; start += merge) {
+      let count = 0;
+      for (let i = start; i < start + merge; i++) count += this.counts[i] as number;
+      if (count === 0) continue;
+      const exponent = Math.floor(start / this.subBuckets);
+      const part = (start % this.subBuckets) / merge;
+      out.push({
+        low: 2 ** exponent * (1 + part / perOctave),
+        high: 2 ** exponent * (1 + (part + 1) / perOctave),
+        count,
+      });
+    }
+    return out;
   }
 
   /** Adds another histogram with the same layout (merging per-worker or per-interval histograms). */

@@ -28,6 +28,12 @@ export interface OrchestratorConfig {
   /** On a twin: how long each what-if run of a candidate is, and its sample length. */
   whatIfWindowMs: number;
   whatIfSampleMs: number;
+  /**
+   * On a twin: the smallest predicted gain worth a change. A change worth less than what counts as
+   * improvement only delays convergence, at a risk; 0 also applies changes predicted neutral
+   * (kernel guidance with no measured gain on this workload).
+   */
+  minWhatIfGain: number;
   /** A knob moved back and forth this many times is frozen. */
   oscillationLimit: number;
   /** A knob whose changes failed this many times in a row is disabled. */
@@ -50,6 +56,7 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
   rankWithWhatIf: true,
   whatIfWindowMs: 120_000,
   whatIfSampleMs: 30_000,
+  minWhatIfGain: 0.01,
   oscillationLimit: 3,
   failureLimit: 3,
 };

@@ -422,15 +422,14 @@ export class Orchestrator {
     const kept: Candidate[] = [];
     for (const [index, group] of shortlist.entries()) {
       const { gain, verdict, worst } = predictions[index] as WhatIfPrediction;
-      // A change worth less than what counts as improvement only delays convergence, at a risk.
-      if (gain < this.config.convergenceThreshold || verdict.degraded) {
+      if (gain < this.config.minWhatIfGain || verdict.degraded) {
         this.skippedUntil.set(group.id, round + 3);
         this.skip(
           group,
           gain,
           verdict.degraded
             ? `what-if on the twin: ${describeWorst(worst)}; not applied`
-            : `what-if on the twin predicts ${signed(gain)}, under the ${(this.config.convergenceThreshold * 100).toFixed(0)}% a change must be worth: not applied`,
+            : `what-if on the twin predicts ${signed(gain)}, under the ${signed(this.config.minWhatIfGain)} a change must be worth: not applied`,
         );
         continue;
       }

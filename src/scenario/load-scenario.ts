@@ -11,6 +11,7 @@ import { loadNetworkCatalog, type PathSpec } from "../catalog/network-catalog.js
 import { ConfigError, formatKeyPath } from "../config/config-error.js";
 import { readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
 import { parseCpuList } from "../cpulist.js";
+import { applyOverrides, overrideAt, type ScenarioOverride } from "./scenario-override.js";
 import { type Scenario, ScenarioSchema } from "./scenario-schema.js";
 
 /** A scenario with its catalog references resolved: what the twin is built from. */
@@ -115,8 +116,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * resolves host, device and path models from the catalogs and checks every cross-reference.
  * Errors name the file, line, key path and what was expected.
  */
-export function loadScenario(file: string, catalogs: Catalogs = loadCatalogs()): ResolvedScenario {
-  return resolveScenario(readWithIncludes(file), catalogs);
+export function loadScenario(
+  file: string,
+  catalogs: Catalogs = loadCatalogs(),
+  overrides: readonly ScenarioOverride[] = [],
+): ResolvedScenario {
+  return resolveScenario(readWithIncludes(file), catalogs, overrides);
 }
 
 /** A scenario built in code (validation cases, tests), checked exactly like a file; `label` names it in errors. */
@@ -128,17 +133,31 @@ export function scenarioFromObject(
   return resolveScenario([{ file: label, data, locate: () => undefined }], catalogs);
 }
 
-function resolveScenario(documents: SourceDocument[], catalogs: Catalogs): ResolvedScenario {
+function resolveScenario(
+  documents: SourceDocument[],
+  catalogs: Catalogs,
+  overrides: readonly ScenarioOverride[] = [],
+): ResolvedScenario {
   const file = (documents.at(-1) as SourceDocument).file;
-  const merged = documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {});
+  const merged = applyOverrides(
+    documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {}),
+    overrides,
+  );
+  // A problem in a value set on the command line names the flag; anything else, the file and line.
+  const locate = (path: PropertyKey[], problem: string): ConfigError => {
+    const override = overrideAt(overrides, path);
+    if (override !== undefined)
+      return new ConfigError(override.label, undefined, undefined, formatKeyPath(path), problem);
+    return errorAt(documents, path, problem);
+  };
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    throw errorAt(documents, issue.path as PropertyKey[], describeIssue(issue));
+    throw locate(issue.path as PropertyKey[], describeIssue(issue));
   }
   const scenario = parsed.data;
   const fail = (path: PropertyKey[], problem: string): never => {
-    throw errorAt(documents, path, problem);
+    throw locate(path, problem);
   };
   const choose = <T extends { name: string }>(
     items: readonly T[],

@@ -148,33 +148,84 @@ const TuningSchema = z.strictObject({
   convergenceTarget: durationMs.prefault("30m"),
   degradationThreshold: z.number().positive().default(0.1),
   maxConcurrent: z.int().positive().default(5),
+  /** On the twin: the smallest gain a what-if must predict for a change (0: apply neutral ones too). */
+  minGain: z.number().min(-1).max(1).default(0.01),
   components: z
     .array(z.enum(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]))
     .default(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]),
   policy: z.string().default("balanced"),
 });
 
-export const ScenarioSchema = z.strictObject({
-  /** Other scenario files merged first (paths relative to this file); this file's keys win. */
-  include: z.array(z.string()).optional(),
-  name,
-  description: z.string().default(""),
-  seed: z.int().nonnegative().default(1),
-  duration: durationMs.prefault("40m"),
-  host: z.strictObject({
-    name: name.default("host-1"),
-    model: z.string(),
-    devices: z.array(DeviceSchema).default([]),
-    interfaces: z
-      .array(InterfaceSchema)
-      .default([{ name: "eth0", speedMbps: 10000, rxRing: 256, txRing: 256, maxRing: 4096 }]),
-    sysctls: SysctlSchema.prefault({}),
-  }),
-  paths: z.array(PathSchema).default([]),
-  vms: z.array(VmSchema).min(1),
-  tuning: TuningSchema.prefault({}),
-  evaluation: z.strictObject({ warmup: durationMs.prefault("2m"), window: durationMs.prefault("10m") }).prefault({}),
+const SpotSchema = z.strictObject({
+  /** Share of the fleet's VMs on spot capacity at the start (picked at random, whatever their workload). */
+  share: z.number().min(0).max(1),
+  /** Price cut against on-demand (0.7 = 70% cheaper). */
+  discount: z.number().min(0).max(0.95).default(0.7),
+  /** Reclaims per VM per day (a Poisson rate). */
+  interruptionsPerDay: z.number().nonnegative().default(0.005),
+  /** Time from a reclaim until a replacement serves again. */
+  restart: durationMs.prefault("10m"),
 });
+
+/**
+ * A fleet of generated VMs run in the fluid mode (sim/fluid/): `vms` of mixed sizes and demand
+ * shapes placed on `hosts` hosts of the scenario's host model. The run observes the fleet on its
+ * original sizes for `observe`, decides (right-sizing, spot placement), validates for
+ * `tuning.validation`, and measures the rest of `duration` against the untuned fleet.
+ */
+const FleetSchema = z.strictObject({
+  vms: z.int().positive().max(200_000),
+  hosts: z.int().positive(),
+  observe: durationMs.prefault("7d"),
+  step: durationMs.prefault("5m"),
+  spot: SpotSchema.optional(),
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    /** Other scenario files merged first (paths relative to this file); this file's keys win. */
+    include: z.array(z.string()).optional(),
+    name,
+    description: z.string().default(""),
+    seed: z.int().nonnegative().default(1),
+    duration: durationMs.prefault("40m"),
+    host: z.strictObject({
+      name: name.default("host-1"),
+      model: z.string(),
+      devices: z.array(DeviceSchema).default([]),
+      interfaces: z
+        .array(InterfaceSchema)
+        .default([{ name: "eth0", speedMbps: 10000, rxRing: 256, txRing: 256, maxRing: 4096 }]),
+      sysctls: SysctlSchema.prefault({}),
+    }),
+    paths: z.array(PathSchema).default([]),
+    /** The VMs on the host; a fleet scenario generates its VMs instead (see `fleet`). */
+    vms: z.array(VmSchema).default([]),
+    fleet: FleetSchema.optional(),
+    tuning: TuningSchema.prefault({}),
+    evaluation: z.strictObject({ warmup: durationMs.prefault("2m"), window: durationMs.prefault("10m") }).prefault({}),
+  })
+  .superRefine((scenario, ctx) => {
+    if (scenario.fleet === undefined && scenario.vms.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["vms"],
+        message: "expected at least one VM (or a fleet: section that generates them)",
+      });
+    if (scenario.fleet !== undefined && scenario.vms.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["vms"],
+        message: "a fleet scenario generates its VMs: remove vms or fleet",
+      });
+    const fleet = scenario.fleet;
+    if (fleet !== undefined && fleet.observe + scenario.tuning.validation + fleet.step >= scenario.duration)
+      ctx.addIssue({
+        code: "custom",
+        path: ["fleet", "observe"],
+        message: "observe + tuning.validation must leave time to evaluate within duration",
+      });
+  });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
@@ -185,3 +236,4 @@ export type DeviceConfig = Scenario["host"]["devices"][number];
 export type SysctlConfig = Scenario["host"]["sysctls"];
 export type OpenArrivals = z.output<typeof OpenArrivalsSchema>;
 export type ClosedArrivals = z.output<typeof ClosedArrivalsSchema>;
+export type FleetConfig = z.output<typeof FleetSchema>;

@@ -41,7 +41,7 @@ describe("twintune tui", () => {
     expect(io.err()).toMatch(/^twintune: --tui and --json do not go together\n/);
     const help = fakeIO();
     expect(await main(["run", "--help"], help)).toBe(0);
-    expect(help.out()).toContain("--tui      watch the run full screen instead");
+    expect(help.out()).toContain("--tui              watch the run full screen instead");
     const tuiHelp = fakeIO();
     expect(await main(["tui", "--help"], tuiHelp)).toBe(0);
     expect(tuiHelp.out()).toMatch(/^Usage: twintune tui \[SCENARIO\] \[--seed N\] \[--speed S\]/);

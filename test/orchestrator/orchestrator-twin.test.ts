@@ -46,6 +46,8 @@ describe("the orchestrator on the twin", () => {
     expect(second.history).toEqual(first.history);
     expect(second.tuned).toEqual(first.tuned);
     expect(second.traceHash).toBe(first.traceHash);
+    // Results from worker threads carry the same latency histograms (revived from their clones).
+    expect(second.detail).toEqual(first.detail);
     expect(first.tuned.throughputRps).toBeGreaterThanOrEqual(first.baseline.throughputRps * 0.98);
     expect(first.tuned.p95LatencyMs).toBeLessThanOrEqual(first.baseline.p95LatencyMs * 1.02);
     // A stationary workload converges, and every change it kept was judged first.

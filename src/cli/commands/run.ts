@@ -1,53 +1,64 @@
-import { join } from "node:path";
-import type { RunMetrics, RunResult } from "../../../sim/tuning-run.js";
-import { runTuning } from "../../../sim/tuning-run.js";
-import { ConfigError } from "../../config/config-error.js";
+import { availableParallelism } from "node:os";
+import { join, relative, resolve } from "node:path";
 import { packageRoot } from "../../package-root.js";
-import { loadScenario } from "../../scenario/load-scenario.js";
+import { OutputFolderError } from "../../report/atomic-files.js";
+import { METRIC_KEYS, METRICS, type RunResult } from "../../report/run-result.js";
+import { formatMinutes } from "../../report/time-axis.js";
+import { writeReport } from "../../report/write-report.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError, UserError } from "../errors.js";
 import { signedPercent } from "../format.js";
 import type { CliIO } from "../io.js";
+import { loadScenarioForCli, runScenario } from "../scenario-runner.js";
+import { overridesFor, parseSetFlags } from "../set-flags.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune run [SCENARIO] [--seed N] [--json | --tui]
+const USAGE = `Usage: twintune run [SCENARIO] [--seed N] [--set key=value ...] [--out DIR] [--no-report]
+                    [--threads N] [--json | --tui]
 
 Runs the auto-tuning orchestrator on a scenario on the digital twin (default
 scenarios/seed-fleet.yaml): every tuning interval it observes, asks the tuners (NUMA, CPU
 pinning, I/O, network), ranks their proposals by what-if runs on the twin, applies the best in
 bounded steps, and after the validation period keeps or reverts each change by an A/B test on
 common random numbers. Then it measures the initial and the final configuration afresh on the
-same evaluation window with the same seed, and prints the before/after table, the convergence by
-window and the changes kept and reverted.
+same evaluation window with the same seed, and each component's kept changes alone, and prints
+the before/after table, the convergence by window and the changes kept and reverted.
+
+A fleet scenario (one with a fleet: section, e.g. scenarios/fleet-rightsizing.yaml) runs in the
+fluid mode instead: it observes the generated fleet, right-sizes and re-prices its VMs, validates
+each change and measures the tuned fleet against the untuned one on the same random numbers.
+
+It writes a report folder (replacing an earlier twintune report there, never half-written):
+report.md, results.json (seed, config hash, model version, trace hash, the whole result) and
+SVG charts: improvement.svg, latency.svg, cost.svg, components.svg.
 
 Options:
-  --seed N   seed of the run (default: the scenario's)
-  --json     print the result as JSON (scenario, seed, configHash, traceHash, baseline, tuned,
-             convergence, history, rollbacks)
-  --tui      watch the run full screen instead ('twintune tui --help')
-  -h, --help show this help
+  --seed N           seed of the run (default: the scenario's)
+  --set key=value    override a scenario value by key path (repeatable), e.g. --set duration=20m
+                     --set tuning.components=[numa,io] --set vms[0].vcpus=4
+  --out DIR          report folder (default ./twintune-report)
+  --no-report        write no report folder
+  --threads N        worker threads for the twin's what-if, validation and evaluation runs
+                     (default: the machine's cores, at most 4; 1 runs them in process); the
+                     result is the same at any count
+  --json             print the result as JSON (scenario, seed, configHash, modelVersion,
+                     traceHash, baseline, tuned, convergence, history, rollbacks, detail)
+  --tui              watch the run full screen instead ('twintune tui --help')
+  -h, --help         show this help
 `;
-
-const ROWS: { label: string; key: keyof RunMetrics; unit: (v: number) => string; better: "up" | "down" }[] = [
-  { label: "Throughput", key: "throughputRps", unit: (v) => `${v.toFixed(0)}/s`, better: "up" },
-  { label: "P95 latency", key: "p95LatencyMs", unit: (v) => `${v.toFixed(1)} ms`, better: "down" },
-  { label: "CPU utilization", key: "cpuUtil", unit: (v) => `${(v * 100).toFixed(0)}%`, better: "down" },
-  { label: "Memory utilization", key: "memUtil", unit: (v) => `${(v * 100).toFixed(0)}%`, better: "down" },
-  { label: "Monthly cost", key: "monthlyCostUsd", unit: (v) => `$${v.toFixed(0)}`, better: "down" },
-  { label: "IOPS", key: "iops", unit: (v) => v.toFixed(0), better: "up" },
-];
 
 function beforeAfter(result: RunResult): string {
   return renderTable(
     ["Metric", "Before", "After", "Change"],
-    ROWS.map((row) => {
-      const before = result.baseline[row.key];
-      const after = result.tuned[row.key];
+    METRIC_KEYS.filter((key) => result.detail.mode === "host" || (key !== "memUtil" && key !== "iops")).map((key) => {
+      const before = result.baseline[key];
+      const after = result.tuned[key];
+      const metric = METRICS[key];
       return [
-        row.label,
-        row.unit(before),
-        row.unit(after),
+        metric.label,
+        metric.format(before),
+        metric.format(after),
         before === 0 ? "n/a" : signedPercent((after - before) / before, 0),
       ];
     }),
@@ -67,7 +78,11 @@ function convergenceTable(result: RunResult): string {
               ? "Yes (<1%)"
               : "No (in flight)"
             : "No (>1%)";
-      return [`${w.startMin}-${w.endMin}min`, signedPercent(w.improvementPct / 100, 1), state];
+      return [
+        result.detail.mode === "fleet" ? `day ${w.startMin / 1440}-${w.endMin / 1440}` : `${w.startMin}-${w.endMin}min`,
+        signedPercent(w.improvementPct / 100, 1),
+        state,
+      ];
     }),
   );
 }
@@ -75,6 +90,18 @@ function convergenceTable(result: RunResult): string {
 function changes(result: RunResult): string {
   const decided = result.history.filter((e) => e.action === "keep" || e.action === "revert");
   if (decided.length === 0) return "No change was applied.\n";
+  if (decided.length > 40) {
+    const by = new Map<string, [number, number]>();
+    for (const e of decided) {
+      const counts = by.get(e.component) ?? [0, 0];
+      counts[e.rolledBack ? 1 : 0]++;
+      by.set(e.component, counts);
+    }
+    return renderTable(
+      ["Component", "Kept", "Reverted"],
+      [...by].map(([component, [kept, reverted]]) => [component, String(kept), String(reverted)]),
+    );
+  }
   return renderTable(
     ["Minute", "Component", "Knob", "To", "Verdict", "Impact"],
     decided.map((e) => [
@@ -92,56 +119,87 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     "run",
     args,
-    { seed: { type: "string" }, json: { type: "boolean", default: false }, tui: { type: "boolean", default: false } },
+    {
+      seed: { type: "string" },
+      set: { type: "string", multiple: true, default: [] },
+      out: { type: "string" },
+      "no-report": { type: "boolean", default: false },
+      threads: { type: "string" },
+      json: { type: "boolean", default: false },
+      tui: { type: "boolean", default: false },
+    },
     { min: 0, max: 1 },
   );
   const file = positionals[0] ?? join(packageRoot(), "scenarios", "seed-fleet.yaml");
-  let resolved: ReturnType<typeof loadScenario>;
-  try {
-    resolved = loadScenario(file);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UserError(error.message);
-    throw error;
-  }
+  const flags = parseSetFlags(values.set, "run", false);
+  const resolved = loadScenarioForCli(
+    resolve(io.cwd, file),
+    overridesFor(
+      flags,
+      flags.map(() => 0),
+    ),
+  );
   for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
+  const threads = integerOption("threads", values.threads, Math.min(4, availableParallelism()), 1);
   if (values.tui) {
     if (values.json) throw new UsageError("--tui and --json do not go together");
+    if (flags.length > 0) throw new UsageError("--tui does not take --set yet: put the values in a scenario file");
     const { runTwinTui } = await import("../tui/twin-tui.js");
     const { DEFAULT_SPEED } = await import("./tui.js");
     return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);
   }
+  const out = resolve(io.cwd, values.out ?? "twintune-report");
   const progress = io.stderr.isTTY === true && !values.json;
-  const minutes = resolved.scenario.duration / 60_000;
-  const result = await runTuning(resolved, {
+  const total = formatMinutes(resolved.scenario.duration / 60_000);
+  const result = await runScenario(resolved, {
     seed,
+    measureComponents: true,
+    forkThreads: threads,
     onUpdate: (update) => {
       if (progress && update.type === "window")
         io.stderr.write(
-          `\rtuning ${resolved.scenario.name}: ${update.endMin}/${minutes} simulated minutes, last window ${signedPercent(update.improvementPct / 100, 1)}   `,
+          `\rtuning ${resolved.scenario.name}: ${formatMinutes(update.endMin)} of ${total} simulated, last window ${signedPercent(update.improvementPct / 100, 1)}   `,
         );
     },
   });
   if (progress) io.stderr.write("\n");
+  let written: string[] = [];
+  if (!values["no-report"]) {
+    const shown = relative(io.cwd, resolve(io.cwd, file)) || file;
+    const command = ["twintune run", shown, `--seed ${seed}`, ...flags.map((f) => `--set ${f.key}=${f.texts[0]}`)].join(
+      " ",
+    );
+    try {
+      written = writeReport(out, result, { file: shown, command });
+    } catch (error) {
+      if (error instanceof OutputFolderError) throw new UserError(error.message);
+      throw error;
+    }
+  }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   }
+  const mode = result.detail.mode === "fleet" ? "fluid fleet mode" : "per-request twin";
   io.stdout.write(
-    `Scenario ${result.scenario}, seed ${result.seed} (config ${result.configHash}, trace ${result.traceHash})\n\n`,
+    `Scenario ${result.scenario}, seed ${result.seed} on the ${mode} (config ${result.configHash}, trace ${result.traceHash})\n\n`,
   );
   io.stdout.write(
-    `Before vs after auto-tuning (the same ${resolved.scenario.evaluation.window / 60_000}-minute window, common random numbers)\n\n`,
+    `Before vs after auto-tuning (the same ${formatMinutes(result.detail.evaluationMinutes)} evaluation window, common random numbers)\n\n`,
   );
   io.stdout.write(beforeAfter(result));
+  const windowLength =
+    result.detail.mode === "fleet" ? "1-day" : `${resolved.scenario.tuning.interval / 60_000}-minute`;
   io.stdout.write(
-    `\nConvergence by 5-minute window${result.convergence.converged ? ` (converged at ${result.convergence.atMinutes} min)` : " (not converged)"}\n\n`,
+    `\nConvergence by ${windowLength} window${result.convergence.converged && result.convergence.atMinutes !== null ? ` (converged at ${formatMinutes(result.convergence.atMinutes)})` : " (not converged)"}\n\n`,
   );
   io.stdout.write(convergenceTable(result));
   io.stdout.write(
     `\nChanges (${result.history.filter((e) => e.action === "keep").length} kept, ${result.rollbacks} reverted)\n\n`,
   );
   io.stdout.write(changes(result));
+  if (written.length > 0) io.stdout.write(`\nReport: ${relative(io.cwd, out) || "."}/ (${written.join(", ")})\n`);
   return 0;
 }
 

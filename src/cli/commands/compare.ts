@@ -1,0 +1,137 @@
+import { relative, resolve } from "node:path";
+import { ConfigError } from "../../config/config-error.js";
+import type { RunResult } from "../../report/run-result.js";
+import { configHash } from "../../scenario/config-hash.js";
+import { loadPolicy, type TuningPolicy } from "../../scenario/policy-file.js";
+import { comparePolicies } from "../../sweep/policy-comparison.js";
+import { summarize } from "../../sweep/run-summary.js";
+import { parseSeedList } from "../../sweep/seed-list.js";
+import { formatStat } from "../../sweep/sweep-markdown.js";
+import { integerOption, parseCommandArgs } from "../args.js";
+import type { Command } from "../command.js";
+import { UsageError, UserError } from "../errors.js";
+import type { CliIO } from "../io.js";
+import { loadScenarioForCli } from "../scenario-runner.js";
+import { overridesFor, parseSetFlags } from "../set-flags.js";
+import { executeGrid, type GridJob } from "../sweep/execute-grid.js";
+import { renderTable } from "../table.js";
+
+const USAGE = `Usage: twintune compare SCENARIO --policy A.yaml --policy B.yaml [--seeds 1-16] [--set key=value ...] [--workers N] [--json]
+
+Runs a scenario under two tuning policies on the same seeds (common random numbers: on a seed
+both policies face the same arrivals and demands), and prints each metric's mean under A and B
+and the paired difference B - A with its 95% confidence interval. The winner is the policy with
+the higher tuned service score (throughput / p95 latency / monthly cost) when the interval of
+the difference excludes zero; otherwise there is no significant difference.
+
+A policy file replaces values of the scenario's tuning: section (lists are replaced):
+
+  name: careful                       # optional; default: the file name
+  description: judge longer, revert sooner
+  tuning:                             # any of: interval, validation, convergenceTarget,
+    validation: 15m                   #   degradationThreshold, maxConcurrent, components, policy
+    degradationThreshold: 0.05
+    components: [numa, cpu-pinning]
+
+Options:
+  --policy FILE      a policy file; give exactly two
+  --seeds LIST       seeds, like 1-16 or 1,3,5-8 (default 1-16)
+  --set key=value    a scenario value for both policies (repeatable)
+  --workers N        worker threads (default: one per core)
+  --json             print the comparison as JSON
+  -h, --help         show this help
+`;
+
+async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    "compare",
+    args,
+    {
+      policy: { type: "string", multiple: true, default: [] },
+      seeds: { type: "string", default: "1-16" },
+      set: { type: "string", multiple: true, default: [] },
+      workers: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+    { min: 1, max: 1 },
+  );
+  if (values.policy.length !== 2)
+    throw new UsageError(`twintune compare needs exactly two --policy files, got ${values.policy.length}`);
+  let seeds: number[];
+  try {
+    seeds = parseSeedList(values.seeds);
+  } catch (error) {
+    throw new UsageError(`--seeds: ${(error as Error).message}`);
+  }
+  const workers = values.workers === undefined ? undefined : integerOption("workers", values.workers, 1, 1);
+  const flags = parseSetFlags(values.set, "compare", false);
+  const file = resolve(io.cwd, positionals[0] as string);
+  const policies = values.policy.map((path): TuningPolicy => {
+    try {
+      return loadPolicy(relative(io.cwd, resolve(io.cwd, path)) || path);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UserError(error.message);
+      throw error;
+    }
+  }) as [TuningPolicy, TuningPolicy];
+  if (policies[0].name === policies[1].name)
+    throw new UsageError(`both policies are named '${policies[0].name}'; give them different names`);
+  const sides = policies.map((policy) => {
+    const overrides = [
+      ...overridesFor(
+        flags,
+        flags.map(() => 0),
+      ),
+      ...policy.overrides,
+    ];
+    const resolved = loadScenarioForCli(file, overrides);
+    return { policy, overrides, scenario: resolved.scenario, configHash: configHash(resolved.scenario) };
+  });
+  const jobs: GridJob[] = sides.flatMap((side, point) =>
+    seeds.map((seed) => ({
+      id: `${point}-${seed}`,
+      point,
+      seed,
+      configHash: side.configHash,
+      task: { file, overrides: side.overrides, seed },
+    })),
+  );
+  const outcome = await executeGrid(jobs, { workers, io });
+  if (outcome.interrupted) {
+    io.stderr.write(
+      `twintune: comparison interrupted after ${outcome.results.size} of ${jobs.length} runs; nothing was written\n`,
+    );
+    return 130;
+  }
+  const summaries = [0, 1].map((point) =>
+    jobs.filter((job) => job.point === point).map((job) => summarize(outcome.results.get(job.id) as RunResult)),
+  );
+  const [a, b] = policies;
+  const comparison = comparePolicies(summaries[0] ?? [], summaries[1] ?? [], [a.name, b.name]);
+  const scenarioName = sides[0]?.scenario.name ?? "";
+  if (values.json) {
+    io.stdout.write(
+      `${JSON.stringify({ scenario: scenarioName, policies: { A: { name: a.name, file: a.file }, B: { name: b.name, file: b.file } }, ...comparison }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  io.stdout.write(
+    `Comparison on ${scenarioName}: A = ${a.name} (${a.file}), B = ${b.name} (${b.file}), ${comparison.seeds.length} seeds, common random numbers\n\n`,
+  );
+  io.stdout.write(
+    renderTable(
+      ["Metric", `A: ${a.name}`, `B: ${b.name}`, "B - A (95% CI)", "Better"],
+      comparison.metrics.map((m) => [
+        `${m.label}${m.unit ? ` (${m.unit})` : ""}`,
+        formatStat(m.a),
+        formatStat(m.b),
+        formatStat(m.difference),
+        m.better === null ? "-" : m.better === "A" ? a.name : b.name,
+      ]),
+    ),
+  );
+  io.stdout.write(`\n${comparison.verdict}\n`);
+  return 0;
+}
+
+export const compareCommand: Command = { usage: USAGE, run };

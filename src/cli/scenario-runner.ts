@@ -1,0 +1,39 @@
+import { runFleetTuning } from "../../sim/fluid/fleet-run.js";
+import { runTuning } from "../../sim/tuning-run.js";
+import { ConfigError } from "../config/config-error.js";
+import type { OrchestratorUpdate } from "../orchestrator/tuning-event.js";
+import type { RunResult } from "../report/run-result.js";
+import { type Catalogs, loadCatalogs, loadScenario, type ResolvedScenario } from "../scenario/load-scenario.js";
+import type { ScenarioOverride } from "../scenario/scenario-override.js";
+import { UserError } from "./errors.js";
+
+export interface ScenarioRunOptions {
+  seed?: number;
+  measureComponents?: boolean;
+  /** Worker threads for the twin's forks (host scenarios; 1 or absent: in process). */
+  forkThreads?: number;
+  onUpdate?: (update: OrchestratorUpdate) => void;
+}
+
+/**
+ * Runs a scenario the way its kind needs: a host scenario on the per-request twin with the
+ * orchestrator (sim/tuning-run.ts), a fleet scenario in the fluid mode (sim/fluid/fleet-run.ts).
+ * Both give the same RunResult shape.
+ */
+export async function runScenario(resolved: ResolvedScenario, options: ScenarioRunOptions = {}): Promise<RunResult> {
+  if (resolved.scenario.fleet !== undefined) return runFleetTuning(resolved, options);
+  return runTuning(resolved, options);
+}
+
+let catalogs: Catalogs | undefined;
+
+/** Loads a scenario with overrides; a problem in it (or in a --set) becomes a UserError naming file, line and key path. */
+export function loadScenarioForCli(file: string, overrides: readonly ScenarioOverride[] = []): ResolvedScenario {
+  try {
+    catalogs ??= loadCatalogs();
+    return loadScenario(file, catalogs, overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(error.message);
+    throw error;
+  }
+}

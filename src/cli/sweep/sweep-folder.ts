@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../atomic-file.js";
+import type { RunResult } from "../../report/run-result.js";
+import type { SweepAxis } from "../../sweep/sweep-grid.js";
+import { UserError } from "../errors.js";
+
+/** sweep.json: what the sweep is (so --resume can check it is the same), then its results. */
+export interface SweepManifest {
+  generator: "twintune";
+  kind: "sweep";
+  scenario: string;
+  file: string;
+  axes: SweepAxis[];
+  seeds: number[];
+  complete: boolean;
+  [more: string]: unknown;
+}
+
+/** A finished run as stored in runs/: enough to aggregate it again, and its whole result. */
+export interface StoredRun {
+  id: string;
+  point: number;
+  seed: number;
+  configHash: string;
+  result: RunResult;
+}
+
+/**
+ * The output folder of a sweep: sweep.json, runs/<id>.json (one per finished run, written
+ * whole or not at all as it finishes, so an interrupted sweep keeps them), and the summary and
+ * chart once every run is in.
+ */
+export class SweepFolder {
+  constructor(readonly dir: string) {}
+
+  get manifestPath(): string {
+    return join(this.dir, "sweep.json");
+  }
+
+  runPath(id: string): string {
+    return join(this.dir, "runs", `${id}.json`);
+  }
+
+  /** Checks the folder can hold this sweep: new or empty, or (with --resume) the same sweep. */
+  prepare(manifest: SweepManifest, resume: boolean): void {
+    const exists = existsSync(this.dir);
+    if (exists && !statSync(this.dir).isDirectory()) throw new UserError(`${this.dir} exists and is not a folder`);
+    const holdsSweep = existsSync(this.manifestPath);
+    if (!resume) {
+      if (holdsSweep)
+        throw new UserError(`${this.dir} holds a sweep already: add --resume to continue it, or choose another --out`);
+      if (exists && readdirSync(this.dir).length > 0)
+        throw new UserError(`${this.dir} is not empty and holds no sweep; choose another --out`);
+    } else {
+      if (!holdsSweep) throw new UserError(`nothing to resume: ${this.dir} holds no sweep.json`);
+      const old = this.readManifest();
+      if (old.file !== manifest.file || JSON.stringify(old.axes) !== JSON.stringify(manifest.axes))
+        throw new UserError(
+          `${this.dir} holds a sweep of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs the same scenario and --set values`,
+        );
+    }
+  }
+
+  readManifest(): SweepManifest {
+    try {
+      return JSON.parse(readFileSync(this.manifestPath, "utf8")) as SweepManifest;
+    } catch (error) {
+      throw new UserError(`cannot read ${this.manifestPath}: ${(error as Error).message}`);
+    }
+  }
+
+  writeManifest(manifest: SweepManifest): void {
+    mkdirSync(join(this.dir, "runs"), { recursive: true });
+    writeFileAtomic(this.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  /** A stored run, if there is one for `id` with this config hash (a run of an edited scenario is stale). */
+  readRun(id: string, configHash: string): StoredRun | undefined {
+    const path = this.runPath(id);
+    if (!existsSync(path)) return undefined;
+    try {
+      const run = JSON.parse(readFileSync(path, "utf8")) as StoredRun;
+      return run.configHash === configHash && run.result?.configHash === configHash ? run : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeRun(run: StoredRun): void {
+    writeFileAtomic(this.runPath(run.id), `${JSON.stringify(run)}\n`);
+  }
+
+  writeFile(name: string, content: string): void {
+    writeFileAtomic(join(this.dir, name), content);
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { fakeIO } from "../helpers/fake-io.js";
+
+const HOST = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-host.yaml");
+
+describe("twintune run writes a report", () => {
+  it("into --out: report.md, results.json with seed, config hash, model version and trace hash, and the charts", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "tt-run-")), "report");
+    const io = fakeIO();
+    expect(await main(["run", HOST, "--seed", "3", "--out", out], io)).toBe(0);
+    expect(io.out()).toMatch(
+      /Report: .*report\/ \(report\.md, results\.json, improvement\.svg, latency\.svg, cost\.svg, components\.svg\)/,
+    );
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(results.seed).toBe(3);
+    expect(results.configHash).toMatch(/^[0-9a-f]{8}$/);
+    expect(results.traceHash).toMatch(/^[0-9a-f]{8}$/);
+    expect(results.modelVersion).toMatch(/^\d+\.\d+\.\d+\+models\.[0-9a-f]{8}$/);
+    expect(results.command).toMatch(/^twintune run .*tiny-host\.yaml --seed 3$/);
+    expect(results.result.detail.latencyUnit).toBe("request");
+    expect(
+      results.result.detail.baseline.latency.reduce((s: number, b: { count: number }) => s + b.count, 0),
+    ).toBeGreaterThan(100);
+    // The io tuner kept its scheduler change, so the component chart has it measured alone.
+    expect(results.result.detail.components.map((c: { component: string }) => c.component)).toEqual(["io"]);
+    expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/^# twintune report: tiny-host/);
+    // The same seed gives the same run.
+    const json = fakeIO();
+    expect(await main(["run", HOST, "--seed", "3", "--no-report", "--json"], json)).toBe(0);
+    expect(JSON.parse(json.out()).traceHash).toBe(results.traceHash);
+  }, 120_000);
+
+  it("a scenario or flag error exits non-zero and writes nothing; a foreign folder is never replaced", async () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-run-"));
+    const out = join(root, "report");
+    for (const [args, code, message] of [
+      [["--set", "vms[0].vcpus=many"], 1, /--set vms\[0\]\.vcpus=many: vms\[0\]\.vcpus: expected number/],
+      [["--set", "vms[0].vcpu=2"], 1, /unknown key 'vcpu'; known: name, instanceType/],
+      [["--set", "duration=1m,2m"], 2, /takes one value per key/],
+      [["--seed", "1.5"], 2, /--seed expects an integer >= 0/],
+    ] as [string[], number, RegExp][]) {
+      const io = fakeIO();
+      expect(await main(["run", HOST, ...args, "--out", out], io)).toBe(code);
+      expect(io.err()).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    }
+    const bad = join(root, "bad.yaml");
+    writeFileSync(bad, "name: bad\nhost:\n  model: seed-2s16c\nvms:\n  - name: a\n    vcpus: two\n");
+    const io = fakeIO();
+    expect(await main(["run", bad, "--out", out], io)).toBe(1);
+    expect(io.err()).toMatch(/bad\.yaml:6:\d+: vms\[0\]\.vcpus: expected number, got "two"/);
+    expect(existsSync(out)).toBe(false);
+    const foreign = join(root, "foreign");
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, "notes.txt"), "mine");
+    const refused = fakeIO();
+    expect(await main(["run", HOST, "--set", "duration=1m", "--out", foreign], refused)).toBe(1);
+    expect(refused.err()).toMatch(/does not hold a twintune report/);
+    expect(readdirSync(foreign)).toEqual(["notes.txt"]);
+  }, 120_000);
+});

@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeFileAtomic } from "../../src/atomic-file.js";
+import { OutputFolderError, replaceFolder } from "../../src/report/atomic-files.js";
+import { reportMarkdown } from "../../src/report/report-markdown.js";
+import { isTwintuneReport, reportFiles, writeReport } from "../../src/report/write-report.js";
+import { fixtureResult } from "../helpers/run-result-fixture.js";
+
+const context = { file: "scenarios/x.yaml", command: "twintune run scenarios/x.yaml --seed 7" };
+
+describe("the report folder", () => {
+  it("holds report.md, results.json with the run's identity first, and four charts", () => {
+    const files = reportFiles(fixtureResult(), context);
+    expect(Object.keys(files).sort()).toEqual(
+      ["components.svg", "cost.svg", "improvement.svg", "latency.svg", "report.md", "results.json"].sort(),
+    );
+    const results = JSON.parse(files["results.json"] as string);
+    expect(Object.keys(results).slice(0, 9)).toEqual([
+      "generator",
+      "kind",
+      "scenario",
+      "file",
+      "seed",
+      "configHash",
+      "modelVersion",
+      "traceHash",
+      "command",
+    ]);
+    expect(results).toMatchObject({
+      seed: 7,
+      configHash: "0badf00d",
+      modelVersion: "0.1.0+models.12345678",
+      traceHash: "deadbeef",
+    });
+    expect(results.result).toEqual(fixtureResult());
+  });
+
+  it("report.md shows the before/after table, convergence, the changes and links every chart", () => {
+    const md = reportMarkdown(fixtureResult(), context);
+    expect(md).toMatch(/\| Throughput \| 1000\/s \| 1300\/s \| \+30% \|/);
+    expect(md).toMatch(/\| P95 latency \| 20\.0 ms \| 14\.0 ms \| -30% \|/);
+    expect(md).toContain("Converged at 35 min.");
+    expect(md).toContain("## Changes (3 kept, 1 reverted)");
+    expect(md).toMatch(/\| 25 \| cpu-pinning \| `cpu-affinity@web-2` .* \| reverted \|/);
+    for (const chart of ["improvement.svg", "latency.svg", "cost.svg", "components.svg"])
+      expect(md).toContain(`](${chart})`);
+    expect(md).toContain(context.command);
+  });
+
+  it("a fleet report leaves out what the fluid mode does not model and counts windows in days", () => {
+    const fleet = fixtureResult();
+    fleet.detail = { ...fleet.detail, mode: "fleet", latencyUnit: "vm-step" };
+    fleet.convergence.windows = [
+      { startMin: 0, endMin: 1440, improvementPct: 0 },
+      { startMin: 1440, endMin: 2880, improvementPct: 4 },
+    ];
+    const md = reportMarkdown(fleet, context);
+    expect(md).not.toContain("Memory utilization");
+    expect(md).not.toContain("| IOPS");
+    expect(md).toContain("| day 1-2 | +4.0% |");
+    expect(md).toContain("fluid fleet mode");
+    expect(md).toContain("each VM's mean latency per time step");
+  });
+
+  it("replaces an earlier twintune report whole, leaving no temporary folder behind", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-report-"));
+    const out = join(root, "report");
+    writeReport(out, fixtureResult({ seed: 1 }), context);
+    expect(isTwintuneReport(out)).toBe(true);
+    writeFileSync(join(out, "stale.txt"), "from an older version");
+    writeReport(out, fixtureResult({ seed: 2 }), context);
+    expect(JSON.parse(readFileSync(join(out, "results.json"), "utf8")).seed).toBe(2);
+    expect(existsSync(join(out, "stale.txt"))).toBe(false);
+    expect(readdirSync(root)).toEqual(["report"]);
+  });
+
+  it("refuses to replace a folder that is not a twintune report, and touches nothing in it", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-report-"));
+    const mine = join(root, "mine");
+    mkdirSync(mine);
+    writeFileSync(join(mine, "thesis.tex"), "precious");
+    expect(() => writeReport(mine, fixtureResult(), context)).toThrow(OutputFolderError);
+    expect(readdirSync(mine)).toEqual(["thesis.tex"]);
+    expect(readdirSync(root)).toEqual(["mine"]);
+    writeFileSync(join(root, "file"), "x");
+    expect(() => writeReport(join(root, "file"), fixtureResult(), context)).toThrow(/not a folder/);
+  });
+
+  it("a failure while writing leaves the earlier report as it was", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-report-"));
+    const out = join(root, "report");
+    writeReport(out, fixtureResult({ seed: 1 }), context);
+    const before = readFileSync(join(out, "results.json"), "utf8");
+    // A file name the staging folder cannot hold makes the write fail midway.
+    expect(() => replaceFolder(out, { "a.txt": "new", "missing-dir/b.txt": "new" }, () => true)).toThrow();
+    expect(readFileSync(join(out, "results.json"), "utf8")).toBe(before);
+    expect(existsSync(join(out, "a.txt"))).toBe(false);
+    expect(readdirSync(root)).toEqual(["report"]);
+  });
+
+  it("writeFileAtomic leaves the old content or the new one, never a temporary file", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-atomic-"));
+    const path = join(root, "f.json");
+    writeFileAtomic(path, "one");
+    writeFileAtomic(path, "two");
+    expect(readFileSync(path, "utf8")).toBe("two");
+    expect(readdirSync(root)).toEqual(["f.json"]);
+    expect(() => writeFileAtomic(join(root, "no", "f.json"), "x")).toThrow();
+    expect(readdirSync(root)).toEqual(["f.json"]);
+  });
+});

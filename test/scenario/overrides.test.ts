@@ -1,0 +1,94 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config-error.js";
+import { loadScenario } from "../../src/scenario/load-scenario.js";
+import { applyOverrides, parseKeyPath } from "../../src/scenario/scenario-override.js";
+
+const SEED = join(import.meta.dirname, "..", "..", "scenarios", "seed-fleet.yaml");
+const set = (key: string, value: unknown) => ({
+  path: parseKeyPath(key),
+  value,
+  label: `--set ${key}=${JSON.stringify(value)}`,
+});
+
+function errorOf(work: () => unknown): ConfigError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("scenario overrides (--set)", () => {
+  it("reads key paths with dots or brackets", () => {
+    expect(parseKeyPath("tuning.interval")).toEqual(["tuning", "interval"]);
+    expect(parseKeyPath("vms[2].workload.arrivals.clients")).toEqual(["vms", 2, "workload", "arrivals", "clients"]);
+    expect(parseKeyPath("vms.2.vcpus")).toEqual(["vms", 2, "vcpus"]);
+    expect(parseKeyPath("host.sysctls.tcpRmem[2]")).toEqual(["host", "sysctls", "tcpRmem", 2]);
+    expect(parseKeyPath("a..b")).toEqual([]);
+  });
+
+  it("sets values anywhere the schema has them, including defaults the file leaves out", () => {
+    const resolved = loadScenario(SEED, undefined, [
+      set("tuning.degradationThreshold", 0.05),
+      set("vms[1].vcpus", 4),
+      set("host.sysctls.congestionControl", "bbr"),
+      set("evaluation.window", "3m"),
+      set("paths.1.rttMs", 80),
+    ]);
+    const s = resolved.scenario;
+    expect(s.tuning.degradationThreshold).toBe(0.05);
+    expect(s.vms[1]?.vcpus).toBe(4);
+    expect(s.vms[0]?.vcpus).toBe(2);
+    expect(s.host.sysctls.congestionControl).toBe("bbr");
+    expect(s.evaluation.window).toBe(180_000);
+    expect(resolved.paths[1]?.rttMs).toBe(80);
+  });
+
+  it("an unknown key names the flag, the key path and the keys that exist there", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("tuning.degradationThresold", 0.1)]));
+    expect(error.message).toBe(
+      "--set tuning.degradationThresold=0.1: tuning.degradationThresold: unknown key 'degradationThresold'; known: interval, validation, convergenceTarget, degradationThreshold, maxConcurrent, minGain, components, policy",
+    );
+    expect(errorOf(() => loadScenario(SEED, undefined, [set("nope.x", 1)])).keyPath).toBe("nope");
+    expect(errorOf(() => loadScenario(SEED, undefined, [set("duration.x", 1)])).problem).toMatch(/is a value/);
+    expect(errorOf(() => loadScenario(SEED, undefined, [set("vms.x", 1)])).problem).toMatch(/expected a list index/);
+    expect(errorOf(() => loadScenario(SEED, undefined, [set("host.sysctls.tcpRmem[3]", 1)])).problem).toMatch(/0-2/);
+  });
+
+  it("an index past the end of a list in the file is an error, not a silent append", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("vms[10].vcpus", 2)]));
+    expect(error.message).toMatch(
+      /^--set vms\[10\]\.vcpus=2: vms\[10\]: index past the end: the scenario has 10 entries/,
+    );
+  });
+
+  it("a bad value names the flag rather than a line of the file", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("vms[0].vcpus", "two")]));
+    expect(error.file).toBe('--set vms[0].vcpus="two"');
+    expect(error.keyPath).toBe("vms[0].vcpus");
+    expect(error.problem).toMatch(/expected number/);
+    const reference = errorOf(() => loadScenario(SEED, undefined, [set("host.model", "seed-3s")]));
+    expect(reference.problem).toMatch(/unknown host model 'seed-3s'; known: /);
+    expect(reference.file).toMatch(/^--set host\.model/);
+  });
+
+  it("leaves problems of the file itself located in the file", () => {
+    const error = errorOf(() =>
+      loadScenario(join(import.meta.dirname, "..", "fixtures", "scenarios", "small-host.yaml"), undefined, [
+        set("vms[0].memory.nodes", [5]),
+      ]),
+    );
+    expect(error.file).toMatch(/^--set/);
+    expect(error.problem).toMatch(/node 5 is not on host model/);
+  });
+
+  it("does not change the data it is given", () => {
+    const data = { tuning: { interval: "5m" }, vms: [{ vcpus: 2 }] };
+    const copy = structuredClone(data);
+    applyOverrides(data, [set("tuning.interval", "1m"), set("vms[0].vcpus", 4)]);
+    expect(data).toEqual(copy);
+  });
+});

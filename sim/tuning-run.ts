@@ -1,11 +1,11 @@
-import type { Backend, KnobValue } from "../src/backend.js";
+import type { Backend } from "../src/backend.js";
 import { loadCatalog } from "../src/catalog/catalog-loader.js";
 import type { InstanceCatalog } from "../src/catalog/instance-catalog.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import type { OrchestratorConfig } from "../src/orchestrator/orchestrator-config.js";
 import type { OrchestratorUpdate, TuningEvent } from "../src/orchestrator/tuning-event.js";
-import type { RunDetail } from "../src/report/run-result.js";
+import type { RunResult } from "../src/report/run-result.js";
 import type { ResolvedScenario } from "../src/scenario/load-scenario.js";
 import { CostTuner } from "../src/tuners/cost-tuner.js";
 import { CpuPinning } from "../src/tuners/cpu-pinning.js";
@@ -22,51 +22,8 @@ import { evaluationDetail, metricsOf, modelVersion, TimelineRecorder } from "./r
 import { SimBackend } from "./sim-backend.js";
 import type { InstanceLookup } from "./twin/twin-knobs.js";
 
-/** The figures of the seed document's before/after table, from one evaluation window. */
-export interface RunMetrics {
-  throughputRps: number;
-  p95LatencyMs: number;
-  cpuUtil: number;
-  memUtil: number;
-  monthlyCostUsd: number;
-  iops: number;
-  /** Share of requests that failed (timed out or refused). */
-  errorRate: number;
-}
-
-export interface RunResult {
-  scenario: string;
-  seed: number;
-  configHash: string;
-  traceHash: string;
-  /** Backend time (ms) the tuning started; history times are on the same clock. */
-  startTime: number;
-  baseline: RunMetrics;
-  tuned: RunMetrics;
-  convergence: {
-    converged: boolean;
-    atMinutes: number | null;
-    windows: { startMin: number; endMin: number; improvementPct: number }[];
-  };
-  history: {
-    time: number;
-    component: string;
-    action: string;
-    knob: string;
-    from: string;
-    to: string;
-    impactPct: number;
-    success: boolean;
-    rolledBack: boolean;
-    reason: string;
-  }[];
-  rollbacks: number;
-  finalKnobs: Record<string, KnobValue>;
-  /** The twin's version and a hash of the hardware models used (see run-detail.ts). */
-  modelVersion: string;
-  /** Latency histograms and costs of the two evaluation windows, the tuning's timeline, component impacts. */
-  detail: RunDetail;
-}
+// The result's shape lives with the report that reads it (engine code must not import sim/).
+export type { RunMetrics, RunResult } from "../src/report/run-result.js";
 
 export interface TuningRunOptions {
   seed?: number;

@@ -215,20 +215,7 @@ export class Orchestrator {
         if (index >= 0) batch.receipts.splice(index, 1);
       }
       const key = knobKey(receipt.change.knob);
-      try {
-        await this.backend.revert(receipt);
-      } catch (error) {
-        this.event({
-          ...this.eventBase(receipt),
-          action: "fail",
-          impact: 0,
-          success: false,
-          rolledBack: false,
-          reason: `revert failed: ${(error as Error).message}`,
-        });
-        continue;
-      }
-      this.tracker.moved(key, receipt.applied, receipt.previous);
+      if (!(await this.undo(receipt))) continue;
       this.event({ ...this.eventBase(receipt), action: "revert", impact: 0, success: false, rolledBack: true, reason });
       const held = this.tracker.hold(key, receipt.previous, `${reason}: not tuned again in this run`);
       if (held !== undefined)
@@ -294,22 +281,9 @@ export class Orchestrator {
       const worst = verdict.metrics.reduce((a, b) => (b.worsening > a.worsening ? b : a));
       if (verdict.degraded && this.config.autoRollback) {
         for (const receipt of [...batch.receipts].reverse()) {
-          try {
-            await this.backend.revert(receipt);
-          } catch (error) {
-            this.event({
-              ...this.eventBase(receipt),
-              action: "fail",
-              impact: 0,
-              success: false,
-              rolledBack: false,
-              reason: `revert failed: ${(error as Error).message}`,
-            });
-            continue;
-          }
+          if (!(await this.undo(receipt))) continue;
           const key = knobKey(receipt.change.knob);
           this.forgetInEffect(receipt);
-          this.tracker.moved(key, receipt.applied, receipt.previous);
           const disabled = this.tracker.failed(key, receipt.previous);
           this.event({
             ...this.eventBase(receipt),
@@ -681,6 +655,25 @@ export class Orchestrator {
   private forgetInEffect(receipt: Receipt): void {
     const index = this.inEffect.findIndex((entry) => entry.receipt === receipt);
     if (index >= 0) this.inEffect.splice(index, 1);
+  }
+
+  /** Reverts one applied change; a failure is recorded and leaves the knob as it is. */
+  private async undo(receipt: Receipt): Promise<boolean> {
+    try {
+      await this.backend.revert(receipt);
+    } catch (error) {
+      this.event({
+        ...this.eventBase(receipt),
+        action: "fail",
+        impact: 0,
+        success: false,
+        rolledBack: false,
+        reason: `revert failed: ${(error as Error).message}`,
+      });
+      return false;
+    }
+    this.tracker.moved(knobKey(receipt.change.knob), receipt.applied, receipt.previous);
+    return true;
   }
 
   private toChange(recommendation: Recommendation, to: KnobValue): Change {

@@ -1,7 +1,7 @@
 import type { KnobValue } from "../src/backend.js";
 import { sameKnobValue } from "../src/backend.js";
 import type { ComponentImpact, HistoryEntry } from "../src/report/run-result.js";
-import type { ForkExecutor, ForkResult } from "./fork-runner.js";
+import { type ForkExecutor, type ForkResult, parseKnobKey } from "./fork-runner.js";
 import { metricsOf } from "./run-detail.js";
 
 /**
@@ -42,11 +42,24 @@ export async function measureComponentImpact(
   const owners = [...knobOwners(history, initial, final)];
   // Independent runs: on a pool of forks they go in parallel.
   const results = await Promise.all(
-    owners.map(([, knobs]) => {
-      const state = new Map(initial);
-      for (const knob of knobs) state.set(knob, final[knob] as KnobValue);
-      return runner.run(seed, state, [], windowMs, windowMs);
-    }),
+    // Applied as changes, in the order they were kept, not written into the state: a change
+    // has side effects (switching the I/O scheduler resets nr_requests) that a state mixing the
+    // untuned values with the final ones would contradict.
+    owners.map(([component, knobs]) =>
+      runner.run(
+        seed,
+        initial,
+        knobs.map((knob, index) => ({
+          id: `impact-${component}-${index}`,
+          knob: parseKnobKey(knob),
+          to: final[knob] as KnobValue,
+          component,
+          reason: "component impact",
+        })),
+        windowMs,
+        windowMs,
+      ),
+    ),
   );
   return owners.map(([component, knobs], index) => ({
     component,

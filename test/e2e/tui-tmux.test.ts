@@ -22,7 +22,7 @@ afterAll(() => {
 
 describe("twintune tui in a real terminal (tmux)", () => {
   it.skipIf(!hasTmux)(
-    "runs seed-fleet at max speed until the screen says converged (or finished, not converged), then q exits 0 (skipped: tmux missing)",
+    `runs seed-fleet at max speed until the screen says converged (or finished, not converged), then q exits 0${hasTmux ? "" : " (skipped: tmux missing)"}`,
     async () => {
       // Not in CI mode (ink would draw only its last frame there); an 80 × 24 terminal.
       const program = [process.execPath, ...cliArgs(["tui", SEED_FLEET, "--speed", "max"])].map(quote).join(" ");

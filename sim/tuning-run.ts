@@ -120,10 +120,10 @@ async function tune(
   const initial = new Map(orchestrator.knobs());
   const start = backend.clock.now();
   options.onStart?.({ orchestrator, startTime: start });
-  let extraRounds = 1;
+  // Until converged and confirmed by one more quiet window, as in the seed document's table.
   while (backend.clock.now() - start < scenario.duration) {
     await orchestrator.runOnce();
-    if (orchestrator.convergence.convergedAtMin !== undefined && extraRounds-- <= 0) break;
+    if (orchestrator.convergence.confirmed) break;
   }
 
   await orchestrator.finish();

@@ -34,6 +34,7 @@ export function followPlain(feed: TuiFeed, write: (line: string) => void): { don
       ? `twintune: tuning ${info.title} on the twin (${info.durationMin ?? "?"} simulated minutes at most, at full speed)\n`
       : `twintune ${info.mode}: ${info.title}\n`,
   );
+  let lastWindowEnd = 0;
   const stop = feed.subscribe((update) => {
     switch (update.type) {
       case "started":
@@ -54,12 +55,15 @@ export function followPlain(feed: TuiFeed, write: (line: string) => void): { don
         return;
       }
       case "window":
+        lastWindowEnd = update.endMin;
         write(
           `${stamp(update.endMin)}   window ${minutes(update.startMin)}-${minutes(update.endMin)}: ${update.improvementPct >= 0 ? "+" : ""}${update.improvementPct.toFixed(1)}%\n`,
         );
         return;
       case "converged":
-        write(`${stamp(update.atMinutes)}   converged at ${minutes(update.atMinutes)}\n`);
+        if (update.atMinutes === null)
+          write(`${stamp(lastWindowEnd)}   not converged after all: a later change mattered\n`);
+        else write(`${stamp(update.atMinutes)}   converged at ${minutes(update.atMinutes)}\n`);
         return;
       case "snapshot": {
         const shown = METRIC_ROWS.flatMap((row) => {

@@ -172,7 +172,7 @@ export function reduceView(state: ViewState, update: FeedUpdate): ViewState {
         ],
       };
     case "converged":
-      return { ...state, convergedAtMin: update.atMinutes };
+      return { ...state, convergedAtMin: update.atMinutes ?? undefined };
     case "pace":
       return { ...state, pace: { paused: update.paused, speed: update.speed } };
     case "finished":

@@ -15,9 +15,15 @@ export interface ConvergenceWindow {
   startMin: number;
   endMin: number;
   improvementPct: number;
+  /** Nothing was applied in the window's round and nothing was waiting for its verdict. */
+  idle: boolean;
 }
 
-/** Tracks improvement window by window; converged once a window improves by less than the threshold with nothing in flight. */
+/**
+ * Tracks improvement window by window; converged once a window improves by less than the
+ * threshold with nothing in flight, for as long as the following windows stay so: a later window
+ * that changes something or improves by more than the threshold shows it had not converged.
+ */
 export class ConvergenceTracker {
   readonly windows: ConvergenceWindow[] = [];
   convergedAtMin: number | undefined;
@@ -30,12 +36,18 @@ export class ConvergenceTracker {
     const improvementPct =
       this.previous === undefined || this.previous <= 0 ? 0 : ((score - this.previous) / this.previous) * 100;
     this.previous = score;
-    const window = { startMin, endMin, improvementPct };
+    const window = { startMin, endMin, improvementPct, idle };
     this.windows.push(window);
-    // Converged at the first window that improves by less than the threshold with nothing in flight
-    // (the seed document's table: 20-25 min, 0.8%, "Yes (<1%)").
+    // Converged at the first of the quiet windows that end the run so far (the seed document's
+    // table: 20-25 min, 0.8%, "Yes (<1%)", then 25-30 min "Converged").
     const quiet = idle && this.windows.length > 1 && Math.abs(improvementPct) < this.thresholdPct;
-    if (this.convergedAtMin === undefined && quiet) this.convergedAtMin = endMin;
+    if (!quiet) this.convergedAtMin = undefined;
+    else this.convergedAtMin ??= endMin;
     return window;
+  }
+
+  /** Converged and confirmed by a later quiet window (the seed document's "Converged" row). */
+  get confirmed(): boolean {
+    return this.convergedAtMin !== undefined && (this.windows.at(-1)?.endMin ?? 0) > this.convergedAtMin;
   }
 }

@@ -4,15 +4,18 @@ export interface OrchestratorConfig {
   tuningIntervalMs: number;
   /** Converge within this (reported, not enforced). */
   convergenceTargetMs: number;
-  /** Tuning operations in flight (applied, not yet validated) at most; a group of changes (a VM's CPUs and memory) counts once. */
+  /**
+   * Tuning operations in flight (applied, not yet validated) at most. An operation is one
+   * component's batch of a round: its changes are validated by one A/B test and reverted together.
+   */
   maxConcurrentTuning: number;
+  /** Groups of changes (a VM's CPUs and memory, a device's settings) one batch holds at most: gradual. */
+  maxGroupsPerBatch: number;
   /** Dry-run every change before applying it, and never apply one that fails the dry run. */
   safeTuning: boolean;
   /** Move numeric knobs in bounded steps (at most `maxStepFactor` per round). */
   gradualChanges: boolean;
   maxStepFactor: number;
-  /** Groups of changes (a VM's move, a device's settings) one component may start per round. */
-  maxGroupsPerComponent: number;
   /** Revert changes that degrade a service-level metric. */
   autoRollback: boolean;
   /** How long a change runs before it is judged. */
@@ -44,10 +47,10 @@ export const DEFAULT_ORCHESTRATOR_CONFIG: OrchestratorConfig = {
   tuningIntervalMs: 5 * 60_000,
   convergenceTargetMs: 30 * 60_000,
   maxConcurrentTuning: 5,
+  maxGroupsPerBatch: 5,
   safeTuning: true,
   gradualChanges: true,
   maxStepFactor: 4,
-  maxGroupsPerComponent: 3,
   autoRollback: true,
   validationPeriodMs: 10 * 60_000,
   degradationThreshold: 0.1,

@@ -11,11 +11,9 @@ import { DEFAULT_ORCHESTRATOR_CONFIG, type OrchestratorConfig } from "./orchestr
 import type { OrchestratorUpdate, TuningEvent } from "./tuning-event.js";
 import { describeWorst, type WhatIfPrediction, whatIfPrediction } from "./what-if.js";
 
-/** Changes applied together and judged together. */
+/** One component's changes of one round: applied together, judged together, reverted together. */
 interface Batch {
   receipts: Receipt[];
-  /** Tuning operations (groups of changes) the batch holds. */
-  operations: number;
   appliedAt: number;
   /** Knob values just before the batch (what the counterfactual starts from). */
   stateBefore: Map<string, KnobValue>;
@@ -106,8 +104,6 @@ export class Orchestrator {
   private startedAt: number | undefined;
   private changeCounter = 0;
   private readonly skippedUntil = new Map<string, number>();
-  /** Which candidate group each planned change belongs to (a group is one tuning operation). */
-  private readonly groupOf = new Map<string, string>();
   private stopRequested = false;
   /** Applied changes still in effect, oldest first, with the time of the apply step (what revertLast undoes). */
   private readonly inEffect: { receipt: Receipt; at: number }[] = [];
@@ -420,9 +416,8 @@ export class Orchestrator {
    * where they are judged against the state this one leaves.
    */
   private async together(ranked: Candidate[], counterfactual: Counterfactual): Promise<Candidate[]> {
-    const room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
-    const top = ranked.slice(0, Math.max(0, room));
-    if (top.length < 2) return ranked;
+    const top = this.admit(ranked);
+    if (top.length < 2) return top;
     const sets = top.slice(1).map((_, index) => top.slice(0, index + 2));
     const predictions = await Promise.all(sets.map((set) => this.predict(counterfactual, set)));
     // The largest set validation would keep: gains of a few percent differ by less than the
@@ -469,14 +464,32 @@ export class Orchestrator {
     }
   }
 
+  /**
+   * The candidates this round may start, in rank order: a tuning operation is one component's
+   * batch (validated and reverted as one), so a component new to this round needs a free slot of
+   * the concurrency limit, and each batch takes at most `maxGroupsPerBatch` groups (gradual).
+   */
+  private admit(ranked: readonly Candidate[]): Candidate[] {
+    let room = this.config.maxConcurrentTuning - this.inFlight.length;
+    const groups = new Map<string, number>();
+    const admitted: Candidate[] = [];
+    for (const candidate of ranked) {
+      const component = candidate.recommendations[0]?.component ?? candidate.id;
+      const taken = groups.get(component);
+      if (taken === undefined) {
+        if (room <= 0) continue;
+        room--;
+      } else if (taken >= this.config.maxGroupsPerBatch) continue;
+      groups.set(component, (taken ?? 0) + 1);
+      admitted.push(candidate);
+    }
+    return admitted;
+  }
+
   /** Plan: dry-run each candidate group (gradual steps); a group the backend refuses in part is dropped whole. */
   private async plan(ranked: Candidate[]): Promise<Change[]> {
-    // Concurrency counts tuning operations in flight: a group (a VM's move, one knob) is one.
-    let room = this.config.maxConcurrentTuning - this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
     const changes: Change[] = [];
-    for (const group of ranked) {
-      if (room <= 0) break;
-      room--;
+    for (const group of this.admit(ranked)) {
       const planned: Change[] = [];
       for (const recommendation of group.recommendations) {
         const current = this.knobValues.get(knobKey(recommendation.knob));
@@ -516,7 +529,6 @@ export class Orchestrator {
             break;
           }
         }
-        this.groupOf.set(change.id, group.id);
         planned.push(change);
       }
       changes.push(...planned);
@@ -588,15 +600,17 @@ export class Orchestrator {
     for (const list of byComponent.values()) {
       this.inFlight.push({
         receipts: list,
-        operations: new Set(list.map((r) => this.groupOf.get(r.change.id) ?? r.change.id)).size,
         appliedAt: this.backend.clock.now(),
         stateBefore,
         expected: new Map(),
       });
     }
     await this.refreshKnobs();
-    const operations = this.inFlight.reduce((sum, batch) => sum + batch.operations, 0);
-    this.options.onUpdate?.({ type: "in-flight", operations, limit: this.config.maxConcurrentTuning });
+    this.options.onUpdate?.({
+      type: "in-flight",
+      operations: this.inFlight.length,
+      limit: this.config.maxConcurrentTuning,
+    });
     return receipts.length;
   }
 
@@ -617,9 +631,12 @@ export class Orchestrator {
     }
     const startMin = (windowStart - this.startedAt) / 60_000;
     const endMin = (this.backend.clock.now() - this.startedAt) / 60_000;
+    const wasConverged = this.convergence.convergedAtMin !== undefined;
     const window = this.convergence.add(startMin, endMin, score, idle);
     this.options.onUpdate?.({ type: "window", ...window, score });
     if (this.convergence.convergedAtMin === endMin) this.options.onUpdate?.({ type: "converged", atMinutes: endMin });
+    else if (wasConverged && this.convergence.convergedAtMin === undefined)
+      this.options.onUpdate?.({ type: "converged", atMinutes: null });
   }
 
   // -- helpers ------------------------------------------------------------------------------

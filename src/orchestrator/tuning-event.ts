@@ -31,5 +31,6 @@ export type OrchestratorUpdate =
       cpuUtilization: number;
       memoryUtilization: number;
     }
-  | { type: "converged"; atMinutes: number }
+  /** Converged at `atMinutes`, or null: a later window changed something that mattered, so it had not. */
+  | { type: "converged"; atMinutes: number | null }
   | { type: "in-flight"; operations: number; limit: number };

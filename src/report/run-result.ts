@@ -1,4 +1,5 @@
 import type { KnobValue } from "../backend.js";
+import type { ConvergenceWindow } from "../orchestrator/convergence.js";
 
 /**
  * The shape of a tuning run's result as the report, the sweep and the comparison read it. The
@@ -84,7 +85,7 @@ export interface HistoryEntry {
 export interface ConvergenceSummary {
   converged: boolean;
   atMinutes: number | null;
-  windows: { startMin: number; endMin: number; improvementPct: number }[];
+  windows: ConvergenceWindow[];
 }
 
 export interface RunResult {

@@ -77,10 +77,16 @@ export function planNodes(
   const noisyOn = topology.nodes.map(() => 0);
   for (const vm of demands)
     if (vm.placedOn !== undefined && vm.noisy) noisyOn[vm.placedOn] = (noisyOn[vm.placedOn] as number) + 1;
-  // Noisy VMs first (they pick the emptiest node), then the largest.
+  // Latency-sensitive VMs first, the largest first, so they spread evenly over the nodes; then
+  // the rest (batch work among them) where there is most room. Busy latency-sensitive VMs crowd
+  // each other's caches and cores as much as a batch VM does: placing the batch VM first and
+  // steering the others off its node sent three of the seed fleet's four saturated web VMs to one
+  // node, +25% throughput on the twin against +30% for two and two.
   const order = demands
     .filter((vm) => vm.placedOn === undefined)
-    .sort((a, b) => Number(b.noisy) - Number(a.noisy) || b.cpus - a.cpus || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) => Number(b.latencySensitive) - Number(a.latencySensitive) || b.cpus - a.cpus || a.id.localeCompare(b.id),
+    );
   for (const vm of order) {
     let best = -1;
     let bestScore = Number.POSITIVE_INFINITY;
@@ -88,8 +94,9 @@ export function planNodes(
       const n = node.id;
       const after = ((load[n] as number) + vm.cpus) / (capacity[n] as number);
       if (after > limit || (used[n] as number) + vm.memoryBytes > (memory[n] as number)) return;
-      // Cache-locality: a latency-sensitive VM pays for sharing an L3 with batch work.
-      const score = after - (n === vm.homeNode ? 0.02 : 0) + (vm.latencySensitive ? 0.3 * (noisyOn[n] as number) : 0);
+      // Cache-locality: a latency-sensitive VM pays for sharing an L3 with batch work already
+      // placed; a tie-breaker (a tenth of a node), not a reason to overload another node.
+      const score = after - (n === vm.homeNode ? 0.02 : 0) + (vm.latencySensitive ? 0.1 * (noisyOn[n] as number) : 0);
       if (score < bestScore) {
         best = n;
         bestScore = score;

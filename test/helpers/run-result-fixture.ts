@@ -41,6 +41,7 @@ export function fixtureResult(over: Partial<RunResult> = {}): RunResult {
         startMin: start,
         endMin: start + 5,
         improvementPct: [0, 10, 2, 12, -3, 5, 0.5, 0.2][i] as number,
+        idle: start >= 30,
       })),
     },
     history: [

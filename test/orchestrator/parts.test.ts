@@ -108,8 +108,25 @@ describe("convergence", () => {
     expect(tracker.convergedAtMin).toBeUndefined();
     tracker.add(15, 20, 115.6, true);
     expect(tracker.convergedAtMin).toBe(20);
+    expect(tracker.confirmed).toBe(false);
+    // A later window that improves by more than the threshold: it had not converged after all.
     tracker.add(20, 25, 125, true);
-    expect(tracker.convergedAtMin).toBe(20);
-    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 8]);
+    expect(tracker.convergedAtMin).toBeUndefined();
+    tracker.add(25, 30, 125.2, true);
+    expect(tracker.convergedAtMin).toBe(30);
+    expect(tracker.confirmed).toBe(false);
+    tracker.add(30, 35, 125.2, true);
+    expect(tracker.convergedAtMin).toBe(30);
+    expect(tracker.confirmed).toBe(true);
+    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 8, 0, 0]);
+  });
+
+  it("a window with a change in flight is not quiet, whatever its improvement", () => {
+    const tracker = new ConvergenceTracker(1);
+    tracker.add(0, 5, 100, true);
+    tracker.add(5, 10, 100, true);
+    expect(tracker.convergedAtMin).toBe(10);
+    tracker.add(10, 15, 100, false);
+    expect(tracker.convergedAtMin).toBeUndefined();
   });
 });

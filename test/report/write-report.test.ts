@@ -53,8 +53,8 @@ describe("the report folder", () => {
     const fleet = fixtureResult();
     fleet.detail = { ...fleet.detail, mode: "fleet", latencyUnit: "vm-step" };
     fleet.convergence.windows = [
-      { startMin: 0, endMin: 1440, improvementPct: 0 },
-      { startMin: 1440, endMin: 2880, improvementPct: 4 },
+      { startMin: 0, endMin: 1440, improvementPct: 0, idle: false },
+      { startMin: 1440, endMin: 2880, improvementPct: 4, idle: false },
     ];
     const md = reportMarkdown(fleet, context);
     expect(md).not.toContain("Memory utilization");

@@ -73,11 +73,11 @@ function convergenceTable(result: RunResult): string {
       const state =
         atMinutes !== null && w.endMin > atMinutes
           ? "Converged"
-          : Math.abs(w.improvementPct) < 1
-            ? atMinutes !== null && w.endMin === atMinutes
+          : Math.abs(w.improvementPct) >= 1
+            ? "No (>1%)"
+            : w.idle
               ? "Yes (<1%)"
-              : "No (in flight)"
-            : "No (>1%)";
+              : "No (in flight)";
       return [
         result.detail.mode === "fleet" ? `day ${w.startMin / 1440}-${w.endMin / 1440}` : `${w.startMin}-${w.endMin}min`,
         signedPercent(w.improvementPct / 100, 1),

@@ -14,7 +14,12 @@ export function knobOwners(
   final: Readonly<Record<string, KnobValue>>,
 ): Map<string, string[]> {
   const owner = new Map<string, string>();
-  for (const event of history) if (event.action === "keep" && !event.rolledBack) owner.set(event.knob, event.component);
+  // In the order of each knob's last keep, so a replay ends where the run ended.
+  for (const event of history) {
+    if (event.action !== "keep" || event.rolledBack) continue;
+    owner.delete(event.knob);
+    owner.set(event.knob, event.component);
+  }
   const byComponent = new Map<string, string[]>();
   for (const [knob, component] of owner) {
     const value = final[knob];

@@ -21,8 +21,9 @@ export interface ConvergenceWindow {
 
 /**
  * Tracks improvement window by window; converged once a window improves by less than the
- * threshold with nothing in flight, for as long as the following windows stay so: a later window
- * that changes something or improves by more than the threshold shows it had not converged.
+ * threshold with nothing in flight, for as long as nothing changes after it: a later window in
+ * which the tuner applied something shows it had not converged. (A quiet window whose score moves
+ * with the load, as a fleet's does from day to day, changes nothing.)
  */
 export class ConvergenceTracker {
   readonly windows: ConvergenceWindow[] = [];
@@ -41,12 +42,12 @@ export class ConvergenceTracker {
     // Converged at the first of the quiet windows that end the run so far (the seed document's
     // table: 20-25 min, 0.8%, "Yes (<1%)", then 25-30 min "Converged").
     const quiet = idle && this.windows.length > 1 && Math.abs(improvementPct) < this.thresholdPct;
-    if (!quiet) this.convergedAtMin = undefined;
-    else this.convergedAtMin ??= endMin;
+    if (!idle) this.convergedAtMin = undefined;
+    else if (quiet) this.convergedAtMin ??= endMin;
     return window;
   }
 
-  /** Converged and confirmed by a later quiet window (the seed document's "Converged" row). */
+  /** Converged and confirmed by a later window without changes (the seed document's "Converged" row). */
   get confirmed(): boolean {
     return this.convergedAtMin !== undefined && (this.windows.at(-1)?.endMin ?? 0) > this.convergedAtMin;
   }

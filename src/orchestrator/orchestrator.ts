@@ -474,13 +474,12 @@ export class Orchestrator {
     const groups = new Map<string, number>();
     const admitted: Candidate[] = [];
     for (const candidate of ranked) {
-      const component = candidate.recommendations[0]?.component ?? candidate.id;
-      const taken = groups.get(component);
-      if (taken === undefined) {
-        if (room <= 0) continue;
-        room--;
-      } else if (taken >= this.config.maxGroupsPerBatch) continue;
-      groups.set(component, (taken ?? 0) + 1);
+      // A group's changes go into their components' batches (one, for the built-in tuners).
+      const components = [...new Set(candidate.recommendations.map((r) => r.component))];
+      const opened = components.filter((component) => !groups.has(component)).length;
+      if (opened > room || components.some((c) => (groups.get(c) ?? 0) >= this.config.maxGroupsPerBatch)) continue;
+      room -= opened;
+      for (const component of components) groups.set(component, (groups.get(component) ?? 0) + 1);
       admitted.push(candidate);
     }
     return admitted;

@@ -109,8 +109,11 @@ describe("convergence", () => {
     tracker.add(15, 20, 115.6, true);
     expect(tracker.convergedAtMin).toBe(20);
     expect(tracker.confirmed).toBe(false);
-    // A later window that improves by more than the threshold: it had not converged after all.
-    tracker.add(20, 25, 125, true);
+    // A quiet window whose score moved with the load changes nothing: still converged at 20.
+    tracker.add(20, 25, 118, true);
+    expect(tracker.convergedAtMin).toBe(20);
+    // A later window in which something was applied: it had not converged after all.
+    tracker.add(20, 25, 125, false);
     expect(tracker.convergedAtMin).toBeUndefined();
     tracker.add(25, 30, 125.2, true);
     expect(tracker.convergedAtMin).toBe(30);
@@ -118,7 +121,7 @@ describe("convergence", () => {
     tracker.add(30, 35, 125.2, true);
     expect(tracker.convergedAtMin).toBe(30);
     expect(tracker.confirmed).toBe(true);
-    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 8, 0, 0]);
+    expect(tracker.windows.map((w) => Math.round(w.improvementPct))).toEqual([0, 15, 0, 0, 2, 6, 0, 0]);
   });
 
   it("a window with a change in flight is not quiet, whatever its improvement", () => {

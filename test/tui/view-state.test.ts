@@ -59,6 +59,11 @@ describe("the view state (a pure fold of the feed)", () => {
     expect(state.nowMin).toBe(25);
   });
 
+  it("forgets the converged point when the orchestrator says it was premature", () => {
+    const state = fold([...twinRun(), { type: "converged", atMinutes: null }]);
+    expect(state.convergedAtMin).toBeUndefined();
+  });
+
   it("calls a change the run ended on before its verdict 'not judged', not 'validating'", () => {
     const state = fold([
       { type: "started", startTime: 0 },

@@ -69,15 +69,17 @@ function convergenceTable(result: RunResult): string {
   const { windows, atMinutes } = result.convergence;
   return renderTable(
     ["Time", "Improvement", "Convergence"],
-    windows.map((w) => {
+    windows.map((w, index) => {
       const state =
         atMinutes !== null && w.endMin > atMinutes
           ? "Converged"
           : Math.abs(w.improvementPct) >= 1
             ? "No (>1%)"
-            : w.idle
-              ? "Yes (<1%)"
-              : "No (in flight)";
+            : !w.idle
+              ? "No (in flight)"
+              : index === 0
+                ? "No (first window)"
+                : "Yes (<1%)";
       return [
         result.detail.mode === "fleet" ? `day ${w.startMin / 1440}-${w.endMin / 1440}` : `${w.startMin}-${w.endMin}min`,
         signedPercent(w.improvementPct / 100, 1),

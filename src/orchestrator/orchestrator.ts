@@ -103,7 +103,8 @@ export class Orchestrator {
   private readonly recentObservations: Observation[] = [];
   private startedAt: number | undefined;
   private changeCounter = 0;
-  private readonly skippedUntil = new Map<string, number>();
+  /** Candidates the twin judged not worth it, with the knob state they were judged against. */
+  private readonly judgedAgainst = new Map<string, string>();
   private stopRequested = false;
   /** Applied changes still in effect, oldest first, with the time of the apply step (what revertLast undoes). */
   private readonly inEffect: { receipt: Receipt; at: number }[] = [];
@@ -382,10 +383,11 @@ export class Orchestrator {
     );
     const counterfactual = this.options.counterfactual;
     if (counterfactual === undefined || !this.config.rankWithWhatIf || byEstimate.length === 0) return byEstimate;
-    // Candidates the twin judged harmful rest for a few rounds instead of being re-simulated each time.
-    const round = this.convergence.windows.length;
+    // A candidate the twin judged not worth it rests until the host's knobs change: on the same
+    // state the same fork would predict the same, and on a changed one the verdict may differ.
+    const state = JSON.stringify([...this.knobValues]);
     const shortlist = byEstimate
-      .filter((group) => (this.skippedUntil.get(group.id) ?? -1) < round)
+      .filter((group) => this.judgedAgainst.get(group.id) !== state)
       .slice(0, this.config.maxConcurrentTuning + 3);
     // The what-if runs are independent: started together, they run in parallel on a pool of forks.
     const predictions = await Promise.all(shortlist.map((group) => this.predict(counterfactual, [group])));
@@ -393,7 +395,7 @@ export class Orchestrator {
     for (const [index, group] of shortlist.entries()) {
       const { gain, verdict, worst } = predictions[index] as WhatIfPrediction;
       if (gain < this.config.minWhatIfGain || verdict.degraded) {
-        this.skippedUntil.set(group.id, round + 3);
+        this.judgedAgainst.set(group.id, state);
         this.skip(
           group,
           gain,

@@ -1,6 +1,7 @@
 // npm run -s bench:rightsize
 // Right-sizing at fleet scale, one JSON line per measurement:
-// - analysis: 10,000 VMs × 14 days of 5-minute samples (40.3 million samples) fed one by one to
+// - analysis: 10,000 VMs × 14 days of 5-minute samples (40.3 million samples, every trace.csv
+//   column) fed one by one, as sim/fleet/feed.ts feeds them, to
 //   RightSizer.observe, then recommend() for every VM. Generating the twin's demand is not timed.
 // - ingestion: a twin-generated trace.csv read by the trace reader into a RightSizer (rows/s).
 // The script runs with --single-threaded-gc (package.json): the process's CPU seconds are the work
@@ -9,9 +10,9 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
+import { feedObserved, observedVm } from "../sim/fleet/feed.js";
 import { generateFleetFiles } from "../sim/fleet/fleet-files.js";
 import { FleetWorkload } from "../sim/fleet/fleet-workload.js";
-import { observe } from "../sim/fleet/observed-trace.js";
 import { loadCatalog } from "../src/catalog/catalog-loader.js";
 import { readTrace } from "../src/trace/trace-reader.js";
 import { RightSizer } from "../src/tuners/rightsize/right-sizer.js";
@@ -32,23 +33,11 @@ function analysis(run: number): { wall: number; cpu: number } {
   let observeSeconds = 0;
   let observeCpu = 0;
   for (let i = 0; i < VMS; i++) {
-    const spec = fleet.spec(i);
-    const observed = observe(fleet.series(i, 0, steps), spec.type);
+    const vm = observedVm(fleet, i, DAYS);
     fleet.forget(i);
     const cpuStart = process.cpuUsage();
     const start = now();
-    for (let k = 0; k < steps; k++) {
-      sizer.observe(
-        spec.id,
-        {
-          time: fleet.start + k * fleet.stepSeconds,
-          cpu: observed.cpu[k] as number,
-          mem: observed.mem[k] as number,
-          oom: observed.oom[k] === 1,
-        },
-        spec.type,
-      );
-    }
+    feedObserved(fleet, vm, sizer);
     observeSeconds += seconds(start, now());
     observeCpu += cpuSince(cpuStart);
   }

@@ -69,40 +69,25 @@ export function liveFeed(view: LiveView): UpdateLog {
       metrics: metrics(view.before),
     });
   const unchanged = view.planned.filter((r) => !changed(r)).length;
-  for (const receipt of view.planned.filter(changed)) {
-    push({
-      type: "event",
-      event: {
-        time: view.time,
-        component: receipt.change.component,
-        action: "plan",
-        knob: receipt.change.knob,
-        from: receipt.previous,
-        to: receipt.applied,
-        impact: 0,
-        success: true,
-        rolledBack: false,
-        reason: `${receipt.change.reason} (dry run passed; not written)`,
-      },
-    });
-  }
-  for (const receipt of view.applied) {
-    push({
-      type: "event",
-      event: {
-        time: view.time,
-        component: receipt.change.component,
-        action: "apply",
-        knob: receipt.change.knob,
-        from: receipt.previous,
-        to: receipt.applied,
-        impact: 0,
-        success: true,
-        rolledBack: false,
-        reason: `${receipt.change.reason} (written, read back)`,
-      },
-    });
-  }
+  // A receipt as a history line: planned (dry run) or applied (written and read back).
+  const receiptEvent = (receipt: Receipt, action: "plan" | "apply", outcome: string): FeedUpdate => ({
+    type: "event",
+    event: {
+      time: view.time,
+      component: receipt.change.component,
+      action,
+      knob: receipt.change.knob,
+      from: receipt.previous,
+      to: receipt.applied,
+      impact: 0,
+      success: true,
+      rolledBack: false,
+      reason: `${receipt.change.reason} (${outcome})`,
+    },
+  });
+  for (const receipt of view.planned.filter(changed))
+    push(receiptEvent(receipt, "plan", "dry run passed; not written"));
+  for (const receipt of view.applied) push(receiptEvent(receipt, "apply", "written, read back"));
   for (const { change, error } of view.rejected) {
     push({
       type: "event",

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
+import { formatKeyPath } from "../config/config-error.js";
 import { lineOf, valueAt } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
 import { packageRoot } from "../package-root.js";
-import { CatalogError, formatKeyPath } from "./catalog-error.js";
+import { CatalogError } from "./catalog-error.js";
 import { type CatalogFile, catalogSchema } from "./catalog-schema.js";
 import { InstanceCatalog, type PriceSource } from "./instance-catalog.js";
 import type { InstanceType } from "./instance-type.js";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { formatKeyPath } from "../catalog/catalog-error.js";
 import { describeValue } from "../catalog/zod-issue-text.js";
+import { formatKeyPath } from "../config/config-error.js";
 import { lineOf, valueAt } from "../document-location.js";
 import type { TruthRecord } from "../tuners/rightsize/truth-compare.js";
 import { TraceError } from "./trace-error.js";

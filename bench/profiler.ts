@@ -5,7 +5,7 @@
 // threads, so V8's sampler thread counts) per arm; the on/off ratio per round; median and IQR. An A/A run
 // (both arms off) gives the noise floor. Starting and stopping are timed apart, outside the arms,
 // and each measured arm follows a 150 ms pause and one unmeasured pass (see below).
-// Then: what a window costs in rotation, conversion and writing, and cold start against the
+// Then: user against kernel time per sample, what a window costs in rotation, conversion and writing, and cold start against the
 // overlapped rotation with many compiled functions. Target (issue 9): median CPU ratio ≤ 1.01.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ContinuousProfiler } from "../src/profiler/continuous-profiler.js";
 import { CpuSampler } from "../src/profiler/cpu-sampler.js";
 import { InspectorSession } from "../src/profiler/inspector-session.js";
-import { threadCpuMs, threadsNamed, V8_PROFILER_THREAD } from "../src/profiler/thread-cpu.js";
+import { threadCpuMs, threadsNamed, threadUserKernelMs, V8_PROFILER_THREAD } from "../src/profiler/thread-cpu.js";
 import { median } from "./median.js";
 import { workload } from "./profiler-workload.js";
 
@@ -171,6 +171,49 @@ try {
       pass: ratio <= 1.01,
     }),
   );
+
+  // Where a sample's cost goes: user against kernel time of V8's profiler thread and of the main
+  // thread, over SPLIT_SECONDS of steady sampling and as long without (clock ticks of 10 ms, so
+  // seconds, not arms). On a VM the kernel part (the signal V8 sends per sample, the wake-ups) is
+  // paid to the hypervisor; the user part (symbolizing the stack) is what the profiler itself costs.
+  const SPLIT_SECONDS = 15;
+  const busyFor = (seconds: number) => {
+    const stop = wallSeconds() + seconds;
+    while (wallSeconds() < stop) workload(20);
+  };
+  const mainOff0 = threadUserKernelMs(process.pid);
+  busyFor(SPLIT_SECONDS);
+  const mainOff1 = threadUserKernelMs(process.pid);
+  const split = new ContinuousProfiler({ samplingHz: HZ, outputDir, overheadTarget: 1, windowSeconds: 3600 });
+  await split.start();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const tid = threadsNamed(V8_PROFILER_THREAD)[0] ?? "none";
+  const thread0 = threadUserKernelMs(tid);
+  const mainOn0 = threadUserKernelMs(process.pid);
+  const splitStart = wallSeconds();
+  busyFor(SPLIT_SECONDS);
+  const splitWall = wallSeconds() - splitStart;
+  const thread1 = threadUserKernelMs(tid);
+  const mainOn1 = threadUserKernelMs(process.pid);
+  await split.stop();
+  if (thread0 && thread1 && mainOff0 && mainOff1 && mainOn0 && mainOn1) {
+    const samples = (split.windows()[0]?.effectiveHz ?? 0) * splitWall;
+    const perSample = (ms: number) => Math.round((ms * 1000) / Math.max(1, samples));
+    const kernelShare = (a: { user: number; kernel: number }, b: { user: number; kernel: number }) =>
+      round3((b.kernel - a.kernel) / Math.max(1e-9, b.user - a.user + b.kernel - a.kernel));
+    console.log(
+      JSON.stringify({
+        bench: "profiler-cpu-split",
+        seconds: SPLIT_SECONDS,
+        samples: Math.round(samples),
+        profilerThreadUserMicrosPerSample: perSample(thread1.user - thread0.user),
+        profilerThreadKernelMicrosPerSample: perSample(thread1.kernel - thread0.kernel),
+        profilerThreadKernelShare: kernelShare(thread0, thread1),
+        mainThreadKernelShareOff: kernelShare(mainOff0, mainOff1),
+        mainThreadKernelShareOn: kernelShare(mainOn0, mainOn1),
+      }),
+    );
+  }
 
   // Continuous operation: 3 s windows over 21 s of work that yields to the event loop, so
   // rotation, conversion and writing all happen; what the profiler's own meter charges per

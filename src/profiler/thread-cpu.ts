@@ -12,6 +12,24 @@ export function threadCpuMs(tid: number | string): number | undefined {
   }
 }
 
+/**
+ * User and kernel CPU time of one thread in ms from /proc/self/task/TID/stat (utime and stime,
+ * fields 14 and 15, in clock ticks of 1/100 s: coarse, for splits over seconds), or undefined.
+ */
+export function threadUserKernelMs(tid: number | string): { user: number; kernel: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    // The name in parentheses may hold spaces: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[11]) * TICK_MS, kernel: Number(fields[12]) * TICK_MS };
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ is 100 on every Linux architecture Node runs on (`getconf CLK_TCK`). */
+const TICK_MS = 10;
+
 /** The threads of this process named `name` (Linux; empty elsewhere). */
 export function threadsNamed(name: string): string[] {
   let tids: string[];

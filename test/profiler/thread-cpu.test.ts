@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { CpuSampler } from "../../src/profiler/cpu-sampler.js";
 import { InspectorSession } from "../../src/profiler/inspector-session.js";
 import { OverheadMeter } from "../../src/profiler/overhead-meter.js";
-import { ThreadCpuTracker, threadCpuMs, threadsNamed, V8_PROFILER_THREAD } from "../../src/profiler/thread-cpu.js";
+import {
+  ThreadCpuTracker,
+  threadCpuMs,
+  threadsNamed,
+  threadUserKernelMs,
+  V8_PROFILER_THREAD,
+} from "../../src/profiler/thread-cpu.js";
 
 const linux = process.platform === "linux";
 
@@ -22,6 +28,19 @@ describe.skipIf(!linux)(`per-thread CPU from /proc${linux ? "" : " (skipped: Lin
     expect(thread).toBeGreaterThan(1);
     // The main thread's time is part of the process's (user + system, all threads).
     expect(thread).toBeLessThanOrEqual((process_.user + process_.system) / 1000 + 5);
+  });
+
+  it("splits a thread's CPU time into user and kernel time, in 10 ms ticks", () => {
+    const before = threadUserKernelMs(process.pid) as { user: number; kernel: number };
+    const thread0 = threadCpuMs(process.pid) as number;
+    spin(300);
+    const after = threadUserKernelMs(process.pid) as { user: number; kernel: number };
+    const used = (threadCpuMs(process.pid) as number) - thread0;
+    const split = after.user - before.user + (after.kernel - before.kernel);
+    // Pure computation runs in user space; tick accounting may be off by a tick or two.
+    expect(after.user - before.user).toBeGreaterThan(0.5 * used);
+    expect(Math.abs(split - used)).toBeLessThanOrEqual(30);
+    expect(threadUserKernelMs("no-such-thread")).toBeUndefined();
   });
 
   it("finds V8's profiler thread while sampling and charges its CPU to the window", async () => {

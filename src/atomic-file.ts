@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { fsErrorCode, fsReason, OutputPathError } from "./output-path.js";
 
 let counter = 0;
 
@@ -24,7 +25,11 @@ export class AtomicFile {
   constructor(path: string) {
     this.path = path;
     this.temporary = temporaryBeside(path);
-    this.fd = openSync(this.temporary, "w");
+    try {
+      this.fd = openSync(this.temporary, "w");
+    } catch (error) {
+      throw asOutputError(path, error);
+    }
   }
 
   /** Appends text (buffered; written in blocks of about 1 MiB). */
@@ -69,19 +74,50 @@ export class AtomicFile {
 
 /** Writes a whole file atomically and durably (fsync before the rename). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temporary = temporaryBeside(path);
+  writeFilesTogether([{ path, data }]);
+}
+
+/**
+ * Writes several files so that either all appear or none: each goes to a temporary file beside
+ * it first, flushed, and only when every one is written are they renamed into place. A failure
+ * before the renames removes the temporary files and leaves the targets untouched.
+ */
+export function writeFilesTogether(files: readonly { path: string; data: string | Uint8Array }[]): void {
+  const written: { temporary: string; path: string }[] = [];
   try {
-    const fd = openSync(temporary, "w", 0o644);
-    try {
-      if (typeof data === "string") writeSync(fd, data);
-      else writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    for (const { path, data } of files) {
+      const temporary = temporaryBeside(path);
+      let fd: number;
+      try {
+        fd = openSync(temporary, "w", 0o644);
+      } catch (error) {
+        throw asOutputError(path, error);
+      }
+      written.push({ temporary, path });
+      try {
+        if (typeof data === "string") writeSync(fd, data);
+        else writeSync(fd, data);
+        fsyncSync(fd);
+      } catch (error) {
+        throw asOutputError(path, error);
+      } finally {
+        closeSync(fd);
+      }
     }
-    renameSync(temporary, path);
+    for (const { temporary, path } of written) {
+      try {
+        renameSync(temporary, path);
+      } catch (error) {
+        throw asOutputError(path, error);
+      }
+    }
   } catch (error) {
-    rmSync(temporary, { force: true });
+    for (const { temporary } of written) rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/** A file-system failure writing `path`, named by the target rather than the temporary file. */
+function asOutputError(path: string, error: unknown): unknown {
+  return fsErrorCode(error) === undefined ? error : new OutputPathError(`cannot write ${path}: ${fsReason(error)}`);
 }

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type KnobRef, type KnobValue, sameKnobValue } from "../../src/backend.js";
+import { makeFolders } from "../../src/output-path.js";
 import { hostFsError } from "../host-fs-error.js";
 import { refKey } from "../knobs/knob-access.js";
 import { unwrap } from "../parsers/parsed.js";
@@ -75,7 +76,7 @@ export class Journal {
   async append(record: NewRecord): Promise<void> {
     const full = { v: 1, at: this.now(), session: this.session, ...record } as JournalRecord;
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      makeFolders(this.dir, 0o700);
       const created = this.records.length === 0;
       const handle = await open(this.path, "a", 0o600);
       try {

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { makeFolders } from "../../src/output-path.js";
 import { hostFsError } from "../host-fs-error.js";
 
 /** Another twintune run holds the journal. */
@@ -41,7 +42,7 @@ export class JournalLock {
   }
 
   private static async take(dir: string, path: string, pid: number): Promise<JournalLock> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    makeFolders(dir, 0o700);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const handle = await open(path, "wx", 0o600);

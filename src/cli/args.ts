@@ -23,6 +23,8 @@ export function parseCommandArgs<O extends Options>(
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
+    const ambiguous = /^Option '(-[^']+)' argument is ambiguous/.exec((error as Error).message);
+    if (ambiguous !== null) throw ambiguousValue(command, args, ambiguous[1] as string);
     // Node's messages run on ("... To specify a positional argument starting with a '-' ..."): keep the first sentence.
     const first = ((error as Error).message.split(/\.\s/)[0] ?? "bad arguments")
       .replace(/^Unknown/, "unknown")
@@ -41,6 +43,23 @@ export function parseCommandArgs<O extends Options>(
     );
   }
   return parsed;
+}
+
+/**
+ * `--seed -1`: parseArgs will not take a value that looks like an option. Say what to write
+ * instead (`--seed=-1`) rather than Node's "argument is ambiguous".
+ */
+function ambiguousValue(command: string, args: readonly string[], flag: string): UsageError {
+  const long = flag.split(",")[0]?.trim() ?? flag;
+  const at = args.findIndex((arg) => arg === long || flag.includes(arg));
+  const value = at >= 0 ? args[at + 1] : undefined;
+  const named = long.startsWith("--") ? long : flag;
+  return new UsageError(
+    value === undefined
+      ? `option '${named}' needs a value for 'twintune ${command}'`
+      : `option '${named}' is followed by '${value}', which looks like an option: write ${named}=${value} if that is its value`,
+    `Run 'twintune ${command} --help' for its options.`,
+  );
 }
 
 /** An integer option value, or a UsageError naming the flag. */

@@ -1,4 +1,5 @@
 import { editDistance } from "../edit-distance.js";
+import { fsErrorCode, fsReason, OutputPathError } from "../output-path.js";
 import { packageVersion } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
 import { UsageError, UserError } from "./errors.js";
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   let defaultHint = "Run 'twintune --help' for the commands and options.";
   try {
     const [first, ...rest] = argv;
+    if (first === "help" && rest[0] !== undefined) return await main([rest[0], "--help"], io);
     if (first === undefined || first === "--help" || first === "-h" || first === "help") {
       io.stdout.write(globalHelp());
       return 0;
@@ -48,7 +50,9 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     defaultHint = `Run 'twintune ${entry.name} --help' for its usage.`;
     const command = await entry.load();
-    if (!command.ownHelp && (rest.includes("--help") || rest.includes("-h"))) {
+    // Flags after "--" belong to a program the command runs (twintune profile -- ls -h).
+    const own = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (!command.ownHelp && (own.includes("--help") || own.includes("-h"))) {
       io.stdout.write(command.usage);
       return 0;
     }
@@ -61,6 +65,18 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     if (error instanceof UserError) {
       io.stderr.write(`twintune: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof OutputPathError) {
+      io.stderr.write(`twintune: ${error.message}\n`);
+      return 1;
+    }
+    // A file-system refusal (permission, full disk, a folder where a file was expected) is the
+    // environment's, not a bug: one line, exit 1.
+    const code = fsErrorCode(error);
+    const path = (error as NodeJS.ErrnoException).path;
+    if (code !== undefined && path !== undefined) {
+      io.stderr.write(`twintune: ${path}: ${fsReason(error)}\n`);
+      return 1;
     }
     const detail = error instanceof Error ? error.message : String(error);
     io.stderr.write(`twintune: internal error: ${detail}\n`);

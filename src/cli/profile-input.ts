@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { ProfileParseError } from "../flamegraph/parse-error.js";
 import { loadProfile, PROFILE_FORMATS, type ProfileFormat } from "../flamegraph/profile-loader.js";
-import type { StackProfile } from "../flamegraph/stack-profile.js";
+import { type StackProfile, totalWeight } from "../flamegraph/stack-profile.js";
 import { UsageError, UserError } from "./errors.js";
 import type { CliIO } from "./io.js";
 
@@ -40,6 +40,8 @@ export async function readProfileArgument(
   const absolute = resolve(io.cwd, path);
   try {
     const loaded = await loadProfile(absolute, format);
+    // An empty profile draws a blank graph and divides by zero in a diff: say so instead.
+    if (totalWeight(loaded.profile) <= 0) throw new UserError(`${path}: the profile holds no samples`);
     return { ...loaded, path: absolute };
   } catch (error) {
     if (error instanceof ProfileParseError) {

@@ -1,6 +1,6 @@
-import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import type { CpuProfile } from "../flamegraph/cpuprofile.js";
+import { makeFolders } from "../output-path.js";
 import { CpuSampler } from "./cpu-sampler.js";
 import { EventLoopMonitor, type EventLoopStats } from "./eventloop-monitor.js";
 import { HeapSampler } from "./heap-sampler.js";
@@ -51,7 +51,7 @@ export class ContinuousProfiler {
   /** Starts profiling (and stops when `signal` aborts). Resolves once sampling runs. */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.running) throw new Error("the profiler is already running");
-    await mkdir(this.config.outputDir, { recursive: true });
+    makeFolders(this.config.outputDir);
     await pruneOldProfiles(this.config.outputDir, this.config.retentionDays, Date.now());
     this.session = new InspectorSession();
     this.session.connect();

@@ -1,13 +1,29 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { temporaryBeside, writeFileAtomic } from "../atomic-file.js";
+import { makeFolders, OutputPathError } from "../output-path.js";
 
-/** An output folder that cannot be written or replaced: the message says which and why. */
-export class OutputFolderError extends Error {
+/** An output folder that cannot be written or replaced (an OutputPathError: the CLI reports it as the user's). */
+export class OutputFolderError extends OutputPathError {
   constructor(message: string) {
     super(message);
     this.name = "OutputFolderError";
   }
+}
+
+/**
+ * Throws OutputFolderError unless `dir` (shown as `shown`) may be replaced: missing, an empty
+ * folder, or a folder `mayReplace` says is ours. Commands call it before their work too, so a
+ * bad --out is reported at once rather than after a long run.
+ */
+export function checkReplaceable(dir: string, mayReplace: (dir: string) => boolean, shown = dir): void {
+  const target = resolve(dir);
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new OutputFolderError(`${shown} exists and is not a folder`);
+  if (readdirSync(target).length > 0 && !mayReplace(target))
+    throw new OutputFolderError(
+      `${shown} exists and does not hold a twintune report; choose another --out or remove it`,
+    );
 }
 
 /**
@@ -22,14 +38,8 @@ export function replaceFolder(
   mayReplace: (dir: string) => boolean,
 ): void {
   const target = resolve(dir);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new OutputFolderError(`${dir} exists and is not a folder`);
-    if (readdirSync(target).length > 0 && !mayReplace(target))
-      throw new OutputFolderError(
-        `${dir} exists and does not hold a twintune report; choose another --out or remove it`,
-      );
-  }
-  mkdirSync(dirname(target), { recursive: true });
+  checkReplaceable(dir, mayReplace);
+  makeFolders(dirname(target));
   const staging = temporaryBeside(target, "new");
   mkdirSync(staging);
   try {

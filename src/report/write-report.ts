@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { replaceFolder } from "./atomic-files.js";
+import { checkOutputFolder } from "../output-path.js";
+import { checkReplaceable, replaceFolder } from "./atomic-files.js";
 import { componentChart } from "./component-chart.js";
 import { costChart } from "./cost-chart.js";
 import { improvementChart } from "./improvement-chart.js";
@@ -49,6 +50,12 @@ export function isTwintuneReport(dir: string): boolean {
 }
 
 /** Writes the report folder whole, replacing an earlier twintune report there; returns the file names. */
+/** Fails at once (OutputFolderError, OutputPathError) when a report could not be written to `dir`. */
+export function checkReportFolder(dir: string, shown = dir): void {
+  checkReplaceable(dir, isTwintuneReport, shown);
+  checkOutputFolder(dir, shown);
+}
+
 export function writeReport(dir: string, result: RunResult, context: ReportContext): string[] {
   const files = reportFiles(result, context);
   replaceFolder(dir, files, isTwintuneReport);

@@ -1,4 +1,5 @@
 import { basename, extname, resolve } from "node:path";
+import { writeFilesTogether } from "../../atomic-file.js";
 import { annotateBefore, functionChanges } from "../../flamegraph/diff.js";
 import { drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
@@ -7,7 +8,7 @@ import { renderHtml } from "../../flamegraph/html-renderer.js";
 import { toFlameJson } from "../../flamegraph/json-renderer.js";
 import { totalWeight } from "../../flamegraph/stack-profile.js";
 import { renderSvg } from "../../flamegraph/svg-renderer.js";
-import { writeFileAtomic } from "../../flamegraph/write-file-atomic.js";
+import { checkOutputFile } from "../../output-path.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { CliIO } from "../io.js";
@@ -58,6 +59,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const input = positionals[0] as string;
   const minWidth = numberOption("min-width", values["min-width"], 0.1, { min: 0, max: 1200 });
   const format = formatOption(values.format);
+  const stem = `${values.diff === undefined ? "" : "diff-"}${basename(input, extname(input)).replace(/\.(pb|us|bytes)$/, "")}`;
+  const svgPath = values.output ?? (values.html === undefined && !values.json ? `${stem}.svg` : undefined);
+  const outputs = [svgPath, values.html].filter((path) => path !== undefined);
+  for (const path of outputs) checkOutputFile(resolve(io.cwd, path), path);
   const after = await readProfileArgument(io, input, format);
   const before = values.diff === undefined ? undefined : await readProfileArgument(io, values.diff, format);
   // Only frames wide enough to draw are built, unless the whole tree is asked for as JSON.
@@ -70,11 +75,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
     minWidth,
     ...(before === undefined ? {} : { diffBeforeTotal: totalWeight(before.profile) }),
   };
-  const stem = `${before === undefined ? "" : "diff-"}${basename(input, extname(input)).replace(/\.(pb|us|bytes)$/, "")}`;
-  const svgPath = values.output ?? (values.html === undefined && !values.json ? `${stem}.svg` : undefined);
   const rendered = renderSvg(tree, options);
-  if (svgPath !== undefined) await writeFileAtomic(resolve(io.cwd, svgPath), rendered.svg);
-  if (values.html !== undefined) await writeFileAtomic(resolve(io.cwd, values.html), renderHtml(tree, options));
+  writeFilesTogether([
+    ...(svgPath === undefined ? [] : [{ path: resolve(io.cwd, svgPath), data: rendered.svg }]),
+    ...(values.html === undefined ? [] : [{ path: resolve(io.cwd, values.html), data: renderHtml(tree, options) }]),
+  ]);
   const changes = before === undefined ? undefined : functionChanges(before.profile, after.profile);
   if (values.json) {
     const report = {
@@ -92,7 +97,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   }
-  const written = [svgPath, values.html].filter((path) => path !== undefined).join(" and ");
+  const written = outputs.join(" and ");
   io.stdout.write(
     `wrote ${written}: ${formatWeight(tree.total)} ${after.profile.unit} (${after.format}), ${rendered.drawn} frames drawn, ${rendered.pruned} narrower than ${minWidth} px pruned\n`,
   );

@@ -1,10 +1,11 @@
-import { mkdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { generateFleetFiles } from "../../../sim/fleet/fleet-files.js";
 import { FleetWorkload } from "../../../sim/fleet/fleet-workload.js";
 import { SHAPES } from "../../../sim/fleet/shapes.js";
 import { CatalogError } from "../../catalog/catalog-error.js";
 import { defaultCatalogPath, loadCatalog } from "../../catalog/catalog-loader.js";
+import { checkOutputFolder, makeFolders } from "../../output-path.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseDuration } from "../duration.js";
@@ -25,7 +26,7 @@ Options:
   --vms N          number of VMs (1 to 100000)
   --days D         days of trace (whole days, 1 to 90)
   --seed S         seed (an integer or a word); the same seed gives the same files
-  --out DIR        output directory (created if missing)
+  --out DIR        output folder (created if missing; its parent must exist)
   --horizon D      how far ahead the truth looks: 7d, 2w... (default 7d)
   --catalog FILE   instance catalog to draw types from (default: the shipped one)
   --json           print a JSON summary
@@ -58,9 +59,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const seedText = (values.seed as string).trim();
   if (seedText === "") throw new UsageError("--seed expects an integer or a word");
   const seed = /^-?\d+$/.test(seedText) ? Number(seedText) : seedText;
+  if (typeof seed === "number" && !Number.isSafeInteger(seed))
+    throw new UsageError(`--seed expects an integer of at most 15 digits or a word, got '${seedText}'`);
   const horizonDays = parseDuration("horizon", values.horizon, 7 * 86_400) / 86_400;
   const outDir = resolve(io.cwd, values.out as string);
-  prepareDirectory(outDir, values.out as string);
+  checkOutputFolder(outDir, `--out ${values.out}`);
   let catalog: ReturnType<typeof loadCatalog>;
   try {
     catalog = loadCatalog(values.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, values.catalog));
@@ -68,6 +71,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     if (error instanceof CatalogError) throw new UserError(error.message);
     throw error;
   }
+  // Made only once everything it depends on has loaded: a bad --catalog leaves no empty folder.
+  makeFolders(outDir);
   const fleet = new FleetWorkload({ seed, vms, catalog, maxDays: Math.max(28, days + horizonDays) });
   const shapes = new Map<string, number>(SHAPES.map((shape) => [shape, 0]));
   let interruptible = 0;
@@ -109,19 +114,6 @@ async function run(args: string[], io: CliIO): Promise<number> {
       `shapes: ${[...shapes].map(([shape, count]) => `${shape} ${count}`).join(", ")}; ${interruptible} tagged interruptible\n`,
   );
   return 0;
-}
-
-function prepareDirectory(path: string, shown: string): void {
-  try {
-    if (!statSync(path).isDirectory()) throw new UserError(`--out ${shown}: exists and is not a directory`);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    try {
-      mkdirSync(path, { recursive: true });
-    } catch (inner) {
-      throw new UserError(`--out ${shown}: cannot create it (${(inner as NodeJS.ErrnoException).code})`);
-    }
-  }
 }
 
 export const fleetCommand: Command = { usage: USAGE, run };

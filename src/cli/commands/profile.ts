@@ -1,4 +1,6 @@
-import { basename, resolve } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { basename, delimiter, join, resolve } from "node:path";
+import { writeFilesTogether } from "../../atomic-file.js";
 import { formatFolded } from "../../flamegraph/folded-writer.js";
 import { drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
@@ -7,7 +9,7 @@ import { findHotspots } from "../../flamegraph/hotspots.js";
 import { renderHtml } from "../../flamegraph/html-renderer.js";
 import { type StackProfile, totalWeight } from "../../flamegraph/stack-profile.js";
 import { renderSvg } from "../../flamegraph/svg-renderer.js";
-import { writeFileAtomic } from "../../flamegraph/write-file-atomic.js";
+import { checkOutputFile } from "../../output-path.js";
 import { exportCpuProfile } from "../../profiler/cpu-profile-export.js";
 import { isNodeCommand, profileNodeProgram } from "../../profiler/node-program.js";
 import { recordWithPerf } from "../../profiler/perf-record.js";
@@ -77,6 +79,37 @@ async function profileCommand(command: string[], hz: number, startMs: number, cw
   return { profile: run.profile, pprof, exitCode: run.exitCode ?? 1, method: "perf record -g" };
 }
 
+/** The name a command's profile is called by: the script of `node app.js`, else the program. */
+function programName(command: readonly string[]): string {
+  const program = command[0] as string;
+  if (!isNodeCommand(program)) return basename(program);
+  const script = command.slice(1).find((arg) => !arg.startsWith("-"));
+  // `node -e CODE` has no script: the code is not a name.
+  return script === undefined || ["-e", "--eval", "-p", "--print"].includes(command[1] ?? "")
+    ? "node"
+    : basename(script);
+}
+
+/** Fails with exit 127, as a shell does, when `program` cannot be found or run. */
+function findProgram(program: string, io: CliIO): void {
+  const runnable = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes("/")) {
+    if (!runnable(resolve(io.cwd, program)))
+      throw new UserError(`${program}: command not found or not executable`, 127);
+    return;
+  }
+  const folders = (io.env.PATH ?? "").split(delimiter).filter((folder) => folder !== "");
+  if (!folders.some((folder) => runnable(join(folder, program))))
+    throw new UserError(`${program}: command not found`, 127);
+}
+
 async function run(args: string[], io: CliIO): Promise<number> {
   const split = args.indexOf("--");
   const optionArgs = split < 0 ? args : args.slice(0, split);
@@ -95,12 +128,18 @@ async function run(args: string[], io: CliIO): Promise<number> {
     throw new UsageError("twintune profile needs --pid PID or a command after --, not both");
   }
   const hz = integerOption("frequency", values.frequency, 99, 1);
+  const pid = values.pid === undefined ? undefined : integerOption("pid", values.pid, 0, 1);
+  if (pid === undefined) findProgram(command[0] as string, io);
+  const target = pid !== undefined ? String(pid) : programName(command);
+  const unitSuffix = pid === undefined && isNodeCommand(command[0] as string) ? ".us" : "";
+  const output = values.output ?? `profile-${target.replace(/[^\w.-]/g, "_")}${unitSuffix}.folded`;
+  const outputs = [output, values.pprof, values.svg, values.html].filter((path) => path !== undefined);
+  // Where the results go is checked before the program runs, not after.
+  for (const path of outputs) checkOutputFile(resolve(io.cwd, path), path);
   const startMs = Date.now();
   let outcome: Outcome;
-  let target: string;
   try {
-    if (values.pid !== undefined) {
-      const pid = integerOption("pid", values.pid, 0, 1);
+    if (pid !== undefined) {
       const duration = numberOption("duration", values.duration, 10, { min: 0, max: 86_400, minExclusive: true });
       try {
         process.kill(pid, 0);
@@ -115,33 +154,29 @@ async function run(args: string[], io: CliIO): Promise<number> {
         exitCode: 0,
         method: "perf record -g",
       };
-      target = String(pid);
     } else {
       if (values.duration !== undefined)
         throw new UsageError("--duration applies to --pid; a command is profiled until it exits");
       outcome = await profileCommand(command, hz, startMs, io.cwd);
-      target = basename(command[command.length > 1 && isNodeCommand(command[0] as string) ? 1 : 0] as string);
     }
   } catch (error) {
     if (error instanceof ToolError) throw new UserError(error.message);
     throw error;
   }
   const { profile } = outcome;
-  const unitSuffix = profile.unit === "microseconds" ? ".us" : "";
-  const output = values.output ?? `profile-${target.replace(/[^\w.-]/g, "_")}${unitSuffix}.folded`;
-  await writeFileAtomic(resolve(io.cwd, output), formatFolded(profile));
-  if (values.pprof !== undefined) await writeFileAtomic(resolve(io.cwd, values.pprof), outcome.pprof);
+  const files = [{ path: output, data: formatFolded(profile) as string | Uint8Array }];
+  if (values.pprof !== undefined) files.push({ path: values.pprof, data: outcome.pprof });
   if (values.svg !== undefined || values.html !== undefined) {
     const tree = buildFrameTree(profile, { minWeight: drawThreshold(totalWeight(profile)) });
     const options = {
       title: `Flame Graph: ${command.length > 0 ? command.join(" ") : `pid ${target}`}`,
       unit: profile.unit,
     };
-    if (values.svg !== undefined) await writeFileAtomic(resolve(io.cwd, values.svg), renderSvg(tree, options).svg);
-    if (values.html !== undefined) await writeFileAtomic(resolve(io.cwd, values.html), renderHtml(tree, options));
+    if (values.svg !== undefined) files.push({ path: values.svg, data: renderSvg(tree, options).svg });
+    if (values.html !== undefined) files.push({ path: values.html, data: renderHtml(tree, options) });
   }
+  writeFilesTogether(files.map((file) => ({ ...file, path: resolve(io.cwd, file.path) })));
   const total = totalWeight(profile);
-  const outputs = [output, values.pprof, values.svg, values.html].filter((path) => path !== undefined);
   if (values.json) {
     const hotspots = findHotspots(profile, 0.05);
     io.stdout.write(

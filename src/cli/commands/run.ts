@@ -1,13 +1,12 @@
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { packageRoot } from "../../package-root.js";
-import { OutputFolderError } from "../../report/atomic-files.js";
 import { METRIC_KEYS, METRICS, type RunResult } from "../../report/run-result.js";
 import { formatMinutes } from "../../report/time-axis.js";
-import { writeReport } from "../../report/write-report.js";
+import { checkReportFolder, writeReport } from "../../report/write-report.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { UsageError, UserError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { signedPercent } from "../format.js";
 import type { CliIO } from "../io.js";
 import { loadScenarioForCli, runScenario } from "../scenario-runner.js";
@@ -146,12 +145,16 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const threads = integerOption("threads", values.threads, Math.min(4, availableParallelism()), 1);
   if (values.tui) {
     if (values.json) throw new UsageError("--tui and --json do not go together");
+    if (values.out !== undefined || values["no-report"])
+      throw new UsageError("--tui writes no report: --out and --no-report do not apply");
     if (flags.length > 0) throw new UsageError("--tui does not take --set yet: put the values in a scenario file");
     const { runTwinTui } = await import("../tui/twin-tui.js");
     const { DEFAULT_SPEED } = await import("./tui.js");
     return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);
   }
   const out = resolve(io.cwd, values.out ?? "twintune-report");
+  // A report that cannot be written is reported now, not after the simulation.
+  if (!values["no-report"]) checkReportFolder(out, values.out ?? "twintune-report");
   const progress = io.stderr.isTTY === true && !values.json;
   const total = formatMinutes(resolved.scenario.duration / 60_000);
   const result = await runScenario(resolved, {
@@ -172,12 +175,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     const command = ["twintune run", shown, `--seed ${seed}`, ...flags.map((f) => `--set ${f.key}=${f.texts[0]}`)].join(
       " ",
     );
-    try {
-      written = writeReport(out, result, { file: shown, command });
-    } catch (error) {
-      if (error instanceof OutputFolderError) throw new UserError(error.message);
-      throw error;
-    }
+    written = writeReport(out, result, { file: shown, command });
   }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../atomic-file.js";
+import { checkOutputFolder, makeFolders } from "../../output-path.js";
 import type { RunResult } from "../../report/run-result.js";
 import type { SweepAxis } from "../../sweep/sweep-grid.js";
 import { UserError } from "../errors.js";
@@ -44,6 +45,7 @@ export class SweepFolder {
 
   /** Checks the folder can hold this sweep: new or empty, or (with --resume) the same sweep. */
   prepare(manifest: SweepManifest, resume: boolean): void {
+    checkOutputFolder(this.dir);
     const exists = existsSync(this.dir);
     if (exists && !statSync(this.dir).isDirectory()) throw new UserError(`${this.dir} exists and is not a folder`);
     const holdsSweep = existsSync(this.manifestPath);
@@ -71,7 +73,7 @@ export class SweepFolder {
   }
 
   writeManifest(manifest: SweepManifest): void {
-    mkdirSync(join(this.dir, "runs"), { recursive: true });
+    makeFolders(join(this.dir, "runs"));
     writeFileAtomic(this.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   }
 

@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { writeFilesTogether } from "../../src/atomic-file.js";
+import { main } from "../../src/cli/main.js";
+import { checkOutputFile, checkOutputFolder, makeFolders, OutputPathError } from "../../src/output-path.js";
+import { fakeIO } from "../helpers/fake-io.js";
+
+const dirs: string[] = [];
+function workspace(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "twintune-out-"));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+const inDir = (dir: string) => ({ ...fakeIO(), cwd: dir });
+const linux = process.platform === "linux";
+
+describe("output paths", () => {
+  it("a file whose folder is missing is refused before any work, and no folder is made", async () => {
+    const dir = workspace({ "cpu.folded": "main;a 3\n" });
+    const io = inDir(dir);
+    expect(await main(["flamegraph", "cpu.folded", "-o", "no/such/x.svg"], io)).toBe(1);
+    expect(io.err()).toBe("twintune: no/such/x.svg: folder no/such does not exist\n");
+    expect(existsSync(join(dir, "no"))).toBe(false);
+  });
+
+  it("a folder given as an output file is refused with one line, not an internal error", async () => {
+    const dir = workspace({ "cpu.folded": "main;a 3\n" });
+    mkdirSync(join(dir, "taken"));
+    const io = inDir(dir);
+    expect(await main(["flamegraph", "cpu.folded", "-o", "taken"], io)).toBe(1);
+    expect(io.err()).toBe("twintune: taken is a folder\n");
+  });
+
+  it("when one of two outputs cannot be written, neither is", async () => {
+    const dir = workspace({ "cpu.folded": "main;a 3\n" });
+    mkdirSync(join(dir, "page.html"));
+    const io = inDir(dir);
+    expect(await main(["flamegraph", "cpu.folded", "-o", "out.svg", "--html", "page.html"], io)).toBe(1);
+    expect(existsSync(join(dir, "out.svg"))).toBe(false);
+    // writeFilesTogether itself: the second file fails to open, the first never appears.
+    expect(() =>
+      writeFilesTogether([
+        { path: join(dir, "a.txt"), data: "a" },
+        { path: join(dir, "missing", "b.txt"), data: "b" },
+      ]),
+    ).toThrow(OutputPathError);
+    expect(readdirSync(dir).sort()).toEqual(["cpu.folded", "page.html"]);
+  });
+
+  it.skipIf(!linux)("/proc refuses new entries: a clear error, and no endless mkdir", async () => {
+    const dir = workspace({ "cpu.folded": "main;a 3\n" });
+    const io = inDir(dir);
+    expect(await main(["flamegraph", "cpu.folded", "-o", "/proc/twintune-x.svg"], io)).toBe(1);
+    expect(io.err()).toMatch(/^twintune: cannot write \/proc\/twintune-x\.svg: /);
+    expect(io.err()).not.toMatch(/internal error/);
+    // Node 20's mkdir({ recursive: true }) spins forever here; makeFolders fails at once.
+    expect(() => makeFolders("/proc/twintune-x/y")).toThrow(/cannot create folder \/proc\/twintune-x: /);
+    expect(() => checkOutputFolder("/proc/twintune-x")).toThrow(OutputPathError);
+  });
+
+  it("checkOutputFile and checkOutputFolder accept what can be written and leave nothing behind", () => {
+    const dir = workspace();
+    checkOutputFile(join(dir, "new.svg"));
+    checkOutputFolder(join(dir, "report"));
+    checkOutputFolder(dir);
+    expect(readdirSync(dir)).toEqual([]);
+    writeFileSync(join(dir, "file"), "x");
+    expect(() => checkOutputFolder(join(dir, "file"), "file")).toThrow("file exists and is not a folder");
+    expect(() => checkOutputFile(join(dir, "file", "x.svg"), "file/x.svg")).toThrow("file/x.svg: file is not a folder");
+  });
+
+  it("an empty profile is an error for flamegraph, hotspots and a diff", async () => {
+    const dir = workspace({ "empty.folded": "", "cpu.folded": "main;a 3\n" });
+    for (const args of [
+      ["flamegraph", "empty.folded"],
+      ["hotspots", "empty.folded"],
+      ["flamegraph", "cpu.folded", "--diff", "empty.folded"],
+    ]) {
+      const io = inDir(dir);
+      expect(await main(args, io)).toBe(1);
+      expect(io.err()).toBe("twintune: empty.folded: the profile holds no samples\n");
+    }
+    expect(existsSync(join(dir, "empty.svg"))).toBe(false);
+  });
+
+  it("run --out: a bad report folder is refused before the simulation", async () => {
+    const dir = workspace({ "notes.txt": "mine" });
+    const io = inDir(dir);
+    const started = performance.now();
+    const scenario = join(process.cwd(), "scenarios", "wan-transfer.yaml");
+    expect(await main(["run", scenario, "--out", ".", "--json"], io)).toBe(1);
+    expect(io.err()).toBe(
+      "twintune: . exists and does not hold a twintune report; choose another --out or remove it\n",
+    );
+    // Refused up front: the simulation (several seconds of CPU) never started.
+    expect(performance.now() - started).toBeLessThan(3000);
+    const tui = inDir(dir);
+    expect(await main(["run", scenario, "--tui", "--out", "x"], tui)).toBe(2);
+    expect(tui.err()).toMatch(/--tui writes no report: --out and --no-report do not apply/);
+  });
+
+  it("fleet generate: a bad --catalog leaves no empty --out folder behind", async () => {
+    const dir = workspace();
+    const io = inDir(dir);
+    const args = ["fleet", "generate", "--vms", "2", "--days", "1", "--seed", "1", "--out", "fleet"];
+    expect(await main([...args, "--catalog", "nope.yaml"], io)).toBe(1);
+    expect(existsSync(join(dir, "fleet"))).toBe(false);
+    const huge = inDir(dir);
+    expect(
+      await main(
+        ["fleet", "generate", "--vms", "2", "--days", "1", "--seed", "99999999999999999999", "--out", "f"],
+        huge,
+      ),
+    ).toBe(2);
+    expect(huge.err()).toMatch(/--seed expects an integer of at most 15 digits or a word/);
+  });
+});
+
+describe("arguments", () => {
+  it("a negative value after a space says how to write it", async () => {
+    const io = fakeIO();
+    expect(await main(["run", "wan-transfer", "--seed", "-1"], io)).toBe(2);
+    expect(io.err()).toMatch(/option '--seed' is followed by '-1', which looks like an option: write --seed=-1/);
+  });
+
+  it("-h after -- belongs to the profiled program; a missing program exits 127", async () => {
+    const io = fakeIO({ PATH: "/usr/bin:/bin" });
+    expect(await main(["profile", "--", "twintune-no-such-program", "-h"], io)).toBe(127);
+    expect(io.err()).toBe("twintune: twintune-no-such-program: command not found\n");
+    expect(io.out()).toBe("");
+  });
+
+  it("a run too short to apply and validate one change is refused, naming where the duration came from", async () => {
+    const tiny = join(process.cwd(), "test", "fixtures", "scenarios", "tiny-host.yaml");
+    const io = fakeIO();
+    expect(await main(["run", tiny, "--set", "duration=30s", "--no-report"], io)).toBe(1);
+    expect(io.err()).toBe(
+      "twintune: --set duration=30s: duration: expected at least 2 min (tuning.interval + tuning.validation: time to apply one change and validate it), got 0.5 min\n",
+    );
+  });
+
+  it("twintune help COMMAND prints that command's help", async () => {
+    const io = fakeIO();
+    expect(await main(["help", "hotspots"], io)).toBe(0);
+    expect(io.out()).toMatch(/^Usage: twintune hotspots/);
+  });
+});

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { editDistance } from "../edit-distance.js";
+import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
 
 /** A parsed YAML (or JSON, a subset of YAML) file that can say where each key path is. */
@@ -17,9 +19,7 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
   try {
     source = text ?? readFileSync(file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    const reason = fsErrorCode(error) === "ENOENT" ? "no such file" : fsReason(error);
     throw new ConfigError(file, undefined, undefined, "", `cannot read: ${reason}`);
   }
   const lines = new LineCounter();
@@ -63,19 +63,90 @@ export function validateDocument<S extends z.ZodType>(
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) throw new ConfigError(document.file, undefined, undefined, "", "invalid");
-  const path = issue.path as PropertyKey[];
+  const path = issuePath(issue);
   const position = document.locate(path);
-  throw new ConfigError(document.file, position?.line, position?.column, formatKeyPath(path), describeIssue(issue));
+  throw new ConfigError(
+    document.file,
+    position?.line,
+    position?.column,
+    formatKeyPath(path),
+    describeIssue(issue, schema),
+  );
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** Where an issue is: an unknown key's own path (so an error points at the key), else the issue's path. */
+export function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
+  const path = issue.path as PropertyKey[];
+  return issue.code === "unrecognized_keys" ? [...path, issue.keys[0] as string] : path;
+}
+
+/** Wrapper schemas whose inner schema holds the keys. */
+const WRAPPERS = new Set(["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"]);
+
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  in?: z.ZodType;
+}
+
+/** The keys an object schema allows at `path` (best effort: none where a union makes it ambiguous). */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let at: z.ZodType | undefined = schema;
+  const unwrap = () => {
+    for (
+      let def = at?._zod.def as SchemaDef | undefined;
+      def !== undefined;
+      def = at?._zod.def as SchemaDef | undefined
+    ) {
+      if (def.type !== undefined && WRAPPERS.has(def.type)) at = def.innerType;
+      else if (def.type === "pipe") at = def.in;
+      else return;
+    }
+  };
+  unwrap();
+  for (const step of path) {
+    const def = at?._zod.def as SchemaDef | undefined;
+    if (def?.type === "object" && typeof step === "string") at = def.shape?.[step];
+    else if (def?.type === "array" && typeof step === "number") at = def.element;
+    else return [];
+    unwrap();
+  }
+  const def = at?._zod.def as SchemaDef | undefined;
+  return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+}
+
+/** What an issue says, in words; an unknown key gets a did-you-mean or the keys `schema` knows there. */
+export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   switch (issue.code) {
     case "invalid_type":
       return `expected ${issue.expected}${"input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : ", but it is missing"}`;
-    case "unrecognized_keys":
-      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
+    case "unrecognized_keys": {
+      const unknown = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
+      const known = schema === undefined ? [] : knownKeys(schema, issue.path as PropertyKey[]);
+      const key = issue.keys[0] as string;
+      const near = known.filter((name) => editDistance(name, key) <= 2);
+      if (near.length > 0) return `${unknown} (did you mean '${near.join("' or '")}'?)`;
+      return known.length > 0 ? `${unknown}; known keys: ${known.join(", ")}` : unknown;
+    }
     case "invalid_value":
       return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
+    case "too_small":
+    case "too_big":
+      if (issue.origin === "number" || issue.origin === "int") {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const word =
+          issue.code === "too_small"
+            ? issue.inclusive
+              ? "at least"
+              : "more than"
+            : issue.inclusive
+              ? "at most"
+              : "less than";
+        return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : ""}`;
+      }
+      return issue.message;
     default:
       return issue.message;
   }

@@ -9,7 +9,7 @@ import {
 import { type HostSpec, loadHostCatalog } from "../catalog/host-catalog.js";
 import { loadNetworkCatalog, type PathSpec } from "../catalog/network-catalog.js";
 import { ConfigError, formatKeyPath } from "../config/config-error.js";
-import { readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
+import { describeIssue, issuePath, readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
 import { parseCpuList } from "../cpulist.js";
 import { applyOverrides, overrideAt, type ScenarioOverride } from "./scenario-override.js";
 import { type Scenario, ScenarioSchema } from "./scenario-schema.js";
@@ -101,16 +101,6 @@ function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
   return true;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type")
-    return `expected ${issue.expected}${issue.input === undefined ? ", but it is missing" : `, got ${JSON.stringify(issue.input)}`}`;
-  if (issue.code === "unrecognized_keys")
-    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
-  if (issue.code === "invalid_value")
-    return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(", ")}`;
-  return issue.message;
-}
-
 /**
  * Loads a scenario: reads it and its includes (later keys win), validates it against the schema,
  * resolves host, device and path models from the catalogs and checks every cross-reference.
@@ -153,7 +143,7 @@ function resolveScenario(
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    throw locate(issue.path as PropertyKey[], describeIssue(issue));
+    throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema));
   }
   const scenario = parsed.data;
   const fail = (path: PropertyKey[], problem: string): never => {

@@ -90,7 +90,10 @@ describe("catalog errors", () => {
         /hosts\.yaml:10:\d+: hosts\[0\]\.nodes\[0\]\.cpus: expected a CPU list/,
       ],
       [base.replace("cpuGHz: 2", "cpuGHz: fast"), /hosts\.yaml:7:\d+: hosts\[0\]\.cpuGHz: expected number, got "fast"/],
-      [base.replace("sockets: 1", "sockets: 1\n    color: red"), /hosts\.yaml:2:\d+: hosts\[0\]: unknown key 'color'/],
+      [
+        base.replace("sockets: 1", "sockets: 1\n    color: red"),
+        /hosts\.yaml:5:\d+: hosts\[0\]\.color: unknown key 'color'; known keys: name, description, sockets/,
+      ],
       [
         base.replace("distances: [10]", "distances: [10, 20]"),
         /hosts\[0\]\.nodes\[0\]\.distances: expected 1 distances/,

@@ -58,7 +58,7 @@ describe("twintune run writes a report", () => {
     mkdirSync(foreign);
     writeFileSync(join(foreign, "notes.txt"), "mine");
     const refused = fakeIO();
-    expect(await main(["run", HOST, "--set", "duration=1m", "--out", foreign], refused)).toBe(1);
+    expect(await main(["run", HOST, "--set", "duration=2m", "--out", foreign], refused)).toBe(1);
     expect(refused.err()).toMatch(/does not hold a twintune report/);
     expect(readdirSync(foreign)).toEqual(["notes.txt"]);
   }, 120_000);

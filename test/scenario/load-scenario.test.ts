@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadScenario, mergeConfig } from "../../src/scenario/load-scenario.js";
@@ -10,7 +10,10 @@ const ROOT = join(import.meta.dirname, "..", "..");
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "twintune-scenario-"));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
@@ -109,7 +112,27 @@ describe("scenario loading", () => {
         "s.yaml",
         /s\.yaml:2:\d+: duration: expected a duration like 30s/,
       ],
-      [{ "s.yaml": BASE.replace("name: base", "name: base\ncolour: blue") }, "s.yaml", /unknown key 'colour'/],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\ncolour: blue") },
+        "s.yaml",
+        /s\.yaml:2:\d+: colour: unknown key 'colour'; known keys: include, name, description, seed, duration, host/,
+      ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\nsede: 2") },
+        "s.yaml",
+        /s\.yaml:2:\d+: sede: unknown key 'sede' \(did you mean 'seed'\?\)/,
+      ],
+      [
+        { "s.yaml": BASE.replace("model: seed-2s16c", "model: seed-2s16c\n  sysctls:\n    tcpRmemx: [1, 2, 3]") },
+        "s.yaml",
+        /s\.yaml:5:\d+: host\.sysctls\.tcpRmemx: unknown key 'tcpRmemx' \(did you mean 'tcpRmem' or 'tcpWmem'\?\)/,
+      ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\nseed: -5") },
+        "s.yaml",
+        /s\.yaml:2:\d+: seed: expected a number at least 0, got -5/,
+      ],
+      [{ "folder.yaml/x": "" }, "folder.yaml", /folder\.yaml: cannot read: it is a folder/],
       [
         { "base.yaml": BASE.replace("cpuMs: 1", "cpuMs: -1"), "c.yaml": "include: [base.yaml]\nname: c\n" },
         "c.yaml",

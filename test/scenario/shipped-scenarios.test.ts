@@ -11,12 +11,12 @@ const shipped = readdirSync(SCENARIOS)
   .filter((name) => name.endsWith(".yaml"))
   .sort();
 
-/** Short enough for a test: one tuning round on the host twin, a small fleet in the fluid mode. */
+/** Short enough for a test: one tuning round and its validation on the host twin, a small fleet in the fluid mode. */
 function shortRun(name: string): string[] {
   const scenario = loadScenario(join(SCENARIOS, name)).scenario;
   if (scenario.fleet !== undefined) return ["--set", "fleet.vms=60", "--set", "fleet.hosts=3"];
   return [
-    "duration=1m",
+    "duration=2m",
     "tuning.interval=1m",
     "tuning.validation=1m",
     "evaluation.warmup=5s",

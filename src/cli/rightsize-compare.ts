@@ -1,14 +1,20 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import type { InstanceCatalog } from "../catalog/instance-catalog.js";
+import { lineOf } from "../document-location.js";
 import { TraceError } from "../trace/trace-error.js";
-import { loadTruthFile } from "../trace/truth-file.js";
+import { loadTruthFile, type TruthFile } from "../trace/truth-file.js";
 import { BASELINES, typeForRequest } from "../tuners/rightsize/baselines/index.js";
 import { policyByName } from "../tuners/rightsize/policy.js";
 import type { Recommendation } from "../tuners/rightsize/recommendation.js";
 import type { RightSizer } from "../tuners/rightsize/right-sizer.js";
 import { type CompareRow, type Pick, scoreAgainstTruth } from "../tuners/rightsize/truth-compare.js";
 import { UserError } from "./errors.js";
+import { clipQuoted, requireTextFile } from "./input-text.js";
 import type { CliIO } from "./io.js";
 import { share, usd } from "./money.js";
+import { traceErrorText } from "./sizing-inputs.js";
 import { renderTable } from "./table.js";
 
 export interface CompareReport {
@@ -27,13 +33,17 @@ export function compareWithTruth(
   sizer: RightSizer,
   recommendations: readonly Recommendation[],
 ): CompareReport {
-  let truthFile: ReturnType<typeof loadTruthFile>;
+  const path = resolve(io.cwd, truthPath);
+  const expected = "the truth.json of 'twintune fleet generate'";
+  let truthFile: TruthFile;
   try {
-    truthFile = loadTruthFile(resolve(io.cwd, truthPath));
+    requireTextFile(path, truthPath, expected);
+    truthFile = loadTruthFile(path);
   } catch (error) {
-    if (error instanceof TraceError) throw new UserError(error.message.replace(resolve(io.cwd, truthPath), truthPath));
+    if (error instanceof TraceError) throw new UserError(clipQuoted(traceErrorText(error, truthPath)));
     throw error;
   }
+  requireKnownTypes(truthFile, path, truthPath, sizer.catalog);
   const policy = policyByName(truthFile.policy);
   if (policy === undefined) throw new UserError(`${truthPath}: unknown policy '${truthFile.policy}'`);
   const truth = truthFile.truth.filter((record) => sizer.history(record.vm) !== undefined);
@@ -59,6 +69,30 @@ export function compareWithTruth(
     missing: truthFile.truth.length - truth.length,
     rows,
   };
+}
+
+/** Every type the truth names (a VM's current type, the right type) must be in the catalog. */
+function requireKnownTypes(truthFile: TruthFile, path: string, shown: string, catalog: InstanceCatalog): void {
+  for (const [index, record] of truthFile.truth.entries()) {
+    for (const key of ["from", "type"] as const) {
+      const name = record[key];
+      if (name === null || catalog.get(name) !== undefined) continue;
+      const lines = new LineCounter();
+      const doc = parseDocument(readFileSync(path, "utf8"), { lineCounter: lines });
+      const line = lineOf(doc, lines, ["truth", index, key]);
+      const near = catalog.closeNames(name);
+      const names = catalog.types.map((type) => type.name);
+      const known =
+        near.length > 0
+          ? `did you mean ${near.join(" or ")}?`
+          : `known types: ${names.slice(0, 12).join(", ")}${names.length > 12 ? `, and ${names.length - 12} more` : ""}`;
+      throw new UserError(
+        clipQuoted(
+          `${shown}${line === undefined ? "" : `:${line}`}: truth[${index}].${key}: unknown instance type '${name}', not in the catalog (${known})`,
+        ),
+      );
+    }
+  }
 }
 
 export function renderCompare(report: CompareReport): string {

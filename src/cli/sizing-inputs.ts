@@ -8,6 +8,7 @@ import { POLICY_NAMES, policyByName } from "../tuners/rightsize/policy.js";
 import { RightSizer } from "../tuners/rightsize/right-sizer.js";
 import { parseDuration } from "./duration.js";
 import { UsageError, UserError } from "./errors.js";
+import { clipQuoted, requireTextFile } from "./input-text.js";
 import type { CliIO } from "./io.js";
 
 /** The flags `rightsize` and `cost` share. */
@@ -51,29 +52,51 @@ export function loadSizingInputs(
     );
   const horizonSeconds = parseDuration("horizon", options.horizon, 7 * 86_400);
   let catalog: InstanceCatalog;
+  const catalogPath = options.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, options.catalog);
+  // Paths in messages as the user typed them (the shipped catalog by its full path).
+  const typed = (message: string) =>
+    options.catalog === undefined ? message : message.split(catalogPath).join(options.catalog);
   try {
-    catalog = loadCatalog(options.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, options.catalog));
+    if (options.catalog !== undefined)
+      requireTextFile(catalogPath, options.catalog, "an instance catalog (YAML or JSON)");
+    catalog = loadCatalog(catalogPath);
   } catch (error) {
-    if (error instanceof CatalogError) throw new UserError(error.message);
+    if (error instanceof CatalogError) throw new UserError(clipQuoted(typed(error.message)));
     throw error;
   }
   const sizer = new RightSizer(catalog, { policy: policy.name, horizonSeconds });
   let trace: TraceSummary;
+  const tracePath = resolve(io.cwd, options.trace);
   try {
-    trace = readTrace(resolve(io.cwd, options.trace), {
+    requireTextFile(tracePath, options.trace, "a trace CSV", { allowEmpty: true });
+    trace = readTrace(tracePath, {
       catalog,
       name: options.trace,
       skipBadRows: options.skipBadRows,
       onRow: (vm, sample, type) => sizer.observe(vm, sample, type),
     });
   } catch (error) {
-    if (error instanceof TraceError) throw new UserError(error.message);
+    if (error instanceof TraceError) throw new UserError(clipQuoted(typed(traceErrorText(error, options.trace))));
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code === "string") throw new UserError(`${options.trace}: cannot read it (${code})`);
     throw error;
   }
   if (trace.skipped > 0) {
     io.stderr.write(`twintune: skipped ${trace.skipped} malformed row${trace.skipped === 1 ? "" : "s"}; the first:\n`);
-    for (const example of trace.skippedExamples) io.stderr.write(`  ${example}\n`);
+    for (const example of trace.skippedExamples) io.stderr.write(`  ${clipQuoted(typed(example))}\n`);
   }
   if (trace.rows === 0) throw new UserError(`${options.trace}: no usable rows`);
   return { catalog, sizer, trace };
+}
+
+/**
+ * A TraceError's message with the file named as the user typed it, and without a line number
+ * when the problem is the whole file (line 0: missing, a directory, unreadable).
+ */
+export function traceErrorText(error: TraceError, shown: string): string {
+  const prefix = `${error.file}:${error.line}: `;
+  let detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  // A problem with the document itself has an empty key path: "": expected object..." reads as ": expected".
+  if (detail.startsWith(": ")) detail = detail.slice(2);
+  return `${shown}${error.line > 0 ? `:${error.line}` : ""}: ${detail}`;
 }

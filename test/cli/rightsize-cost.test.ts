@@ -111,7 +111,7 @@ describe("twintune rightsize", () => {
     writeFileSync(join(dir, "typo.csv"), "timestamp,vm,instance_type,cpu,mem\n0,a,m5.larg,0.5,0.5\n");
     expect(await run(["rightsize", "nope.csv"])).toMatchObject({
       code: 1,
-      err: "twintune: nope.csv:0: no such file\n",
+      err: "twintune: nope.csv: no such file\n",
     });
     expect(await run(["rightsize", "bad.csv"])).toMatchObject({
       code: 1,

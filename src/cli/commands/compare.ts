@@ -1,4 +1,4 @@
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ConfigError } from "../../config/config-error.js";
 import type { RunResult } from "../../report/run-result.js";
 import { configHash } from "../../scenario/config-hash.js";
@@ -65,12 +65,27 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   const workers = values.workers === undefined ? undefined : integerOption("workers", values.workers, 1, 1);
   const flags = parseSetFlags(values.set, "compare", false);
-  const file = resolve(io.cwd, positionals[0] as string);
+  const typed = positionals[0] as string;
+  const file = resolve(io.cwd, typed);
   const policies = values.policy.map((path): TuningPolicy => {
+    // Read from io.cwd; named in messages and the report as the user typed it.
+    const absolute = resolve(io.cwd, path);
     try {
-      return loadPolicy(relative(io.cwd, resolve(io.cwd, path)) || path);
+      const policy = loadPolicy(absolute);
+      return {
+        ...policy,
+        file: path,
+        overrides: policy.overrides.map((override) => ({
+          ...override,
+          label: asTyped(override.label, absolute, path),
+        })),
+      };
     } catch (error) {
-      if (error instanceof ConfigError) throw new UserError(error.message);
+      if (error instanceof ConfigError)
+        throw new UserError(
+          new ConfigError(path, error.line, error.column, error.keyPath, asTyped(error.problem, absolute, path))
+            .message,
+        );
       throw error;
     }
   }) as [TuningPolicy, TuningPolicy];
@@ -84,7 +99,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
       ),
       ...policy.overrides,
     ];
-    const resolved = loadScenarioForCli(file, overrides);
+    let resolved: ReturnType<typeof loadScenarioForCli>;
+    try {
+      resolved = loadScenarioForCli(file, overrides);
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(asTyped(error.message, file, typed), error.exitCode);
+      throw error;
+    }
     return { policy, overrides, scenario: resolved.scenario, configHash: configHash(resolved.scenario) };
   });
   const jobs: GridJob[] = sides.flatMap((side, point) =>
@@ -132,6 +153,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
   );
   io.stdout.write(`\n${comparison.verdict}\n`);
   return 0;
+}
+
+/** `text` with the absolute path a file was read from shown as the user typed it. */
+function asTyped(text: string, absolute: string, typed: string): string {
+  return absolute === typed ? text : text.split(absolute).join(typed);
 }
 
 export const compareCommand: Command = { usage: USAGE, run };

@@ -36,6 +36,18 @@ alone is 'live plan', which prints recommendations and writes nothing. Writing n
 Run 'twintune live <subcommand> --help' for its options.
 `;
 
+/** Runs a subcommand; a usage mistake without a hint of its own points at that subcommand's help. */
+async function withOwnHint(name: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError && error.hint === undefined) {
+      throw new UsageError(error.message, `Run 'twintune live ${name} --help' for its options.`);
+    }
+    throw error;
+  }
+}
+
 /** `twintune live ...`, with its dependencies injectable for tests. */
 export function createLiveCommand(deps: LiveDeps = {}): Command {
   return {
@@ -47,7 +59,7 @@ export function createLiveCommand(deps: LiveDeps = {}): Command {
         io.stdout.write(USAGE);
         return 0;
       }
-      if (first === undefined || first.startsWith("-")) return runPlan(args, io, deps);
+      if (first === undefined || first.startsWith("-")) return withOwnHint("plan", () => runPlan(args, io, deps));
       const sub = SUBCOMMANDS[first];
       if (sub === undefined) {
         throw new UsageError(`unknown live subcommand '${first}'`, "Run 'twintune live --help' for the subcommands.");
@@ -56,7 +68,7 @@ export function createLiveCommand(deps: LiveDeps = {}): Command {
         io.stdout.write(sub.usage);
         return 0;
       }
-      return sub.run(rest, io, deps);
+      return withOwnHint(first, () => sub.run(rest, io, deps));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { readdir } from "node:fs/promises";
 import type { CommandRunner } from "../../../../live/command-runner.js";
 import { writeHookFromEnv } from "../../../../live/engine/test-hook.js";
 import { KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
@@ -24,7 +25,11 @@ export interface LiveDeps {
   isRoot?: boolean;
   /** Where --tui draws (default: the process's terminal, if it is one). */
   terminal?: Terminal;
+  /** Directory of named network namespaces (default /run/netns, where 'ip netns add' puts them). */
+  netnsDir?: string;
 }
+
+const DEFAULT_NETNS_DIR = "/run/netns";
 
 /** Exit codes: 77 not permitted (EX_NOPERM), 75 try again later (EX_TEMPFAIL: leftover journal, another run). */
 export const EXIT_NOT_PERMITTED = 77;
@@ -54,7 +59,38 @@ export async function openBackend(io: CliIO, options: CommonOptions, deps: LiveD
     ...(deps.runner ? { runner: deps.runner } : {}),
     ...(deps.fs ? { fs: deps.fs } : {}),
     ...(deps.isRoot === undefined ? {} : { isRoot: deps.isRoot }),
+    ...(deps.netnsDir ? { netnsDir: deps.netnsDir } : {}),
   });
+}
+
+/**
+ * Checks that the named network namespace exists ('ip netns add NAME' makes /run/netns/NAME),
+ * so a typo is an error naming it rather than a plan for a namespace that is not there.
+ * `what` names where the name came from ("--netns", "--set somaxconn@ns1=...").
+ */
+export async function requireNetns(name: string, what: string, deps: LiveDeps): Promise<void> {
+  if (name === "host") return;
+  const dir = deps.netnsDir ?? DEFAULT_NETNS_DIR;
+  if (!/^[\w.-]{1,64}$/.test(name) || name === "." || name === "..") {
+    throw new UsageError(`${what}: '${name}' is not a network namespace name (letters, digits, '.', '_', '-')`);
+  }
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") {
+      throw new UserError(`cannot list the network namespaces in ${dir}: ${(error as Error).message}`);
+    }
+    names = [];
+  }
+  if (!names.includes(name)) {
+    const known = names.length > 0 ? `namespaces here: ${names.join(", ")}` : "there are none";
+    throw new UsageError(
+      `${what}: no network namespace '${name}' (no ${dir}/${name}; ${known})`,
+      "'ip netns list' lists them; leave out --netns for the host's own network knobs.",
+    );
+  }
 }
 
 /** The user-facing error an exception from the live backend is: one message, the right exit code. */

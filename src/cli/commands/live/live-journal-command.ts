@@ -4,11 +4,18 @@ import { renderTable } from "../../table.js";
 import { type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
 
-export const JOURNAL_USAGE = `Usage: twintune live journal [--json] [--state-dir DIR]
+export const JOURNAL_USAGE = `Usage: twintune live journal [--json] [--state-dir DIR] [--root DIR]
 
 Shows the journal: every knob twintune changed and still manages (its path, the original value
 saved before the first write, the value last written), runs that were interrupted, and knobs it
 yielded because someone else changed them. Reads only.
+
+Options:
+  --json           print {"path", "managed", "interrupted", "yielded"}
+  --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
+  --root DIR       the host's files are under DIR (a captured fixture tree) instead of /; accepted
+                   like the other live subcommands, it changes nothing here: the journal is read
+                   from --state-dir only
 `;
 
 export async function runJournal(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {

@@ -1,8 +1,9 @@
+import { liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
-import type { Observation, Receipt } from "../../../backend.js";
+import { type Change, KnobUnavailableError, KnobValueError, type Observation, type Receipt } from "../../../backend.js";
 import { integerOption, parseCommandArgs } from "../../args.js";
-import { UsageError } from "../../errors.js";
+import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import {
@@ -13,7 +14,7 @@ import {
   type PlanArgs,
   sourcesFrom,
 } from "./live-changes.js";
-import { type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
+import { type LiveDeps, openBackend, requireNetns, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
 
 export const PLAN_USAGE = `Usage: twintune live plan [options]      (also: twintune live)
@@ -47,7 +48,23 @@ export async function planFromArgs(
   const extra = explicitChanges(values);
   const only = onlyFrom(values);
   const interval = integerOption("interval", values.interval, 1000, 1);
+  if (values.netns !== undefined) await requireNetns(values.netns, "--netns", deps);
+  for (const [index, change] of extra.entries()) {
+    if (liveKnob(change.knob.knob)?.group === "net" && change.knob.target !== values.netns)
+      await requireNetns(change.knob.target, `--set ${values.set?.[index]}`, deps);
+  }
   const backend = await openBackend(io, values, deps);
+  let otherDisks: string[] = [];
+  if (values.device !== undefined) {
+    const disks = (await backend.topology()).devices.map((device) => device.name);
+    otherDisks = disks.filter((disk) => disk !== values.device);
+    if (!disks.includes(values.device)) {
+      throw new UsageError(
+        `--device: no disk '${values.device}' here (disks: ${disks.length > 0 ? disks.join(", ") : "none"})`,
+        "'twintune live status' lists the disks and their knobs.",
+      );
+    }
+  }
   const observation = sources.length > 0 ? await backend.observeOver(interval) : undefined;
   const plan = await livePlan(backend, sources, {
     extra,
@@ -55,7 +72,25 @@ export async function planFromArgs(
     filter: { ...(only ? { only } : {}), ...(values.device ? { device: values.device } : {}) },
     ...(observation ? { observation } : {}),
   });
+  refuseExplicit(plan, extra, values.set ?? []);
+  // With --device, what the rules looked at is that disk (and the network), not the others.
+  plan.notes = plan.notes.filter((note) => !otherDisks.some((disk) => note.startsWith(`${disk} (`)));
   return { backend, plan, observation };
+}
+
+/**
+ * A --set the user typed that cannot be done is an error, not a line in the plan: a bad value is
+ * a usage mistake (exit 2), a knob this host does not offer is exit 1. A knob someone else
+ * changed (yielded) or may not be written (not root) stays in the plan's report.
+ */
+function refuseExplicit(plan: LivePlan, extra: readonly Change[], texts: readonly string[]): void {
+  for (const { change, error } of plan.rejected) {
+    const index = extra.findIndex((candidate) => candidate.id === change.id);
+    if (index < 0) continue;
+    const what = `--set ${texts[index] ?? change.knob.knob}`;
+    if (error instanceof KnobValueError) throw new UsageError(`${what}: ${error.message}`);
+    if (error instanceof KnobUnavailableError) throw new UserError(`${what}: ${error.message}`);
+  }
 }
 
 export function renderPlan(receipts: readonly Receipt[]): string {
@@ -96,6 +131,16 @@ export function planJson(plan: LivePlan): object {
   };
 }
 
+/** Why the plan is empty, true to where its changes came from (the rules, or --set). */
+function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
+  if ((values.set ?? []).length > 0) {
+    return plan.rejected.length > 0
+      ? "No changes: none of the --set changes can be made here (see below)."
+      : "No changes: --only or --device leaves out every --set change.";
+  }
+  return "No changes recommended: the rules find this host's knobs as they would set them.";
+}
+
 export function renderRejected(plan: LivePlan): string {
   return plan.rejected.map(({ error }) => `not applicable: ${error.message}\n`).join("");
 }
@@ -128,9 +173,8 @@ export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promis
       io.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
       return 0;
     }
-    if (plan.receipts.length === 0)
-      io.stdout.write("No changes recommended: the rules find this host's knobs as they would set them.\n");
-    else io.stdout.write(renderPlan(plan.receipts));
+    if (plan.receipts.length > 0) io.stdout.write(renderPlan(plan.receipts));
+    else io.stdout.write(`${nothingPlanned(values, plan)}\n`);
     io.stdout.write(renderRejected(plan));
     if (plan.notes.length > 0)
       io.stdout.write(`\nThe rules looked at:\n${plan.notes.map((note) => `  ${note}\n`).join("")}`);

@@ -6,19 +6,35 @@ import { renderTable } from "../../table.js";
 import { EXIT_TRY_LATER, type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
 
-export const REVERT_USAGE = `Usage: twintune live revert [--json] [--state-dir DIR]
+const STATE_DIR_HELP =
+  "  --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)";
+const ROOT_HELP = `  --root DIR       the host's files are under DIR (a captured fixture tree) instead of /: the
+                   journal's knobs are read and restored there`;
+
+export const REVERT_USAGE = `Usage: twintune live revert [--json] [--state-dir DIR] [--root DIR]
 
 Restores every knob twintune changed to the original value saved in the journal, in reverse
 order of the changes. One knob that fails does not stop the others; a knob someone else changed
 since is left as they set it (yielded) and reported. Exits 1 if any knob failed to restore.
+
+Options:
+  --json           print {"outcomes", "failed"}
+${STATE_DIR_HELP}
+${ROOT_HELP}
 `;
 
-export const RECOVER_USAGE = `Usage: twintune live recover [--discard] [--json] [--state-dir DIR]
+export const RECOVER_USAGE = `Usage: twintune live recover [--discard] [--json] [--state-dir DIR] [--root DIR]
 
 After a run was killed or crashed (its journal has a session that never ended), restores every
 original the journal holds, in reverse order, including a knob caught between its journal record
 and its write. Until then 'live apply' refuses to run. With --discard, forgets the journal
 instead and keeps the host's current values.
+
+Options:
+  --discard        forget the journal, restore nothing
+  --json           print {"outcomes", "failed"}
+${STATE_DIR_HELP}
+${ROOT_HELP}
 `;
 
 function renderOutcomes(outcomes: readonly RestoreOutcome[]): string {

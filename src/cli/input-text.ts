@@ -1,0 +1,82 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { UserError } from "./errors.js";
+
+/*
+ * Input files as text: what an error may quote from them (short and printable, whatever the
+ * file held) and a check that a file is text at all before a parser reports its first byte.
+ */
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffd]/g;
+const HAS_UNPRINTABLE = new RegExp(UNPRINTABLE.source);
+
+/** Text safe to quote in one terminal line: control characters escaped, at most `max` characters. */
+export function printableExcerpt(text: string, max = 40): string {
+  const escaped = text.replace(UNPRINTABLE, (char) =>
+    char === "\ufffd" ? "?" : `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+  if (escaped.length <= max) return escaped;
+  // Do not cut an escape in half.
+  return `${escaped.slice(0, max).replace(/\\(?:x[0-9a-f]?|u[0-9a-fA-F]{0,3})?$/, "")}...`;
+}
+
+/**
+ * Shortens every quoted value in an error message ("got \"<a whole file>\"") to a short,
+ * printable excerpt, so a message stays one readable line whatever the file held.
+ */
+export function clipQuoted(message: string, max = 40): string {
+  return message
+    .replace(/"((?:[^"\\\n]|\\.)*)"|(?<!\w)'([^'\n]*)'(?!\w)/g, (whole, double?: string, single?: string) => {
+      const inner = double ?? single ?? "";
+      if (inner.length <= max && !HAS_UNPRINTABLE.test(inner)) return whole;
+      const quote = whole[0] as string;
+      return `${quote}${printableExcerpt(inner, max)}${quote}`;
+    })
+    .replace(UNPRINTABLE, (char) => (char === "\ufffd" ? "?" : " "));
+}
+
+/**
+ * Refuses, before parsing, a file that is empty (unless allowed) or binary (a NUL byte or bytes
+ * that are not UTF-8 in its first 8 KiB), naming it as `shown` and what it should have been.
+ * A file that cannot be opened is left to the loader, which says why.
+ */
+export function requireTextFile(
+  path: string,
+  shown: string,
+  expected: string,
+  options: { allowEmpty?: boolean } = {},
+): void {
+  let head: Buffer;
+  let size: number;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      head = Buffer.alloc(8192);
+      size = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return;
+  }
+  head = head.subarray(0, size);
+  if (!options.allowEmpty && size < 8192 && head.toString("utf8").trim() === "")
+    throw new UserError(`${shown}: empty file: expected ${expected}`);
+  if (isBinary(head, size === 8192)) {
+    const start = [...head.subarray(0, 12)]
+      .map((byte) =>
+        byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+          ? String.fromCharCode(byte)
+          : `\\x${byte.toString(16).padStart(2, "0")}`,
+      )
+      .join("");
+    throw new UserError(`${shown}: binary data (starts "${start}"), expected ${expected}`);
+  }
+}
+
+function isBinary(head: Buffer, truncated: boolean): boolean {
+  if (head.includes(0)) return true;
+  // A multi-byte character cut at the end of the excerpt is not an error (stream: keeps it pending).
+  const text = new TextDecoder("utf-8").decode(head, { stream: truncated });
+  return text.includes("\ufffd") && !head.includes(Buffer.from("\ufffd"));
+}

@@ -195,7 +195,10 @@ export class NumaOptimizer implements Tuner {
       if (moved) continue;
       const policy = this.policyFor(topology, nodes);
       const reason = `${workload.id}: ${(cross * 100).toFixed(0)}% of memory accesses go to a remote node (target ${(this.config.crossNodeTarget * 100).toFixed(0)}%); node ${nodes.join(",")} has room for its ${(demands.find((d) => d.id === workload.id)?.cpus ?? 0).toFixed(1)} busy CPUs`;
-      const impact = cross * 0.3;
+      // Equal remote shares would tie (and the orchestrator breaks ties by name): a busier VM
+      // stalls on remote memory more often, so it gains more from the same move.
+      const busy = Math.min(1, workload.cpuUtilization);
+      const impact = cross * 0.3 * (0.9 + 0.1 * busy);
       const affinity = context.knobs.get(affinityKey);
       const currentNodes = Array.isArray(affinity) ? nodesOf(topology, affinity as number[]) : [];
       if (!sameKnobValue(currentNodes, nodes)) {

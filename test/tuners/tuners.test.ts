@@ -77,6 +77,39 @@ describe("NUMA optimizer", () => {
   });
 });
 
+describe("NUMA optimizer ranking", () => {
+  it("ranks the busier of two VMs with the same remote share first (no tie left to names)", () => {
+    const workload = (id: string, cpuUtilization: number) => ({
+      id,
+      cpuUtilization,
+      memoryBytes: 2 ** 31,
+      memoryUtilization: 0.5,
+      crossNodeRatio: 0.5,
+    });
+    const observation: Observation = {
+      time: 0,
+      intervalMs: 60000,
+      host: { cpuUtilization: 0.3, perCpuUtilization: [], memoryUtilization: 0.3, memoryAvailableBytes: 0 },
+      disks: [],
+      network: [],
+      tcp: [],
+      // "a-idle" sorts first by name: only the estimate can put the busy VM ahead.
+      workloads: [workload("a-idle", 0), workload("b-busy", 1)],
+    };
+    const recommendations = new NumaOptimizer().recommend({
+      topology: seed,
+      observation,
+      history: [],
+      knobs: new Map(),
+      recentChanges: [],
+      now: 0,
+    });
+    const impact = (id: string) => recommendations.find((r) => r.group === `numa:${id}`)?.expectedImpact ?? 0;
+    expect(impact("a-idle")).toBeGreaterThan(0); // a remote share over 10% is still worth fixing
+    expect(impact("b-busy")).toBeGreaterThan(impact("a-idle"));
+  });
+});
+
 describe("CPU pinning", () => {
   const vm = (id: string, vcpus: number, priority: Workload["priority"]): Workload => ({
     id,

@@ -149,6 +149,8 @@ export function chartRows(input: ChartInput): Segment[][] {
   const axis = Array.from({ length: plot }, () => " ");
   const put = (at: number, text: string) => {
     const start = Math.max(0, Math.min(plot - text.length, at));
+    // A tick the ◆ would land inside is left out whole: "2◆m" reads as nothing.
+    if (convergedCol !== undefined && convergedCol >= start && convergedCol < start + text.length) return;
     for (let i = 0; i < text.length; i++) axis[start + i] = text[i] as string;
   };
   put(0, "0");

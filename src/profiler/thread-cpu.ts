@@ -27,6 +27,9 @@ export function threadUserKernelMs(tid: number | string): { user: number; kernel
   }
 }
 
+/** Kernel CPU ms of one thread so far (tick-granular), or undefined. */
+export const threadKernelMs = (tid: number | string): number | undefined => threadUserKernelMs(tid)?.kernel;
+
 /** USER_HZ is 100 on every Linux architecture Node runs on (`getconf CLK_TCK`). */
 const TICK_MS = 10;
 
@@ -57,7 +60,11 @@ export function threadsNamed(name: string): string[] {
 export class ThreadCpuTracker {
   private readonly last = new Map<string, number>();
 
-  constructor(private readonly name: string) {}
+  /** `read` gives one thread's CPU ms so far (default: all of it; `threadKernelMs` for kernel time only). */
+  constructor(
+    private readonly name: string,
+    private readonly read: (tid: string) => number | undefined = threadCpuMs,
+  ) {}
 
   /** CPU ms used since the previous call, or undefined where /proc is unavailable. */
   take(): number | undefined {
@@ -66,7 +73,7 @@ export class ThreadCpuTracker {
     let used = 0;
     const seen = new Set<string>();
     for (const tid of tids) {
-      const now = threadCpuMs(tid);
+      const now = this.read(tid);
       if (now === undefined) continue;
       used += Math.max(0, now - (this.last.get(tid) ?? 0));
       this.last.set(tid, now);

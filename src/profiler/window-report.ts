@@ -11,10 +11,12 @@ export interface WindowReport {
   wallMs: number;
   /** The profiler's own work on the JavaScript thread, ms. */
   busyMs: number;
-  /** The cost of sampling, ms: V8's profiler thread (measured on Linux) plus the per-sample estimate. */
+  /** The cost of sampling, ms: V8's profiler thread (measured on Linux), the signals' receiving end and the per-sample estimate. */
   samplingMs: number;
   /** CPU of V8's profiler thread in the window, ms (0 where it cannot be read). */
   profilerThreadMs: number;
+  /** The JavaScript thread's kernel time receiving the samples' signals, ms (estimated from the sending end). */
+  signalReceiveMs: number;
   level: ProfilerLevel;
   effectiveHz: number;
   eventLoop?: EventLoopStats;

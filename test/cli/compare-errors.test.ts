@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { compareCommand } from "../../src/cli/commands/compare.js";
 import { main } from "../../src/cli/main.js";
+import { knownKeys } from "../../src/config/load-yaml.js";
+import { ScenarioSchema } from "../../src/scenario/scenario-schema.js";
 import { fakeIO } from "../helpers/fake-io.js";
 
 const FLEET = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-fleet.yaml");
@@ -67,5 +70,14 @@ describe("twintune compare: paths in messages as the user typed them", () => {
     );
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/^twintune: \.\.\/\.\.\/\.\.\/broken\.yaml:2:\d+: duration: /);
+  });
+});
+
+describe("twintune compare --help", () => {
+  it("lists every key a policy's tuning: section may set", () => {
+    const keys = knownKeys(ScenarioSchema, ["tuning"]);
+    expect(keys.length).toBeGreaterThan(5);
+    const help = compareCommand.usage.replace(/\s+#\s+/g, " ");
+    for (const key of keys) expect(help).toMatch(new RegExp(`\\b${key}\\b`));
   });
 });

@@ -29,7 +29,8 @@ A policy file replaces values of the scenario's tuning: section (lists are repla
   name: careful                       # optional; default: the file name
   description: judge longer, revert sooner
   tuning:                             # any of: interval, validation, convergenceTarget,
-    validation: 15m                   #   degradationThreshold, maxConcurrent, components, policy
+    validation: 15m                   #   degradationThreshold, maxConcurrent, minGain,
+                                      #   components, policy
     degradationThreshold: 0.05
     components: [numa, cpu-pinning]
 

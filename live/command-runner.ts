@@ -1,7 +1,5 @@
 import { execFile } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { canRun } from "../src/program-path.js";
 
 export interface CommandResult {
   /** Exit status; null when the program could not be started or was killed. */
@@ -42,15 +40,6 @@ export class ProcessRunner implements CommandRunner {
   }
 
   async has(program: string): Promise<boolean> {
-    for (const dir of (this.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(delimiter)) {
-      if (dir === "") continue;
-      try {
-        await access(join(dir, program), constants.X_OK);
-        return true;
-      } catch {
-        // next directory
-      }
-    }
-    return false;
+    return canRun(program, this.env.PATH);
   }
 }

@@ -87,21 +87,18 @@ export function writeFilesTogether(files: readonly { path: string; data: string 
   try {
     for (const { path, data } of files) {
       const temporary = temporaryBeside(path);
-      let fd: number;
       try {
-        fd = openSync(temporary, "w", 0o644);
+        const fd = openSync(temporary, "w", 0o644);
+        written.push({ temporary, path });
+        try {
+          if (typeof data === "string") writeSync(fd, data);
+          else writeSync(fd, data);
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
       } catch (error) {
         throw asOutputError(path, error);
-      }
-      written.push({ temporary, path });
-      try {
-        if (typeof data === "string") writeSync(fd, data);
-        else writeSync(fd, data);
-        fsyncSync(fd);
-      } catch (error) {
-        throw asOutputError(path, error);
-      } finally {
-        closeSync(fd);
       }
     }
     for (const { temporary, path } of written) {

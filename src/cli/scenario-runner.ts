@@ -1,12 +1,10 @@
 import { runFleetTuning } from "../../sim/fluid/fleet-run.js";
 import { runTuning } from "../../sim/tuning-run.js";
 import { ConfigError } from "../config/config-error.js";
-import { readSourceDocument } from "../config/load-yaml.js";
 import type { OrchestratorUpdate } from "../orchestrator/tuning-event.js";
 import type { RunResult } from "../report/run-result.js";
 import { type Catalogs, loadCatalogs, loadScenario, type ResolvedScenario } from "../scenario/load-scenario.js";
 import type { ScenarioOverride } from "../scenario/scenario-override.js";
-import type { Scenario } from "../scenario/scenario-schema.js";
 import { UserError } from "./errors.js";
 
 export interface ScenarioRunOptions {
@@ -33,40 +31,9 @@ let catalogs: Catalogs | undefined;
 export function loadScenarioForCli(file: string, overrides: readonly ScenarioOverride[] = []): ResolvedScenario {
   try {
     catalogs ??= loadCatalogs();
-    const resolved = loadScenario(file, catalogs, overrides);
-    checkTuningTime(resolved.scenario, file, overrides);
-    return resolved;
+    return loadScenario(file, catalogs, overrides, { tuningRun: true });
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message);
     throw error;
-  }
-}
-
-/**
- * A tuning run must have time to apply one change and validate it: otherwise every change would
- * be judged after the run ended. (Fleet scenarios have their own rule on observe + validation.)
- */
-function checkTuningTime(scenario: Scenario, file: string, overrides: readonly ScenarioOverride[]): void {
-  if (scenario.fleet !== undefined) return;
-  const needed = scenario.tuning.interval + scenario.tuning.validation;
-  if (scenario.duration >= needed) return;
-  const set = overrides.filter((o) => ["duration", "tuning.interval", "tuning.validation"].includes(o.path.join(".")));
-  const where = set.length > 0 ? set.map((o) => o.label).join(", ") : locatedKey(file, "duration");
-  throw new ConfigError(
-    where,
-    undefined,
-    undefined,
-    "duration",
-    `expected at least ${needed / 60_000} min (tuning.interval + tuning.validation: time to apply one change and validate it), got ${scenario.duration / 60_000} min`,
-  );
-}
-
-/** `file:line:column` of a top-level key when the file sets it, else the file. */
-function locatedKey(file: string, key: string): string {
-  try {
-    const at = readSourceDocument(file).locate([key]);
-    return at === undefined ? file : `${file}:${at.line}:${at.column}`;
-  } catch {
-    return file;
   }
 }

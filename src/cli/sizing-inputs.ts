@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { CatalogError } from "../catalog/catalog-error.js";
 import { defaultCatalogPath, loadCatalog } from "../catalog/catalog-loader.js";
 import type { InstanceCatalog } from "../catalog/instance-catalog.js";
+import { fsErrorCode, fsReason } from "../output-path.js";
 import { TraceError } from "../trace/trace-error.js";
 import { readTrace, type TraceSummary } from "../trace/trace-reader.js";
 import { POLICY_NAMES, policyByName } from "../tuners/rightsize/policy.js";
@@ -77,8 +78,7 @@ export function loadSizingInputs(
     });
   } catch (error) {
     if (error instanceof TraceError) throw new UserError(clipQuoted(typed(traceErrorText(error, options.trace))));
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === "string") throw new UserError(`${options.trace}: cannot read it (${code})`);
+    if (fsErrorCode(error) !== undefined) throw new UserError(`${options.trace}: cannot read it: ${fsReason(error)}`);
     throw error;
   }
   if (trace.skipped > 0) {

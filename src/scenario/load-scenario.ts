@@ -110,8 +110,17 @@ export function loadScenario(
   file: string,
   catalogs: Catalogs = loadCatalogs(),
   overrides: readonly ScenarioOverride[] = [],
+  options: LoadOptions = {},
 ): ResolvedScenario {
-  return resolveScenario(readWithIncludes(file), catalogs, overrides);
+  return resolveScenario(readWithIncludes(file), catalogs, overrides, options);
+}
+
+export interface LoadOptions {
+  /**
+   * The scenario is to be tuned (run, sweep, compare, tui), not only simulated: its duration must
+   * leave time to apply one change and validate it, or every change would be judged after the end.
+   */
+  tuningRun?: boolean;
 }
 
 /** A scenario built in code (validation cases, tests), checked exactly like a file; `label` names it in errors. */
@@ -127,6 +136,7 @@ function resolveScenario(
   documents: SourceDocument[],
   catalogs: Catalogs,
   overrides: readonly ScenarioOverride[] = [],
+  options: LoadOptions = {},
 ): ResolvedScenario {
   const file = (documents.at(-1) as SourceDocument).file;
   const merged = applyOverrides(
@@ -149,6 +159,16 @@ function resolveScenario(
   const fail = (path: PropertyKey[], problem: string): never => {
     throw locate(path, problem);
   };
+  const oneChange = scenario.tuning.interval + scenario.tuning.validation;
+  if (options.tuningRun && scenario.fleet === undefined && scenario.duration < oneChange) {
+    // The key is duration; the place is the flag that set one of the three, if one did.
+    const problem = `expected at least ${oneChange / 60_000} min (tuning.interval + tuning.validation: time to apply one change and validate it), got ${scenario.duration / 60_000} min`;
+    const keys: PropertyKey[][] = [["duration"], ["tuning", "validation"], ["tuning", "interval"]];
+    const flag = keys.map((key) => overrideAt(overrides, key)).find((override) => override !== undefined);
+    throw flag === undefined
+      ? errorAt(documents, ["duration"], problem)
+      : new ConfigError(flag.label, undefined, undefined, "duration", problem);
+  }
   const choose = <T extends { name: string }>(
     items: readonly T[],
     wanted: string,

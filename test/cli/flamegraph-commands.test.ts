@@ -1,20 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { fakeIO } from "../helpers/fake-io.js";
+import { tempFolders } from "../helpers/temp-folders.js";
 
-const dirs: string[] = [];
-function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "twintune-fg-"));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const temp = tempFolders();
+const workspace = (files: Record<string, string>) => temp("twintune-fg-", files);
 
 const inDir = (dir: string) => ({ ...fakeIO(), cwd: dir });
 

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LiveDeps } from "../../src/cli/commands/live/live-context.js";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
 import { UsageError, UserError } from "../../src/cli/errors.js";
@@ -9,16 +8,9 @@ import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
+import { tempFolders } from "../helpers/temp-folders.js";
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempFolders();
 
 /** A network namespace directory holding `names` (what 'ip netns add' leaves in /run/netns). */
 function netnsDir(...names: string[]): string {

@@ -1,23 +1,15 @@
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
 import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
 import { runCli } from "../helpers/spawn-cli.js";
+import { tempFolders } from "../helpers/temp-folders.js";
 
-const temps: string[] = [];
-afterEach(() => {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempFolders();
 
 /** Every file under a directory with its content (symlinks not followed). */
 function contents(dir: string, base = dir, out = new Map<string, string>()): Map<string, string> {

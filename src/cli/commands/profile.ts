@@ -1,5 +1,4 @@
-import { accessSync, constants, statSync } from "node:fs";
-import { basename, delimiter, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { writeFilesTogether } from "../../atomic-file.js";
 import { formatFolded } from "../../flamegraph/folded-writer.js";
 import { drawThreshold } from "../../flamegraph/frame-layout.js";
@@ -15,6 +14,7 @@ import { isNodeCommand, profileNodeProgram } from "../../profiler/node-program.j
 import { recordWithPerf } from "../../profiler/perf-record.js";
 import { ToolError } from "../../profiler/run-process.js";
 import { stacksToPprof } from "../../profiler/stacks-pprof.js";
+import { canRun } from "../../program-path.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError, UserError } from "../errors.js";
@@ -92,22 +92,11 @@ function programName(command: readonly string[]): string {
 
 /** Fails with exit 127, as a shell does, when `program` cannot be found or run. */
 function findProgram(program: string, io: CliIO): void {
-  const runnable = (path: string) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return statSync(path).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (program.includes("/")) {
-    if (!runnable(resolve(io.cwd, program)))
-      throw new UserError(`${program}: command not found or not executable`, 127);
-    return;
-  }
-  const folders = (io.env.PATH ?? "").split(delimiter).filter((folder) => folder !== "");
-  if (!folders.some((folder) => runnable(join(folder, program))))
-    throw new UserError(`${program}: command not found`, 127);
+  if (canRun(program, io.env.PATH ?? "", io.cwd)) return;
+  throw new UserError(
+    program.includes("/") ? `${program}: command not found or not executable` : `${program}: command not found`,
+    127,
+  );
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {

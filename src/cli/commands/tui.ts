@@ -56,7 +56,7 @@ export async function scenarioFrom(
   // Loaded here, not at the top: `twintune tui --help` needs none of it.
   const { loadScenario } = await import("../../scenario/load-scenario.js");
   try {
-    const resolved = loadScenario(file);
+    const resolved = loadScenario(file, undefined, [], { tuningRun: true });
     for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
     return { file, resolved };
   } catch (error) {

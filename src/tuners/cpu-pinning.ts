@@ -69,10 +69,23 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
   const batch = vms.filter((vm) => classOf(vm) === "batch");
   const rest = vms.filter((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
   const threadsPerCore = cores[0]?.threads.length ?? 1;
-  // Keep at least one core for the shared pool and the batch pool each, when they have members.
-  const reserve = (rest.length > 0 ? 1 : 0) + (batch.length > 0 ? 1 : 0);
   const dedicatedNeed = (vm: Workload, smtOff: boolean) => (smtOff ? vm.vcpus : Math.ceil(vm.vcpus / threadsPerCore));
-  const smtOff = high.reduce((sum, vm) => sum + dedicatedNeed(vm, true), 0) + reserve <= cores.length;
+  // Keep at least one core for the shared pool and the batch pool each, when they have members.
+  // A high-priority VM that finds no room to dedicate joins the shared pool, so when one would,
+  // the pool's core is kept from the start (decided before any core is taken).
+  const batchReserve = batch.length > 0 ? 1 : 0;
+  const fits = (reserve: number, smtOff: boolean) => {
+    let left = cores.length;
+    let spilled = false;
+    for (const vm of high) {
+      const need = dedicatedNeed(vm, smtOff);
+      if (left - need < reserve) spilled = true;
+      else left -= need;
+    }
+    return !spilled;
+  };
+  const smtOff = fits(batchReserve + (rest.length > 0 ? 1 : 0), true);
+  const reserve = batchReserve + (rest.length > 0 || !fits(batchReserve, smtOff) ? 1 : 0);
   for (const vm of high) {
     const need = dedicatedNeed(vm, smtOff);
     if (free.length - need < reserve) {
@@ -115,16 +128,25 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
       });
     }
   }
-  const pool = free.flatMap((core) => core.threads).sort((a, b) => a - b);
+  // A node too small to keep a core for everyone (one core for batch and the rest) shares what
+  // is not dedicated.
+  const dedicated = new Set(out.filter((a) => a.strategy === "dedicated").flatMap((a) => a.physicalCpus));
+  const leftOver = free.flatMap((core) => core.threads);
+  const pool = (
+    leftOver.length > 0 ? leftOver : cores.flatMap((core) => core.threads).filter((cpu) => !dedicated.has(cpu))
+  ).sort((a, b) => a - b);
   for (const vm of rest) {
     const cls = ALLOCATION_MATRIX[classOf(vm)];
     out.push({
       vm: vm.id,
-      strategy: cls.strategy,
+      // A high-priority VM that found no room to dedicate shares like the rest.
+      strategy: cls.strategy === "dedicated" ? "shared" : cls.strategy,
       physicalCpus: pool,
       cacheAffinity: 3,
       reasons: [
-        `${vm.id} (${classOf(vm)}) shares the node's remaining ${pool.length} threads (${cls.strategy}, up to ${cls.overcommit}x)`,
+        cls.strategy === "dedicated"
+          ? `${vm.id} (${classOf(vm)}) would get dedicated cores, but the node has no room left: it shares the node's remaining ${pool.length} threads`
+          : `${vm.id} (${classOf(vm)}) shares the node's remaining ${pool.length} threads (${cls.strategy}, up to ${cls.overcommit}x)`,
       ],
     });
   }

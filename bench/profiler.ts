@@ -6,7 +6,9 @@
 // (both arms off) gives the noise floor. Starting and stopping are timed apart, outside the arms,
 // and each measured arm follows a 150 ms pause and one unmeasured pass (see below).
 // Then: user against kernel time per sample, what a window costs in rotation, conversion and writing, and cold start against the
-// overlapped rotation with many compiled functions. Target (issue 9): median CPU ratio ≤ 1.01.
+// overlapped rotation with many compiled functions; last, the floor under any signal-based
+// sampler on this machine (bench/signal-floor.c: a timed wake-up and a tgkill per sample, no V8).
+// Target (issue 9): median CPU ratio ≤ 1.01.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +18,7 @@ import { InspectorSession } from "../src/profiler/inspector-session.js";
 import { threadCpuMs, threadsNamed, threadUserKernelMs, V8_PROFILER_THREAD } from "../src/profiler/thread-cpu.js";
 import { median } from "./median.js";
 import { workload } from "./profiler-workload.js";
+import { measureSignalFloor } from "./signal-floor.js";
 
 const HZ = Number(process.argv[2] ?? 100); // another rate: node dist/bench/profiler.js 50
 const ROUNDS = 25;
@@ -333,6 +336,7 @@ try {
       sink: sink > 0,
     }),
   );
+  console.log(JSON.stringify({ bench: "profiler-signal-floor", ...measureSignalFloor(HZ) }));
 } finally {
   rmSync(outputDir, { recursive: true, force: true });
 }

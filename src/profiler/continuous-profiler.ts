@@ -17,6 +17,11 @@ import { type ProfileRecord, WindowWriter } from "./window-writer.js";
  * without a cold start), in-use heap samples and event-loop health, written as pprof and folded
  * files to outputDir. Its own cost is estimated every window; above the target it steps down
  * (heap off, lower rate, lower duty cycle) and steps back up when there is room.
+ *
+ * A duty cycle below 1 samples whole windows and then rests for (1/duty - 1) windows, rather
+ * than sampling part of every window: each rest ends in a cold start (V8 logs all compiled code
+ * again, and code runs measurably slower for a while after; bench:profiler's
+ * firstPassAfterStartCpuRatioMedian), so fewer, longer rests cost less than one per window.
  */
 export class ContinuousProfiler {
   private readonly config: ResolvedConfig;
@@ -109,7 +114,7 @@ export class ContinuousProfiler {
     this.activeSince = performance.now();
     if (this.config.types.includes("cpu")) await this.meter.time(() => this.cpu?.start(1e6 / level.hz));
     if (level.heap && !this.heap?.running) await this.meter.time(() => this.heap?.start(this.config.heapIntervalBytes));
-    this.schedule(this.config.windowSeconds * 1000 * level.duty, () => this.closeWindow(false));
+    this.schedule(this.config.windowSeconds * 1000, () => this.closeWindow(false));
   }
 
   private async closeWindow(final: boolean): Promise<void> {
@@ -171,7 +176,7 @@ export class ContinuousProfiler {
     if (continuing && level.hz === previous.hz) {
       if (level.heap && !this.heap?.running)
         await this.meter.time(() => this.heap?.start(this.config.heapIntervalBytes));
-      this.schedule(this.config.windowSeconds * 1000 * level.duty, () => this.closeWindow(false));
+      this.schedule(this.config.windowSeconds * 1000, () => this.closeWindow(false));
       return;
     }
     // A new rate needs the sampler stopped (V8 refuses to change the interval of a running profile).

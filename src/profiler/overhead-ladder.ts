@@ -1,14 +1,14 @@
 /**
  * How the profiler sheds cost when it runs over its overhead budget, one step at a time: heap
- * sampling off first, then a lower sampling rate, then a lower duty cycle (profiling only part
- * of each window), as ../shared/reference/profiling.md §1.9 argues from the reference tools
+ * sampling off first, then a lower sampling rate, then a lower duty cycle (sampling only some
+ * windows), as ../shared/reference/profiling.md §1.9 argues from the reference tools
  * (fixed low rates, Cloud Profiler's duty cycle). Pure: no clocks, no I/O.
  */
 export interface ProfilerLevel {
   heap: boolean;
   /** CPU samples per second. */
   hz: number;
-  /** Share of each window spent sampling (1 = always). */
+  /** Share of time spent sampling (1 = always): whole windows, each followed by (1/duty - 1) windows at rest. */
   duty: number;
 }
 

@@ -7,7 +7,7 @@ export interface WindowReport {
   endTime: number;
   /** Estimated profiler cost as a fraction of the window's wall time (idle part of a duty cycle included). */
   overhead: number;
-  /** The window's wall time, ms: its active part divided by the duty cycle. */
+  /** The window's wall time, ms: its active part divided by the duty cycle (the rest that follows it included). */
   wallMs: number;
   /** The profiler's own work on the JavaScript thread, ms. */
   busyMs: number;

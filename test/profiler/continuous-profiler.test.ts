@@ -128,6 +128,30 @@ describe("ContinuousProfiler", () => {
     expect(profiler.averageOverhead()).toBeGreaterThan(0.01);
   });
 
+  it("at a lower duty cycle samples whole windows and rests between them", async () => {
+    const profiler = new ContinuousProfiler({
+      samplingHz: 100,
+      types: ["cpu"],
+      outputDir: scratch(),
+      windowSeconds: 0.25,
+      overheadTarget: 0.01,
+      perSampleMicros: 100_000, // always over budget: 100, 50, 20 Hz, then 20 Hz at 0.5 and 0.25
+    });
+    await profiler.start();
+    await workUntil(profiler, 5);
+    await profiler.stop();
+    const windows = profiler.windows();
+    const half = windows.findIndex((w) => w.level.duty === 0.5);
+    expect(half).toBeGreaterThan(0);
+    const window = windows[half] as (typeof windows)[number];
+    // The whole window sampled (timers never fire early; a part-window would be 125 ms) ...
+    expect(window.endTime - window.startTime).toBeGreaterThanOrEqual(240);
+    // ... then as long at rest before the next one starts.
+    const next = windows[half + 1];
+    if (next !== undefined) expect(next.startTime - window.endTime).toBeGreaterThanOrEqual(240);
+    expect(window.wallMs).toBeGreaterThanOrEqual(480);
+  });
+
   it("stays at full fidelity when within budget", async () => {
     const profiler = new ContinuousProfiler({
       outputDir: scratch(),

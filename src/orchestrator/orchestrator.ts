@@ -66,6 +66,11 @@ function toSample(observation: Observation, topology: Topology | undefined): Tim
   return { ...sample, time: observation.time, monthlyCostUsd: observation.service.monthlyCostUsd };
 }
 
+/** A proposal as the twin judges it: the knob and the value proposed for it. */
+function proposalKey(recommendation: Recommendation): string {
+  return `${knobKey(recommendation.knob)}=${JSON.stringify(recommendation.to)}`;
+}
+
 function signed(fraction: number): string {
   return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
 }
@@ -103,8 +108,10 @@ export class Orchestrator {
   private readonly recentObservations: Observation[] = [];
   private startedAt: number | undefined;
   private changeCounter = 0;
-  /** Candidates the twin judged not worth it, with the knob state they were judged against. */
+  /** Proposed values (knob=value) the twin judged not worth it, with the knob state they were judged against. */
   private readonly judgedAgainst = new Map<string, string>();
+  /** Candidates a round deferred (they gained alone but risked a revert with higher-ranked ones), by group id. */
+  private deferred = new Set<string>();
   private stopRequested = false;
   /** Applied changes still in effect, oldest first, with the time of the apply step (what revertLast undoes). */
   private readonly inEffect: { receipt: Receipt; at: number }[] = [];
@@ -354,11 +361,15 @@ export class Orchestrator {
       recentChanges: this.kept,
       now: this.backend.clock.now(),
     };
+    // One recommendation per knob, the most promising; one the twin already judged not worth it
+    // on this state (see rank) does not crowd out another component's for the same knob.
+    const state = JSON.stringify([...this.knobValues]);
     const best = new Map<string, Recommendation>();
     for (const tuner of this.tuners) {
       for (const recommendation of tuner.recommend(context)) {
         const key = knobKey(recommendation.knob);
         if (busy.has(key) || this.tracker.blocked(key) !== undefined) continue;
+        if (this.judgedAgainst.get(proposalKey(recommendation)) === state) continue;
         const current = this.knobValues.get(key);
         if (current !== undefined && sameKnobValue(current, recommendation.to)) continue;
         const rival = best.get(key);
@@ -378,8 +389,15 @@ export class Orchestrator {
       group.expectedImpact = Math.max(group.expectedImpact, recommendation.expectedImpact);
       groups.set(id, group);
     }
+    // A candidate deferred last round comes first: the twin found it worth making, and its
+    // tuner's rough estimate must not crowd it off this round's shortlist.
+    const deferred = this.deferred;
+    this.deferred = new Set();
     const byEstimate = [...groups.values()].sort(
-      (a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id),
+      (a, b) =>
+        Number(deferred.has(b.id)) - Number(deferred.has(a.id)) ||
+        b.expectedImpact - a.expectedImpact ||
+        a.id.localeCompare(b.id),
     );
     const counterfactual = this.options.counterfactual;
     if (counterfactual === undefined || !this.config.rankWithWhatIf || byEstimate.length === 0) return byEstimate;
@@ -387,7 +405,7 @@ export class Orchestrator {
     // state the same fork would predict the same, and on a changed one the verdict may differ.
     const state = JSON.stringify([...this.knobValues]);
     const shortlist = byEstimate
-      .filter((group) => this.judgedAgainst.get(group.id) !== state)
+      .filter((group) => group.recommendations.some((r) => this.judgedAgainst.get(proposalKey(r)) !== state))
       .slice(0, this.config.maxConcurrentTuning + 3);
     // The what-if runs are independent: started together, they run in parallel on a pool of forks.
     const predictions = await Promise.all(shortlist.map((group) => this.predict(counterfactual, [group])));
@@ -395,7 +413,7 @@ export class Orchestrator {
     for (const [index, group] of shortlist.entries()) {
       const { gain, verdict, worst } = predictions[index] as WhatIfPrediction;
       if (gain < this.config.minWhatIfGain || verdict.degraded) {
-        this.judgedAgainst.set(group.id, state);
+        for (const r of group.recommendations) this.judgedAgainst.set(proposalKey(r), state);
         this.skip(
           group,
           gain,
@@ -430,6 +448,7 @@ export class Orchestrator {
     }
     const kept = predictions[best - 2]?.gain ?? (top[0] as Candidate).expectedImpact;
     for (const group of top.slice(best)) {
+      this.deferred.add(group.id);
       this.skip(
         group,
         group.expectedImpact,

@@ -105,17 +105,19 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
       ],
     });
   }
+  // Batch VMs get ceil(vCPUs / 2.5) threads (the matrix's 2.5x), one per core first, on cores
+  // of their own; the unused siblings of those cores join the shared pool.
+  const spareSiblings: number[] = [];
   if (batch.length > 0) {
     const vcpus = batch.reduce((sum, vm) => sum + vm.vcpus, 0);
-    const need = Math.max(
-      1,
-      Math.min(
-        free.length - (rest.length > 0 ? 1 : 0),
-        Math.ceil(vcpus / ALLOCATION_MATRIX.batch.overcommit / threadsPerCore),
-      ),
-    );
+    const threads = Math.ceil(vcpus / ALLOCATION_MATRIX.batch.overcommit);
+    const need = Math.max(1, Math.min(free.length - (rest.length > 0 ? 1 : 0), Math.ceil(threads / threadsPerCore)));
     const taken = take(need);
-    const cpus = taken.flatMap((core) => core.threads).sort((a, b) => a - b);
+    const byThreadThenCore = Array.from({ length: threadsPerCore }, (_, k) =>
+      taken.flatMap((core) => (core.threads[k] === undefined ? [] : [core.threads[k] as number])),
+    ).flat();
+    const cpus = byThreadThenCore.slice(0, Math.max(1, threads)).sort((a, b) => a - b);
+    spareSiblings.push(...byThreadThenCore.slice(cpus.length));
     for (const vm of batch) {
       out.push({
         vm: vm.id,
@@ -123,7 +125,7 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
         physicalCpus: cpus,
         cacheAffinity: 0,
         reasons: [
-          `${vm.id} is batch work: isolated on ${taken.length} core${taken.length > 1 ? "s" : ""} (shared ${ALLOCATION_MATRIX.batch.overcommit}x) so it cannot crowd latency-sensitive VMs off their cores and caches`,
+          `${vm.id} is batch work: fenced on ${cpus.length} thread${cpus.length > 1 ? "s" : ""} of ${taken.length} core${taken.length > 1 ? "s" : ""} of its own (${vcpus} batch vCPU${vcpus > 1 ? "s" : ""} shared at up to ${ALLOCATION_MATRIX.batch.overcommit}x) so it cannot crowd latency-sensitive VMs off their cores and caches`,
         ],
       });
     }
@@ -131,7 +133,7 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
   // A node too small to keep a core for everyone (one core for batch and the rest) shares what
   // is not dedicated.
   const dedicated = new Set(out.filter((a) => a.strategy === "dedicated").flatMap((a) => a.physicalCpus));
-  const leftOver = free.flatMap((core) => core.threads);
+  const leftOver = [...free.flatMap((core) => core.threads), ...spareSiblings];
   const pool = (
     leftOver.length > 0 ? leftOver : cores.flatMap((core) => core.threads).filter((cpu) => !dedicated.has(cpu))
   ).sort((a, b) => a - b);
@@ -172,20 +174,68 @@ export class CpuPinning implements Tuner {
       const node = nodes[0] as number;
       byNode.set(node, [...(byNode.get(node) ?? []), vm]);
     }
+    const fences = this.fenceSpreadBatch(context, byNode);
+    const allocations = [...[...byNode].flatMap(([node, vms]) => allocateNode(topology, node, vms)), ...fences];
     const out: Recommendation[] = [];
-    for (const [node, vms] of byNode) {
-      for (const allocation of allocateNode(topology, node, vms)) {
-        const current = context.knobs.get(knobKey({ knob: "cpu-affinity", target: allocation.vm }));
-        if (current !== undefined && sameKnobValue(current, allocation.physicalCpus)) continue;
-        const observed = context.observation.workloads.find((w) => w.id === allocation.vm);
-        out.push({
-          component: this.component,
-          knob: { knob: "cpu-affinity", target: allocation.vm },
-          to: allocation.physicalCpus,
-          expectedImpact: 0.02 + 0.05 * (observed?.cpuWaitRatio ?? 0),
-          reasons: allocation.reasons,
-        });
-      }
+    for (const allocation of allocations) {
+      const current = context.knobs.get(knobKey({ knob: "cpu-affinity", target: allocation.vm }));
+      if (current !== undefined && sameKnobValue(current, allocation.physicalCpus)) continue;
+      const observed = context.observation.workloads.find((w) => w.id === allocation.vm);
+      const vcpus = topology.workloads.find((vm) => vm.id === allocation.vm)?.vcpus ?? 1;
+      // A fence hands back the CPU the batch VM used beyond its threads, as a share of the host;
+      // any other allocation is worth its warm caches and the VM's time spent waiting for a CPU.
+      const freed = ((observed?.cpuUtilization ?? 0) * vcpus - allocation.physicalCpus.length) / topology.cpus.length;
+      out.push({
+        component: this.component,
+        knob: { knob: "cpu-affinity", target: allocation.vm },
+        to: allocation.physicalCpus,
+        expectedImpact: fences.includes(allocation)
+          ? Math.max(0.01, freed)
+          : 0.02 + 0.05 * (observed?.cpuWaitRatio ?? 0),
+        reasons: allocation.reasons,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * A batch VM the NUMA optimizer left spread over several nodes (placing it whole on one would
+   * crowd that node) is still a noisy neighbour on every core it can reach: it is fenced on the
+   * node with the most CPU to spare, where it gets the threads that node's allocation would give
+   * it, so the next allocation of that node keeps it there.
+   */
+  private fenceSpreadBatch(context: TunerContext, byNode: ReadonlyMap<number, Workload[]>): Allocation[] {
+    const { topology } = context;
+    const busyOn = (node: number) =>
+      (byNode.get(node) ?? []).reduce((sum, vm) => {
+        const observed = context.observation.workloads.find((w) => w.id === vm.id);
+        return sum + (observed?.cpuUtilization ?? 0) * vm.vcpus;
+      }, 0);
+    const spare = (node: (typeof topology.nodes)[number]) => node.cpus.length - busyOn(node.id);
+    const out: Allocation[] = [];
+    for (const vm of topology.workloads) {
+      if (vm.priority !== "batch" || !this.settled(context, vm.id)) continue;
+      const affinity = context.knobs.get(knobKey({ knob: "cpu-affinity", target: vm.id }));
+      const spread = Array.isArray(affinity) ? nodesOf(topology, affinity as number[]) : [];
+      if (spread.length < 2) continue;
+      const roomiest = topology.nodes
+        .filter((node) => node.cpus.length > 0)
+        .reduce<(typeof topology.nodes)[number] | undefined>(
+          (best, node) => (best === undefined || spare(node) > spare(best) ? node : best),
+          undefined,
+        );
+      if (roomiest === undefined) continue;
+      const allocation = allocateNode(topology, roomiest.id, [...(byNode.get(roomiest.id) ?? []), vm]).find(
+        (a) => a.vm === vm.id,
+      );
+      if (allocation === undefined) continue;
+      out.push({
+        ...allocation,
+        reasons: [
+          `${vm.id} runs on nodes ${spread.join(",")}: node ${roomiest.id} has the most CPU to spare (${spare(roomiest).toFixed(1)} of ${roomiest.cpus.length})`,
+          ...allocation.reasons,
+        ],
+      });
     }
     return out;
   }

@@ -361,19 +361,23 @@ export class Orchestrator {
       recentChanges: this.kept,
       now: this.backend.clock.now(),
     };
-    // One recommendation per knob, the most promising; one the twin already judged not worth it
-    // on this state (see rank) does not crowd out another component's for the same knob.
+    // Components may propose different values for one knob (the NUMA optimizer a whole node for
+    // a VM, CPU pinning a few of its threads): each value is a candidate of its own, and ranking
+    // and admission let at most one per knob through. The same value twice is one candidate; one
+    // the twin already judged not worth it on this state (see rank) rests.
     const state = JSON.stringify([...this.knobValues]);
     const best = new Map<string, Recommendation>();
     for (const tuner of this.tuners) {
       for (const recommendation of tuner.recommend(context)) {
         const key = knobKey(recommendation.knob);
         if (busy.has(key) || this.tracker.blocked(key) !== undefined) continue;
-        if (this.judgedAgainst.get(proposalKey(recommendation)) === state) continue;
+        const proposal = proposalKey(recommendation);
+        if (this.judgedAgainst.get(proposal) === state) continue;
         const current = this.knobValues.get(key);
         if (current !== undefined && sameKnobValue(current, recommendation.to)) continue;
-        const rival = best.get(key);
-        if (rival === undefined || recommendation.expectedImpact > rival.expectedImpact) best.set(key, recommendation);
+        const rival = best.get(proposal);
+        if (rival === undefined || recommendation.expectedImpact > rival.expectedImpact)
+          best.set(proposal, recommendation);
       }
     }
     return [...best.values()];
@@ -383,7 +387,7 @@ export class Orchestrator {
   private async rank(candidates: Recommendation[]): Promise<Candidate[]> {
     const groups = new Map<string, Candidate>();
     for (const recommendation of candidates) {
-      const id = recommendation.group ?? knobKey(recommendation.knob);
+      const id = recommendation.group ?? proposalKey(recommendation);
       const group = groups.get(id) ?? { id, recommendations: [], expectedImpact: 0 };
       group.recommendations.push(recommendation);
       group.expectedImpact = Math.max(group.expectedImpact, recommendation.expectedImpact);
@@ -426,7 +430,24 @@ export class Orchestrator {
       kept.push({ ...group, expectedImpact: gain });
     }
     kept.sort((a, b) => b.expectedImpact - a.expectedImpact || a.id.localeCompare(b.id));
-    return this.together(kept, counterfactual);
+    // Of several values for one knob, the one the twin predicts most for goes on.
+    const taken = new Map<string, Candidate>();
+    const distinct: Candidate[] = [];
+    for (const group of kept) {
+      const knobs = group.recommendations.map((r) => knobKey(r.knob));
+      const rival = knobs.map((key) => taken.get(key)).find((other) => other !== undefined);
+      if (rival !== undefined) {
+        this.skip(
+          group,
+          group.expectedImpact,
+          `what-if on the twin: another value for ${knobs.find((key) => taken.get(key) === rival)} predicts more (${signed(rival.expectedImpact)} against ${signed(group.expectedImpact)}); not applied`,
+        );
+        continue;
+      }
+      for (const key of knobs) taken.set(key, group);
+      distinct.push(group);
+    }
+    return this.together(distinct, counterfactual);
   }
 
   /**
@@ -494,13 +515,18 @@ export class Orchestrator {
     let room = this.config.maxConcurrentTuning - this.inFlight.length;
     const groups = new Map<string, number>();
     const admitted: Candidate[] = [];
+    const knobs = new Set<string>();
     for (const candidate of ranked) {
+      // One value per knob: a lower-ranked alternative for a knob already taken waits.
+      const touched = candidate.recommendations.map((r) => knobKey(r.knob));
+      if (touched.some((key) => knobs.has(key))) continue;
       // A group's changes go into their components' batches (one, for the built-in tuners).
       const components = [...new Set(candidate.recommendations.map((r) => r.component))];
       const opened = components.filter((component) => !groups.has(component)).length;
       if (opened > room || components.some((c) => (groups.get(c) ?? 0) >= this.config.maxGroupsPerBatch)) continue;
       room -= opened;
       for (const component of components) groups.set(component, (groups.get(component) ?? 0) + 1);
+      for (const key of touched) knobs.add(key);
       admitted.push(candidate);
     }
     return admitted;

@@ -71,23 +71,28 @@ describe("what-if priorities", () => {
     expect(twin.alone[0]).toBe("sdb=32");
   });
 
-  it("a value the twin already rejected does not hide another component's value for the same knob", async () => {
-    // Two components want different depths for sda; the better-estimated one predicts a loss.
+  it("judges each component's value for the same knob and applies only the best", async () => {
+    // Three values for sda: the best-estimated one loses on the twin, the other two gain.
     const bold: Tuner = { component: "io", recommend: () => [nr("sda", 1024, 0.5)] };
-    const modest: Tuner = { component: "other", recommend: () => [nr("sda", 64, 0.1, "other")] };
+    const modest: Tuner = {
+      component: "other",
+      recommend: () => [nr("sda", 64, 0.1, "other"), nr("sda", 128, 0.05, "other")],
+    };
     class Twin extends Recording {
       protected after(changes: readonly Change[]) {
-        return { b: changes.some((c) => c.to === 1024) ? samples(90) : samples(110) };
+        const to = changes.map((c) => c.to);
+        return { b: to.includes(1024) ? samples(90) : to.includes(128) ? samples(120) : samples(110) };
       }
     }
     const twin = new Twin();
     const o = orchestrator([bold, modest], twin);
     await o.initialize();
     await o.runOnce();
-    expect(twin.alone).toEqual(["sda=1024"]);
-    // Nothing applied, so the knobs are as they were: 1024 rests and 64 gets its what-if.
-    await o.runOnce();
-    expect(twin.alone).toEqual(["sda=1024", "sda=64"]);
-    expect(o.history().some((e) => e.action === "apply" && e.to === 64)).toBe(true);
+    expect([...twin.alone].sort()).toEqual(["sda=1024", "sda=128", "sda=64"]);
+    const applied = o.history().filter((e) => e.action === "apply");
+    expect(applied.map((e) => e.to)).toEqual([128]);
+    // The rejected value rests while the knobs stay as they are.
+    expect(o.history().find((e) => e.to === 1024)?.action).toBe("skip");
+    expect(o.history().find((e) => e.to === 64)?.reason).toMatch(/another value for nr-requests@sda predicts more/);
   });
 });

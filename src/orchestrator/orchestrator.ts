@@ -172,6 +172,9 @@ export class Orchestrator {
     try {
       this.step = "observe";
       const intervalSamples = await this.observe();
+      // What ran during the window just observed: the window's score is this configuration's,
+      // not the one this round's reverts and changes leave for the next window.
+      const inForce = new Map(this.knobValues);
       this.step = "validate";
       await this.validate();
       this.step = "rank";
@@ -183,7 +186,7 @@ export class Orchestrator {
       const applied = await this.apply(planned);
       // Idle: nothing applied this round and nothing waiting for its verdict.
       this.step = "record";
-      await this.record(windowStart, intervalSamples, applied === 0 && this.inFlight.length === 0);
+      await this.record(windowStart, intervalSamples, inForce, applied === 0 && this.inFlight.length === 0);
     } finally {
       this.step = undefined;
     }
@@ -661,18 +664,19 @@ export class Orchestrator {
   }
 
   /** Record: the interval's window for the convergence table. */
-  private async record(windowStart: number, samples: TimedSample[], idle: boolean): Promise<void> {
+  private async record(
+    windowStart: number,
+    samples: TimedSample[],
+    inForce: ReadonlyMap<string, KnobValue>,
+    idle: boolean,
+  ): Promise<void> {
     if (samples.length === 0 || this.startedAt === undefined) return;
-    // On a twin, score the configuration now in force on a fixed window and seed (common random
-    // numbers across windows), so a window's improvement is the configuration's, not the noise's.
+    // On a twin, score the configuration that ran in the window on a fixed window and seed (common
+    // random numbers across windows), so a window's improvement is the configuration's, not the noise's.
     const counterfactual = this.options.counterfactual;
     let score = serviceScore(averageService(samples));
     if (counterfactual !== undefined) {
-      const run = await counterfactual.evaluate(
-        this.knobValues,
-        this.config.whatIfWindowMs,
-        this.config.whatIfSampleMs,
-      );
+      const run = await counterfactual.evaluate(inForce, this.config.whatIfWindowMs, this.config.whatIfSampleMs);
       score = serviceScore(averageService(run.samples.map((s) => ({ ...s, time: 0, monthlyCostUsd: run.cost }))));
     }
     const startMin = (windowStart - this.startedAt) / 60_000;

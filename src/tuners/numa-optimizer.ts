@@ -195,10 +195,13 @@ export class NumaOptimizer implements Tuner {
       if (moved) continue;
       const policy = this.policyFor(topology, nodes);
       const reason = `${workload.id}: ${(cross * 100).toFixed(0)}% of memory accesses go to a remote node (target ${(this.config.crossNodeTarget * 100).toFixed(0)}%); node ${nodes.join(",")} has room for its ${(demands.find((d) => d.id === workload.id)?.cpus ?? 0).toFixed(1)} busy CPUs`;
-      // Equal remote shares would tie (and the orchestrator breaks ties by name): a busier VM
-      // stalls on remote memory more often, so it gains more from the same move.
+      // The stall time a move removes grows with how much the VM runs: a busy VM stalls on
+      // remote memory all the time, an idle one hardly ever, so the same remote share is worth
+      // in proportion to its busy share (a floor of 5% keeps an idle VM's move worth making
+      // eventually). Ranked by remote share alone, idle VMs' moves crowded busy work off the
+      // what-if shortlist.
       const busy = Math.min(1, workload.cpuUtilization);
-      const impact = cross * 0.3 * (0.9 + 0.1 * busy);
+      const impact = cross * 0.3 * Math.max(0.05, busy);
       const affinity = context.knobs.get(affinityKey);
       const currentNodes = Array.isArray(affinity) ? nodesOf(topology, affinity as number[]) : [];
       if (!sameKnobValue(currentNodes, nodes)) {

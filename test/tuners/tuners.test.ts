@@ -107,6 +107,8 @@ describe("NUMA optimizer ranking", () => {
     const impact = (id: string) => recommendations.find((r) => r.group === `numa:${id}`)?.expectedImpact ?? 0;
     expect(impact("a-idle")).toBeGreaterThan(0); // a remote share over 10% is still worth fixing
     expect(impact("b-busy")).toBeGreaterThan(impact("a-idle"));
+    // In proportion to how much each runs: an idle VM's move must not rank with busy work.
+    expect(impact("a-idle")).toBeLessThan(impact("b-busy") / 10);
   });
 });
 

@@ -5,7 +5,7 @@ import type { OrchestratorUpdate } from "../orchestrator/tuning-event.js";
 import type { RunResult } from "../report/run-result.js";
 import { type Catalogs, loadCatalogs, loadScenario, type ResolvedScenario } from "../scenario/load-scenario.js";
 import type { ScenarioOverride } from "../scenario/scenario-override.js";
-import { UserError } from "./errors.js";
+import { UsageError, UserError } from "./errors.js";
 
 export interface ScenarioRunOptions {
   seed?: number;
@@ -27,13 +27,19 @@ export async function runScenario(resolved: ResolvedScenario, options: ScenarioR
 
 let catalogs: Catalogs | undefined;
 
-/** Loads a scenario with overrides; a problem in it (or in a --set) becomes a UserError naming file, line and key path. */
+/**
+ * Loads a scenario with overrides; a problem in the file becomes a UserError naming file, line and
+ * key path (exit 1), a bad `--set` value a UsageError (exit 2, like any other bad flag value).
+ */
 export function loadScenarioForCli(file: string, overrides: readonly ScenarioOverride[] = []): ResolvedScenario {
   try {
     catalogs ??= loadCatalogs();
     return loadScenario(file, catalogs, overrides, { tuningRun: true });
   } catch (error) {
-    if (error instanceof ConfigError) throw new UserError(error.message);
+    if (error instanceof ConfigError) {
+      const fromFlag = overrides.some((override) => override.label === error.file);
+      throw fromFlag ? new UsageError(error.message) : new UserError(error.message);
+    }
     throw error;
   }
 }

@@ -67,7 +67,7 @@ static double round_micros(int hz, double seconds, int send) {
     if (send) syscall(SYS_tgkill, getpid(), tid, SIGPROF);
     wakeups++;
   }
-  return (thread_cpu_seconds() - cpu0) / (double)wakeups * 1e6;
+  return (thread_cpu_seconds() - cpu0) / (double)(wakeups > 0 ? wakeups : 1) * 1e6;
 }
 
 static int compare_doubles(const void *a, const void *b) {
@@ -94,7 +94,10 @@ int main(int argc, char **argv) {
   action.sa_flags = SA_RESTART;
   sigaction(SIGPROF, &action, NULL);
   pthread_t worker;
-  pthread_create(&worker, NULL, busy_worker, NULL);
+  if (pthread_create(&worker, NULL, busy_worker, NULL) != 0) {
+    fprintf(stderr, "signal-floor: cannot start the worker thread\n");
+    return 1;
+  }
   while (atomic_load(&worker_tid) == 0) usleep(1000);
   double wake[100], signal[100];
   for (int r = 0; r < rounds; r++) {

@@ -18,8 +18,11 @@ export function measureSignalFloor(hz: number): Record<string, unknown> {
     const binary = join(folder, "signal-floor");
     execFileSync(compiler, ["-O2", "-pthread", "-o", binary, join(packageRoot(), "bench", "signal-floor.c")], {
       stdio: ["ignore", "ignore", "pipe"],
+      timeout: 120_000,
     });
-    return JSON.parse(execFileSync(binary, [String(hz), "2", "5"], { encoding: "utf8" })) as Record<string, unknown>;
+    // Five rounds of two 2 s arms: 20 s; a hung run is killed, not waited for.
+    const output = execFileSync(binary, [String(hz), "2", "5"], { encoding: "utf8", timeout: 120_000 });
+    return JSON.parse(output) as Record<string, unknown>;
   } catch (error) {
     return { skipped: `signal-floor failed: ${(error as Error).message.split("\n")[0]}` };
   } finally {

@@ -6,6 +6,7 @@ import type { RunResult } from "../report/run-result.js";
 import { type Catalogs, loadCatalogs, loadScenario, type ResolvedScenario } from "../scenario/load-scenario.js";
 import type { ScenarioOverride } from "../scenario/scenario-override.js";
 import { UsageError, UserError } from "./errors.js";
+import { isSetFlagLabel } from "./set-flags.js";
 
 export interface ScenarioRunOptions {
   seed?: number;
@@ -37,7 +38,7 @@ export function loadScenarioForCli(file: string, overrides: readonly ScenarioOve
     return loadScenario(file, catalogs, overrides, { tuningRun: true });
   } catch (error) {
     if (error instanceof ConfigError) {
-      const fromFlag = overrides.some((override) => override.label === error.file);
+      const fromFlag = isSetFlagLabel(error.file) && overrides.some((override) => override.label === error.file);
       throw fromFlag ? new UsageError(error.message) : new UserError(error.message);
     }
     throw error;

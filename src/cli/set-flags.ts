@@ -2,6 +2,13 @@ import { parse } from "yaml";
 import { parseKeyPath, type ScenarioOverride } from "../scenario/scenario-override.js";
 import { UsageError } from "./errors.js";
 
+const SET_LABEL = "--set ";
+
+/** Whether an override came from a `--set` flag (its label is how it was typed), not from a file. */
+export function isSetFlagLabel(label: string): boolean {
+  return label.startsWith(SET_LABEL);
+}
+
 /** One `--set key=v1,v2` flag: the key path and each value, parsed as YAML (0.1, bbr, [1, 2], 5m). */
 export interface SetFlag {
   key: string;
@@ -71,6 +78,6 @@ export function parseSetFlags(flags: readonly string[], command: string, multi: 
 export function overridesFor(flags: readonly SetFlag[], choice: readonly number[]): ScenarioOverride[] {
   return flags.map((flag, i) => {
     const index = choice[i] ?? 0;
-    return { path: flag.path, value: flag.values[index], label: `--set ${flag.key}=${flag.texts[index]}` };
+    return { path: flag.path, value: flag.values[index], label: `${SET_LABEL}${flag.key}=${flag.texts[index]}` };
   });
 }

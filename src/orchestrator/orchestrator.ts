@@ -184,9 +184,15 @@ export class Orchestrator {
       const planned = await this.plan(ranked);
       this.step = "apply";
       const applied = await this.apply(planned);
-      // Idle: nothing applied this round and nothing waiting for its verdict.
+      // Idle: nothing applied or reverted this round and nothing waiting for its verdict.
+      const unchanged = [...inForce].every(([key, value]) => sameKnobValue(this.knobValues.get(key) ?? value, value));
       this.step = "record";
-      await this.record(windowStart, intervalSamples, inForce, applied === 0 && this.inFlight.length === 0);
+      await this.record(
+        windowStart,
+        intervalSamples,
+        inForce,
+        applied === 0 && this.inFlight.length === 0 && unchanged,
+      );
     } finally {
       this.step = undefined;
     }
@@ -375,7 +381,8 @@ export class Orchestrator {
         const key = knobKey(recommendation.knob);
         if (busy.has(key) || this.tracker.blocked(key) !== undefined) continue;
         const proposal = proposalKey(recommendation);
-        if (this.judgedAgainst.get(proposal) === state) continue;
+        // A group is judged whole: rank decides whether it rests, so none of its members is lost.
+        if (recommendation.group === undefined && this.judgedAgainst.get(proposal) === state) continue;
         const current = this.knobValues.get(key);
         if (current !== undefined && sameKnobValue(current, recommendation.to)) continue;
         const rival = best.get(proposal);

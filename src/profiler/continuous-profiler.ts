@@ -40,6 +40,9 @@ export class ContinuousProfiler {
   private running = false;
   private windowStart = 0;
   private activeSince = 0;
+  /** Between a duty cycle's windows: the sampler is stopped, and the last report counts the rest ahead. */
+  private resting = false;
+  private restEndsAt = 0;
   private detach: (() => void) | undefined;
 
   constructor(config: ProfilerConfig) {
@@ -109,6 +112,7 @@ export class ContinuousProfiler {
   /** Starts the active part of a window at the current level (cold). */
   private async beginActive(): Promise<void> {
     if (!this.running) return;
+    this.resting = false;
     const level = this.level;
     this.windowStart = Date.now();
     this.activeSince = performance.now();
@@ -118,6 +122,17 @@ export class ContinuousProfiler {
   }
 
   private async closeWindow(final: boolean): Promise<void> {
+    // Stopped during a rest: nothing was sampled since the last window, whose report counted the
+    // whole rest in its wall time; it keeps only the part that passed.
+    if (final && this.resting) {
+      const last = this.reports.at(-1);
+      const unused = this.restEndsAt - performance.now();
+      if (last !== undefined && unused > 0 && unused < last.wallMs) {
+        last.overhead *= last.wallMs / (last.wallMs - unused);
+        last.wallMs -= unused;
+      }
+      return this.shutdown();
+    }
     const level = this.level;
     const continuing = !final && level.duty === 1;
     this.meter.readThreads();
@@ -182,6 +197,8 @@ export class ContinuousProfiler {
     // A new rate needs the sampler stopped (V8 refuses to change the interval of a running profile).
     this.meter.readThreads();
     if (this.cpu?.running) await this.meter.time(() => this.cpu?.stop());
+    this.resting = true;
+    this.restEndsAt = performance.now() + Math.max(0, idleMs);
     this.schedule(Math.max(0, idleMs), () => this.beginActive());
   }
 

@@ -174,14 +174,17 @@ export class CpuPinning implements Tuner {
       const node = nodes[0] as number;
       byNode.set(node, [...(byNode.get(node) ?? []), vm]);
     }
-    const fences = this.fenceSpreadBatch(context, byNode);
-    const allocations = [...[...byNode].flatMap(([node, vms]) => allocateNode(topology, node, vms)), ...fences];
+    const fences = this.placeSpreadBatch(context, byNode);
+    // Each node is allocated once, with the batch VMs fenced on it this round, so a fence and the
+    // node's other allocations never disagree.
+    const allocations = [...byNode].flatMap(([node, vms]) => allocateNode(topology, node, vms));
     const out: Recommendation[] = [];
     for (const allocation of allocations) {
       const current = context.knobs.get(knobKey({ knob: "cpu-affinity", target: allocation.vm }));
       if (current !== undefined && sameKnobValue(current, allocation.physicalCpus)) continue;
       const observed = context.observation.workloads.find((w) => w.id === allocation.vm);
       const vcpus = topology.workloads.find((vm) => vm.id === allocation.vm)?.vcpus ?? 1;
+      const fence = fences.get(allocation.vm);
       // A fence hands back the CPU the batch VM used beyond its threads, as a share of the host;
       // any other allocation is worth its warm caches and the VM's time spent waiting for a CPU.
       const freed = ((observed?.cpuUtilization ?? 0) * vcpus - allocation.physicalCpus.length) / topology.cpus.length;
@@ -189,10 +192,8 @@ export class CpuPinning implements Tuner {
         component: this.component,
         knob: { knob: "cpu-affinity", target: allocation.vm },
         to: allocation.physicalCpus,
-        expectedImpact: fences.includes(allocation)
-          ? Math.max(0.01, freed)
-          : 0.02 + 0.05 * (observed?.cpuWaitRatio ?? 0),
-        reasons: allocation.reasons,
+        expectedImpact: fence !== undefined ? Math.max(0.01, freed) : 0.02 + 0.05 * (observed?.cpuWaitRatio ?? 0),
+        reasons: fence !== undefined ? [fence, ...allocation.reasons] : allocation.reasons,
       });
     }
     return out;
@@ -200,11 +201,11 @@ export class CpuPinning implements Tuner {
 
   /**
    * A batch VM the NUMA optimizer left spread over several nodes (placing it whole on one would
-   * crowd that node) is still a noisy neighbour on every core it can reach: it is fenced on the
-   * node with the most CPU to spare, where it gets the threads that node's allocation would give
-   * it, so the next allocation of that node keeps it there.
+   * crowd that node) is still a noisy neighbour on every core it can reach: it joins the node
+   * with the most CPU to spare (counting the batch VMs placed before it), whose allocation then
+   * fences it, so the next allocation of that node keeps it there. Returns why, by VM.
    */
-  private fenceSpreadBatch(context: TunerContext, byNode: ReadonlyMap<number, Workload[]>): Allocation[] {
+  private placeSpreadBatch(context: TunerContext, byNode: Map<number, Workload[]>): Map<string, string> {
     const { topology } = context;
     const busyOn = (node: number) =>
       (byNode.get(node) ?? []).reduce((sum, vm) => {
@@ -212,7 +213,7 @@ export class CpuPinning implements Tuner {
         return sum + (observed?.cpuUtilization ?? 0) * vm.vcpus;
       }, 0);
     const spare = (node: (typeof topology.nodes)[number]) => node.cpus.length - busyOn(node.id);
-    const out: Allocation[] = [];
+    const reasons = new Map<string, string>();
     for (const vm of topology.workloads) {
       if (vm.priority !== "batch" || !this.settled(context, vm.id)) continue;
       const affinity = context.knobs.get(knobKey({ knob: "cpu-affinity", target: vm.id }));
@@ -225,19 +226,13 @@ export class CpuPinning implements Tuner {
           undefined,
         );
       if (roomiest === undefined) continue;
-      const allocation = allocateNode(topology, roomiest.id, [...(byNode.get(roomiest.id) ?? []), vm]).find(
-        (a) => a.vm === vm.id,
+      reasons.set(
+        vm.id,
+        `${vm.id} runs on nodes ${spread.join(",")}: node ${roomiest.id} has the most CPU to spare (${spare(roomiest).toFixed(1)} of ${roomiest.cpus.length})`,
       );
-      if (allocation === undefined) continue;
-      out.push({
-        ...allocation,
-        reasons: [
-          `${vm.id} runs on nodes ${spread.join(",")}: node ${roomiest.id} has the most CPU to spare (${spare(roomiest).toFixed(1)} of ${roomiest.cpus.length})`,
-          ...allocation.reasons,
-        ],
-      });
+      byNode.set(roomiest.id, [...(byNode.get(roomiest.id) ?? []), vm]);
     }
-    return out;
+    return reasons;
   }
 
   /** A VM's node placement must have been kept for a while before its cores are pinned. */

@@ -131,9 +131,10 @@ describe("arguments", () => {
   it("a run too short to apply and validate one change is refused, naming where the duration came from", async () => {
     const tiny = join(process.cwd(), "test", "fixtures", "scenarios", "tiny-host.yaml");
     const io = fakeIO();
-    expect(await main(["run", tiny, "--set", "duration=30s", "--no-report"], io)).toBe(1);
+    // A bad --set value: exit 2 with the usage hint, like any other bad flag value.
+    expect(await main(["run", tiny, "--set", "duration=30s", "--no-report"], io)).toBe(2);
     expect(io.err()).toBe(
-      "twintune: --set duration=30s: duration: expected at least 2 min (tuning.interval + tuning.validation: time to apply one change and validate it), got 0.5 min\n",
+      "twintune: --set duration=30s: duration: expected at least 2 min (tuning.interval + tuning.validation: time to apply one change and validate it), got 0.5 min\nRun 'twintune run --help' for its usage.\n",
     );
   });
 

@@ -26,7 +26,11 @@ abstract class Recording implements Counterfactual {
   async evaluate() {
     return { samples: samples(100), cost: 100 };
   }
-  async compare(_state: ReadonlyMap<string, KnobValue>, changes: readonly Change[]): Promise<Comparison> {
+  async compare(
+    _state: ReadonlyMap<string, KnobValue>,
+    changes: readonly Change[],
+    _windowMs?: number,
+  ): Promise<Comparison> {
     if (changes.length === 1) this.alone.push(`${changes[0]?.knob.target}=${changes[0]?.to}`);
     return { a: samples(100), ...this.after(changes), costA: 100, costB: 100 };
   }
@@ -39,6 +43,38 @@ function orchestrator(tuners: Tuner[], twin: Counterfactual, maxConcurrentTuning
     counterfactual: twin,
   });
 }
+
+describe("convergence after a revert", () => {
+  it("a window whose configuration validation reverts is not a quiet one", async () => {
+    // One change, promising in the 2-minute what-if, doubling P95 over the 2-minute validation.
+    let rounds = 0;
+    const tuner: Tuner = {
+      component: "io",
+      recommend: () => (++rounds === 1 ? [nr("sda", 32, 0.2)] : []),
+    };
+    class Twin extends Recording {
+      validationWindowMs = 0;
+      override async compare(state: ReadonlyMap<string, KnobValue>, changes: readonly Change[], windowMs: number) {
+        this.validationWindowMs = windowMs;
+        return super.compare(state, changes, windowMs);
+      }
+      protected after() {
+        return { b: this.validationWindowMs === 180_000 ? samples(100, 20) : samples(110) };
+      }
+    }
+    const o = new Orchestrator(new SimBackend(loadScenario(SMALL)), [tuner], {
+      config: { tuningIntervalMs: 60_000, sampleMs: 30_000, validationPeriodMs: 180_000, whatIfWindowMs: 120_000 },
+      counterfactual: new Twin(),
+    });
+    await o.initialize();
+    for (let round = 0; round < 4; round++) await o.runOnce();
+    expect(o.history().some((e) => e.rolledBack)).toBe(true);
+    const revertedAt = (o.history().find((e) => e.rolledBack)?.time ?? 0) / 60_000;
+    const window = o.convergence.windows.find((w) => w.endMin === revertedAt);
+    expect(window?.idle).toBe(false);
+    expect(o.convergence.convergedAtMin).not.toBe(revertedAt);
+  });
+});
 
 describe("what-if priorities", () => {
   it("judges a deferred candidate first in the next round, ahead of better-estimated newcomers", async () => {

@@ -137,10 +137,15 @@ describe("ContinuousProfiler", () => {
       overheadTarget: 0.01,
       perSampleMicros: 100_000, // always over budget: 100, 50, 20 Hz, then 20 Hz at 0.5 and 0.25
     });
+    const started = Date.now();
     await profiler.start();
     await workUntil(profiler, 5);
-    await profiler.stop();
+    await profiler.stop(); // most likely during the 750 ms rest after the 0.25-duty window
+    const elapsed = Date.now() - started;
     const windows = profiler.windows();
+    // No empty report for a stop during a rest, and no wall time counted twice.
+    expect(windows.every((w) => w.effectiveHz > 0)).toBe(true);
+    expect(windows.reduce((sum, w) => sum + w.wallMs, 0)).toBeLessThanOrEqual(elapsed + 300);
     const half = windows.findIndex((w) => w.level.duty === 0.5);
     expect(half).toBeGreaterThan(0);
     const window = windows[half] as (typeof windows)[number];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BlockDevice, DiskObservation, Observation, Topology, Workload } from "../../src/backend.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { hostTopology } from "../../src/catalog/host-topology.js";
-import { allocateNode } from "../../src/tuners/cpu-pinning.js";
+import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { classifyPattern, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
 import { NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
@@ -112,16 +112,16 @@ describe("NUMA optimizer ranking", () => {
   });
 });
 
-describe("CPU pinning", () => {
-  const vm = (id: string, vcpus: number, priority: Workload["priority"]): Workload => ({
-    id,
-    kind: "vm",
-    vcpus,
-    memoryBytes: 2 ** 33,
-    tags: [],
-    priority,
-  });
+const vm = (id: string, vcpus: number, priority: Workload["priority"]): Workload => ({
+  id,
+  kind: "vm",
+  vcpus,
+  memoryBytes: 2 ** 33,
+  tags: [],
+  priority,
+});
 
+describe("CPU pinning", () => {
   it("gives high-priority VMs dedicated whole cores, isolates batch, and never hands a dedicated CPU to two VMs", () => {
     const allocations = allocateNode(seed, 1, [vm("web", 2, "high"), vm("batch", 2, "batch"), vm("api", 2, "medium")]);
     const web = allocations.find((a) => a.vm === "web");
@@ -165,6 +165,60 @@ describe("CPU pinning", () => {
         },
       ),
     );
+  });
+});
+
+describe("CPU pinning across a round", () => {
+  const all = seed.cpus.map((cpu) => cpu.id);
+  const node1 = seed.nodes[1]?.cpus ?? [];
+  const round = (vms: [Workload, number[]][]) => {
+    const topology = { ...seed, workloads: vms.map(([w]) => w) };
+    const recommendations = new CpuPinning().recommend({
+      topology,
+      observation: {
+        time: 0,
+        intervalMs: 60_000,
+        host: { cpuUtilization: 0.5, perCpuUtilization: [], memoryUtilization: 0.5, memoryAvailableBytes: 0 },
+        disks: [],
+        network: [],
+        tcp: [],
+        workloads: vms.map(([w]) => ({ id: w.id, cpuUtilization: 1, memoryBytes: 2 ** 32, memoryUtilization: 0.5 })),
+      },
+      history: [],
+      knobs: new Map(vms.map(([w, cpus]) => [`cpu-affinity@${w.id}`, cpus])),
+      recentChanges: [],
+      now: 3_600_000,
+    });
+    // Every VM's CPUs after the round: the recommendation, or what it has.
+    return new Map(
+      vms.map(([w, cpus]) => [w.id, (recommendations.find((r) => r.knob.target === w.id)?.to ?? cpus) as number[]]),
+    );
+  };
+
+  it("fences a spread batch VM where that node's allocation puts it, never on a dedicated VM's CPUs", () => {
+    // Found by review: the fence came from an allocation with the batch VM, the high VM's from one without.
+    const node0 = seed.nodes[0]?.cpus ?? [];
+    const after = round([
+      [vm("busy", 8, "medium"), node0], // node 0 has no CPU to spare: the batch VM goes to node 1
+      [vm("h", 4, "high"), node1],
+      [vm("b", 8, "batch"), all],
+    ]);
+    const h = after.get("h") ?? [];
+    const b = after.get("b") ?? [];
+    expect(b.length).toBeGreaterThan(0);
+    for (const cpu of b) expect(h).not.toContain(cpu);
+  });
+
+  it("places several spread batch VMs counting the ones placed before, at most 2.5 vCPUs per thread", () => {
+    // Found by review: two 5-vCPU batch VMs were both fenced on the same 2 threads (5x).
+    const after = round([
+      [vm("b1", 5, "batch"), all],
+      [vm("b2", 5, "batch"), all],
+    ]);
+    const vcpusOn = new Map<number, number>();
+    for (const cpus of after.values())
+      for (const cpu of cpus) vcpusOn.set(cpu, (vcpusOn.get(cpu) ?? 0) + 5 / cpus.length);
+    for (const load of vcpusOn.values()) expect(load).toBeLessThanOrEqual(2.5);
   });
 });
 

@@ -38,8 +38,8 @@ export function loadScenarioForCli(file: string, overrides: readonly ScenarioOve
     return loadScenario(file, catalogs, overrides, { tuningRun: true });
   } catch (error) {
     if (error instanceof ConfigError) {
-      const fromFlag = isSetFlagLabel(error.file) && overrides.some((override) => override.label === error.file);
-      throw fromFlag ? new UsageError(error.message) : new UserError(error.message);
+      // An error located at a --set override names the flag as its file.
+      throw isSetFlagLabel(error.file) ? new UsageError(error.message) : new UserError(error.message);
     }
     throw error;
   }

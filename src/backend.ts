@@ -36,6 +36,11 @@ export interface CacheInfo {
   sizeBytes: number;
   /** Logical CPUs sharing one instance of this cache. */
   sharedCpus: number[];
+  /**
+   * Length of the capacity bitmask when the kernel can confine workloads to part of this cache
+   * (Intel RDT CAT / AMD L3 QoS through resctrl: info/L3/cbm_mask); absent when it cannot.
+   */
+  allocationWays?: number;
 }
 
 export type DeviceClass = "nvme" | "ssd" | "hdd" | "virtual" | "loop" | "unknown";
@@ -217,6 +222,8 @@ export type KnobName =
   | "instance-type"
   /** How a cloud VM is bought: on-demand, spot, a 1-year reservation or savings plan (twin and cloud only). */
   | "purchase-option"
+  /** Ways of each last-level cache a workload may fill (cache allocation through resctrl). */
+  | "llc-ways"
   // Live-only knobs (live/knobs/): the twin does not offer them.
   | "iosched-tunable"
   | "tcp-mtu-probing"
@@ -254,6 +261,13 @@ export interface KnobValues {
   "nic-rings": { rx: number; tx: number };
   "instance-type": string;
   "purchase-option": PurchaseOption;
+  /**
+   * How many of the last-level cache's allocation ways the workload's lines may occupy: the
+   * lowest N bits of the capacity bitmask in every cache domain. The full bitmask length means no
+   * confinement (the default resource group). Others keep the whole cache, so a confined
+   * workload only contends in its own ways.
+   */
+  "llc-ways": number;
   /** One integer tunable of the active I/O scheduler; target "<device>/<tunable>", e.g. "sda/read_expire". */
   "iosched-tunable": number;
   "tcp-mtu-probing": number;

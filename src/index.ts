@@ -82,6 +82,8 @@ export { parseSeedList } from "./sweep/seed-list.js";
 export { TraceError } from "./trace/trace-error.js";
 export { type ReadTraceOptions, readTrace, type TraceSummary } from "./trace/trace-reader.js";
 export { loadTruthFile, type TruthFile } from "./trace/truth-file.js";
+export { ALLOCATION_MATRIX } from "./tuners/allocation-matrix.js";
+export { confineCachelessVms } from "./tuners/cache-allocation.js";
 // The 30-day forecast loads mathjs on first call, not on import.
 export { type CostForecast, forecastCosts, type Interval, type VmCostForecast } from "./tuners/cost/cost-forecast.js";
 export { type CostPlan, planCosts, type StepTotal, type VmCostPlan } from "./tuners/cost/cost-plan.js";
@@ -90,7 +92,7 @@ export { performanceRisk, spotRisk } from "./tuners/cost/performance-risk.js";
 export { bestCommitment, hourlyPrice, type PricingOption } from "./tuners/cost/pricing.js";
 export { type Steadiness, steadiness } from "./tuners/cost/steadiness.js";
 export { CostTuner } from "./tuners/cost-tuner.js";
-export { ALLOCATION_MATRIX, allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
+export { allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
 export { placePricing, rightSize } from "./tuners/fleet-sizing.js";
 export { IoTuner, planDevice } from "./tuners/io-tuner.js";
 export { NetworkTuner } from "./tuners/network-tuner.js";

@@ -34,3 +34,35 @@ export function cacheShare(cacheBytes: number, activity: number, totalActivity: 
   if (totalActivity <= 0 || activity <= 0) return cacheBytes;
   return (cacheBytes * activity) / totalActivity;
 }
+
+/** Who is running on one last-level cache right now, for {@link llcShareBytes}. */
+export interface LlcOccupancy {
+  cacheBytes: number;
+  /** Cache-pressure weight of every running thread on the cache (this workload's included). */
+  totalWeight: number;
+  /** The part of totalWeight from workloads confined to a few ways. */
+  confinedWeight: number;
+  /** Allocation ways of the cache (capacity bitmask length); 0 when it has no allocation. */
+  ways: number;
+  /** Ways the confined workloads share: their masks are the lowest bits, so the largest one. */
+  confinedWays: number;
+}
+
+/**
+ * The bytes of a shared last-level cache one workload gets, given its own weight and, when it is
+ * confined by cache allocation (Intel CAT / AMD L3 QoS), its ways. Sharing is by weight
+ * ({@link cacheShare}); a confined workload's lines live only in its ways, so it never holds
+ * more than ways/N of the cache, and what the confined ones hold together is all the others lose
+ * to them (Documentation/arch/x86/resctrl.rst: a capacity bitmask limits where a group's lines
+ * are allocated, not what it may hit). With no confinement this is cacheShare exactly.
+ */
+export function llcShareBytes(occupancy: LlcOccupancy, weight: number, confinedToWays?: number): number {
+  const { cacheBytes, totalWeight, confinedWeight, ways, confinedWays } = occupancy;
+  if (totalWeight <= 0 || weight <= 0) return cacheBytes;
+  if (ways > 0 && confinedToWays !== undefined && confinedToWays < ways) {
+    return Math.min(cacheShare(cacheBytes, weight, totalWeight), (cacheBytes * confinedToWays) / ways);
+  }
+  if (ways <= 0 || confinedWeight <= 0) return cacheShare(cacheBytes, weight, totalWeight);
+  const taken = Math.min((cacheBytes * confinedWeight) / totalWeight, (cacheBytes * confinedWays) / ways);
+  return cacheShare(cacheBytes - taken, weight, Math.max(weight, totalWeight - confinedWeight));
+}

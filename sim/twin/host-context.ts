@@ -41,6 +41,12 @@ export interface HostContext {
   l2Bytes: number;
   /** Cache-pressure weight of the threads currently running on each LLC instance. */
   llcWeight: Float64Array;
+  /** The part of llcWeight from VMs confined to a few ways by cache allocation. */
+  llcConfinedWeight: Float64Array;
+  /** Allocation ways of each LLC (0: no cache allocation on this host). */
+  llcWays: number;
+  /** Ways the confined VMs share (the largest confinement: masks are the lowest bits). */
+  llcConfinedWays: number;
   devices: Map<string, BlockDevice>;
   schedulerCpuUs(scheduler: SchedulerName): number;
   network: FlowNetwork;

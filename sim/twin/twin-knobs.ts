@@ -75,6 +75,7 @@ export function twinKnobs(twin: HostTwin, instances: InstanceLookup | undefined)
   const refs: KnobRef[] = [];
   for (const vm of twin.vms) {
     refs.push({ knob: "cpu-affinity", target: vm.config.name }, { knob: "memory-policy", target: vm.config.name });
+    if (twin.ctx.llcWays > 0) refs.push({ knob: "llc-ways", target: vm.config.name });
     if (instances !== undefined && vm.instanceType !== undefined) {
       refs.push({ knob: "instance-type", target: vm.config.name }, { knob: "purchase-option", target: vm.config.name });
     }
@@ -95,6 +96,13 @@ function vmOf(twin: HostTwin, ref: KnobRef): VmService {
   const vm = twin.vms.find((candidate) => candidate.config.name === ref.target);
   if (vm === undefined) throw new KnobUnavailableError(ref, `no VM '${ref.target}' on this host`);
   return vm;
+}
+
+/** The host's allocation ways, or KnobUnavailableError when its LLC has no cache allocation. */
+function llcWaysOf(twin: HostTwin, ref: KnobRef): number {
+  if (twin.ctx.llcWays <= 0)
+    throw new KnobUnavailableError(ref, "this host's last-level cache has no cache allocation (allocationWays)");
+  return twin.ctx.llcWays;
 }
 
 function deviceOf(twin: HostTwin, ref: KnobRef) {
@@ -129,6 +137,10 @@ export function readTwinKnob(twin: HostTwin, ref: KnobRef): KnobValue {
     }
     case "purchase-option":
       return vmOf(twin, ref).purchaseOption;
+    case "llc-ways": {
+      const ways = llcWaysOf(twin, ref);
+      return vmOf(twin, ref).llcWays ?? ways;
+    }
     case "io-scheduler":
       return deviceOf(twin, ref).scheduler;
     case "nr-requests":
@@ -229,6 +241,9 @@ export function normalizeTwinKnob(
       }
       return value;
     }
+    case "llc-ways":
+      vmOf(twin, ref);
+      return integerIn(ref, value, 1, llcWaysOf(twin, ref));
     case "io-scheduler": {
       deviceOf(twin, ref);
       const normalized = typeof value === "string" ? normalizeScheduler(value) : undefined;
@@ -315,6 +330,13 @@ export function writeTwinKnob(
       const shape = vm.instanceType === undefined ? undefined : instances?.(vm.instanceType);
       vm.purchaseOption = value as PurchaseOption;
       vm.purchaseDiscount = shape === undefined ? 0 : (purchaseDiscount(shape, vm.purchaseOption) ?? 0);
+      return;
+    }
+    case "llc-ways": {
+      const ways = llcWaysOf(twin, ref);
+      vmOf(twin, ref).llcWays = (value as number) < ways ? (value as number) : undefined;
+      // Every confined VM's mask is the lowest bits, so together they cover the largest one.
+      twin.ctx.llcConfinedWays = Math.max(0, ...twin.vms.map((vm) => vm.llcWays ?? 0));
       return;
     }
     case "io-scheduler":

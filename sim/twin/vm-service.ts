@@ -2,6 +2,7 @@ import type { MemoryPolicy, PurchaseOption } from "../../src/backend.js";
 import { type CongestionControl, flowThroughputBps, transferSeconds } from "../../src/math/tcp-throughput.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { VmConfig } from "../../src/scenario/scenario-schema.js";
+import { llcShareBytes } from "../physics/cache-miss.js";
 import { cpuPhase } from "../physics/cpu-phase.js";
 import { memoryLatencyNs, remoteShare } from "../physics/memory-latency.js";
 import type { RandomStream, RandomStreams } from "../rng.js";
@@ -25,6 +26,8 @@ interface Request {
   cpu: number;
   llc: number;
   weight: number;
+  /** Whether the weight also counts as confined (the VM's llc-ways when the request started). */
+  confined: boolean;
   ioLeft: number;
   capBps: number;
 }
@@ -61,6 +64,8 @@ export class VmService {
   instanceType: string | undefined;
   allowedCpus: number[];
   memoryPolicy: MemoryPolicy;
+  /** Ways of each LLC the VM's lines may fill (cache allocation); undefined: not confined. */
+  llcWays: number | undefined;
   readonly placement: MemoryPlacement;
   private readonly lastCpu: number[] = [];
   private freeVcpus: number[] = [];
@@ -103,6 +108,7 @@ export class VmService {
     this.instanceType = config.instanceType;
     this.allowedCpus = allowedCpus;
     this.memoryPolicy = { mode: config.memory.mode, nodes: [...config.memory.nodes] };
+    this.llcWays = undefined;
     this.placement = new MemoryPlacement(initialPages);
     for (let v = 0; v < this.vcpus; v++) {
       this.lastCpu.push(-1);
@@ -173,6 +179,7 @@ export class VmService {
       cpu: -1,
       llc: -1,
       weight: 0,
+      confined: false,
       ioLeft: 0,
       capBps: 0,
     };
@@ -212,12 +219,23 @@ export class VmService {
     request.cpu = placed.cpu;
     request.llc = llc;
     request.weight = this.cacheIntensity;
+    request.confined = this.llcWays !== undefined;
     this.llcThreads[llc] = (this.llcThreads[llc] as number) + 1;
     ctx.llcWeight[llc] = (ctx.llcWeight[llc] as number) + this.cacheIntensity;
+    if (request.confined) ctx.llcConfinedWeight[llc] = (ctx.llcConfinedWeight[llc] as number) + this.cacheIntensity;
 
     // Memory: misses from the cache share this VM gets on this LLC, latency from page placement.
-    const cacheShareBytes =
-      (ctx.llcBytes(llc) * (this.llcThreads[llc] as number) * this.cacheIntensity) / (ctx.llcWeight[llc] as number);
+    const cacheShareBytes = llcShareBytes(
+      {
+        cacheBytes: ctx.llcBytes(llc),
+        totalWeight: ctx.llcWeight[llc] as number,
+        confinedWeight: ctx.llcConfinedWeight[llc] as number,
+        ways: ctx.llcWays,
+        confinedWays: ctx.llcConfinedWays,
+      },
+      (this.llcThreads[llc] as number) * this.cacheIntensity,
+      this.llcWays,
+    );
     const pages = this.placement.sharesAt(now);
     const workingSet = spec.workingSetMiB * 1024 * 1024;
     let refillBytes = 0;
@@ -255,6 +273,8 @@ export class VmService {
     ctx.cpu.release(request.cpu, now);
     this.llcThreads[request.llc] = (this.llcThreads[request.llc] as number) - 1;
     ctx.llcWeight[request.llc] = Math.max(0, (ctx.llcWeight[request.llc] as number) - request.weight);
+    if (request.confined)
+      ctx.llcConfinedWeight[request.llc] = Math.max(0, (ctx.llcConfinedWeight[request.llc] as number) - request.weight);
     this.lastCpu[request.vcpu] = request.cpu;
     this.releaseVcpu(request.vcpu);
     this.startIo(request);

@@ -20,6 +20,8 @@ const CacheSchema = z.strictObject({
   type: z.enum(["data", "instruction", "unified"]),
   sizeKiB: z.number().positive(),
   sharedBy: z.union([z.enum(["core", "node", "socket"]), z.strictObject({ cores: z.int().positive() })]),
+  /** Capacity bitmask length when the CPU offers cache allocation for this cache (Intel CAT, AMD L3 QoS). */
+  allocationWays: z.int().min(1).max(64).optional(),
 });
 
 const NodeSchema = z.strictObject({

@@ -51,7 +51,13 @@ export function hostCaches(spec: HostSpec, cpus: readonly Cpu[]): CacheInfo[] {
       groups.set(key, [...(groups.get(key) ?? []), cpu.id]);
     }
     for (const sharedCpus of groups.values()) {
-      caches.push({ level: cache.level, type: cache.type, sizeBytes: cache.sizeKiB * 1024, sharedCpus });
+      caches.push({
+        level: cache.level,
+        type: cache.type,
+        sizeBytes: cache.sizeKiB * 1024,
+        sharedCpus,
+        ...(cache.allocationWays === undefined ? {} : { allocationWays: cache.allocationWays }),
+      });
     }
   }
   return caches;

@@ -1,22 +1,8 @@
 import { sameKnobValue, type Topology, type Workload } from "../backend.js";
+import { ALLOCATION_MATRIX, type PinningStrategy, type WorkloadClass } from "./allocation-matrix.js";
+import { confineCachelessVms } from "./cache-allocation.js";
 import { nodesOf } from "./numa-optimizer.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
-
-export type PinningStrategy = "dedicated" | "mixed" | "shared";
-
-/**
- * The seed document's allocation matrix: a workload class gets a strategy, an overcommit ratio
- * (vCPUs per logical CPU of its pool), whether it may use both SMT siblings, and the cache level
- * it should keep warm.
- */
-export const ALLOCATION_MATRIX = {
-  high: { strategy: "dedicated", overcommit: 1.0, smt: false, cache: "L1/L2" },
-  medium: { strategy: "mixed", overcommit: 1.5, smt: true, cache: "L2/L3" },
-  low: { strategy: "shared", overcommit: 2.0, smt: true, cache: "L3" },
-  batch: { strategy: "shared", overcommit: 2.5, smt: true, cache: "none" },
-} as const;
-
-export type WorkloadClass = keyof typeof ALLOCATION_MATRIX;
 
 export interface Allocation {
   vm: string;
@@ -68,26 +54,34 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
   const high = vms.filter((vm) => classOf(vm) === "high");
   const batch = vms.filter((vm) => classOf(vm) === "batch");
   const rest = vms.filter((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
-  const threadsPerCore = cores[0]?.threads.length ?? 1;
-  const dedicatedNeed = (vm: Workload, smtOff: boolean) => (smtOff ? vm.vcpus : Math.ceil(vm.vcpus / threadsPerCore));
+  // Cores can differ in threads (an SMT sibling offline), so needs are counted core by core.
+  const threadsPerCore = Math.max(1, ...cores.map((core) => core.threads.length));
+  const coresFor = (list: readonly Core[], vcpus: number, smtOff: boolean): number => {
+    let threads = 0;
+    for (const [i, core] of list.entries()) {
+      threads += smtOff ? 1 : core.threads.length;
+      if (threads >= vcpus) return i + 1;
+    }
+    return list.length + 1;
+  };
   // Keep at least one core for the shared pool and the batch pool each, when they have members.
   // A high-priority VM that finds no room to dedicate joins the shared pool, so when one would,
   // the pool's core is kept from the start (decided before any core is taken).
   const batchReserve = batch.length > 0 ? 1 : 0;
   const fits = (reserve: number, smtOff: boolean) => {
-    let left = cores.length;
+    let left = [...cores];
     let spilled = false;
     for (const vm of high) {
-      const need = dedicatedNeed(vm, smtOff);
-      if (left - need < reserve) spilled = true;
-      else left -= need;
+      const need = coresFor(left, vm.vcpus, smtOff);
+      if (left.length - need < reserve) spilled = true;
+      else left = left.slice(need);
     }
     return !spilled;
   };
   const smtOff = fits(batchReserve + (rest.length > 0 ? 1 : 0), true);
   const reserve = batchReserve + (rest.length > 0 || !fits(batchReserve, smtOff) ? 1 : 0);
   for (const vm of high) {
-    const need = dedicatedNeed(vm, smtOff);
+    const need = coresFor(free, vm.vcpus, smtOff);
     if (free.length - need < reserve) {
       rest.push(vm); // No room to dedicate: it shares.
       continue;
@@ -111,7 +105,7 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
   if (batch.length > 0) {
     const vcpus = batch.reduce((sum, vm) => sum + vm.vcpus, 0);
     const threads = Math.ceil(vcpus / ALLOCATION_MATRIX.batch.overcommit);
-    const need = Math.max(1, Math.min(free.length - (rest.length > 0 ? 1 : 0), Math.ceil(threads / threadsPerCore)));
+    const need = Math.max(1, Math.min(free.length - (rest.length > 0 ? 1 : 0), coresFor(free, threads, false)));
     const taken = take(need);
     const byThreadThenCore = Array.from({ length: threadsPerCore }, (_, k) =>
       taken.flatMap((core) => (core.threads[k] === undefined ? [] : [core.threads[k] as number])),
@@ -196,7 +190,7 @@ export class CpuPinning implements Tuner {
         reasons: fence !== undefined ? [fence, ...allocation.reasons] : allocation.reasons,
       });
     }
-    return out;
+    return [...out, ...confineCachelessVms(context, this.component)];
   }
 
   /**

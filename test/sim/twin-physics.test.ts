@@ -70,6 +70,29 @@ describe("the twin's response to knobs", () => {
     expect(victimOf(isolated)).toBeLessThan(victimOf(shared) * 0.95);
   });
 
+  it("confining a cache-thrashing neighbour to one L3 way (CAT) helps the VM sharing its L3", async () => {
+    const noisy = {
+      name: "noisy",
+      vcpus: 2,
+      memoryGiB: 8,
+      affinity: "2-3",
+      workload: {
+        arrivals: { clients: 2, thinkMs: 0 },
+        request: { cpuMs: 10, memoryAccesses: 1_000_000, workingSetMiB: 1024, compulsoryMissRatio: 0.3 },
+      },
+    };
+    const victim = memoryBound("victim", { affinity: "0-1,4-5", memory: { mode: "bind", nodes: [0], pages: [1, 0] } });
+    const scenario = { name: "cat", host: { model: "seed-2s16c" }, vms: [victim, noisy] };
+    const shared = await measure(scenario);
+    const confined = await measure(scenario, [{ knob: { knob: "llc-ways", target: "noisy" }, to: 1 }]);
+    const of = (o: Observation, id: string) => o.workloads.find((w) => w.id === id);
+    expect(of(confined, "victim")?.latencyMs?.mean ?? 0).toBeLessThan(
+      (of(shared, "victim")?.latencyMs?.mean ?? 0) * 0.97,
+    );
+    // The stream misses nearly every line however much cache it has: confining it costs it little.
+    expect(of(confined, "noisy")?.throughputRps ?? 0).toBeGreaterThan((of(shared, "noisy")?.throughputRps ?? 0) * 0.97);
+  });
+
   it("BBR and larger buffers fill a lossy WAN path that CUBIC with default buffers cannot", async () => {
     const scenario = {
       name: "wan",

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { BlockDevice, DiskObservation, Observation, Topology, Workload } from "../../src/backend.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { hostTopology } from "../../src/catalog/host-topology.js";
+import { confineCachelessVms } from "../../src/tuners/cache-allocation.js";
 import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { classifyPattern, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
@@ -121,6 +122,22 @@ const vm = (id: string, vcpus: number, priority: Workload["priority"]): Workload
   priority,
 });
 
+/** An interval in which each VM kept the given share of its vCPUs busy. */
+const busyObservation = (busy: [Workload, number][]): Observation => ({
+  time: 0,
+  intervalMs: 60_000,
+  host: { cpuUtilization: 0.5, perCpuUtilization: [], memoryUtilization: 0.5, memoryAvailableBytes: 0 },
+  disks: [],
+  network: [],
+  tcp: [],
+  workloads: busy.map(([w, share]) => ({
+    id: w.id,
+    cpuUtilization: share,
+    memoryBytes: 2 ** 32,
+    memoryUtilization: 0.5,
+  })),
+});
+
 describe("CPU pinning", () => {
   it("gives high-priority VMs dedicated whole cores, isolates batch, and never hands a dedicated CPU to two VMs", () => {
     const allocations = allocateNode(seed, 1, [vm("web", 2, "high"), vm("batch", 2, "batch"), vm("api", 2, "medium")]);
@@ -168,6 +185,28 @@ describe("CPU pinning", () => {
   });
 });
 
+describe("CPU pinning with an SMT sibling offline", () => {
+  it("gives a dedicated VM at least a thread per vCPU when a core has lost a sibling", () => {
+    // CPU 3 (core 1's second thread) offline: the allocation counted two threads on every core.
+    const offline = 3;
+    const topology: Topology = {
+      ...seed,
+      cpus: seed.cpus
+        .filter((cpu) => cpu.id !== offline)
+        .map((cpu) => ({ ...cpu, siblings: cpu.siblings.filter((s) => s !== offline) })),
+      nodes: seed.nodes.map((node) => ({ ...node, cpus: node.cpus.filter((c) => c !== offline) })),
+    };
+    const vms = [vm("h1", 2, "high"), vm("h2", 2, "high"), vm("h3", 2, "high"), vm("api", 2, "medium")];
+    const allocations = allocateNode(topology, 0, vms);
+    for (const a of allocations.filter((x) => x.strategy === "dedicated")) {
+      const vcpus = vms.find((v) => v.id === a.vm)?.vcpus ?? 0;
+      expect(a.physicalCpus.length).toBeGreaterThanOrEqual(vcpus);
+      expect(a.physicalCpus).not.toContain(offline);
+    }
+    expect(allocations.filter((x) => x.strategy === "dedicated").length).toBeGreaterThan(0);
+  });
+});
+
 describe("CPU pinning across a round", () => {
   const all = seed.cpus.map((cpu) => cpu.id);
   const node1 = seed.nodes[1]?.cpus ?? [];
@@ -175,15 +214,7 @@ describe("CPU pinning across a round", () => {
     const topology = { ...seed, workloads: vms.map(([w]) => w) };
     const recommendations = new CpuPinning().recommend({
       topology,
-      observation: {
-        time: 0,
-        intervalMs: 60_000,
-        host: { cpuUtilization: 0.5, perCpuUtilization: [], memoryUtilization: 0.5, memoryAvailableBytes: 0 },
-        disks: [],
-        network: [],
-        tcp: [],
-        workloads: vms.map(([w]) => ({ id: w.id, cpuUtilization: 1, memoryBytes: 2 ** 32, memoryUtilization: 0.5 })),
-      },
+      observation: busyObservation(vms.map(([w]) => [w, 1])),
       history: [],
       knobs: new Map(vms.map(([w, cpus]) => [`cpu-affinity@${w.id}`, cpus])),
       recentChanges: [],
@@ -219,6 +250,38 @@ describe("CPU pinning across a round", () => {
     for (const cpus of after.values())
       for (const cpu of cpus) vcpusOn.set(cpu, (vcpusOn.get(cpu) ?? 0) + 5 / cpus.length);
     for (const load of vcpusOn.values()) expect(load).toBeLessThanOrEqual(2.5);
+  });
+});
+
+describe("cache allocation", () => {
+  const context = (topology: Topology, vms: [Workload, number, number][]) => ({
+    topology: { ...topology, workloads: vms.map(([w]) => w) },
+    observation: busyObservation(vms.map(([w, busy]) => [w, busy])),
+    history: [],
+    knobs: new Map(vms.map(([w, , ways]) => [`llc-ways@${w.id}`, ways])),
+    recentChanges: [],
+    now: 0,
+  });
+
+  it("confines a busy batch VM to one L3 way and leaves every other class alone", () => {
+    const out = confineCachelessVms(
+      context(seed, [
+        [vm("batch", 2, "batch"), 1, 20],
+        [vm("idle-batch", 2, "batch"), 0.1, 20],
+        [vm("low", 2, "low"), 1, 20],
+        [vm("web", 2, "high"), 1, 20],
+      ]),
+      "cpu-pinning",
+    );
+    expect(out.map((r) => [r.knob, r.to])).toEqual([[{ knob: "llc-ways", target: "batch" }, 1]]);
+    expect(out[0]?.reasons.join(" ")).toContain("1 of the 20 cache ways");
+    expect(out[0]?.expectedImpact).toBeGreaterThan(0.01);
+  });
+
+  it("proposes nothing where the cache has no allocation or the VM is already confined", () => {
+    const ivy = topologyOf("xeon-2s-ivb");
+    expect(confineCachelessVms(context(ivy, [[vm("batch", 2, "batch"), 1, 20]]), "cpu-pinning")).toEqual([]);
+    expect(confineCachelessVms(context(seed, [[vm("batch", 2, "batch"), 1, 1]]), "cpu-pinning")).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cacheShare, llcMissRatio } from "../../../sim/physics/cache-miss.js";
+import { cacheShare, llcMissRatio, llcShareBytes } from "../../../sim/physics/cache-miss.js";
 import { diskServiceMs, seekMs } from "../../../sim/physics/disk-service.js";
 import { maxMinRates } from "../../../sim/physics/max-min.js";
 import { memoryLatencyNs, remoteShare } from "../../../sim/physics/memory-latency.js";
@@ -38,6 +38,52 @@ describe("cache misses", () => {
           const behaviour = { workingSetBytes: ws, compulsoryMissRatio: compulsory, alpha };
           const [small, large] = a < b ? [a, b] : [b, a];
           expect(llcMissRatio(behaviour, large)).toBeLessThanOrEqual(llcMissRatio(behaviour, small) + 1e-12);
+        },
+      ),
+    );
+  });
+});
+
+describe("cache allocation (CAT)", () => {
+  // A 10 MiB, 20-way L3; a streaming VM (weight 1) next to a web VM (weight 3).
+  const cache = { cacheBytes: 10, ways: 20, totalWeight: 4 };
+
+  it("without confinement is weight-proportional sharing", () => {
+    const open = { ...cache, confinedWeight: 0, confinedWays: 0 };
+    expect(llcShareBytes(open, 3)).toBe(cacheShare(10, 3, 4));
+    expect(llcShareBytes({ ...open, ways: 0 }, 1, 1)).toBe(cacheShare(10, 1, 4));
+  });
+
+  it("confines a VM to its ways and gives the rest to the others", () => {
+    const confined = { ...cache, confinedWeight: 1, confinedWays: 2 };
+    // The stream would take 1/4 of the cache (2.5); two of twenty ways hold 1.
+    expect(llcShareBytes(confined, 1, 2)).toBeCloseTo(1, 12);
+    expect(llcShareBytes(confined, 3)).toBeCloseTo(9, 12);
+    // Ways the stream would not fill anyway change nothing: 10 of 20 ways hold more than its 2.5.
+    const loose = { ...confined, confinedWays: 10 };
+    expect(llcShareBytes(loose, 1, 10)).toBeCloseTo(2.5, 12);
+    expect(llcShareBytes(loose, 3)).toBeCloseTo(7.5, 12);
+  });
+
+  it("never hands out more than the cache, and confining someone never shrinks the others (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        fc.double({ min: 0.01, max: 10, noNaN: true }),
+        fc.integer({ min: 1, max: 20 }),
+        (streamWeight, otherWeight, ways) => {
+          const total = streamWeight + otherWeight;
+          const confined = {
+            cacheBytes: 10,
+            ways: 20,
+            totalWeight: total,
+            confinedWeight: streamWeight,
+            confinedWays: ways,
+          };
+          const stream = llcShareBytes(confined, streamWeight, ways);
+          const other = llcShareBytes(confined, otherWeight);
+          expect(stream + other).toBeLessThanOrEqual(10 + 1e-9);
+          expect(other).toBeGreaterThanOrEqual(cacheShare(10, otherWeight, total) - 1e-9);
         },
       ),
     );

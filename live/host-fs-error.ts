@@ -1,7 +1,7 @@
 /** A host file operation failed; `code` is the errno name (ENOENT, EACCES, EPERM, EINVAL...). */
 export class HostFsError extends Error {
   constructor(
-    readonly op: "read" | "write" | "list" | "resolve",
+    readonly op: "read" | "write" | "list" | "resolve" | "mkdir" | "rmdir",
     readonly path: string,
     readonly code: string,
     detail: string,

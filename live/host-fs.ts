@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
-import { access, open, readdir, readFile, readlink, realpath } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { access, mkdir, open, readdir, readFile, readlink, realpath, rmdir } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
 import { HostFsError, hostFsError } from "./host-fs-error.js";
 import { parseMounts } from "./parsers/mounts.js";
 import { WriteAllowList, WriteRefusedError } from "./write-allow-list.js";
@@ -23,6 +23,14 @@ export interface HostFs extends TextFs {
   readLink(path: string): Promise<string>;
   /** The host path a path resolves to, symlinks followed. */
   resolve(path: string): Promise<string>;
+  /**
+   * mkdir(2) under the allow-list: in resctrl a directory is a resource group and the kernel fills
+   * it with its files (Documentation/arch/x86/resctrl.rst). Optional so a host that cannot make
+   * directories leaves the knobs that need it unavailable.
+   */
+  makeDir?(path: string): Promise<void>;
+  /** rmdir(2) under the allow-list (a resctrl group: its tasks go back to the root group). */
+  removeDir?(path: string): Promise<void>;
 }
 
 /**
@@ -102,11 +110,7 @@ export class LocalHostFs implements HostFs {
   }
 
   async checkWritable(path: string): Promise<void> {
-    this.allowList.check(path);
-    const resolved = await this.resolve(path);
-    if (!this.allowList.allows(resolved)) {
-      throw new WriteRefusedError(path, `it resolves to ${resolved}, outside ${this.allowList.roots.join(", ")}`);
-    }
+    await this.checkAllowed(path, "path");
     try {
       await access(this.real(path), constants.W_OK);
     } catch (error) {
@@ -114,12 +118,36 @@ export class LocalHostFs implements HostFs {
     }
   }
 
-  async writeText(path: string, text: string): Promise<void> {
+  /** Checks the allow-list on the path and on where it resolves to (its parent, for a path not there yet). */
+  private async checkAllowed(path: string, resolve: "path" | "parent"): Promise<void> {
     this.allowList.check(path);
-    const resolved = await this.resolve(path);
+    const resolved =
+      resolve === "path" ? await this.resolve(path) : `${await this.resolve(dirname(path))}/${basename(path)}`;
     if (!this.allowList.allows(resolved)) {
       throw new WriteRefusedError(path, `it resolves to ${resolved}, outside ${this.allowList.roots.join(", ")}`);
     }
+  }
+
+  async makeDir(path: string): Promise<void> {
+    await this.checkAllowed(path, "parent");
+    try {
+      await mkdir(this.real(path)); // never recursive: only the one directory asked for
+    } catch (error) {
+      throw hostFsError("mkdir", path, error);
+    }
+  }
+
+  async removeDir(path: string): Promise<void> {
+    await this.checkAllowed(path, "path");
+    try {
+      await rmdir(this.real(path));
+    } catch (error) {
+      throw hostFsError("rmdir", path, error);
+    }
+  }
+
+  async writeText(path: string, text: string): Promise<void> {
+    await this.checkAllowed(path, "path");
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
       // O_TRUNC as a shell redirect does (sysfs and procfs ignore it; a regular file needs it).

@@ -4,6 +4,7 @@ import type { HostFs } from "../host-fs.js";
 import { parseGetconfCaches } from "../parsers/getconf-caches.js";
 import { parseCacheSize, parseListFile, parseNaturalFile, parseWordFile } from "../parsers/sysfs-values.js";
 import { readOptional, readParsed } from "../read-parsed.js";
+import { discoverAllocationWays } from "./resctrl.js";
 
 export interface CacheDiscovery {
   caches: CacheInfo[];
@@ -38,9 +39,19 @@ async function fromSysfs(fs: HostFs, cpus: readonly Cpu[]): Promise<CacheInfo[]>
  * The CPU caches. sysfs cacheinfo first (sizes and which CPUs share each instance); some
  * hypervisors hide it (this project's Firecracker test VM has no cpuN/cache), and then the sizes
  * come from CPUID through glibc (`getconf -a`) with the sharing assumed, and said so: L1 and L2
- * per core (SMT siblings), L3 and beyond per package.
+ * per core (SMT siblings), L3 and beyond per package. L3 caches carry `allocationWays` when
+ * resctrl can confine workloads to part of them (see resctrl.ts).
  */
 export async function discoverCaches(fs: HostFs, cpus: readonly Cpu[], runner: CommandRunner): Promise<CacheDiscovery> {
+  const found = await fromSysfsOrCpuid(fs, cpus, runner);
+  const ways = await discoverAllocationWays(fs);
+  if (ways === undefined) return found;
+  // resctrl gives one bitmask length for all L3 domains (info/L3/cbm_mask), so every L3 instance has it.
+  const caches = found.caches.map((cache) => (cache.level === 3 ? { ...cache, allocationWays: ways } : cache));
+  return { ...found, caches };
+}
+
+async function fromSysfsOrCpuid(fs: HostFs, cpus: readonly Cpu[], runner: CommandRunner): Promise<CacheDiscovery> {
   const sysfs = await fromSysfs(fs, cpus);
   if (sysfs.length > 0) return { caches: sysfs, source: "sysfs" };
   const result = await runner.run("getconf", ["-a"]);

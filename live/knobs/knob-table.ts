@@ -1,5 +1,6 @@
 import type { KnobName } from "../../src/backend.js";
 import { ioScheduler, nrRequests, readAheadKb } from "./block-queue.js";
+import { llcWays } from "./cache-allocation.js";
 import { cpusetCpus, cpusetMems } from "./cgroup-cpuset.js";
 import { ioschedTunable } from "./iosched.js";
 import type { KnobAccess } from "./knob-access.js";
@@ -40,6 +41,7 @@ export const LIVE_KNOBS: readonly KnobAccess[] = (
     cpusetMems,
     cpusetCpus,
     cpuAffinity,
+    llcWays,
     numaMemoryNodes,
     nicRings,
     nicOffloads,

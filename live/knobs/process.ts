@@ -17,11 +17,18 @@ function pidOf(ref: KnobRef): number {
 }
 
 /** pid + start time: a pid the kernel reused for another process has another start time. */
-async function processIdentity(ctx: KnobContext, target: string): Promise<string> {
+export async function processIdentity(ctx: KnobContext, target: string): Promise<string> {
   const ref: KnobRef = { knob: "cpu-affinity", target };
   const pid = pidOf(ref);
   const stat = await readKnobFile(ctx.host, ref, `/proc/${pid}/stat`, parsePidStat);
   return `${pid}@${stat.startTicks}`;
+}
+
+/** The thread ids of a process (/proc/<pid>/task), or the pid alone where the task directory is absent. */
+export async function threadIds(ctx: KnobContext, pid: number): Promise<number[]> {
+  const tasks = (await ctx.host.exists(`/proc/${pid}/task`)) ? await ctx.host.readDir(`/proc/${pid}/task`) : [];
+  const tids = tasks.map(Number).filter((tid) => Number.isSafeInteger(tid) && tid > 0);
+  return tids.length > 0 ? tids : [pid];
 }
 
 async function threadAffinities(ctx: KnobContext, ref: KnobRef): Promise<number[][]> {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -105,6 +105,23 @@ describe("LocalHostFs", () => {
     expect(error).toBeInstanceOf(HostFsError);
     expect(error.code).toBe("ENOENT");
     expect(await fs.exists("/sys/block/sda/queue/nope")).toBe(false);
+  });
+
+  it("makes and removes a directory under /sys only (a resctrl group), never outside or through a symlink", async () => {
+    const root = tree();
+    const fs = await LocalHostFs.open(root);
+    mkdirSync(join(root, "sys/fs/resctrl"), { recursive: true });
+    await fs.makeDir("/sys/fs/resctrl/twintune-pid-1");
+    expect(existsSync(join(root, "sys/fs/resctrl/twintune-pid-1"))).toBe(true);
+    await expect(fs.makeDir("/sys/fs/resctrl/twintune-pid-1")).rejects.toMatchObject({ op: "mkdir", code: "EEXIST" });
+    await fs.removeDir("/sys/fs/resctrl/twintune-pid-1");
+    expect(existsSync(join(root, "sys/fs/resctrl/twintune-pid-1"))).toBe(false);
+    await expect(fs.makeDir("/sys/fs/resctrl/a/b")).rejects.toMatchObject({ code: "ENOENT" }); // never recursive
+    await expect(fs.makeDir("/etc/twintune")).rejects.toThrow(WriteRefusedError);
+    await expect(fs.makeDir("/sys/block/escape/twintune")).rejects.toThrow(/resolves to \/etc\/twintune/);
+    await expect(fs.removeDir("/sys/block/escape")).rejects.toThrow(/resolves to \/etc/);
+    expect(existsSync(join(root, "etc/twintune"))).toBe(false);
+    expect(existsSync(join(root, "etc"))).toBe(true);
   });
 
   it("read errors name the host path, not the fixture root", async () => {

@@ -19,6 +19,7 @@ import { parsePidStat } from "../../live/parsers/pid-stat.js";
 import { parsePidStatus } from "../../live/parsers/pid-status.js";
 import { parsePressure } from "../../live/parsers/pressure.js";
 import { parseProcStat } from "../../live/parsers/proc-stat.js";
+import { parseCbmMask, parseSchemata, parseTasks } from "../../live/parsers/resctrl.js";
 import { parseSchedstat } from "../../live/parsers/schedstat.js";
 import {
   parseCacheSize,
@@ -58,6 +59,9 @@ const PARSERS: [string, (text: string, file: string) => Parsed<unknown>, string]
   ["ethtool -g", parseEthtoolRings, host("commands/ethtool-g-eth0.txt")],
   ["ethtool -k", parseEthtoolFeatures, host("commands/ethtool-k-eth0.txt")],
   ["getconf -a", (text) => parseGetconfCaches(text), host("commands/getconf-a.txt")],
+  ["resctrl/info/L3/cbm_mask", parseCbmMask, "fffff\n"],
+  ["resctrl/schemata", parseSchemata, "    L3:0=00003;1=00003\n    MB:0=100;1=100\n"],
+  ["resctrl/tasks", parseTasks, "1\n2201\n2204\n"],
   ["journal", parseJournal, '{"v":1,"at":1,"session":"s","type":"begin","pid":1,"command":"apply"}\n'],
 ];
 

@@ -17,6 +17,7 @@ import { parsePidStat } from "../../live/parsers/pid-stat.js";
 import { parsePidStatus } from "../../live/parsers/pid-status.js";
 import { parsePressure } from "../../live/parsers/pressure.js";
 import { cpuTicks, parseProcStat } from "../../live/parsers/proc-stat.js";
+import { lowWaysMask, maskWays, parseCbmMask, parseSchemata, parseTasks } from "../../live/parsers/resctrl.js";
 import { parseSchedstat } from "../../live/parsers/schedstat.js";
 import {
   parseCacheSize,
@@ -210,5 +211,44 @@ describe("malformed input gives a ParseError naming the file and the line", () =
     const problem = error(parseListFile("0-99999999", "/sys/devices/system/cpu/online"));
     expect(problem.message).toMatch(/^\/sys\/devices\/system\/cpu\/online:1: an id above/);
     expect(error(parseSchedulerFile("none [a] [b]", "/sys/block/x/queue/scheduler")).detail).toMatch(/two schedulers/);
+  });
+});
+
+describe("resctrl files (Documentation/arch/x86/resctrl.rst)", () => {
+  const resctrl = (path: string) =>
+    readFileSync(join(FIXTURES, "resctrl-broadwell-ep", "sys/fs/resctrl", path), "utf8");
+
+  it("cbm_mask gives the way count; masks count their bits; N ways are the lowest N bits", () => {
+    expect(value(parseCbmMask(resctrl("info/L3/cbm_mask"), "/cbm_mask"))).toBe(20);
+    expect(value(parseCbmMask("ffff\n", "/cbm_mask"))).toBe(16); // AMD Zen: 16 ways per CCX
+    expect(error(parseCbmMask("0\n", "/cbm_mask")).line).toBe(1);
+    expect(error(parseCbmMask("fffff\nff\n", "/cbm_mask")).line).toBe(1);
+    expect([maskWays("00003"), maskWays("ff000"), maskWays("xyz")]).toEqual([2, 8, undefined]);
+    expect([1, 2, 4, 20].map(lowWaysMask)).toEqual(["1", "3", "f", "fffff"]);
+  });
+
+  it("schemata with and without the kernel's column padding, one entry per domain", () => {
+    expect(value(parseSchemata(resctrl("schemata"), "/schemata"))).toEqual([
+      {
+        resource: "L3",
+        domains: [
+          { id: 0, value: "fffff" },
+          { id: 1, value: "fffff" },
+        ],
+      },
+    ]);
+    const padded = value(parseSchemata("    L3:0=00003;1=00003\n  SMBA:0=2048;1=2048\n", "/schemata"));
+    expect(padded.map((line) => [line.resource, line.domains.map((d) => d.value)])).toEqual([
+      ["L3", ["00003", "00003"]],
+      ["SMBA", ["2048", "2048"]],
+    ]);
+    expect(error(parseSchemata("L3:0=3;1=3\nL3 0=3\n", "/schemata")).line).toBe(2);
+    expect(error(parseSchemata("L3:0=3;x=3\n", "/schemata")).line).toBe(1);
+  });
+
+  it("tasks: one id a line, empty for an empty group", () => {
+    expect(value(parseTasks(resctrl("tasks"), "/tasks"))).toContain(2207);
+    expect(value(parseTasks("", "/tasks"))).toEqual([]);
+    expect(error(parseTasks("1\nx\n", "/tasks")).line).toBe(2);
   });
 });

@@ -41,6 +41,8 @@ export interface CacheInfo {
    * (Intel RDT CAT / AMD L3 QoS through resctrl: info/L3/cbm_mask); absent when it cannot.
    */
   allocationWays?: number;
+  /** The fewest ways a group may be given (resctrl info/L3/min_cbm_bits); 1 when absent. */
+  allocationMinWays?: number;
 }
 
 export type DeviceClass = "nvme" | "ssd" | "hdd" | "virtual" | "loop" | "unknown";

@@ -44,25 +44,29 @@ export interface LlcOccupancy {
   confinedWeight: number;
   /** Allocation ways of the cache (capacity bitmask length); 0 when it has no allocation. */
   ways: number;
-  /** Ways the confined workloads share: their masks are the lowest bits, so the largest one. */
+  /** Ways the confined workloads running there cover together (their masks are the lowest bits: the largest). */
   confinedWays: number;
 }
 
 /**
- * The bytes of a shared last-level cache one workload gets, given its own weight and, when it is
+ * The bytes of a shared last-level cache one workload gets, given its weight and, when it is
  * confined by cache allocation (Intel CAT / AMD L3 QoS), its ways. Sharing is by weight
- * ({@link cacheShare}); a confined workload's lines live only in its ways, so it never holds
- * more than ways/N of the cache, and what the confined ones hold together is all the others lose
- * to them (Documentation/arch/x86/resctrl.rst: a capacity bitmask limits where a group's lines
- * are allocated, not what it may hit). With no confinement this is cacheShare exactly.
+ * ({@link cacheShare}); a confined workload's lines live only in its ways, which it shares with
+ * the other confined ones by weight, so it never holds more than its ways' part of what they
+ * hold together; what they hold together is all the others lose to them
+ * (Documentation/arch/x86/resctrl.rst: a capacity bitmask limits where a group's lines are
+ * allocated, not what it may hit). With no confinement this is cacheShare exactly, and the
+ * shares never add up to more than the cache.
  */
 export function llcShareBytes(occupancy: LlcOccupancy, weight: number, confinedToWays?: number): number {
   const { cacheBytes, totalWeight, confinedWeight, ways, confinedWays } = occupancy;
   if (totalWeight <= 0 || weight <= 0) return cacheBytes;
-  if (ways > 0 && confinedToWays !== undefined && confinedToWays < ways) {
-    return Math.min(cacheShare(cacheBytes, weight, totalWeight), (cacheBytes * confinedToWays) / ways);
+  const confined = ways > 0 && confinedWeight > 0 && confinedWays > 0;
+  if (confined && confinedToWays !== undefined && confinedToWays < ways) {
+    const ownWays = (cacheBytes * confinedToWays) / ways;
+    return Math.min(cacheShare(cacheBytes, weight, totalWeight), (ownWays * weight) / Math.max(weight, confinedWeight));
   }
-  if (ways <= 0 || confinedWeight <= 0) return cacheShare(cacheBytes, weight, totalWeight);
+  if (!confined) return cacheShare(cacheBytes, weight, totalWeight);
   const taken = Math.min((cacheBytes * confinedWeight) / totalWeight, (cacheBytes * confinedWays) / ways);
   return cacheShare(cacheBytes - taken, weight, Math.max(weight, totalWeight - confinedWeight));
 }

@@ -5,6 +5,7 @@ import type { Simulation } from "../kernel.js";
 import type { BlockDevice } from "./block-device.js";
 import type { CpuScheduler } from "./cpu-scheduler.js";
 import type { FlowNetwork } from "./flow-network.js";
+import type { LlcConfinement } from "./llc-confinement.js";
 
 /** The host's TCP settings as the knobs set them (the host namespace). */
 export interface TcpSettings {
@@ -41,12 +42,10 @@ export interface HostContext {
   l2Bytes: number;
   /** Cache-pressure weight of the threads currently running on each LLC instance. */
   llcWeight: Float64Array;
-  /** The part of llcWeight from VMs confined to a few ways by cache allocation. */
-  llcConfinedWeight: Float64Array;
   /** Allocation ways of each LLC (0: no cache allocation on this host). */
   llcWays: number;
-  /** Ways the confined VMs share (the largest confinement: masks are the lowest bits). */
-  llcConfinedWays: number;
+  /** The running requests of VMs confined to a few ways, per LLC. */
+  llcConfinement: LlcConfinement;
   devices: Map<string, BlockDevice>;
   schedulerCpuUs(scheduler: SchedulerName): number;
   network: FlowNetwork;

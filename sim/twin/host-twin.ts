@@ -9,6 +9,7 @@ import { BlockDevice } from "./block-device.js";
 import { CpuScheduler } from "./cpu-scheduler.js";
 import { FlowNetwork } from "./flow-network.js";
 import type { HostContext, PathLink } from "./host-context.js";
+import { LlcConfinement } from "./llc-confinement.js";
 import { VmService } from "./vm-service.js";
 
 const SECOND_NS = 1e9;
@@ -98,9 +99,8 @@ export class HostTwin {
       llcBytes: (index) => llcs[index]?.sizeBytes ?? 0,
       l2Bytes: l2?.sizeBytes ?? 256 * 1024,
       llcWeight: new Float64Array(llcs.length),
-      llcConfinedWeight: new Float64Array(llcs.length),
       llcWays: llcs[0]?.allocationWays ?? 0,
-      llcConfinedWays: 0,
+      llcConfinement: new LlcConfinement(llcs.length, llcs[0]?.allocationWays ?? 0),
       devices,
       schedulerCpuUs: (scheduler) => resolved.schedulers[scheduler].cpuUs,
       network,

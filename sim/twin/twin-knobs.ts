@@ -335,8 +335,6 @@ export function writeTwinKnob(
     case "llc-ways": {
       const ways = llcWaysOf(twin, ref);
       vmOf(twin, ref).llcWays = (value as number) < ways ? (value as number) : undefined;
-      // Every confined VM's mask is the lowest bits, so together they cover the largest one.
-      twin.ctx.llcConfinedWays = Math.max(0, ...twin.vms.map((vm) => vm.llcWays ?? 0));
       return;
     }
     case "io-scheduler":

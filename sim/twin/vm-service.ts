@@ -26,8 +26,8 @@ interface Request {
   cpu: number;
   llc: number;
   weight: number;
-  /** Whether the weight also counts as confined (the VM's llc-ways when the request started). */
-  confined: boolean;
+  /** The VM's llc-ways when the request started (0: not confined), so its end undoes the same. */
+  confinedWays: number;
   ioLeft: number;
   capBps: number;
 }
@@ -179,7 +179,7 @@ export class VmService {
       cpu: -1,
       llc: -1,
       weight: 0,
-      confined: false,
+      confinedWays: 0,
       ioLeft: 0,
       capBps: 0,
     };
@@ -219,19 +219,19 @@ export class VmService {
     request.cpu = placed.cpu;
     request.llc = llc;
     request.weight = this.cacheIntensity;
-    request.confined = this.llcWays !== undefined;
+    request.confinedWays = this.llcWays ?? 0;
     this.llcThreads[llc] = (this.llcThreads[llc] as number) + 1;
     ctx.llcWeight[llc] = (ctx.llcWeight[llc] as number) + this.cacheIntensity;
-    if (request.confined) ctx.llcConfinedWeight[llc] = (ctx.llcConfinedWeight[llc] as number) + this.cacheIntensity;
+    if (request.confinedWays > 0) ctx.llcConfinement.add(llc, this.cacheIntensity, request.confinedWays);
 
     // Memory: misses from the cache share this VM gets on this LLC, latency from page placement.
     const cacheShareBytes = llcShareBytes(
       {
         cacheBytes: ctx.llcBytes(llc),
         totalWeight: ctx.llcWeight[llc] as number,
-        confinedWeight: ctx.llcConfinedWeight[llc] as number,
+        confinedWeight: ctx.llcConfinement.weightOn(llc),
         ways: ctx.llcWays,
-        confinedWays: ctx.llcConfinedWays,
+        confinedWays: ctx.llcConfinement.waysOn(llc),
       },
       (this.llcThreads[llc] as number) * this.cacheIntensity,
       this.llcWays,
@@ -273,8 +273,7 @@ export class VmService {
     ctx.cpu.release(request.cpu, now);
     this.llcThreads[request.llc] = (this.llcThreads[request.llc] as number) - 1;
     ctx.llcWeight[request.llc] = Math.max(0, (ctx.llcWeight[request.llc] as number) - request.weight);
-    if (request.confined)
-      ctx.llcConfinedWeight[request.llc] = Math.max(0, (ctx.llcConfinedWeight[request.llc] as number) - request.weight);
+    if (request.confinedWays > 0) ctx.llcConfinement.remove(request.llc, request.weight, request.confinedWays);
     this.lastCpu[request.vcpu] = request.cpu;
     this.releaseVcpu(request.vcpu);
     this.startIo(request);

@@ -96,9 +96,10 @@ async function smtRow(catalogs: Catalogs): Promise<ValidationRow> {
  * A cache-sensitive VM beside a streaming one on the same L3 (seed host, socket 0), its slowdown
  * with the stream free and with the stream confined to 2 of the 20 ways, against the ranges Cook
  * et al. measured on real x86 hardware with way partitioning ("A Hardware Evaluation of Cache
- * Partitioning...", ISCA 2013, abstract: foreground slowdown up to 34% unpartitioned, at most 7%
- * with static LLC partitioning). The victim's working set is three times the L3, so its misses
- * depend on its share; the second row fails if confinement gives that share back only in part.
+ * Partitioning...", ISCA 2013, abstract: foreground slowdown 6% on average and up to 34%
+ * unpartitioned, at most 7% with static LLC partitioning). The victim's working set is three
+ * times the L3, so its misses depend on its share; the second row fails if confinement gives
+ * that share back only in part.
  */
 async function cacheAllocationRows(catalogs: Catalogs): Promise<ValidationRow[]> {
   const host = { model: "seed-2s16c" };
@@ -142,14 +143,15 @@ async function cacheAllocationRows(catalogs: Catalogs): Promise<ValidationRow[]>
   const alone = await victimRate([victim]);
   const beside = await victimRate([victim, stream]);
   const confined = await victimRate([victim, stream], [{ target: "stream", ways: 2 }]);
-  const source = "Cook et al., ISCA 2013: up to 34% unpartitioned, up to 7% partitioned (real hardware)";
+  const source = "Cook et al., ISCA 2013: 6% mean, 34% worst unpartitioned; 7% worst partitioned (real hardware)";
   return [
     compareWithRange({
       model: "cache allocation",
       case: "cache-sensitive VM's slowdown beside a streaming VM on its L3",
       unit: "%",
       simulated: 100 * (1 - beside / alone),
-      reference: { low: 0, high: 34 },
+      // A victim chosen for cache sensitivity slows at least as much as their average pair (6%).
+      reference: { low: 6, high: 34 },
       source,
     }),
     compareWithRange({

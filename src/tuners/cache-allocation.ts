@@ -1,17 +1,17 @@
-import type { Topology } from "../backend.js";
+import type { CacheInfo, Topology } from "../backend.js";
 import { ALLOCATION_MATRIX, type WorkloadClass } from "./allocation-matrix.js";
 import { knobKey, type Recommendation, type TunerContext } from "./tuner.js";
 
 /** Below this busy share a VM streams too little to evict anyone's lines. */
 const BUSY_ENOUGH = 0.25;
 
-/** The ways a confined VM keeps: one, the least every CAT-capable CPU since Broadwell allows (min_cbm_bits). */
-const CONFINED_WAYS = 1;
+/** Others on the VM's caches busier than this (vCPUs) have lines worth keeping from it. */
+const NEIGHBOURS_BUSY_ENOUGH = 0.5;
 
-/** Allocation ways of the host's last-level cache, or 0 when the kernel offers no cache allocation. */
-export function llcAllocationWays(topology: Topology): number {
+/** The host's last-level cache instances. */
+function lastLevelCaches(topology: Topology): CacheInfo[] {
   const llcLevel = Math.max(0, ...topology.caches.map((cache) => cache.level));
-  return topology.caches.find((cache) => cache.level === llcLevel)?.allocationWays ?? 0;
+  return topology.caches.filter((cache) => cache.level === llcLevel);
 }
 
 /**
@@ -23,36 +23,54 @@ export function llcAllocationWays(topology: Topology): number {
  */
 export function confineCachelessVms(context: TunerContext, component: string): Recommendation[] {
   const { topology } = context;
-  const ways = llcAllocationWays(topology);
-  if (ways <= CONFINED_WAYS) return [];
+  const llcs = lastLevelCaches(topology);
+  const ways = llcs[0]?.allocationWays ?? 0;
+  // The fewest ways the CPU takes (min_cbm_bits: 1 since Broadwell, 2 on Haswell-EP).
+  const confinedWays = Math.max(1, llcs[0]?.allocationMinWays ?? 1);
+  if (ways <= confinedWays) return [];
+  const affinity = (id: string): number[] => {
+    const cpus = context.knobs.get(knobKey({ knob: "cpu-affinity", target: id }));
+    return Array.isArray(cpus) ? (cpus as number[]) : topology.cpus.map((cpu) => cpu.id);
+  };
   const busyVcpus = (id: string) => {
     const observed = context.observation.workloads.find((w) => w.id === id);
     const vcpus = topology.workloads.find((vm) => vm.id === id)?.vcpus ?? 0;
     return Math.min(1, observed?.cpuUtilization ?? 0) * vcpus;
   };
-  const hostBusy = topology.workloads.reduce((sum, vm) => sum + busyVcpus(vm.id), 0);
   const out: Recommendation[] = [];
   for (const vm of topology.workloads) {
     const workloadClass: WorkloadClass = vm.priority ?? "medium";
     if (ALLOCATION_MATRIX[workloadClass].cache !== "none") continue;
     const ref = { knob: "llc-ways" as const, target: vm.id };
     const current = context.knobs.get(knobKey(ref));
-    if (typeof current !== "number" || current <= CONFINED_WAYS) continue;
-    const observed = context.observation.workloads.find((w) => w.id === vm.id);
-    const busy = observed?.cpuUtilization ?? 0;
+    if (typeof current !== "number" || current <= confinedWays) continue;
+    const busy = context.observation.workloads.find((w) => w.id === vm.id)?.cpuUtilization ?? 0;
     if (busy < BUSY_ENOUGH) continue;
+    // Who shares the caches it can run on: each other VM by the part of its CPUs there.
+    const own = new Set(affinity(vm.id));
+    const sharedCpus = new Set(
+      llcs.filter((llc) => llc.sharedCpus.some((cpu) => own.has(cpu))).flatMap((llc) => llc.sharedCpus),
+    );
+    const neighbours = topology.workloads
+      .filter((other) => other.id !== vm.id)
+      .reduce((sum, other) => {
+        const cpus = affinity(other.id);
+        const there = cpus.filter((cpu) => sharedCpus.has(cpu)).length;
+        return sum + (cpus.length > 0 ? (busyVcpus(other.id) * there) / cpus.length : 0);
+      }, 0);
+    if (neighbours < NEIGHBOURS_BUSY_ENOUGH) continue;
     // Shared caches are divided by how hard each sharer runs: what the VM holds now is about its
-    // share of the busy CPUs, and that much cache goes back to the others.
-    const held = hostBusy > 0 ? busyVcpus(vm.id) / hostBusy : 0;
-    const share = Math.round((100 * CONFINED_WAYS) / ways);
+    // share of the busy CPUs there, and that much cache goes back to the others.
+    const held = busyVcpus(vm.id) / (busyVcpus(vm.id) + neighbours);
+    const share = Math.round((100 * confinedWays) / ways);
     out.push({
       component,
       knob: ref,
-      to: CONFINED_WAYS,
+      to: confinedWays,
       expectedImpact: Math.max(0.01, 0.3 * held),
       reasons: [
-        `${vm.id} is ${workloadClass} work (the allocation matrix gives it no cache) and keeps ${Math.round(busy * 100)}% of its ${vm.vcpus} vCPU${vm.vcpus > 1 ? "s" : ""} busy: the lines it brings into the shared L3 evict its neighbours'`,
-        `confine it to ${CONFINED_WAYS} of the ${ways} cache ways (${share}%) through resctrl, leaving ${ways - CONFINED_WAYS} to the others; it keeps its CPUs`,
+        `${vm.id} is ${workloadClass} work (the allocation matrix gives it no cache) and keeps ${Math.round(busy * 100)}% of its ${vm.vcpus} vCPU${vm.vcpus > 1 ? "s" : ""} busy beside ${neighbours.toFixed(1)} busy vCPUs of other VMs on its L3: the lines it brings in evict theirs`,
+        `confine it to ${confinedWays} of the ${ways} cache ways (${share}%) through resctrl, leaving ${ways - confinedWays} to the others; it keeps its CPUs`,
       ],
     });
   }

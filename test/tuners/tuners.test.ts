@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { BlockDevice, DiskObservation, Observation, Topology, Workload } from "../../src/backend.js";
+import type { BlockDevice, DiskObservation, KnobValue, Observation, Topology, Workload } from "../../src/backend.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { hostTopology } from "../../src/catalog/host-topology.js";
 import { confineCachelessVms } from "../../src/tuners/cache-allocation.js";
@@ -258,7 +258,7 @@ describe("cache allocation", () => {
     topology: { ...topology, workloads: vms.map(([w]) => w) },
     observation: busyObservation(vms.map(([w, busy]) => [w, busy])),
     history: [],
-    knobs: new Map(vms.map(([w, , ways]) => [`llc-ways@${w.id}`, ways])),
+    knobs: new Map<string, KnobValue>(vms.map(([w, , ways]) => [`llc-ways@${w.id}`, ways])),
     recentChanges: [],
     now: 0,
   });
@@ -276,6 +276,30 @@ describe("cache allocation", () => {
     expect(out.map((r) => [r.knob, r.to])).toEqual([[{ knob: "llc-ways", target: "batch" }, 1]]);
     expect(out[0]?.reasons.join(" ")).toContain("1 of the 20 cache ways");
     expect(out[0]?.expectedImpact).toBeGreaterThan(0.01);
+  });
+
+  it("leaves a batch VM alone on its L3 and takes the CPU's fewest ways (min_cbm_bits)", () => {
+    const batch = vm("batch", 2, "batch");
+    const web = vm("web", 2, "high");
+    const apart = context(seed, [
+      [batch, 1, 20],
+      [web, 1, 20],
+    ]);
+    apart.knobs.set("cpu-affinity@batch", [8, 9]);
+    apart.knobs.set("cpu-affinity@web", [0, 1, 2, 3]);
+    expect(confineCachelessVms(apart, "cpu-pinning")).toEqual([]);
+    const haswell: Topology = {
+      ...seed,
+      caches: seed.caches.map((cache) => (cache.level === 3 ? { ...cache, allocationMinWays: 2 } : cache)),
+    };
+    const out = confineCachelessVms(
+      context(haswell, [
+        [batch, 1, 20],
+        [web, 1, 20],
+      ]),
+      "cpu-pinning",
+    );
+    expect(out.map((r) => r.to)).toEqual([2]);
   });
 
   it("proposes nothing where the cache has no allocation or the VM is already confined", () => {

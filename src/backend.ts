@@ -264,8 +264,9 @@ export interface KnobValues {
   "instance-type": string;
   "purchase-option": PurchaseOption;
   /**
-   * How many of the last-level cache's allocation ways the workload's lines may occupy: the
-   * lowest N bits of the capacity bitmask in every cache domain. The full bitmask length means no
+   * How many of the last-level cache's allocation ways the workload's lines may occupy: N
+   * contiguous bits of the capacity bitmask in every cache domain, the lowest run no other tool's
+   * group reserves (all confined workloads share it). The full bitmask length means no
    * confinement (the default resource group). Others keep the whole cache, so a confined
    * workload only contends in its own ways.
    */

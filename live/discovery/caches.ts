@@ -44,10 +44,12 @@ async function fromSysfs(fs: HostFs, cpus: readonly Cpu[]): Promise<CacheInfo[]>
  */
 export async function discoverCaches(fs: HostFs, cpus: readonly Cpu[], runner: CommandRunner): Promise<CacheDiscovery> {
   const found = await fromSysfsOrCpuid(fs, cpus, runner);
-  const ways = await discoverAllocationWays(fs);
-  if (ways === undefined) return found;
+  const allocation = await discoverAllocationWays(fs);
+  if (allocation === undefined) return found;
   // resctrl gives one bitmask length for all L3 domains (info/L3/cbm_mask), so every L3 instance has it.
-  const caches = found.caches.map((cache) => (cache.level === 3 ? { ...cache, allocationWays: ways } : cache));
+  const caches = found.caches.map((cache) =>
+    cache.level === 3 ? { ...cache, allocationWays: allocation.ways, allocationMinWays: allocation.minWays } : cache,
+  );
   return { ...found, caches };
 }
 

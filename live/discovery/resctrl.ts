@@ -45,8 +45,8 @@ export async function probeL3Allocation(fs: TextFs): Promise<L3AllocationProbe> 
   return { ok: true, value: { ways, minBits: Math.max(1, minBits), closids, domains } };
 }
 
-/** The L3 capacity bitmask length when workloads can be confined to part of the cache, else undefined. */
-export async function discoverAllocationWays(fs: TextFs): Promise<number | undefined> {
+/** The L3 capacity bitmask length and its fewest ways when workloads can be confined to part of the cache. */
+export async function discoverAllocationWays(fs: TextFs): Promise<{ ways: number; minWays: number } | undefined> {
   const probe = await probeL3Allocation(fs);
-  return probe.ok ? probe.value.ways : undefined;
+  return probe.ok ? { ways: probe.value.ways, minWays: probe.value.minBits } : undefined;
 }

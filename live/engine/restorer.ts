@@ -2,7 +2,7 @@ import { type KnobRef, KnobUnavailableError, type KnobValue, sameKnobValue } fro
 import { knobWriteError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { ManagedKnob } from "../journal/journal-state.js";
-import type { KnobContext, PendingValues } from "../knobs/knob-access.js";
+import type { KnobAccess, KnobContext, PendingValues } from "../knobs/knob-access.js";
 import type { KnobWriter } from "./knob-writer.js";
 
 export interface RestoreOutcome {
@@ -41,13 +41,13 @@ export class Restorer {
     try {
       if (record.identity !== undefined && knob.identity) {
         const now = await knob.identity(ctx, ref.target).catch(() => undefined);
-        if (now !== record.identity) return this.close(base, "gone", "the process exited (or its pid was reused)");
+        if (now !== record.identity) return this.gone(knob, ctx, base, "the process exited (or its pid was reused)");
       }
       let current: KnobValue;
       try {
         current = await knob.get(ctx, ref.target);
       } catch (error) {
-        if (error instanceof KnobUnavailableError) return this.close(base, "gone", error.message);
+        if (error instanceof KnobUnavailableError) return this.gone(knob, ctx, base, error.message);
         throw error;
       }
       const atOriginal = sameKnobValue(current, record.original);
@@ -97,6 +97,24 @@ export class Restorer {
       }
     }
     return { rewritten, problems };
+  }
+
+  /** The target is gone: the knob cleans up what it made for it, and the record is closed. */
+  private async gone(
+    knob: KnobAccess,
+    ctx: KnobContext,
+    base: Omit<RestoreOutcome, "status">,
+    note: string,
+  ): Promise<RestoreOutcome> {
+    let cleanup = "";
+    if (knob.gone) {
+      try {
+        await knob.gone(ctx, base.knob.target);
+      } catch (error) {
+        cleanup = `; cleaning up after it failed: ${(error as Error).message}`;
+      }
+    }
+    return this.close(base, "gone", `${note}${cleanup}`);
   }
 
   private async close(

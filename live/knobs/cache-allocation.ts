@@ -3,10 +3,11 @@ import { KnobUnavailableError } from "../../src/backend.js";
 import { pidOfTarget, processWorkloadId } from "../discovery/process-workloads.js";
 import { type L3Allocation, probeL3Allocation, RESCTRL } from "../discovery/resctrl.js";
 import { HostFsError } from "../host-fs-error.js";
-import { lowWaysMask, maskWays, parseSchemata, parseTasks } from "../parsers/resctrl.js";
-import { readOptional } from "../read-parsed.js";
+import { maskWays, parseSchemata, parseTasks, waysMask } from "../parsers/resctrl.js";
 import type { KnobAccess, KnobContext } from "./knob-access.js";
 import { processIdentity, threadIds } from "./process.js";
+import { controlOf, membership, ROOT, readGroupFile, removeEmptyGroups } from "./resctrl-groups.js";
+import { l3Line, placement, TWINTUNE_GROUP_PREFIX } from "./resctrl-placement.js";
 import { parseIntegerText, readKnobFile, valueError } from "./shared.js";
 
 /*
@@ -14,12 +15,15 @@ import { parseIntegerText, readKnobFile, valueError } from "./shared.js";
  * (Documentation/arch/x86/resctrl.rst). A resource group is a directory of /sys/fs/resctrl; its
  * `schemata` holds one capacity bitmask per L3 domain and its `tasks` the threads in it, each
  * thread in exactly one group. twintune gives each process it confines a group of its own,
- * twintune-pid-<pid>, holding the lowest N bits in every domain. The full way count means no
- * confinement: the threads go back to the root (default) group and the group is removed, so a
- * revert leaves no group (and no CLOSID) behind.
+ * twintune-pid-<pid>, holding N contiguous ways in every domain: the lowest run inside the root
+ * group's mask that no other group reserves (an admin's reserved ways stay theirs; twintune's
+ * own groups share theirs, and a group with every way reserves nothing). The full way count
+ * means no confinement: the threads go back to the root (default) group and the group is removed,
+ * so a revert leaves no group (and no CLOSID) behind; so does a failed confinement, and a group
+ * left by a process that exited is removed on the next write or restore.
  */
 
-const ROOT = "";
+const PREFIX = TWINTUNE_GROUP_PREFIX;
 
 function refOf(target: string): KnobRef {
   return { knob: "llc-ways", target };
@@ -34,7 +38,7 @@ function pidOf(ref: KnobRef): number {
 /** The group for a process, named after its workload id so "1234" and "pid:1234" share one. */
 function groupOf(target: string): string {
   const pid = pidOfTarget(target);
-  return `twintune-${(pid === undefined ? target : processWorkloadId(pid)).replace(/[^\w.-]/g, "-")}`;
+  return `${PREFIX}${(pid === undefined ? target : processWorkloadId(pid)).replace(/[^\w.-]/g, "-")}`;
 }
 
 async function allocation(ctx: KnobContext, ref: KnobRef): Promise<L3Allocation> {
@@ -51,28 +55,13 @@ async function livePid(ctx: KnobContext, ref: KnobRef): Promise<number> {
 }
 
 /**
- * The group each thread is in ("" = the root group). The kernel lists a group's threads in its
- * `tasks` file; the root's lists every other task on the host, so a thread in no group's file is
- * in the root. Every group is read, not only ours, to notice a thread someone else placed.
- */
-async function membership(ctx: KnobContext, tids: readonly number[]): Promise<Map<number, string>> {
-  const groups: [string, number[]][] = [];
-  for (const name of await ctx.host.readDir(RESCTRL)) {
-    if (name === "info" || name.startsWith("mon_")) continue; // not groups: info/, mon_data/, mon_groups/
-    const tasks = await readOptional(ctx.host, `${RESCTRL}/${name}/tasks`, parseTasks); // files give undefined
-    if (tasks !== undefined) groups.push([name, tasks]);
-  }
-  return new Map(tids.map((tid) => [tid, groups.find(([, tasks]) => tasks.includes(tid))?.[0] ?? ROOT]));
-}
-
-/**
  * The ways a group's L3 masks give. twintune writes the same mask to every domain; if they differ
  * (someone edited it) the fewest, so the read-back no longer matches what we wrote.
  */
 async function waysIn(ctx: KnobContext, ref: KnobRef, info: L3Allocation, group: string): Promise<number> {
   if (group === ROOT) return info.ways;
   const path = `${RESCTRL}/${group}/schemata`;
-  const l3 = (await readKnobFile(ctx.host, ref, path, parseSchemata)).find((line) => line.resource === "L3");
+  const l3 = l3Line(await readKnobFile(ctx.host, ref, path, parseSchemata));
   if (l3 === undefined || l3.domains.length === 0) throw new KnobUnavailableError(ref, `${path} has no L3 line`);
   return Math.min(...l3.domains.map((domain) => maskWays(domain.value) ?? 0));
 }
@@ -118,14 +107,47 @@ async function makeGroup(ctx: KnobContext, ref: KnobRef, dir: string, info: L3Al
   }
 }
 
-/** Group created if missing, its masks written before any thread joins it, then every thread moved in. */
-async function confine(ctx: KnobContext, ref: KnobRef, info: L3Allocation, ways: number, tids: number[]) {
+/**
+ * Group created if missing, its masks written before any thread joins it, then every thread moved
+ * in. A failure undoes what was done (threads moved back to the root, the masks put back, a group
+ * made here removed), so no group and no CLOSID is left behind that the journal knows nothing of.
+ */
+async function confine(
+  ctx: KnobContext,
+  ref: KnobRef,
+  info: L3Allocation,
+  ways: number,
+  groups: ReadonlyMap<number, string>,
+) {
   const dir = `${RESCTRL}/${groupOf(ref.target)}`;
-  if (!(await ctx.host.exists(`${dir}/tasks`))) await makeGroup(ctx, ref, dir, info);
-  const masks = info.domains.map((id) => `${id}=${lowWaysMask(ways)}`).join(";");
-  // rdtgroup_schemata_write takes a line only with its trailing newline (EINVAL otherwise).
-  await ctx.host.writeText(`${dir}/schemata`, `L3:${masks}\n`);
-  await moveThreads(ctx, `${dir}/tasks`, tids);
+  const first = await placement(ctx, ref, info, ways);
+  const existed = await ctx.host.exists(`${dir}/tasks`);
+  const before = existed ? l3Line(await readGroupFile(ctx, `${dir}/schemata`, parseSchemata)) : undefined;
+  if (!existed) await makeGroup(ctx, ref, dir, info);
+  const fromRoot = [...groups].filter(([, group]) => group === ROOT).map(([tid]) => tid);
+  try {
+    const masks = info.domains.map((id) => `${id}=${waysMask(first, ways)}`).join(";");
+    // rdtgroup_schemata_write takes a line only with its trailing newline (EINVAL otherwise).
+    await ctx.host.writeText(`${dir}/schemata`, `L3:${masks}\n`);
+    await moveThreads(ctx, `${dir}/tasks`, [...groups.keys()]);
+  } catch (error) {
+    // Best effort: the first failure is the one to report.
+    await moveThreads(ctx, `${RESCTRL}/tasks`, fromRoot).catch(() => undefined);
+    if (before !== undefined) {
+      const masks = before.domains.map((domain) => `${domain.id}=${domain.value}`).join(";");
+      await ctx.host.writeText(`${dir}/schemata`, `L3:${masks}\n`).catch(() => undefined);
+    }
+    if (!existed) await removeIfEmpty(ctx, ref, dir).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** rmdir of a group nothing is in any more (rmdir would move what is left to the root). */
+async function removeIfEmpty(ctx: KnobContext, ref: KnobRef, dir: string): Promise<void> {
+  const left = await readGroupFile(ctx, `${dir}/tasks`, parseTasks);
+  if (left === undefined || left.length > 0) return;
+  if (ctx.host.removeDir === undefined) throw new KnobUnavailableError(ref, "this host cannot remove directories");
+  await ctx.host.removeDir(dir);
 }
 
 /**
@@ -135,11 +157,7 @@ async function confine(ctx: KnobContext, ref: KnobRef, info: L3Allocation, ways:
  */
 async function unconfine(ctx: KnobContext, ref: KnobRef, tids: number[]) {
   await moveThreads(ctx, `${RESCTRL}/tasks`, tids);
-  const dir = `${RESCTRL}/${groupOf(ref.target)}`;
-  const left = await readOptional(ctx.host, `${dir}/tasks`, parseTasks);
-  if (left === undefined || left.length > 0) return;
-  if (ctx.host.removeDir === undefined) throw new KnobUnavailableError(ref, "this host cannot remove directories");
-  await ctx.host.removeDir(dir);
+  await removeIfEmpty(ctx, ref, `${RESCTRL}/${groupOf(ref.target)}`);
 }
 
 export const llcWays: KnobAccess<"llc-ways"> = {
@@ -168,7 +186,7 @@ export const llcWays: KnobAccess<"llc-ways"> = {
     const ref = refOf(target);
     const info = await allocation(ctx, ref);
     const pid = await livePid(ctx, ref);
-    return waysIn(ctx, ref, info, (await membership(ctx, [pid])).get(pid) ?? ROOT);
+    return waysIn(ctx, ref, info, controlOf((await membership(ctx, [pid])).get(pid) ?? ROOT));
   },
   /** Restores take the same path: the previous way count is put back exactly, in either direction. */
   async set(ctx, target, value, options) {
@@ -177,16 +195,22 @@ export const llcWays: KnobAccess<"llc-ways"> = {
     const ways = requireWays(ref, value, info);
     const tids = await threadIds(ctx, await livePid(ctx, ref));
     const ours = groupOf(target);
-    const foreign = [...(await membership(ctx, tids)).values()].find((group) => group !== ROOT && group !== ours);
+    const groups = await membership(ctx, tids);
+    const foreign = [...groups.values()].find((group) => group !== ROOT && group !== ours);
     if (foreign !== undefined) {
       throw new KnobUnavailableError(
         ref,
         `a thread of it is in resctrl group '${foreign}', not twintune's: left alone`,
       );
     }
-    if (options.dryRun) return ways;
+    if (options.dryRun) {
+      if (ways !== info.ways) await placement(ctx, ref, info, ways);
+      return ways;
+    }
+    // Groups left by confined processes that exited: their CLOSIDs are needed (best effort).
+    await removeEmptyGroups(ctx, PREFIX, ours).catch(() => undefined);
     if (ways === info.ways) await unconfine(ctx, ref, tids);
-    else await confine(ctx, ref, info, ways, tids);
+    else await confine(ctx, ref, info, ways, groups);
     return ways;
   },
   /** Every thread must be in the expected group, not only the main one, and the group hold the ways. */
@@ -198,9 +222,13 @@ export const llcWays: KnobAccess<"llc-ways"> = {
     const groups = await membership(ctx, [pid, ...tids]);
     const want = expected === info.ways ? ROOT : groupOf(target);
     const stray = tids.find((tid) => groups.get(tid) !== want);
-    const found = await waysIn(ctx, ref, info, groups.get(stray ?? pid) ?? ROOT);
+    const found = await waysIn(ctx, ref, info, controlOf(groups.get(stray ?? pid) ?? ROOT));
     return { ok: stray === undefined && found === expected, found };
   },
   parse: (text) => parseIntegerText(text),
-  identity: processIdentity,
+  identity: (ctx, target) => processIdentity(ctx, target, "llc-ways"),
+  /** The process exited: its group (now empty) and any other empty group of twintune's go. */
+  async gone(ctx) {
+    await removeEmptyGroups(ctx, PREFIX);
+  },
 };

@@ -60,6 +60,11 @@ export interface KnobAccess<K extends KnobName = KnobName> {
   dependents?(ctx: KnobContext, target: string): Promise<KnobRef[]>;
   /** Identifies the target beyond its name (a pid's start time), so revert never hits a reused pid. */
   identity?(ctx: KnobContext, target: string): Promise<string>;
+  /**
+   * Called on restore when the target is gone (the process exited): removes what the knob made for
+   * it that the kernel keeps (an empty resctrl group, holding a CLOSID). Never touches the host's own.
+   */
+  gone?(ctx: KnobContext, target: string): Promise<void>;
 }
 
 /** The key of a knob reference in maps and the journal. */

@@ -1,4 +1,4 @@
-import type { KnobRef } from "../../src/backend.js";
+import type { KnobName, KnobRef } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
 import { pidOfTarget } from "../discovery/process-workloads.js";
 import { bytesByNode, parseNumaMaps } from "../parsers/numa-maps.js";
@@ -17,8 +17,8 @@ function pidOf(ref: KnobRef): number {
 }
 
 /** pid + start time: a pid the kernel reused for another process has another start time. */
-export async function processIdentity(ctx: KnobContext, target: string): Promise<string> {
-  const ref: KnobRef = { knob: "cpu-affinity", target };
+export async function processIdentity(ctx: KnobContext, target: string, knob: KnobName): Promise<string> {
+  const ref: KnobRef = { knob, target };
   const pid = pidOf(ref);
   const stat = await readKnobFile(ctx.host, ref, `/proc/${pid}/stat`, parsePidStat);
   return `${pid}@${stat.startTicks}`;
@@ -88,7 +88,7 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
     return { ok: differing === undefined && all.length > 0, found: differing ?? all[0] ?? [] };
   },
   parse: (text) => parseCpuList(text),
-  identity: processIdentity,
+  identity: (ctx, target) => processIdentity(ctx, target, "cpu-affinity"),
 };
 
 async function memoryNodes(ctx: KnobContext, target: string): Promise<number[]> {
@@ -135,5 +135,5 @@ export const numaMemoryNodes: KnobAccess<"numa-memory-nodes"> = {
     return { ok: found.every((node) => expected.includes(node)), found };
   },
   parse: (text) => parseCpuList(text),
-  identity: processIdentity,
+  identity: (ctx, target) => processIdentity(ctx, target, "numa-memory-nodes"),
 };

@@ -8,15 +8,26 @@ import { fail, natural, numberedLines, ok, type Parsed } from "./parsed.js";
 
 /** Bits set in a hex capacity bitmask ("fffff" → 20, "00003" → 2), or undefined when it is not hex. */
 export function maskWays(hex: string): number | undefined {
-  if (!/^[0-9a-f]{1,12}$/i.test(hex)) return undefined;
+  const value = maskValue(hex);
+  if (value === undefined) return undefined;
   let ways = 0;
-  for (let mask = Number.parseInt(hex, 16); mask > 0; mask = Math.floor(mask / 2)) ways += mask % 2;
+  for (let mask = value; mask > 0; mask = Math.floor(mask / 2)) ways += mask % 2;
   return ways;
 }
 
-/** The capacity bitmask of the lowest `ways` ways, as the schemata file takes it: 2 → "3". */
-export function lowWaysMask(ways: number): string {
-  return (2 ** ways - 1).toString(16);
+/** A hex capacity bitmask as a number ("ff000" → 0xff000), or undefined when it is not hex. */
+export function maskValue(hex: string): number | undefined {
+  return /^[0-9a-f]{1,12}$/i.test(hex) ? Number.parseInt(hex, 16) : undefined;
+}
+
+/** Whether way `bit` (0 = the lowest) is set in a mask; arithmetic, since a 32-bit mask overflows `&`. */
+export function hasWay(mask: number, bit: number): boolean {
+  return Math.floor(mask / 2 ** bit) % 2 === 1;
+}
+
+/** The capacity bitmask of `ways` contiguous ways from way `first`, as the schemata file takes it: (4, 2) → "30". */
+export function waysMask(first: number, ways: number): string {
+  return ((2 ** ways - 1) * 2 ** first).toString(16);
 }
 
 /** info/L3/cbm_mask: the valid bitmask, all ways set ("fffff" on a 20-way L3); gives the way count. */
@@ -64,6 +75,26 @@ export function parseTasks(text: string, file: string): Parsed<number[]> {
     const tid = natural(raw.trim());
     if (tid === undefined) return fail(file, line, `expected a task id, got '${raw.slice(0, 40)}'`);
     out.push(tid);
+  }
+  return ok(out);
+}
+
+/**
+ * info/L3/bit_usage: "0=SSSS...;1=SSSS...", per domain one character per way, the highest way
+ * first (rdt_bit_usage_show). Characters: 0 unused, H used by hardware only (shareable_bits),
+ * X hardware and software shareable, S software shareable, E exclusive to one group, P
+ * pseudo-locked. Gives each domain's characters lowest way first.
+ */
+export function parseBitUsage(text: string, file: string): Parsed<{ id: number; ways: string[] }[]> {
+  const lines = numberedLines(text);
+  if (lines.length !== 1) return fail(file, lines[1]?.line ?? 1, "expected one line 'id=usage;...'");
+  const out: { id: number; ways: string[] }[] = [];
+  for (const part of (lines[0] as { text: string }).text.trim().split(";")) {
+    const [idText, usage, extra] = part.trim().split("=");
+    const id = natural(idText);
+    if (id === undefined || usage === undefined || !/^[0HXSEP]+$/.test(usage) || extra !== undefined)
+      return fail(file, 1, `expected 'id=usage' (characters 0HXSEP), got '${part.slice(0, 40)}'`);
+    out.push({ id, ways: [...usage].reverse() });
   }
   return ok(out);
 }

@@ -50,6 +50,21 @@ describe("twintune live status", () => {
     expect(out).toMatch(/io-scheduler +sda +mq-deadline +\/sys\/block\/sda\/queue\/scheduler/);
   });
 
+  it("shows the ways of an L3 that resctrl can allocate, and llc-ways among a --pid's knobs", async () => {
+    const root = temp("tt-root-");
+    cpSync(join(FIXTURES, "numa-2node-smt"), root, { recursive: true });
+    cpSync(join(FIXTURES, "resctrl-broadwell-ep"), root, { recursive: true });
+    const io = fakeIO();
+    const live = createLiveCommand({ runner: new FixtureRunner("numa-2node-smt") });
+    const args = ["status", "--root", root, "--pid", "2201", "--interval", "1", "--state-dir", temp("tt-state-")];
+    expect(await live.run(args, io)).toBe(0);
+    const out = io.out();
+    expect(out).toMatch(/cache +type +size +shared by cpus +allocation\n/);
+    expect(out).toMatch(/L3 +unified +16 MiB +0-1,4-5 +20 ways \(CAT\)\n/);
+    expect(out).toMatch(/L1 +data +.* +-\n/);
+    expect(out).toMatch(/llc-ways +pid:2201 +20 +\/sys\/fs\/resctrl\/twintune-pid-2201\n/);
+  });
+
   it.skipIf(process.platform !== "linux")(
     "on this machine prints its real topology, matching the kernel's own counts",
     async () => {

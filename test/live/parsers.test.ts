@@ -17,7 +17,15 @@ import { parsePidStat } from "../../live/parsers/pid-stat.js";
 import { parsePidStatus } from "../../live/parsers/pid-status.js";
 import { parsePressure } from "../../live/parsers/pressure.js";
 import { cpuTicks, parseProcStat } from "../../live/parsers/proc-stat.js";
-import { lowWaysMask, maskWays, parseCbmMask, parseSchemata, parseTasks } from "../../live/parsers/resctrl.js";
+import {
+  hasWay,
+  maskWays,
+  parseBitUsage,
+  parseCbmMask,
+  parseSchemata,
+  parseTasks,
+  waysMask,
+} from "../../live/parsers/resctrl.js";
 import { parseSchedstat } from "../../live/parsers/schedstat.js";
 import {
   parseCacheSize,
@@ -218,13 +226,28 @@ describe("resctrl files (Documentation/arch/x86/resctrl.rst)", () => {
   const resctrl = (path: string) =>
     readFileSync(join(FIXTURES, "resctrl-broadwell-ep", "sys/fs/resctrl", path), "utf8");
 
-  it("cbm_mask gives the way count; masks count their bits; N ways are the lowest N bits", () => {
+  it("cbm_mask gives the way count; masks count their bits; N ways from a first way make a mask", () => {
     expect(value(parseCbmMask(resctrl("info/L3/cbm_mask"), "/cbm_mask"))).toBe(20);
     expect(value(parseCbmMask("ffff\n", "/cbm_mask"))).toBe(16); // AMD Zen: 16 ways per CCX
     expect(error(parseCbmMask("0\n", "/cbm_mask")).line).toBe(1);
     expect(error(parseCbmMask("fffff\nff\n", "/cbm_mask")).line).toBe(1);
     expect([maskWays("00003"), maskWays("ff000"), maskWays("xyz")]).toEqual([2, 8, undefined]);
-    expect([1, 2, 4, 20].map(lowWaysMask)).toEqual(["1", "3", "f", "fffff"]);
+    expect([1, 2, 4, 20].map((ways) => waysMask(0, ways))).toEqual(["1", "3", "f", "fffff"]);
+    expect([waysMask(4, 2), waysMask(8, 4), waysMask(31, 1)]).toEqual(["30", "f00", "80000000"]);
+    expect([0, 1, 31].map((way) => hasWay(0x80000001, way))).toEqual([true, false, true]);
+  });
+
+  it("bit_usage: one character per way, the highest way first in the file, given lowest first", () => {
+    const usage = value(parseBitUsage(resctrl("info/L3/bit_usage"), "/bit_usage"));
+    expect(usage.map((domain) => [domain.id, domain.ways.join("")])).toEqual([
+      [0, "S".repeat(20)],
+      [1, "S".repeat(20)],
+    ]);
+    const locked = value(parseBitUsage("0=0000SSSSSSSSSSSSPPEE;1=XXSSSSSSSSSSSSSSSSSS\n", "/bit_usage"));
+    expect(locked[0]?.ways.slice(0, 4)).toEqual(["E", "E", "P", "P"]);
+    expect(locked[1]?.ways.slice(18)).toEqual(["X", "X"]);
+    expect(error(parseBitUsage("0=SSQS\n", "/bit_usage")).line).toBe(1);
+    expect(error(parseBitUsage("0=SS\n1=SS\n", "/bit_usage")).line).toBe(2);
   });
 
   it("schemata with and without the kernel's column padding, one entry per domain", () => {

@@ -31,7 +31,7 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --only K1,K2     only these knobs
   --device DEV     only this disk's knobs
   --netns NAME     network knobs inside network namespace NAME (/run/netns/NAME), not the host's
-  --pid PID        the process the process knobs act on (cpu-affinity, numa-memory-nodes)
+  --pid PID        the process the process knobs act on (cpu-affinity, numa-memory-nodes, llc-ways)
   --workload W     read-ahead rule: auto (infer per disk from the metrics window), random, sequential
   --fair-io        prefer bfq: several workloads share the disks and fairness matters
   --bandwidth MBPS and --rtt MS   the network path, for TCP buffers of 2 x bandwidth-delay product

@@ -32,14 +32,17 @@ export function renderTopology({ topology, caches }: HostDiscovery): string {
       ]),
     ),
   );
+  // The allocation column only where some cache can confine workloads to part of it (resctrl).
+  const allocation = topology.caches.some((cache) => cache.allocationWays !== undefined);
   lines.push(
     renderTable(
-      ["cache", "type", "size", "shared by cpus"],
+      ["cache", "type", "size", "shared by cpus", ...(allocation ? ["allocation"] : [])],
       topology.caches.map((cache) => [
         `L${cache.level}`,
         cache.type,
         formatBytes(cache.sizeBytes),
         cpus(cache.sharedCpus),
+        ...(allocation ? [cache.allocationWays === undefined ? "-" : `${cache.allocationWays} ways (CAT)`] : []),
       ]),
     ) + (caches.note ? `(${caches.note})\n` : ""),
   );

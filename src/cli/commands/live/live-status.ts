@@ -16,7 +16,7 @@ twintune can tune, and a metrics snapshot over MS milliseconds (default 1000). R
 
 Options:
   --interval MS    length of the metrics window (default 1000)
-  --pid PID        also show this process (its CPU affinity, NUMA nodes, CPU use); repeatable
+  --pid PID        also show this process (its CPU affinity, NUMA nodes, L3 ways, CPU use); repeatable
   --json           print {"topology", "caches", "knobs", "observation", "journal"}
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /

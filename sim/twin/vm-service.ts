@@ -225,13 +225,14 @@ export class VmService {
     if (request.confinedWays > 0) ctx.llcConfinement.add(llc, this.cacheIntensity, request.confinedWays);
 
     // Memory: misses from the cache share this VM gets on this LLC, latency from page placement.
+    const confinedWeight = ctx.llcWays > 0 ? ctx.llcConfinement.weightOn(llc) : 0;
     const cacheShareBytes = llcShareBytes(
       {
         cacheBytes: ctx.llcBytes(llc),
         totalWeight: ctx.llcWeight[llc] as number,
-        confinedWeight: ctx.llcConfinement.weightOn(llc),
+        confinedWeight,
         ways: ctx.llcWays,
-        confinedWays: ctx.llcConfinement.waysOn(llc),
+        confinedWays: confinedWeight > 0 ? ctx.llcConfinement.waysOn(llc) : 0,
       },
       (this.llcThreads[llc] as number) * this.cacheIntensity,
       this.llcWays,

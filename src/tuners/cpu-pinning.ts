@@ -32,7 +32,11 @@ function coresOf(topology: Topology, node: number): Core[] {
     for (const thread of threads) seen.add(thread);
     cores.push({ threads });
   }
-  return cores;
+  // Within an L3, whole cores first: one that lost an SMT sibling then goes to a pool last
+  // rather than splitting a dedicated VM across a full core and a half one.
+  return cores.sort(
+    (a, b) => llcOf(a.threads[0] as number) - llcOf(b.threads[0] as number) || b.threads.length - a.threads.length,
+  );
 }
 
 /**

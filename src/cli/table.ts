@@ -1,8 +1,15 @@
 /** Right-align cells that look numeric, left-align the rest. */
 const NUMERIC = /^[-+−]?[$]?\d[\d,.]*(e[-+]?\d+)?\s?[%a-zA-Zµ/]*$/;
 
-/** Renders rows as a plain-text table with a header rule, columns padded to their widest cell. */
-export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Renders rows as a plain-text table with a header rule, columns padded to their widest cell.
+ * `textColumns` are always left-aligned (values of any kind, where a bare number is a value too).
+ */
+export function renderTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  textColumns: readonly number[] = [],
+): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
@@ -10,7 +17,7 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
     cells
       .map((cell, column) => {
         const width = widths[column] as number;
-        return NUMERIC.test(cell) ? cell.padStart(width) : cell.padEnd(width);
+        return NUMERIC.test(cell) && !textColumns.includes(column) ? cell.padStart(width) : cell.padEnd(width);
       })
       .join("  ")
       .trimEnd();

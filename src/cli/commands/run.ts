@@ -113,6 +113,7 @@ function changes(result: RunResult): string {
       e.rolledBack ? "reverted" : "kept",
       signedPercent(e.impactPct / 100, 1),
     ]),
+    [3],
   );
 }
 

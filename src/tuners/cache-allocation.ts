@@ -18,8 +18,8 @@ function lastLevelCaches(topology: Topology): CacheInfo[] {
  * The seed's allocation matrix gives batch work no cache ("cache: none"): it streams through far
  * more data than the last-level cache holds, so what it caches it never reuses, while every line
  * it brings in evicts a latency-sensitive neighbour's. Cache allocation (Intel CAT, AMD L3 QoS,
- * through resctrl) confines such a VM's lines to one way of the cache and leaves the rest to the
- * others; the VM keeps its CPUs. Pure: proposes, never applies.
+ * through resctrl) confines such a VM's lines to the fewest ways the CPU allows and leaves the
+ * rest to the others; the VM keeps its CPUs. Pure: proposes, never applies.
  */
 export function confineCachelessVms(context: TunerContext, component: string): Recommendation[] {
   const { topology } = context;

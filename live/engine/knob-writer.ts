@@ -60,7 +60,10 @@ export class KnobWriter {
     } catch (error) {
       throw knobWriteError(ref, knob.path(ref.target), error);
     }
-    if (!available) throw new KnobUnavailableError(ref, `not offered here (${knob.path(ref.target)})`);
+    if (!available) {
+      const why = await knob.unavailableWhy?.(ctx, ref.target).catch(() => undefined);
+      throw new KnobUnavailableError(ref, `not offered here (${why ?? knob.path(ref.target)})`);
+    }
     let current: KnobValue | undefined;
     try {
       current = await knob.get(ctx, ref.target);

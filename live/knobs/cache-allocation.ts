@@ -172,6 +172,13 @@ export const llcWays: KnobAccess<"llc-ways"> = {
     if (pid === undefined || ctx.host.makeDir === undefined || ctx.host.removeDir === undefined) return false;
     return (await ctx.host.exists(`/proc/${pid}/stat`)) && (await probeL3Allocation(ctx.host)).ok;
   },
+  async unavailableWhy(ctx, target) {
+    const pid = pidOfTarget(target);
+    if (pid === undefined) return `target '${target}' is not a process ('pid:1234')`;
+    if (!(await ctx.host.exists(`/proc/${pid}/stat`))) return `no process ${pid}`;
+    const probe = await probeL3Allocation(ctx.host);
+    return probe.ok ? undefined : probe.why;
+  },
   path: (target) => `${RESCTRL}/${groupOf(target)}`,
   async writable(ctx, target) {
     await ctx.host.checkWritable(`${RESCTRL}/tasks`);

@@ -42,6 +42,8 @@ export interface KnobAccess<K extends KnobName = KnobName> {
   targets(ctx: KnobContext): Promise<string[]>;
   /** Whether the knob exists for this target now (file present, program installed). */
   available(ctx: KnobContext, target: string): Promise<boolean>;
+  /** Why it does not, in words, when the knob can say more than its path (no resctrl mounted...). */
+  unavailableWhy?(ctx: KnobContext, target: string): Promise<string | undefined>;
   /** The file (or program) a write touches, for messages and the journal. */
   path(target: string): string;
   get(ctx: KnobContext, target: string): Promise<KnobValues[K]>;

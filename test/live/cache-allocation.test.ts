@@ -204,7 +204,10 @@ describe("discovery of cache allocation", () => {
       expect(l3.some((cache) => "allocationWays" in cache)).toBe(false);
       expect((await backend.knobs()).some((ref) => ref.knob === "llc-ways")).toBe(false);
       await expect(backend.readKnob({ knob: "llc-ways", target: TARGET })).rejects.toThrow(why);
-      await expect(backend.apply(change("llc-ways", TARGET, 2))).rejects.toThrow(KnobUnavailableError);
+      // The refusal says why, not only which path (what a user of `live --set` reads).
+      const attempt = backend.apply(change("llc-ways", TARGET, 2));
+      await expect(attempt).rejects.toThrow(KnobUnavailableError);
+      await expect(attempt).rejects.toThrow(why);
       expect(fs.writes).toEqual([]);
     });
   }

@@ -18,6 +18,7 @@ export function renderTopology({ topology, caches }: HostDiscovery): string {
         formatBytes(node.memoryBytes),
         node.distances.join(" "),
       ]),
+      [1, 3], // CPU lists and distance rows are text, even "0" or "10"
     ),
   );
   lines.push(
@@ -30,6 +31,7 @@ export function renderTopology({ topology, caches }: HostDiscovery): string {
         String(cpu.coreId),
         cpus(cpu.siblings),
       ]),
+      [4],
     ),
   );
   // The allocation column only where some cache can confine workloads to part of it (resctrl).
@@ -44,6 +46,7 @@ export function renderTopology({ topology, caches }: HostDiscovery): string {
         cpus(cache.sharedCpus),
         ...(allocation ? [cache.allocationWays === undefined ? "-" : `${cache.allocationWays} ways (CAT)`] : []),
       ]),
+      [3],
     ) + (caches.note ? `(${caches.note})\n` : ""),
   );
   lines.push(

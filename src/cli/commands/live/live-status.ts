@@ -64,6 +64,7 @@ export async function runStatus(args: string[], io: CliIO, deps: LiveDeps): Prom
       renderTable(
         ["knob", "target", "value", "path"],
         knobs.map((reading) => [reading.knob, reading.target, formatValue(reading.knob, reading.value), reading.path]),
+        [2], // values of every kind: a number among them is a setting, not a figure
       ),
     );
     io.stdout.write(`\n${renderMetrics(observation)}\n`);

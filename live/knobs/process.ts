@@ -33,11 +33,12 @@ export async function threadIds(ctx: KnobContext, pid: number): Promise<number[]
 
 async function threadAffinities(ctx: KnobContext, ref: KnobRef): Promise<number[][]> {
   const pid = pidOf(ref);
-  const tasks = (await ctx.host.exists(`/proc/${pid}/task`)) ? await ctx.host.readDir(`/proc/${pid}/task`) : [];
   const out: number[][] = [];
-  for (const tid of tasks.length > 0 ? tasks : [String(pid)]) {
-    const path = tasks.length > 0 ? `/proc/${pid}/task/${tid}/status` : `/proc/${pid}/status`;
-    const status = await readOptional(ctx.host, path, parsePidStatus); // a thread may exit meanwhile
+  for (const tid of await threadIds(ctx, pid)) {
+    // A thread may exit meanwhile; without a task directory the main thread's status is the process's.
+    const status =
+      (await readOptional(ctx.host, `/proc/${pid}/task/${tid}/status`, parsePidStatus)) ??
+      (tid === pid ? await readOptional(ctx.host, `/proc/${pid}/status`, parsePidStatus) : undefined);
     if (status !== undefined) out.push(status.cpusAllowed);
   }
   return out;

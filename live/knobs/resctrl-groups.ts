@@ -34,16 +34,21 @@ export async function readGroupFile<T>(
   try {
     return await readParsed(ctx.host, path, parse);
   } catch (error) {
-    if (error instanceof HostFsError && (error.code === "ENOENT" || error.code === "ENOTDIR")) return undefined;
+    if (noSuchGroup(error)) return undefined;
     throw error;
   }
+}
+
+/** ENOENT (removed meanwhile) or ENOTDIR (a plain file, not a group's directory). */
+function noSuchGroup(error: unknown): boolean {
+  return error instanceof HostFsError && (error.code === "ENOENT" || error.code === "ENOTDIR");
 }
 
 async function listDir(ctx: KnobContext, path: string): Promise<string[]> {
   try {
     return await ctx.host.readDir(path);
   } catch (error) {
-    if (error instanceof HostFsError && (error.code === "ENOENT" || error.code === "ENOTDIR")) return [];
+    if (noSuchGroup(error)) return [];
     throw error;
   }
 }

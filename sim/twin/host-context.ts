@@ -42,9 +42,7 @@ export interface HostContext {
   l2Bytes: number;
   /** Cache-pressure weight of the threads currently running on each LLC instance. */
   llcWeight: Float64Array;
-  /** Allocation ways of each LLC (0: no cache allocation on this host). */
-  llcWays: number;
-  /** The running requests of VMs confined to a few ways, per LLC. */
+  /** The LLCs' allocation ways (0: no cache allocation) and the confined VMs' requests running on each. */
   llcConfinement: LlcConfinement;
   devices: Map<string, BlockDevice>;
   schedulerCpuUs(scheduler: SchedulerName): number;

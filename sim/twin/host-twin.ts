@@ -99,7 +99,6 @@ export class HostTwin {
       llcBytes: (index) => llcs[index]?.sizeBytes ?? 0,
       l2Bytes: l2?.sizeBytes ?? 256 * 1024,
       llcWeight: new Float64Array(llcs.length),
-      llcWays: llcs[0]?.allocationWays ?? 0,
       llcConfinement: new LlcConfinement(llcs.length, llcs[0]?.allocationWays ?? 0),
       devices,
       schedulerCpuUs: (scheduler) => resolved.schedulers[scheduler].cpuUs,

@@ -11,7 +11,8 @@ export class LlcConfinement {
 
   constructor(
     llcCount: number,
-    private readonly ways: number,
+    /** Allocation ways of each LLC (capacity bitmask length); 0 when the host has no cache allocation. */
+    readonly ways: number,
   ) {
     this.weights = new Float64Array(llcCount);
     this.counts = new Int32Array(llcCount * (ways + 1));

@@ -75,7 +75,7 @@ export function twinKnobs(twin: HostTwin, instances: InstanceLookup | undefined)
   const refs: KnobRef[] = [];
   for (const vm of twin.vms) {
     refs.push({ knob: "cpu-affinity", target: vm.config.name }, { knob: "memory-policy", target: vm.config.name });
-    if (twin.ctx.llcWays > 0) refs.push({ knob: "llc-ways", target: vm.config.name });
+    if (twin.ctx.llcConfinement.ways > 0) refs.push({ knob: "llc-ways", target: vm.config.name });
     if (instances !== undefined && vm.instanceType !== undefined) {
       refs.push({ knob: "instance-type", target: vm.config.name }, { knob: "purchase-option", target: vm.config.name });
     }
@@ -100,9 +100,9 @@ function vmOf(twin: HostTwin, ref: KnobRef): VmService {
 
 /** The host's allocation ways, or KnobUnavailableError when its LLC has no cache allocation. */
 function llcWaysOf(twin: HostTwin, ref: KnobRef): number {
-  if (twin.ctx.llcWays <= 0)
+  if (twin.ctx.llcConfinement.ways <= 0)
     throw new KnobUnavailableError(ref, "this host's last-level cache has no cache allocation (allocationWays)");
-  return twin.ctx.llcWays;
+  return twin.ctx.llcConfinement.ways;
 }
 
 function deviceOf(twin: HostTwin, ref: KnobRef) {

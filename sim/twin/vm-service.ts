@@ -225,13 +225,13 @@ export class VmService {
     if (request.confinedWays > 0) ctx.llcConfinement.add(llc, this.cacheIntensity, request.confinedWays);
 
     // Memory: misses from the cache share this VM gets on this LLC, latency from page placement.
-    const confinedWeight = ctx.llcWays > 0 ? ctx.llcConfinement.weightOn(llc) : 0;
+    const confinedWeight = ctx.llcConfinement.weightOn(llc);
     const cacheShareBytes = llcShareBytes(
       {
         cacheBytes: ctx.llcBytes(llc),
         totalWeight: ctx.llcWeight[llc] as number,
         confinedWeight,
-        ways: ctx.llcWays,
+        ways: ctx.llcConfinement.ways,
         confinedWays: confinedWeight > 0 ? ctx.llcConfinement.waysOn(llc) : 0,
       },
       (this.llcThreads[llc] as number) * this.cacheIntensity,

@@ -27,6 +27,12 @@ export const durationMs = z.string().transform((text, ctx) => {
   }
 });
 
+/**
+ * A duration that must be above zero: a zero interval, validation period or evaluation window
+ * leaves nothing to measure, so it is refused where it is written, not discovered mid-run.
+ */
+export const positiveDurationMs = durationMs.refine((ms) => ms > 0, "expected a duration above zero, like 30s or 5m");
+
 /** Formats milliseconds back to the largest exact unit ("300000" → "5m"). */
 export function formatDuration(ms: number): string {
   for (const [unit, size] of [

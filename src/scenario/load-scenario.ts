@@ -90,6 +90,26 @@ function errorAt(documents: SourceDocument[], path: readonly PropertyKey[], prob
   return new ConfigError(last.file, undefined, undefined, formatKeyPath(path), problem);
 }
 
+/**
+ * The override that made the section `path` lies in, where the files do not have it:
+ * `--set fleet.spot.share=0.5` on a scenario without a fleet makes a fleet section that lacks
+ * fleet.vms, and the flag, not the file, is what to fix.
+ */
+function overrideCreating(
+  overrides: readonly ScenarioOverride[],
+  fromFiles: unknown,
+  path: readonly PropertyKey[],
+): { override: ScenarioOverride; section: PropertyKey[] } | undefined {
+  let depth = 0;
+  while (depth < path.length && hasPath(fromFiles, path.slice(0, depth + 1))) depth++;
+  if (depth >= path.length - 1) return undefined;
+  const section = path.slice(0, depth + 1);
+  const override = [...overrides]
+    .reverse()
+    .find((o) => o.path.length > section.length && section.every((key, i) => key === o.path[i]));
+  return override === undefined ? undefined : { override, section };
+}
+
 function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
   let node = data;
   for (const key of path) {
@@ -139,15 +159,19 @@ function resolveScenario(
   options: LoadOptions = {},
 ): ResolvedScenario {
   const file = (documents.at(-1) as SourceDocument).file;
-  const merged = applyOverrides(
-    documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {}),
-    overrides,
-  );
+  const fromFiles = documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {});
+  const merged = applyOverrides(fromFiles, overrides);
   // A problem in a value set on the command line names the flag; anything else, the file and line.
   const locate = (path: PropertyKey[], problem: string): ConfigError => {
     const override = overrideAt(overrides, path);
     if (override !== undefined)
       return new ConfigError(override.label, undefined, undefined, formatKeyPath(path), problem);
+    const creator = overrideCreating(overrides, fromFiles, path);
+    if (creator !== undefined) {
+      const section = formatKeyPath(creator.section);
+      const why = `${problem} (the scenario has no ${section}; this flag would create one)`;
+      return new ConfigError(creator.override.label, undefined, undefined, formatKeyPath(path), why);
+    }
     return errorAt(documents, path, problem);
   };
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });

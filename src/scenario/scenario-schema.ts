@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { durationMs } from "../config/duration.js";
+import { durationMs, positiveDurationMs } from "../config/duration.js";
 import { parseCpuList } from "../cpulist.js";
 
 const name = z
@@ -61,7 +61,11 @@ const SeasonSchema = z.strictObject({
   peak: z.number().min(0),
 });
 
-const BurstSchema = z.strictObject({ every: durationMs, lasting: durationMs, factor: z.number().positive() });
+const BurstSchema = z.strictObject({
+  every: positiveDurationMs,
+  lasting: positiveDurationMs,
+  factor: z.number().positive(),
+});
 
 const OpenArrivalsSchema = z.strictObject({
   /** Mean arrival rate, requests per second (Poisson, modulated by the seasons and bursts). */
@@ -127,25 +131,35 @@ const MemoryPlacementSchema = z.strictObject({
   pages: z.array(z.number().nonnegative()).optional(),
 });
 
-const VmSchema = z.strictObject({
-  name,
-  instanceType: z.string().optional(),
-  /** Price per hour; when omitted, taken from the instance catalog. */
-  hourlyUsd: z.number().nonnegative().optional(),
-  vcpus: z.int().positive(),
-  memoryGiB: z.number().positive(),
-  tags: z.array(z.string()).default([]),
-  priority: z.enum(["high", "medium", "low", "batch"]).default("medium"),
-  /** Host CPUs the VM's vCPU threads may run on (default: all). */
-  affinity: cpuList.optional(),
-  memory: MemoryPlacementSchema.prefault({}),
-  workload: WorkloadSchema,
-});
+const VmSchema = z
+  .strictObject({
+    name,
+    instanceType: z.string().optional(),
+    /** Price per hour; when omitted, taken from the instance catalog. */
+    hourlyUsd: z.number().nonnegative().optional(),
+    vcpus: z.int().positive(),
+    memoryGiB: z.number().positive(),
+    tags: z.array(z.string()).default([]),
+    priority: z.enum(["high", "medium", "low", "batch"]).default("medium"),
+    /** Host CPUs the VM's vCPU threads may run on (default: all). */
+    affinity: cpuList.optional(),
+    memory: MemoryPlacementSchema.prefault({}),
+    workload: WorkloadSchema,
+  })
+  .superRefine((vm, ctx) => {
+    const used = vm.workload.memoryUsedGiB;
+    if (used !== undefined && used > vm.memoryGiB)
+      ctx.addIssue({
+        code: "custom",
+        path: ["workload", "memoryUsedGiB"],
+        message: `expected at most the VM's memoryGiB (${vm.memoryGiB}), got ${used}`,
+      });
+  });
 
 const TuningSchema = z.strictObject({
-  interval: durationMs.prefault("5m"),
-  validation: durationMs.prefault("10m"),
-  convergenceTarget: durationMs.prefault("30m"),
+  interval: positiveDurationMs.prefault("5m"),
+  validation: positiveDurationMs.prefault("10m"),
+  convergenceTarget: positiveDurationMs.prefault("30m"),
   degradationThreshold: z.number().positive().default(0.1),
   maxConcurrent: z.int().positive().default(5),
   /** On the twin: the smallest gain a what-if must predict for a change (0: apply neutral ones too). */
@@ -176,8 +190,8 @@ const SpotSchema = z.strictObject({
 const FleetSchema = z.strictObject({
   vms: z.int().positive().max(200_000),
   hosts: z.int().positive(),
-  observe: durationMs.prefault("7d"),
-  step: durationMs.prefault("5m"),
+  observe: positiveDurationMs.prefault("7d"),
+  step: positiveDurationMs.prefault("5m"),
   spot: SpotSchema.optional(),
 });
 
@@ -188,7 +202,7 @@ export const ScenarioSchema = z
     name,
     description: z.string().default(""),
     seed: z.int().nonnegative().default(1),
-    duration: durationMs.prefault("40m"),
+    duration: positiveDurationMs.prefault("40m"),
     host: z.strictObject({
       name: name.default("host-1"),
       model: z.string(),
@@ -203,7 +217,9 @@ export const ScenarioSchema = z
     vms: z.array(VmSchema).default([]),
     fleet: FleetSchema.optional(),
     tuning: TuningSchema.prefault({}),
-    evaluation: z.strictObject({ warmup: durationMs.prefault("2m"), window: durationMs.prefault("10m") }).prefault({}),
+    evaluation: z
+      .strictObject({ warmup: durationMs.prefault("2m"), window: positiveDurationMs.prefault("10m") })
+      .prefault({}),
   })
   .superRefine((scenario, ctx) => {
     if (scenario.fleet === undefined && scenario.vms.length === 0)

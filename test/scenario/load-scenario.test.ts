@@ -132,6 +132,21 @@ describe("scenario loading", () => {
         "s.yaml",
         /s\.yaml:2:\d+: seed: expected a number at least 0, got -5/,
       ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\ntuning:\n  interval: 0s") },
+        "s.yaml",
+        /s\.yaml:3:\d+: tuning\.interval: expected a duration above zero/,
+      ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 0m }") },
+        "s.yaml",
+        /s\.yaml:2:\d+: evaluation\.window: expected a duration above zero/,
+      ],
+      [
+        { "s.yaml": BASE.replace("    workload:\n", "    workload:\n      memoryUsedGiB: 40\n") },
+        "s.yaml",
+        /s\.yaml:13:\d+: vms\[0\]\.workload\.memoryUsedGiB: expected at most the VM's memoryGiB \(8\), got 40/,
+      ],
       [{ "folder.yaml/x": "" }, "folder.yaml", /folder\.yaml: cannot read: it is a folder/],
       [
         { "base.yaml": BASE.replace("cpuMs: 1", "cpuMs: -1"), "c.yaml": "include: [base.yaml]\nname: c\n" },

@@ -75,6 +75,20 @@ describe("scenario overrides (--set)", () => {
     expect(reference.file).toMatch(/^--set host\.model/);
   });
 
+  it("a flag that creates a section the file lacks is blamed for what that section misses", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("fleet.spot.share", 0.5)]));
+    expect(error.file).toBe("--set fleet.spot.share=0.5");
+    expect(error.message).toMatch(/fleet\.vms: .*missing \(the scenario has no fleet; this flag would create one\)$/);
+  });
+
+  it("zero durations are refused where they are set, before anything runs", () => {
+    for (const key of ["tuning.interval", "tuning.validation", "evaluation.window", "duration"]) {
+      const error = errorOf(() => loadScenario(SEED, undefined, [set(key, "0s")]));
+      expect(error.message).toBe(`--set ${key}="0s": ${key}: expected a duration above zero, like 30s or 5m`);
+    }
+    expect(loadScenario(SEED, undefined, [set("evaluation.warmup", "0s")]).scenario.evaluation.warmup).toBe(0);
+  });
+
   it("leaves problems of the file itself located in the file", () => {
     const error = errorOf(() =>
       loadScenario(join(import.meta.dirname, "..", "fixtures", "scenarios", "small-host.yaml"), undefined, [

@@ -7,5 +7,6 @@ if (!existsSync(entry)) {
   process.stderr.write("twintune: the compiled program is missing (dist/); run `npm ci` or `npm run build` first.\n");
   process.exit(70);
 }
-const { main } = await import(entry.href);
+const { main, stopWhenOutputCloses } = await import(entry.href);
+stopWhenOutputCloses();
 process.exitCode = await main(process.argv.slice(2));

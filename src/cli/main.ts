@@ -2,6 +2,9 @@ import { editDistance } from "../edit-distance.js";
 import { fsErrorCode, fsReason, OutputPathError } from "../output-path.js";
 import { packageVersion } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
+
+export { stopWhenOutputCloses } from "./closed-output.js";
+
 import { UsageError, UserError } from "./errors.js";
 import { type CliIO, processIO } from "./io.js";
 

@@ -6,7 +6,7 @@ import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
-import { runCli } from "../helpers/spawn-cli.js";
+import { runCli, spawnCli } from "../helpers/spawn-cli.js";
 import { tempFolders } from "../helpers/temp-folders.js";
 
 const temp = tempFolders();
@@ -241,6 +241,36 @@ describe("twintune live apply, journal, revert", () => {
     expect(io.out()).toMatch(/SIGTERM: restored 1 of 1 change/);
     expect(fs.snapshot()).toEqual(before);
   });
+
+  it.skipIf(!isRoot)(
+    "a closed output does not stop --revert-on-exit from holding and then restoring (twintune live apply ... | true)",
+    async () => {
+      const root = temp("tt-root-");
+      // verbatimSymlinks: the tree's relative links (/sys/block/sda -> ../devices/...) stay inside it.
+      cpSync(join(FIXTURES, "numa-2node-smt"), root, { recursive: true, verbatimSymlinks: true });
+      const knob = join(root, "sys/block/sda/queue/read_ahead_kb");
+      const args = ["live", "apply", "--yes", "--revert-on-exit", "--root", root, "--interval", "1"];
+      const child = spawnCli([...args, "--set", "read-ahead-kb@sda=512", "--state-dir", temp("tt-state-")]);
+      // The reader goes away at once: "Holding them until SIGINT..." meets EPIPE.
+      child.stdout?.destroy();
+      let stderr = "";
+      child.stderr?.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      const deadline = Date.now() + 30_000;
+      const value = () => readFileSync(knob, "utf8").trim();
+      while (value() !== "512" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(value()).toBe("512");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(child.exitCode).toBeNull(); // still holding, not gone with the pipe
+      child.kill("SIGTERM");
+      expect(await exited).toBe(141);
+      expect(value()).toBe("128");
+      expect(stderr).toBe("");
+    },
+    40_000,
+  );
 
   it("a file it may not write: exit 77 naming the knob and the path, nothing written", async () => {
     const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));

@@ -58,4 +58,15 @@ describe("twintune CLI", () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
+
+  it("stops quietly when the reader of its output goes away (twintune ... | head -1)", () => {
+    const bin = join(import.meta.dirname, "..", "..", "bin", "twintune.js");
+    // `true` exits without reading long before node has started, so the help text meets a
+    // closed pipe: EPIPE, which must end the program like SIGPIPE would, not with a stack trace.
+    const run = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" --help | true; echo "\${PIPESTATUS[0]}"`], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("141");
+  });
 });

@@ -33,112 +33,115 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
     "revert-on-exit": { type: "boolean", default: false },
   });
   if (values.tui && values.json) throw new UsageError("--tui and --json do not go together");
-  return withLiveErrors(async () => {
-    const { backend, plan, observation } = await planFromArgs(values, io, deps);
-    const view = async (fields: Pick<LiveView, "planned" | "applied" | "outcome"> & { after?: Observation }) => {
-      const { showLive } = await import("../../tui/live-tui.js");
-      await showLive(
-        {
-          mode: "live apply",
-          host: (await backend.topology()).hostname,
-          time: backend.clock.now(),
-          ...(observation ? { before: observation } : {}),
-          ...fields,
-          rejected: plan.rejected,
-          notes: plan.notes,
-        },
-        io,
-        deps.terminal,
+  return withLiveErrors(
+    async () => {
+      const { backend, plan, observation } = await planFromArgs(values, io, deps);
+      const view = async (fields: Pick<LiveView, "planned" | "applied" | "outcome"> & { after?: Observation }) => {
+        const { showLive } = await import("../../tui/live-tui.js");
+        await showLive(
+          {
+            mode: "live apply",
+            host: (await backend.topology()).hostname,
+            time: backend.clock.now(),
+            ...(observation ? { before: observation } : {}),
+            ...fields,
+            rejected: plan.rejected,
+            notes: plan.notes,
+          },
+          io,
+          deps.terminal,
+        );
+      };
+      const leftover = backend.leftover();
+      if (leftover !== undefined) throw leftover;
+      const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
+      if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob
+      const conflicts = plan.rejected.map(({ change }) => change);
+      const changes = plan.receipts.filter(
+        (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
       );
-    };
-    const leftover = backend.leftover();
-    if (leftover !== undefined) throw leftover;
-    const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
-    if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob
-    const conflicts = plan.rejected.map(({ change }) => change);
-    const changes = plan.receipts.filter(
-      (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
-    );
-    if (!values.yes) {
-      for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
-      if (changes.length === 0) {
+      if (!values.yes) {
+        for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
+        if (changes.length === 0) {
+          io.stdout.write("Nothing to change.\n");
+          return 0;
+        }
+        const refusal = `nothing written: pass --yes to write these ${changes.length} change(s)`;
+        if (values.tui) await view({ planned: changes, applied: [], outcome: refusal });
+        else io.stdout.write(renderPlan(changes));
+        throw new UserError(refusal);
+      }
+      let receipts: Receipt[] = [];
+      try {
+        // The knobs someone else changed go in too: planned inside the session, each yield is
+        // recorded in the journal (and left out), so twintune stops managing them.
+        receipts = await backend.applyAll([...changes.map((receipt) => receipt.change), ...conflicts], {
+          skip: (_change, error) => {
+            if (!(error instanceof KnobConflictError)) return false;
+            io.stderr.write(`twintune: ${error.message}\n`);
+            return true;
+          },
+        });
+      } catch (error) {
+        await backend.close("failed");
+        throw error;
+      }
+      if (receipts.length === 0) {
+        await backend.close("completed");
         io.stdout.write("Nothing to change.\n");
         return 0;
       }
-      const refusal = `nothing written: pass --yes to write these ${changes.length} change(s)`;
-      if (values.tui) await view({ planned: changes, applied: [], outcome: refusal });
-      else io.stdout.write(renderPlan(changes));
-      throw new UserError(refusal);
-    }
-    let receipts: Receipt[] = [];
-    try {
-      // The knobs someone else changed go in too: planned inside the session, each yield is
-      // recorded in the journal (and left out), so twintune stops managing them.
-      receipts = await backend.applyAll([...changes.map((receipt) => receipt.change), ...conflicts], {
-        skip: (_change, error) => {
-          if (!(error instanceof KnobConflictError)) return false;
-          io.stderr.write(`twintune: ${error.message}\n`);
-          return true;
-        },
-      });
-    } catch (error) {
-      await backend.close("failed");
-      throw error;
-    }
-    if (receipts.length === 0) {
-      await backend.close("completed");
-      io.stdout.write("Nothing to change.\n");
-      return 0;
-    }
-    if (values.tui) {
-      // The same metrics window again, now with the changes in effect.
-      const after = await backend.observeOver(integerOption("interval", values.interval, 1000, 1));
-      await view({
-        planned: [],
-        applied: receipts,
-        after,
-        outcome: `Applied ${receipts.length} change(s); originals saved in ${backend.journal.path}. ${
-          values["revert-on-exit"]
-            ? "Quitting restores them (--revert-on-exit)."
-            : "They stay in effect: 'twintune live revert' restores the originals."
-        }`,
-      });
-    }
-    io.stdout.write(
-      renderTable(
-        ["knob", "target", "before", "after (read back)", "path"],
-        receipts.map((receipt) => [
-          receipt.change.knob.knob,
-          receipt.change.knob.target,
-          formatValue(receipt.change.knob.knob, receipt.previous),
-          formatValue(receipt.change.knob.knob, receipt.applied),
-          backend.journal.managed(receipt.change.knob)?.record.path ?? "",
-        ]),
-      ),
-    );
-    io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
-    if (!values["revert-on-exit"]) {
-      await backend.close("completed");
-      io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
-      return 0;
-    }
-    // With --tui the screen held them: quitting it is the exit.
-    if (!values.tui)
-      io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
-    const signal = values.tui ? "quit" : await (deps.waitForExit ?? waitForSignal)();
-    let failed = 0;
-    for (const receipt of [...receipts].reverse()) {
-      try {
-        await backend.revert(receipt);
-      } catch (error) {
-        failed++;
-        io.stderr.write(
-          `twintune: could not restore ${receipt.change.knob.knob} on ${receipt.change.knob.target}: ${(error as Error).message}\n`,
-        );
+      if (values.tui) {
+        // The same metrics window again, now with the changes in effect.
+        const after = await backend.observeOver(integerOption("interval", values.interval, 1000, 1));
+        await view({
+          planned: [],
+          applied: receipts,
+          after,
+          outcome: `Applied ${receipts.length} change(s); originals saved in ${backend.journal.path}. ${
+            values["revert-on-exit"]
+              ? "Quitting restores them (--revert-on-exit)."
+              : "They stay in effect: 'twintune live revert' restores the originals."
+          }`,
+        });
       }
-    }
-    await backend.close(failed === 0 ? "reverted" : "failed");
-    io.stdout.write(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
-    return failed === 0 ? 0 : 1;
-  });
+      io.stdout.write(
+        renderTable(
+          ["knob", "target", "before", "after (read back)", "path"],
+          receipts.map((receipt) => [
+            receipt.change.knob.knob,
+            receipt.change.knob.target,
+            formatValue(receipt.change.knob.knob, receipt.previous),
+            formatValue(receipt.change.knob.knob, receipt.applied),
+            backend.journal.managed(receipt.change.knob)?.record.path ?? "",
+          ]),
+        ),
+      );
+      io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
+      if (!values["revert-on-exit"]) {
+        await backend.close("completed");
+        io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
+        return 0;
+      }
+      // With --tui the screen held them: quitting it is the exit.
+      if (!values.tui)
+        io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+      const signal = values.tui ? "quit" : await (deps.waitForExit ?? waitForSignal)();
+      let failed = 0;
+      for (const receipt of [...receipts].reverse()) {
+        try {
+          await backend.revert(receipt);
+        } catch (error) {
+          failed++;
+          io.stderr.write(
+            `twintune: could not restore ${receipt.change.knob.knob} on ${receipt.change.knob.target}: ${(error as Error).message}\n`,
+          );
+        }
+      }
+      await backend.close(failed === 0 ? "reverted" : "failed");
+      io.stdout.write(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
+      return failed === 0 ? 0 : 1;
+    },
+    { changesHost: true },
+  );
 }

@@ -10,6 +10,7 @@ import { LiveBackend } from "../../../../live/live-backend.js";
 import { ParseError } from "../../../../live/parsers/parsed.js";
 import { WriteRefusedError } from "../../../../live/write-allow-list.js";
 import { KnobConflictError, KnobPermissionError, KnobUnavailableError, KnobValueError } from "../../../backend.js";
+import { finishingHostChanges } from "../../closed-output.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import type { Terminal } from "../../tui/show-feed.js";
@@ -120,10 +121,16 @@ export function userErrorOf(error: unknown): unknown {
   return error;
 }
 
-/** Runs a live subcommand, turning backend errors into user errors. */
-export async function withLiveErrors(body: () => Promise<number>): Promise<number> {
+/**
+ * Runs a live subcommand, turning backend errors into user errors. One that `changesHost` runs to
+ * its end even when its output is closed under it (see closed-output.ts).
+ */
+export async function withLiveErrors(
+  body: () => Promise<number>,
+  options: { changesHost?: boolean } = {},
+): Promise<number> {
   try {
-    return await body();
+    return await (options.changesHost ? finishingHostChanges(body) : body());
   } catch (error) {
     throw userErrorOf(error);
   }
@@ -132,7 +139,11 @@ export async function withLiveErrors(body: () => Promise<number>): Promise<numbe
 /** SIGINT or SIGTERM, whichever comes first. */
 export function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
+    // A signal listener does not keep Node's event loop alive: without a pending timer the
+    // process would end here (exit 13, an unsettled await) with the changes still applied.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
     const done = (signal: string) => {
+      clearInterval(keepAlive);
       process.off("SIGINT", done);
       process.off("SIGTERM", done);
       resolve(signal);

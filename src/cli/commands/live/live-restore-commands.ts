@@ -71,23 +71,26 @@ export async function runRevert(args: string[], io: CliIO, deps: LiveDeps): Prom
     "state-dir": { type: "string" },
     root: { type: "string" },
   });
-  return withLiveErrors(async () => {
-    const backend = await openBackend(io, values, deps);
-    if (backend.journalState().interrupted.length > 0) {
-      throw new UserError(
-        "an interrupted run left its journal: run 'twintune live recover' (it also restores these)",
-        EXIT_TRY_LATER,
-      );
-    }
-    try {
-      const outcomes = await backend.revertAll();
-      await backend.close("reverted");
-      return report(io, outcomes, values.json, "revert");
-    } catch (error) {
-      await backend.close("failed");
-      throw error;
-    }
-  });
+  return withLiveErrors(
+    async () => {
+      const backend = await openBackend(io, values, deps);
+      if (backend.journalState().interrupted.length > 0) {
+        throw new UserError(
+          "an interrupted run left its journal: run 'twintune live recover' (it also restores these)",
+          EXIT_TRY_LATER,
+        );
+      }
+      try {
+        const outcomes = await backend.revertAll();
+        await backend.close("reverted");
+        return report(io, outcomes, values.json, "revert");
+      } catch (error) {
+        await backend.close("failed");
+        throw error;
+      }
+    },
+    { changesHost: true },
+  );
 }
 
 export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
@@ -97,25 +100,28 @@ export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Pro
     "state-dir": { type: "string" },
     root: { type: "string" },
   });
-  return withLiveErrors(async () => {
-    const backend = await openBackend(io, values, deps);
-    const state = backend.journalState();
-    if (values.discard) {
-      await backend.discardJournal();
-      io.stdout.write(`Journal discarded: ${state.managed.length} knob(s) keep their current values.\n`);
-      return 0;
-    }
-    if (state.interrupted.length === 0 && state.managed.length === 0) {
-      io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
-      return 0;
-    }
-    try {
-      const outcomes = await backend.recover();
-      await backend.close("reverted");
-      return report(io, outcomes, values.json, "recover");
-    } catch (error) {
-      await backend.close("failed");
-      throw error;
-    }
-  });
+  return withLiveErrors(
+    async () => {
+      const backend = await openBackend(io, values, deps);
+      const state = backend.journalState();
+      if (values.discard) {
+        await backend.discardJournal();
+        io.stdout.write(`Journal discarded: ${state.managed.length} knob(s) keep their current values.\n`);
+        return 0;
+      }
+      if (state.interrupted.length === 0 && state.managed.length === 0) {
+        io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
+        return 0;
+      }
+      try {
+        const outcomes = await backend.recover();
+        await backend.close("reverted");
+        return report(io, outcomes, values.json, "recover");
+      } catch (error) {
+        await backend.close("failed");
+        throw error;
+      }
+    },
+    { changesHost: true },
+  );
 }

@@ -120,3 +120,39 @@ export function makeFolders(dir: string, mode?: number): void {
     }
   }
 }
+
+/** A file a command is asked to read or write, and the flag or argument that named it. */
+export interface NamedFile {
+  /** How the user named it: "-o", "--html", "INPUT". */
+  flag: string;
+  /** As the user wrote it. */
+  path: string;
+}
+
+/** Whether two paths are one file: the same path resolved, or (when both exist) the same inode. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const statA = statSync(a, { throwIfNoEntry: false });
+  const statB = statSync(b, { throwIfNoEntry: false });
+  return statA !== undefined && statB !== undefined && statA.dev === statB.dev && statA.ino === statB.ino;
+}
+
+/**
+ * Checks, before any work is done, every output file of one command (see checkOutputFile), and
+ * that none is another output or one of the command's inputs: `flamegraph a.folded -o a.folded`
+ * would replace the profile with its drawing, `--svg x --html x` keep only one of the two.
+ */
+export function checkOutputFiles(cwd: string, outputs: readonly NamedFile[], inputs: readonly NamedFile[] = []): void {
+  const resolved = (file: NamedFile) => resolve(cwd, file.path);
+  outputs.forEach((output, i) => {
+    for (const input of inputs) {
+      if (sameFile(resolved(output), resolved(input)))
+        throw new OutputPathError(`${output.flag} ${output.path} is the ${input.flag} it reads; write elsewhere`);
+    }
+    for (const other of outputs.slice(0, i)) {
+      if (sameFile(resolved(output), resolved(other)))
+        throw new OutputPathError(`${other.flag} ${other.path} and ${output.flag} ${output.path} are the same file`);
+    }
+    checkOutputFile(resolved(output), output.path);
+  });
+}

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { type CpuProfile, parseCpuProfile } from "../flamegraph/cpuprofile.js";
-import { runProcess } from "./run-process.js";
+import { type PassThrough, runProcess } from "./run-process.js";
 
 /** Whether `program` is Node.js (by name or as this very executable). */
 export function isNodeCommand(program: string): boolean {
@@ -11,13 +11,14 @@ export function isNodeCommand(program: string): boolean {
 
 /**
  * Runs a Node.js program to completion under V8's own sampler (`--cpu-prof`, every
- * 1e6/`hz` µs), with the terminal passed through, and returns the CPU profile of each thread
+ * 1e6/`hz` µs), with the terminal passed through (its stdout as `output` says), and returns the CPU profile of each thread
  * it ran (main thread and workers).
  */
 export async function profileNodeProgram(
   command: readonly string[],
   hz = 100,
   cwd?: string,
+  output: PassThrough = "terminal",
 ): Promise<{ profiles: CpuProfile[]; exitCode: number | null; signal: NodeJS.Signals | null }> {
   const [program, ...args] = command;
   if (program === undefined || !isNodeCommand(program)) throw new Error("not a node command");
@@ -27,7 +28,7 @@ export async function profileNodeProgram(
     const run = await runProcess(
       program,
       ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${interval}`, ...args],
-      { inherit: true, ...(cwd === undefined ? {} : { cwd }) },
+      { inherit: output, ...(cwd === undefined ? {} : { cwd }) },
     );
     const files = (await readdir(dir)).filter((name) => name.endsWith(".cpuprofile")).sort();
     const profiles: CpuProfile[] = [];

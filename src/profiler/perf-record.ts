@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePerfScript } from "../flamegraph/perf-script-parser.js";
 import type { StackProfile } from "../flamegraph/stack-profile.js";
-import { lastLine, runProcess, ToolError } from "./run-process.js";
+import { lastLine, type PassThrough, runProcess, ToolError } from "./run-process.js";
 
 const INSTALL = "install it with 'apt-get install linux-perf' on Debian, 'linux-tools-common' on Ubuntu";
 
@@ -17,6 +17,8 @@ export interface PerfTarget {
   frequency?: number;
   /** Working directory for the command. */
   cwd?: string;
+  /** Where the command's stdout goes (default: the terminal). */
+  output?: PassThrough;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     // A command talks to the terminal; attaching to a pid, perf's own messages are kept for errors.
     const recorded = await runProcess("perf", args, {
       installHint: INSTALL,
-      inherit: target.command !== undefined,
+      ...(target.command === undefined ? {} : { inherit: target.output ?? "terminal" }),
       ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
     });
     if (recorded.code !== 0 && target.pid !== undefined) {

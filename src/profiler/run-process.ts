@@ -16,17 +16,28 @@ export interface ProcessResult {
 }
 
 /**
- * Runs `command` to completion. Output is collected unless `inherit` (then the child talks to
- * this terminal). A missing program is a ToolError naming `installHint`.
+ * How a program run for the user talks: "terminal", to this process's stdin, stdout and stderr;
+ * "stdout-to-stderr", the same but its stdout on our stderr, so that our own stdout carries only
+ * what we print (`twintune profile --json -- app` stays one JSON document).
+ */
+export type PassThrough = "terminal" | "stdout-to-stderr";
+
+/**
+ * Runs `command` to completion. Output is collected unless `inherit` says where it goes. A
+ * missing program is a ToolError naming `installHint`.
  */
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { inherit?: boolean; installHint?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { inherit?: PassThrough; installHint?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
+    const stdio =
+      options.inherit === undefined
+        ? (["ignore", "pipe", "pipe"] as const)
+        : (["inherit", options.inherit === "terminal" ? "inherit" : 2, "inherit"] as const);
     const child = spawn(command, args, {
-      stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+      stdio: [...stdio],
       env: options.env ?? process.env,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFilesTogether } from "../../src/atomic-file.js";
@@ -27,6 +27,25 @@ describe("output paths", () => {
     const io = inDir(dir);
     expect(await main(["flamegraph", "cpu.folded", "-o", "taken"], io)).toBe(1);
     expect(io.err()).toBe("twintune: taken is a folder\n");
+  });
+
+  it("an output that is the input, or another output, is refused and nothing is written", async () => {
+    const dir = workspace({ "cpu.folded": "main;a 3\n", "old.folded": "main;b 1\n" });
+    const cases: [string[], string][] = [
+      [["cpu.folded", "-o", "cpu.folded"], "-o cpu.folded is the input it reads; write elsewhere"],
+      [
+        ["cpu.folded", "--html", "./old.folded", "--diff", "old.folded"],
+        "--html ./old.folded is the --diff profile it reads; write elsewhere",
+      ],
+      [["cpu.folded", "-o", "x.svg", "--html", "x.svg"], "-o x.svg and --html x.svg are the same file"],
+    ];
+    for (const [args, message] of cases) {
+      const io = inDir(dir);
+      expect(await main(["flamegraph", ...args], io)).toBe(1);
+      expect(io.err()).toBe(`twintune: ${message}\n`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["cpu.folded", "old.folded"]);
+    expect(readFileSync(join(dir, "cpu.folded"), "utf8")).toBe("main;a 3\n");
   });
 
   it("when one of two outputs cannot be written, neither is", async () => {

@@ -8,6 +8,7 @@ import { parseFolded } from "../../src/flamegraph/folded-parser.js";
 import { parsePprof } from "../../src/flamegraph/pprof-parser.js";
 import { lastLine, runProcess } from "../../src/profiler/run-process.js";
 import { fakeIO } from "../helpers/fake-io.js";
+import { runCli } from "../helpers/spawn-cli.js";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -48,10 +49,40 @@ describe("twintune profile", () => {
     expect([...pprof.stacks.keys()].some((key) => key.includes(`spinHard ${join(dir, "app.js")}:1`))).toBe(true);
   });
 
+  it("--json: stdout is one JSON document, the program's own output goes to stderr", () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "app.js"), `console.log("hello from app");\n${APP}`);
+    const args = [
+      "profile",
+      "--json",
+      "-o",
+      join(dir, "app.folded"),
+      "--",
+      process.execPath,
+      join(dir, "app.js"),
+      "100",
+    ];
+    const result = runCli(args);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ target: "app.js", method: "node --cpu-prof" });
+    expect(result.stderr).toMatch(/^hello from app$/m);
+  });
+
+  it("refuses outputs that are one file, before running anything", async () => {
+    const dir = scratch();
+    const io = { ...fakeIO(), cwd: dir };
+    const args = ["profile", "--pprof", "a.pb.gz", "-o", "./a.pb.gz", "--", process.execPath, "-e", "1"];
+    expect(await main(args, io)).toBe(1);
+    expect(io.err()).toBe("twintune: -o ./a.pb.gz and --pprof a.pb.gz are the same file\n");
+  });
+
   it("needs --pid or a command, and says so", async () => {
     const io = fakeIO();
     expect(await main(["profile"], io)).toBe(2);
-    expect(io.err()).toMatch(/needs --pid PID or a command after --/);
+    expect(io.err()).toMatch(/needs --pid PID or a command after -- \(twintune profile -- node app\.js\)/);
+    const both = fakeIO();
+    expect(await main(["profile", "--pid", "1", "--", "true"], both)).toBe(2);
+    expect(both.err()).toMatch(/takes --pid PID or a command after --, not both/);
     const gone = fakeIO();
     expect(await main(["profile", "--pid", "999999999", "--duration", "1"], gone)).toBe(1);
     expect(gone.err()).toMatch(/no process with pid 999999999/);

@@ -8,7 +8,7 @@ import { renderHtml } from "../../flamegraph/html-renderer.js";
 import { toFlameJson } from "../../flamegraph/json-renderer.js";
 import { totalWeight } from "../../flamegraph/stack-profile.js";
 import { renderSvg } from "../../flamegraph/svg-renderer.js";
-import { checkOutputFile } from "../../output-path.js";
+import { checkOutputFiles } from "../../output-path.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import type { CliIO } from "../io.js";
@@ -33,7 +33,8 @@ Options:
   --min-width PX        prune frames narrower than PX pixels (default 0.1)
   --title TEXT          the graph's title
   --format FORMAT       folded, pprof, cpuprofile or perf-script (default: detected)
-  --json                print the flame graph as JSON (d3-flame-graph's {name, value, children})
+  --json                print {input, format, unit, total, drawn, pruned, tree} (and changes with
+                        --diff); tree is d3-flame-graph's {name, value, children}
   -h, --help            show this help
 
 Examples:
@@ -62,7 +63,17 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const stem = `${values.diff === undefined ? "" : "diff-"}${basename(input, extname(input)).replace(/\.(pb|us|bytes)$/, "")}`;
   const svgPath = values.output ?? (values.html === undefined && !values.json ? `${stem}.svg` : undefined);
   const outputs = [svgPath, values.html].filter((path) => path !== undefined);
-  for (const path of outputs) checkOutputFile(resolve(io.cwd, path), path);
+  checkOutputFiles(
+    io.cwd,
+    [
+      ...(svgPath === undefined ? [] : [{ flag: values.output === undefined ? "the SVG" : "-o", path: svgPath }]),
+      ...(values.html === undefined ? [] : [{ flag: "--html", path: values.html }]),
+    ],
+    [
+      { flag: "input", path: input },
+      ...(values.diff === undefined ? [] : [{ flag: "--diff profile", path: values.diff }]),
+    ],
+  );
   const after = await readProfileArgument(io, input, format);
   const before = values.diff === undefined ? undefined : await readProfileArgument(io, values.diff, format);
   // Only frames wide enough to draw are built, unless the whole tree is asked for as JSON.

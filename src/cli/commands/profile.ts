@@ -8,11 +8,11 @@ import { findHotspots } from "../../flamegraph/hotspots.js";
 import { renderHtml } from "../../flamegraph/html-renderer.js";
 import { type StackProfile, totalWeight } from "../../flamegraph/stack-profile.js";
 import { renderSvg } from "../../flamegraph/svg-renderer.js";
-import { checkOutputFile } from "../../output-path.js";
+import { checkOutputFiles } from "../../output-path.js";
 import { exportCpuProfile } from "../../profiler/cpu-profile-export.js";
 import { isNodeCommand, profileNodeProgram } from "../../profiler/node-program.js";
 import { recordWithPerf } from "../../profiler/perf-record.js";
-import { ToolError } from "../../profiler/run-process.js";
+import { type PassThrough, ToolError } from "../../profiler/run-process.js";
 import { stacksToPprof } from "../../profiler/stacks-pprof.js";
 import { canRun } from "../../program-path.js";
 import { integerOption, parseCommandArgs } from "../args.js";
@@ -43,7 +43,8 @@ Options:
   --pprof PATH          also write gzipped pprof (go tool pprof reads it)
   --svg PATH            also write the SVG flame graph
   --html PATH           also write the interactive HTML flame graph
-  --json                print a summary: outputs, totals, hotspots over 5%
+  --json                print a summary: outputs, totals, hotspots over 5% (the program's own
+                        stdout goes to stderr)
   -h, --help            show this help
 
 Examples:
@@ -58,10 +59,16 @@ interface Outcome {
   method: string;
 }
 
-async function profileCommand(command: string[], hz: number, startMs: number, cwd: string): Promise<Outcome> {
+async function profileCommand(
+  command: string[],
+  hz: number,
+  startMs: number,
+  cwd: string,
+  output: PassThrough,
+): Promise<Outcome> {
   const started = performance.now();
   if (isNodeCommand(command[0] as string)) {
-    const run = await profileNodeProgram(command, hz, cwd);
+    const run = await profileNodeProgram(command, hz, cwd, output);
     if (run.profiles.length === 0) throw new UserError(`'${command.join(" ")}' wrote no CPU profile (did it start?)`);
     const merged: StackProfile = { stacks: new Map(), unit: "microseconds" };
     let pprof: Uint8Array | undefined;
@@ -74,7 +81,7 @@ async function profileCommand(command: string[], hz: number, startMs: number, cw
     const exitCode = run.exitCode ?? 128 + 15;
     return { profile: merged, pprof: pprof as Uint8Array, exitCode, method: "node --cpu-prof" };
   }
-  const run = await recordWithPerf({ command, frequency: hz, cwd });
+  const run = await recordWithPerf({ command, frequency: hz, cwd, output });
   const pprof = stacksToPprof(run.profile, startMs, performance.now() - started);
   return { profile: run.profile, pprof, exitCode: run.exitCode ?? 1, method: "perf record -g" };
 }
@@ -113,18 +120,25 @@ async function run(args: string[], io: CliIO): Promise<number> {
     html: { type: "string" },
     json: { type: "boolean", default: false },
   });
-  if ((values.pid === undefined) === (command.length === 0)) {
-    throw new UsageError("twintune profile needs --pid PID or a command after --, not both");
-  }
+  if (values.pid === undefined && command.length === 0)
+    throw new UsageError("twintune profile needs --pid PID or a command after -- (twintune profile -- node app.js)");
+  if (values.pid !== undefined && command.length > 0)
+    throw new UsageError("twintune profile takes --pid PID or a command after --, not both");
   const hz = integerOption("frequency", values.frequency, 99, 1);
   const pid = values.pid === undefined ? undefined : integerOption("pid", values.pid, 0, 1);
   if (pid === undefined) findProgram(command[0] as string, io);
   const target = pid !== undefined ? String(pid) : programName(command);
   const unitSuffix = pid === undefined && isNodeCommand(command[0] as string) ? ".us" : "";
   const output = values.output ?? `profile-${target.replace(/[^\w.-]/g, "_")}${unitSuffix}.folded`;
-  const outputs = [output, values.pprof, values.svg, values.html].filter((path) => path !== undefined);
+  const named = [
+    { flag: values.output === undefined ? "the folded stacks" : "-o", path: output },
+    ...(values.pprof === undefined ? [] : [{ flag: "--pprof", path: values.pprof }]),
+    ...(values.svg === undefined ? [] : [{ flag: "--svg", path: values.svg }]),
+    ...(values.html === undefined ? [] : [{ flag: "--html", path: values.html }]),
+  ];
+  const outputs = named.map((file) => file.path);
   // Where the results go is checked before the program runs, not after.
-  for (const path of outputs) checkOutputFile(resolve(io.cwd, path), path);
+  checkOutputFiles(io.cwd, named);
   const startMs = Date.now();
   let outcome: Outcome;
   try {
@@ -146,7 +160,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     } else {
       if (values.duration !== undefined)
         throw new UsageError("--duration applies to --pid; a command is profiled until it exits");
-      outcome = await profileCommand(command, hz, startMs, io.cwd);
+      // With --json our stdout is one JSON document: the program's own output goes to stderr.
+      outcome = await profileCommand(command, hz, startMs, io.cwd, values.json ? "stdout-to-stderr" : "terminal");
     }
   } catch (error) {
     if (error instanceof ToolError) throw new UserError(error.message);

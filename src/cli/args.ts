@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./errors.js";
 
@@ -77,4 +78,18 @@ export function integerOption(
     );
   }
   return number;
+}
+
+/**
+ * A count of worker threads: 1 up to the CPUs this process may use. Simulation workers are
+ * CPU-bound, so more threads than CPUs add only memory (tens of MB each) and contention.
+ */
+export function threadCountOption(flag: string, value: string | undefined, fallback: number): number {
+  const cpus = availableParallelism();
+  const count = integerOption(flag, value, fallback, 1);
+  if (count > cpus)
+    throw new UsageError(
+      `--${flag} expects at most ${cpus} (the CPUs available here; more threads only add memory), got '${value}'`,
+    );
+  return count;
 }

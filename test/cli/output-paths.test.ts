@@ -140,6 +140,14 @@ describe("arguments", () => {
     expect(io.err()).toMatch(/option '--seed' is followed by '-1', which looks like an option: write --seed=-1/);
   });
 
+  it("--threads is bounded by the CPUs available, before anything runs", async () => {
+    const io = fakeIO();
+    expect(await main(["run", "--threads", "100000", "--no-report"], io)).toBe(2);
+    expect(io.err()).toMatch(
+      /^twintune: --threads expects at most \d+ \(the CPUs available here; more threads only add memory\), got '100000'/,
+    );
+  });
+
   it("-h after -- belongs to the profiled program; a missing program exits 127", async () => {
     const io = fakeIO({ PATH: "/usr/bin:/bin" });
     expect(await main(["profile", "--", "twintune-no-such-program", "-h"], io)).toBe(127);

@@ -7,7 +7,7 @@ import { comparePolicies } from "../../sweep/policy-comparison.js";
 import { summarize } from "../../sweep/run-summary.js";
 import { parseSeedList } from "../../sweep/seed-list.js";
 import { formatStat } from "../../sweep/sweep-markdown.js";
-import { integerOption, parseCommandArgs } from "../args.js";
+import { parseCommandArgs, threadCountOption } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError, UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
@@ -38,7 +38,7 @@ Options:
   --policy FILE      a policy file; give exactly two
   --seeds LIST       seeds, like 1-16 or 1,3,5-8 (default 1-16)
   --set key=value    a scenario value for both policies (repeatable)
-  --workers N        worker threads (default: one per core)
+  --workers N        worker threads, at most one per CPU (default: one per CPU)
   --json             print the comparison as JSON
   -h, --help         show this help
 `;
@@ -64,7 +64,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UsageError(`--seeds: ${(error as Error).message}`);
   }
-  const workers = values.workers === undefined ? undefined : integerOption("workers", values.workers, 1, 1);
+  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1);
   const flags = parseSetFlags(values.set, "compare", false);
   const typed = positionals[0] as string;
   const file = resolve(io.cwd, typed);

@@ -4,7 +4,7 @@ import { packageRoot } from "../../package-root.js";
 import { METRIC_KEYS, METRICS, type RunResult } from "../../report/run-result.js";
 import { formatMinutes } from "../../report/time-axis.js";
 import { checkReportFolder, writeReport } from "../../report/write-report.js";
-import { integerOption, parseCommandArgs } from "../args.js";
+import { integerOption, parseCommandArgs, threadCountOption } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
 import { signedPercent } from "../format.js";
@@ -39,8 +39,8 @@ Options:
   --out DIR          report folder (default ./twintune-report)
   --no-report        write no report folder
   --threads N        worker threads for the twin's what-if, validation and evaluation runs
-                     (default: the machine's cores, at most 4; 1 runs them in process); the
-                     result is the same at any count
+                     (default: the machine's CPUs, at most 4; at most one per CPU; 1 runs
+                     them in process); the result is the same at any count
   --json             print the result as JSON (scenario, seed, configHash, modelVersion,
                      traceHash, baseline, tuned, convergence, history, rollbacks, detail)
   --tui              watch the run full screen instead ('twintune tui --help')
@@ -143,7 +143,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   );
   for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
-  const threads = integerOption("threads", values.threads, Math.min(4, availableParallelism()), 1);
+  const threads = threadCountOption("threads", values.threads, Math.min(4, availableParallelism()));
   if (values.tui) {
     if (values.json) throw new UsageError("--tui and --json do not go together");
     if (values.out !== undefined || values["no-report"])

@@ -7,7 +7,7 @@ import { parseSeedList } from "../../sweep/seed-list.js";
 import { sweepChart } from "../../sweep/sweep-chart.js";
 import { gridPoints, plannedRuns, type SweepAxis } from "../../sweep/sweep-grid.js";
 import { sweepMarkdown, tableHeaders, tableRows } from "../../sweep/sweep-markdown.js";
-import { integerOption, parseCommandArgs } from "../args.js";
+import { parseCommandArgs, threadCountOption } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
@@ -33,7 +33,7 @@ Options:
   --seeds LIST       seeds to run, like 1-32 or 1,3,5-8 (default 1-8)
   --set key=v1,v2    a scenario value by key path and the values to sweep (repeatable; the grid
                      is every combination), e.g. --set tuning.degradationThreshold=0.05,0.1,0.2
-  --workers N        worker threads (default: one per core)
+  --workers N        worker threads, at most one per CPU (default: one per CPU)
   --out DIR          output folder (default ./twintune-sweep)
   --resume           continue the sweep in --out: run only the runs not there yet
   --json             print the aggregate as JSON
@@ -60,7 +60,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UsageError(`--seeds: ${(error as Error).message}`);
   }
-  const workers = values.workers === undefined ? undefined : integerOption("workers", values.workers, 1, 1);
+  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1);
   const flags = parseSetFlags(values.set, "sweep", true);
   const axes: SweepAxis[] = flags.map((flag) => ({ key: flag.key, texts: flag.texts }));
   const file = resolve(io.cwd, positionals[0] as string);

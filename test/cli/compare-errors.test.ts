@@ -56,6 +56,18 @@ describe("twintune compare: paths in messages as the user typed them", () => {
     expect(missing.err).toBe("twintune: ../nope.yaml: cannot read: no such file\n");
   });
 
+  it("a --set that a policy also sets is refused: the policy's value would silently win", async () => {
+    const { cwd } = nestedCwd();
+    const eager = join(import.meta.dirname, "..", "..", "scenarios", "policies", "eager.yaml");
+    const clash = await compare([FLEET, "--policy", CAREFUL, "--policy", eager, "--set", "tuning.validation=1m"], cwd);
+    expect(clash.code).toBe(2);
+    expect(clash.err).toMatch(
+      /^twintune: --set tuning\.validation: policy .*careful\.yaml sets tuning\.validation, which would win over the flag\n/,
+    );
+    const whole = await compare([FLEET, "--policy", CAREFUL, "--policy", eager, "--set", "tuning={}"], cwd);
+    expect(whole.err).toMatch(/--set tuning: policy .*careful\.yaml sets tuning\.maxConcurrent/);
+  });
+
   it("the scenario is named as typed too", async () => {
     const { top, cwd } = nestedCwd();
     writeFileSync(join(top, "broken.yaml"), "name: broken\nduration: soon\n");

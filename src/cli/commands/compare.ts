@@ -37,7 +37,7 @@ A policy file replaces values of the scenario's tuning: section (lists are repla
 Options:
   --policy FILE      a policy file; give exactly two
   --seeds LIST       seeds, like 1-16 or 1,3,5-8 (default 1-16)
-  --set key=value    a scenario value for both policies (repeatable)
+  --set key=value    a scenario value for both policies (repeatable; not a key a policy sets)
   --workers N        worker threads, at most one per CPU (default: one per CPU)
   --json             print the comparison as JSON
   -h, --help         show this help
@@ -92,6 +92,20 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }) as [TuningPolicy, TuningPolicy];
   if (policies[0].name === policies[1].name)
     throw new UsageError(`both policies are named '${policies[0].name}'; give them different names`);
+  // A policy's value is applied after --set and would silently win over it.
+  for (const flag of flags) {
+    for (const policy of policies) {
+      const clash = policy.overrides.find((override) => {
+        const shorter = Math.min(override.path.length, flag.path.length);
+        return override.path.slice(0, shorter).every((key, i) => key === flag.path[i]);
+      });
+      if (clash !== undefined)
+        throw new UsageError(
+          `--set ${flag.key}: policy ${policy.file} sets ${clash.path.join(".")}, which would win over the flag`,
+          "Set it in the policy files, or leave it out of them to --set it for both.",
+        );
+    }
+  }
   const sides = policies.map((policy) => {
     const overrides = [
       ...overridesFor(

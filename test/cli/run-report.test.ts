@@ -11,7 +11,7 @@ describe("twintune run writes a report", () => {
   it("into --out: report.md, results.json with seed, config hash, model version and trace hash, and the charts", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "tt-run-")), "report");
     const io = fakeIO();
-    expect(await main(["run", HOST, "--seed", "3", "--out", out], io)).toBe(0);
+    expect(await main(["run", HOST, "--seed", "3", "--set", "description=a b", "--out", out], io)).toBe(0);
     expect(io.out()).toMatch(
       /Report: .*report\/ \(report\.md, results\.json, improvement\.svg, latency\.svg, cost\.svg, components\.svg\)/,
     );
@@ -20,7 +20,8 @@ describe("twintune run writes a report", () => {
     expect(results.configHash).toMatch(/^[0-9a-f]{8}$/);
     expect(results.traceHash).toMatch(/^[0-9a-f]{8}$/);
     expect(results.modelVersion).toMatch(/^\d+\.\d+\.\d+\+models\.[0-9a-f]{8}$/);
-    expect(results.command).toMatch(/^twintune run .*tiny-host\.yaml --seed 3$/);
+    // Quoted as a shell reads it back, so it pastes as it ran.
+    expect(results.command).toMatch(/^twintune run .*tiny-host\.yaml --seed 3 --set 'description=a b'$/);
     expect(results.result.detail.latencyUnit).toBe("request");
     expect(
       results.result.detail.baseline.latency.reduce((s: number, b: { count: number }) => s + b.count, 0),
@@ -30,7 +31,7 @@ describe("twintune run writes a report", () => {
     expect(readFileSync(join(out, "report.md"), "utf8")).toMatch(/^# twintune report: tiny-host/);
     // The same seed gives the same run.
     const json = fakeIO();
-    expect(await main(["run", HOST, "--seed", "3", "--no-report", "--json"], json)).toBe(0);
+    expect(await main(["run", HOST, "--seed", "3", "--set", "description=a b", "--no-report", "--json"], json)).toBe(0);
     expect(JSON.parse(json.out()).traceHash).toBe(results.traceHash);
   }, 120_000);
 

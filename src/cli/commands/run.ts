@@ -11,6 +11,7 @@ import { signedPercent } from "../format.js";
 import type { CliIO } from "../io.js";
 import { loadScenarioForCli, runScenario } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
+import { shellCommand } from "../shell-command.js";
 import { renderTable } from "../table.js";
 
 const USAGE = `Usage: twintune run [SCENARIO] [--seed N] [--set key=value ...] [--out DIR] [--no-report]
@@ -173,9 +174,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
   let written: string[] = [];
   if (!values["no-report"]) {
     const shown = relative(io.cwd, resolve(io.cwd, file)) || file;
-    const command = ["twintune run", shown, `--seed ${seed}`, ...flags.map((f) => `--set ${f.key}=${f.texts[0]}`)].join(
-      " ",
-    );
+    const command = shellCommand([
+      "twintune",
+      "run",
+      shown,
+      "--seed",
+      String(seed),
+      ...flags.flatMap((f) => ["--set", `${f.key}=${f.texts[0]}`]),
+    ]);
     written = writeReport(out, result, { file: shown, command });
   }
   if (values.json) {

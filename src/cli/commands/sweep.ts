@@ -13,6 +13,7 @@ import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { loadScenarioForCli } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
+import { shellCommand } from "../shell-command.js";
 import { executeGrid, type GridJob } from "../sweep/execute-grid.js";
 import { SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
 import { renderTable } from "../table.js";
@@ -102,12 +103,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
       .map((job) => summarize(outcome.results.get(job.id) as RunResult));
     return aggregatePoint(point.label, point.values, summaries);
   });
-  const command = [
-    "twintune sweep",
+  const command = shellCommand([
+    "twintune",
+    "sweep",
     shown,
-    `--seeds ${values.seeds}`,
-    ...flags.map((f) => `--set ${f.key}=${f.texts.join(",")}`),
-  ].join(" ");
+    "--seeds",
+    values.seeds,
+    ...flags.flatMap((f) => ["--set", `${f.key}=${f.texts.join(",")}`]),
+  ]);
   const runs = jobs.map((job) => ({
     id: job.id,
     point: job.point,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { AtomicFile, writeFileAtomic } from "../../src/atomic-file.js";
+import { AtomicFile } from "../../src/atomic-file.js";
 import type { FleetTruth } from "./fleet-truth.js";
 import { vmTruth } from "./fleet-truth.js";
 import type { FleetWorkload } from "./fleet-workload.js";
@@ -41,6 +41,7 @@ export function generateFleetFiles(options: GenerateFilesOptions): {
     truth: [],
   };
   const trace = new AtomicFile(tracePath);
+  let truthFile: AtomicFile | undefined;
   try {
     trace.write(`${TRACE_HEADER}\n`);
     for (let i = 0; i < fleet.size; i++) {
@@ -51,11 +52,16 @@ export function generateFleetFiles(options: GenerateFilesOptions): {
       fleet.forget(i);
       options.onVm?.(spec, i + 1, fleet.size);
     }
+    // The truth is complete on disk before the trace replaces an earlier one, so a failure
+    // here leaves the earlier pair whole rather than a new trace beside an old truth.
+    truthFile = new AtomicFile(truthPath);
+    truthFile.write(`${JSON.stringify(truth, null, 1)}\n`);
     trace.commit();
+    truthFile.commit();
   } catch (error) {
     trace.abort();
+    truthFile?.abort();
     throw error;
   }
-  writeFileAtomic(truthPath, `${JSON.stringify(truth, null, 1)}\n`);
   return { tracePath, truthPath, rows: steps * fleet.size };
 }

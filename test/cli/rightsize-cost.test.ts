@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +50,22 @@ describe("twintune fleet generate", () => {
     expect(readFileSync(join(dir, "again", "trace.csv"), "utf8")).toBe(
       readFileSync(join(dir, "fleet", "trace.csv"), "utf8"),
     );
+  });
+
+  it("--out: replaces an earlier generation, refuses a folder holding anything else", async () => {
+    mkdirSync(join(dir, "notes"));
+    writeFileSync(join(dir, "notes", "todo.txt"), "mine\n");
+    const args = ["fleet", "generate", "--vms", "3", "--days", "1", "--seed", "9"];
+    const refused = await run([...args, "--out", "notes"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe(
+      "twintune: --out notes holds other files (todo.txt); give a new or empty folder, or one an earlier 'fleet generate' wrote\n",
+    );
+    expect(readdirSync(join(dir, "notes"))).toEqual(["todo.txt"]);
+    expect((await run([...args, "--out", "regen"])).code).toBe(0);
+    expect((await run([...args.slice(0, 3), "4", ...args.slice(4), "--out", "regen"])).code).toBe(0);
+    expect(readdirSync(join(dir, "regen")).sort()).toEqual(["trace.csv", "truth.json"]);
+    expect(JSON.parse(readFileSync(join(dir, "regen", "truth.json"), "utf8")).vms).toBe(4);
   });
 
   it("rejects bad calls with a usage error", async () => {

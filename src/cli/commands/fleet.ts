@@ -1,11 +1,11 @@
-import { statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { generateFleetFiles } from "../../../sim/fleet/fleet-files.js";
 import { FleetWorkload } from "../../../sim/fleet/fleet-workload.js";
 import { SHAPES } from "../../../sim/fleet/shapes.js";
 import { CatalogError } from "../../catalog/catalog-error.js";
 import { defaultCatalogPath, loadCatalog } from "../../catalog/catalog-loader.js";
-import { checkOutputFolder, makeFolders } from "../../output-path.js";
+import { checkOutputFolder, makeFolders, OutputPathError } from "../../output-path.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseDuration } from "../duration.js";
@@ -26,12 +26,30 @@ Options:
   --vms N          number of VMs (1 to 100000)
   --days D         days of trace (whole days, 1 to 90)
   --seed S         seed (an integer or a word); the same seed gives the same files
-  --out DIR        output folder (created if missing; its parent must exist)
+  --out DIR        output folder: new (its parent must exist), empty, or one an earlier
+                   'fleet generate' wrote (its trace.csv and truth.json are replaced)
   --horizon D      how far ahead the truth looks: 7d, 2w... (default 7d)
   --catalog FILE   instance catalog to draw types from (default: the shipped one)
   --json           print a JSON summary
   -h, --help       show this help
 `;
+
+const FLEET_FILES = ["trace.csv", "truth.json"];
+
+/**
+ * --out may be new, empty, or the folder of an earlier generation, whose two files this one
+ * replaces; any other file there means a mistyped --out, and nothing is written.
+ */
+function checkFleetFolder(dir: string, shown: string): void {
+  if (!existsSync(dir)) return;
+  // Hidden temporaries of an interrupted write (.trace.csv.tmp-...) are ours too.
+  const ours = (name: string) => FLEET_FILES.some((file) => name === file || name.startsWith(`.${file}.`));
+  const others = readdirSync(dir).filter((name) => !ours(name));
+  if (others.length > 0)
+    throw new OutputPathError(
+      `--out ${shown} holds other files (${others.slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""}); give a new or empty folder, or one an earlier 'fleet generate' wrote`,
+    );
+}
 
 async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
@@ -64,6 +82,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const horizonDays = parseDuration("horizon", values.horizon, 7 * 86_400) / 86_400;
   const outDir = resolve(io.cwd, values.out as string);
   checkOutputFolder(outDir, `--out ${values.out}`);
+  checkFleetFolder(outDir, values.out as string);
   let catalog: ReturnType<typeof loadCatalog>;
   try {
     catalog = loadCatalog(values.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, values.catalog));

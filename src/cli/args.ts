@@ -32,6 +32,20 @@ export function parseCommandArgs<O extends Options>(
       .replace(/^Option/, "option");
     throw new UsageError(`${first} for 'twintune ${command}'`, `Run 'twintune ${command} --help' for its options.`);
   }
+  // An empty value (--out '', an unset variable in a script) is never a file, folder or number.
+  for (const [name, value] of Object.entries(parsed.values)) {
+    const given = Array.isArray(value) ? value : [value];
+    if (given.some((item) => item === ""))
+      throw new UsageError(
+        `--${name} needs a value, got an empty string for 'twintune ${command}'`,
+        `Run 'twintune ${command} --help' for its options.`,
+      );
+  }
+  if (parsed.positionals.some((item) => item === ""))
+    throw new UsageError(
+      `an empty argument for 'twintune ${command}' (an unset variable?)`,
+      `Run 'twintune ${command} --help' for its usage.`,
+    );
   const count = parsed.positionals.length;
   if (count < positionals.min || count > positionals.max) {
     const expected =

@@ -2,8 +2,8 @@
 export const MAX_SEEDS = 10_000;
 
 /**
- * Seeds from "1-32", "7", "1,3,5-8": sorted, without repeats. Throws a RangeError that says what
- * was expected for anything else.
+ * Seeds from "1-32", "7", "1,3,5-8": sorted. Throws a RangeError that says what was expected for
+ * anything else, and for a seed listed twice.
  */
 export function parseSeedList(text: string): number[] {
   const seeds = new Set<number>();
@@ -17,7 +17,11 @@ export function parseSeedList(text: string): number[] {
       throw new RangeError(`seed too large in '${part}'`);
     if (last < first) throw new RangeError(`a seed range must go up, got '${part}'`);
     if (last - first + 1 + seeds.size > MAX_SEEDS) throw new RangeError(`at most ${MAX_SEEDS} seeds, got '${text}'`);
-    for (let seed = first; seed <= last; seed++) seeds.add(seed);
+    for (let seed = first; seed <= last; seed++) {
+      // Said, not dropped: a repeat is a typo, and 1,1 would silently run half the seeds meant.
+      if (seeds.has(seed)) throw new RangeError(`seed ${seed} is listed twice in '${text}'`);
+      seeds.add(seed);
+    }
   }
   return [...seeds].sort((a, b) => a - b);
 }

@@ -161,6 +161,14 @@ describe("live journal, revert, recover --help", () => {
     }
   });
 
+  it("a --root that is not a folder is named as the flag it came from", async () => {
+    const io = fakeIO();
+    expect(await main(["live", "status", "--root", "/nonexistent-twintune-root", "--interval", "1"], io)).toBe(2);
+    expect(io.err()).toMatch(
+      /^twintune: --root \/nonexistent-twintune-root: no such folder \(expected a host tree with proc\/ and sys\/\)\n/,
+    );
+  });
+
   it("journal --root reads the same journal as without it (the journal lives in --state-dir)", async () => {
     const stateDir = temp("tt-state-");
     const plain = fakeIO();

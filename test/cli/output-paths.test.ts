@@ -140,6 +140,15 @@ describe("arguments", () => {
     expect(io.err()).toMatch(/option '--seed' is followed by '-1', which looks like an option: write --seed=-1/);
   });
 
+  it("an empty value or argument (an unset variable in a script) is a usage error, not a path", async () => {
+    const out = fakeIO();
+    expect(await main(["run", "--out", "", "--no-report"], out)).toBe(2);
+    expect(out.err()).toMatch(/^twintune: --out needs a value, got an empty string for 'twintune run'\n/);
+    const positional = fakeIO();
+    expect(await main(["hotspots", ""], positional)).toBe(2);
+    expect(positional.err()).toMatch(/^twintune: an empty argument for 'twintune hotspots' \(an unset variable\?\)/);
+  });
+
   it("--threads is bounded by the CPUs available, before anything runs", async () => {
     const io = fakeIO();
     expect(await main(["run", "--threads", "100000", "--no-report"], io)).toBe(2);

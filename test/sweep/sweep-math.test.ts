@@ -43,9 +43,11 @@ const arbitrarySummary = fc
   );
 
 describe("seed lists", () => {
-  it("reads ranges and lists, sorted without repeats", () => {
+  it("reads ranges and lists, sorted; a seed listed twice is an error, not dropped", () => {
     expect(parseSeedList("1-4")).toEqual([1, 2, 3, 4]);
-    expect(parseSeedList("7, 3,5-6,3")).toEqual([3, 5, 6, 7]);
+    expect(parseSeedList("7, 3,5-6")).toEqual([3, 5, 6, 7]);
+    expect(() => parseSeedList("7, 3,5-6,3")).toThrow("seed 3 is listed twice in '7, 3,5-6,3'");
+    expect(() => parseSeedList("1-5,4-8")).toThrow("seed 4 is listed twice");
     expect(parseSeedList("0")).toEqual([0]);
     for (const bad of ["", "a", "5-1", "1-", "-3", "1.5", `1-${MAX_SEEDS + 1}`])
       expect(() => parseSeedList(bad)).toThrow(RangeError);
@@ -60,8 +62,10 @@ describe("seed lists", () => {
         }),
         (ranges) => {
           const text = ranges.map(([a, n]) => (n === 0 ? `${a}` : `${a}-${a + n}`)).join(",");
-          const expected = new Set(ranges.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, i) => a + i)));
-          expect(parseSeedList(text)).toEqual([...expected].sort((x, y) => x - y));
+          const all = ranges.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, i) => a + i));
+          const expected = new Set(all);
+          if (expected.size < all.length) expect(() => parseSeedList(text)).toThrow(/is listed twice/);
+          else expect(parseSeedList(text)).toEqual([...expected].sort((x, y) => x - y));
         },
       ),
       { seed: 7 },

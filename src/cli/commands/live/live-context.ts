@@ -1,4 +1,4 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import type { CommandRunner } from "../../../../live/command-runner.js";
 import { writeHookFromEnv } from "../../../../live/engine/test-hook.js";
 import { KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
@@ -52,6 +52,13 @@ export function parsePids(values: readonly string[] | undefined): number[] {
 
 export async function openBackend(io: CliIO, options: CommonOptions, deps: LiveDeps): Promise<LiveBackend> {
   const uid = process.geteuid?.() ?? -1;
+  if (options.root !== undefined && deps.fs === undefined) {
+    const root = await stat(options.root).catch(() => undefined);
+    if (root === undefined || !root.isDirectory())
+      throw new UsageError(
+        `--root ${options.root}: ${root === undefined ? "no such folder" : "not a folder"} (expected a host tree with proc/ and sys/)`,
+      );
+  }
   return LiveBackend.open({
     stateDir: stateDirectory(io.env, uid, options["state-dir"]),
     root: options.root ?? "/",

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCommand } from "../../src/cli/commands/run.js";
 import { main } from "../../src/cli/main.js";
 import { fakeIO } from "../helpers/fake-io.js";
 
@@ -33,6 +34,9 @@ describe("twintune run writes a report", () => {
     const json = fakeIO();
     expect(await main(["run", HOST, "--seed", "3", "--set", "description=a b", "--no-report", "--json"], json)).toBe(0);
     expect(JSON.parse(json.out()).traceHash).toBe(results.traceHash);
+    // --help lists the keys --json really prints, in order.
+    const listed = /print the result as JSON \(([^)]*)\)/.exec(runCommand.usage)?.[1]?.split(/,\s*/);
+    expect(listed).toEqual(Object.keys(JSON.parse(json.out())));
   }, 120_000);
 
   it("a scenario or flag error exits non-zero and writes nothing; a foreign folder is never replaced", async () => {

@@ -42,8 +42,9 @@ Options:
   --threads N        worker threads for the twin's what-if, validation and evaluation runs
                      (default: the machine's CPUs, at most 4; at most one per CPU; 1 runs
                      them in process); the result is the same at any count
-  --json             print the result as JSON (scenario, seed, configHash, modelVersion,
-                     traceHash, baseline, tuned, convergence, history, rollbacks, detail)
+  --json             print the result as JSON (scenario, seed, configHash, traceHash,
+                     startTime, baseline, tuned, convergence, history, rollbacks, finalKnobs,
+                     modelVersion, detail)
   --tui              watch the run full screen instead ('twintune tui --help')
   -h, --help         show this help
 `;

@@ -13,12 +13,15 @@ export function temporaryBeside(path: string, tag = "tmp"): string {
 /**
  * A file written in pieces that appears under its name only when complete: the text goes to a
  * hidden temporary file beside it, which `commit()` flushes and renames over the target (atomic
- * on POSIX file systems). `abort()`, or a crash, leaves the target untouched.
+ * on POSIX file systems). `abort()`, or a crash, leaves the target untouched. Two files that
+ * must change together are both `prepare()`d (written and made durable) before either commits.
  */
 export class AtomicFile {
   readonly path: string;
   private readonly temporary: string;
   private fd: number | undefined;
+  private prepared = false;
+  private committed = false;
   private pending: string[] = [];
   private pendingLength = 0;
 
@@ -34,24 +37,35 @@ export class AtomicFile {
 
   /** Appends text (buffered; written in blocks of about 1 MiB). */
   write(text: string): void {
+    if (this.prepared) throw new Error(`${this.path} was already prepared, committed or aborted`);
     this.pending.push(text);
     this.pendingLength += text.length;
     if (this.pendingLength >= 1 << 20) this.flush();
   }
 
-  commit(): void {
+  /** Writes out what is buffered and makes it durable, leaving only the rename to `commit()`. */
+  prepare(): void {
+    if (this.prepared) return;
     this.flush();
     const fd = this.open();
     fsyncSync(fd);
     closeSync(fd);
     this.fd = undefined;
+    this.prepared = true;
+  }
+
+  commit(): void {
+    this.prepare();
     renameSync(this.temporary, this.path);
+    this.committed = true;
   }
 
   abort(): void {
-    if (this.fd === undefined) return;
-    closeSync(this.fd);
+    if (this.committed) return;
+    if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.prepared = true; // nothing more may be written
+    this.committed = true;
     try {
       unlinkSync(this.temporary);
     } catch {
@@ -67,7 +81,7 @@ export class AtomicFile {
   }
 
   private open(): number {
-    if (this.fd === undefined) throw new Error(`${this.path} was already committed or aborted`);
+    if (this.fd === undefined) throw new Error(`${this.path} was already prepared, committed or aborted`);
     return this.fd;
   }
 }

@@ -52,10 +52,12 @@ export function generateFleetFiles(options: GenerateFilesOptions): {
       fleet.forget(i);
       options.onVm?.(spec, i + 1, fleet.size);
     }
-    // The truth is complete on disk before the trace replaces an earlier one, so a failure
-    // here leaves the earlier pair whole rather than a new trace beside an old truth.
+    // Both are written and durable before either replaces an earlier pair, so a failure (a full
+    // disk) leaves the earlier pair whole rather than a new trace beside an old truth.
     truthFile = new AtomicFile(truthPath);
     truthFile.write(`${JSON.stringify(truth, null, 1)}\n`);
+    trace.prepare();
+    truthFile.prepare();
     trace.commit();
     truthFile.commit();
   } catch (error) {

@@ -12,7 +12,7 @@ import { ConfigError, formatKeyPath } from "../config/config-error.js";
 import { describeIssue, issuePath, readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
 import { parseCpuList } from "../cpulist.js";
 import { applyOverrides, overrideAt, type ScenarioOverride } from "./scenario-override.js";
-import { type Scenario, ScenarioSchema } from "./scenario-schema.js";
+import { issueInputs, type Scenario, ScenarioSchema } from "./scenario-schema.js";
 
 /** A scenario with its catalog references resolved: what the twin is built from. */
 export interface ResolvedScenario {
@@ -162,8 +162,8 @@ function resolveScenario(
   const fromFiles = documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {});
   const merged = applyOverrides(fromFiles, overrides);
   // A problem in a value set on the command line names the flag; anything else, the file and line.
-  const locate = (path: PropertyKey[], problem: string): ConfigError => {
-    const override = overrideAt(overrides, path);
+  const locate = (path: PropertyKey[], problem: string, inputs: PropertyKey[][] = []): ConfigError => {
+    const override = [path, ...inputs].map((at) => overrideAt(overrides, at)).find((found) => found !== undefined);
     if (override !== undefined)
       return new ConfigError(override.label, undefined, undefined, formatKeyPath(path), problem);
     const creator = overrideCreating(overrides, fromFiles, path);
@@ -177,7 +177,7 @@ function resolveScenario(
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema));
+    throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema), issueInputs(issue));
   }
   const scenario = parsed.data;
   const fail = (path: PropertyKey[], problem: string): never => {

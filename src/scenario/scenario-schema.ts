@@ -131,6 +131,28 @@ const MemoryPlacementSchema = z.strictObject({
   pages: z.array(z.number().nonnegative()).optional(),
 });
 
+/**
+ * A rule across fields: the issue sits at `at` (relative to the object refined) and names the
+ * other fields it depends on, so a problem caused by a --set of one of them names that flag.
+ */
+function crossFieldIssue(
+  ctx: z.core.$RefinementCtx,
+  at: (string | number)[],
+  inputs: (string | number)[][],
+  message: string,
+): void {
+  // Copies: zod prefixes the issue's path in place as the issue bubbles up.
+  ctx.addIssue({ code: "custom", path: [...at], message, params: { at: [...at], inputs } });
+}
+
+/** The other fields a cross-field issue depends on, as absolute paths (none for other issues). */
+export function issueInputs(issue: z.core.$ZodIssue): PropertyKey[][] {
+  const params = (issue as { params?: { at?: PropertyKey[]; inputs?: PropertyKey[][] } }).params;
+  if (params?.at === undefined || params.inputs === undefined) return [];
+  const base = issue.path.slice(0, issue.path.length - params.at.length) as PropertyKey[];
+  return params.inputs.map((input) => [...base, ...input]);
+}
+
 const VmSchema = z
   .strictObject({
     name,
@@ -149,11 +171,12 @@ const VmSchema = z
   .superRefine((vm, ctx) => {
     const used = vm.workload.memoryUsedGiB;
     if (used !== undefined && used > vm.memoryGiB)
-      ctx.addIssue({
-        code: "custom",
-        path: ["workload", "memoryUsedGiB"],
-        message: `expected at most the VM's memoryGiB (${vm.memoryGiB}), got ${used}`,
-      });
+      crossFieldIssue(
+        ctx,
+        ["workload", "memoryUsedGiB"],
+        [["memoryGiB"]],
+        `expected at most the VM's memoryGiB (${vm.memoryGiB}), got ${used}`,
+      );
   });
 
 const TuningSchema = z.strictObject({
@@ -236,11 +259,12 @@ export const ScenarioSchema = z
       });
     const fleet = scenario.fleet;
     if (fleet !== undefined && fleet.observe + scenario.tuning.validation + fleet.step >= scenario.duration)
-      ctx.addIssue({
-        code: "custom",
-        path: ["fleet", "observe"],
-        message: "observe + tuning.validation must leave time to evaluate within duration",
-      });
+      crossFieldIssue(
+        ctx,
+        ["fleet", "observe"],
+        [["tuning", "validation"], ["fleet", "step"], ["duration"]],
+        "observe + tuning.validation must leave time to evaluate within duration",
+      );
   });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

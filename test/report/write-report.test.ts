@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeFileAtomic } from "../../src/atomic-file.js";
+import { AtomicFile, writeFileAtomic } from "../../src/atomic-file.js";
 import { OutputFolderError, replaceFolder } from "../../src/report/atomic-files.js";
 import { reportMarkdown } from "../../src/report/report-markdown.js";
 import { isTwintuneReport, reportFiles, writeReport } from "../../src/report/write-report.js";
@@ -109,5 +109,28 @@ describe("the report folder", () => {
     expect(readdirSync(root)).toEqual(["f.json"]);
     expect(() => writeFileAtomic(join(root, "no", "f.json"), "x")).toThrow();
     expect(readdirSync(root)).toEqual(["f.json"]);
+  });
+
+  it("AtomicFile: prepare() writes everything but leaves the target as it was until commit()", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-atomic-"));
+    const path = join(root, "trace.csv");
+    writeFileAtomic(path, "old\n");
+    const file = new AtomicFile(path);
+    file.write("new\n");
+    file.prepare();
+    expect(readFileSync(path, "utf8")).toBe("old\n");
+    const temporary = readdirSync(root).find((name) => name !== "trace.csv") as string;
+    expect(readFileSync(join(root, temporary), "utf8")).toBe("new\n");
+    expect(() => file.write("late\n")).toThrow(/already prepared/);
+    file.abort();
+    expect(readdirSync(root)).toEqual(["trace.csv"]);
+    expect(readFileSync(path, "utf8")).toBe("old\n");
+    const second = new AtomicFile(path);
+    second.write("new\n");
+    second.prepare();
+    second.commit();
+    second.abort(); // after commit: nothing to undo
+    expect(readFileSync(path, "utf8")).toBe("new\n");
+    expect(readdirSync(root)).toEqual(["trace.csv"]);
   });
 });

@@ -81,6 +81,18 @@ describe("scenario overrides (--set)", () => {
     expect(error.message).toMatch(/fleet\.vms: .*missing \(the scenario has no fleet; this flag would create one\)$/);
   });
 
+  it("a rule across fields broken by a flag names the flag, not the file holding the other field", () => {
+    const numa = join(import.meta.dirname, "..", "..", "scenarios", "numa-heavy.yaml");
+    const memory = errorOf(() => loadScenario(numa, undefined, [set("vms[0].memoryGiB", 8)]));
+    expect(memory.message).toBe(
+      "--set vms[0].memoryGiB=8: vms[0].workload.memoryUsedGiB: expected at most the VM's memoryGiB (8), got 20",
+    );
+    const spot = join(import.meta.dirname, "..", "..", "scenarios", "spot-heavy.yaml");
+    const window = errorOf(() => loadScenario(spot, undefined, [set("duration", "3d")]));
+    expect(window.file).toBe('--set duration="3d"');
+    expect(window.keyPath).toBe("fleet.observe");
+  });
+
   it("zero durations are refused where they are set, before anything runs", () => {
     for (const key of ["tuning.interval", "tuning.validation", "evaluation.window", "duration"]) {
       const error = errorOf(() => loadScenario(SEED, undefined, [set(key, "0s")]));

@@ -62,6 +62,9 @@ function report(io: CliIO, outcomes: readonly RestoreOutcome[], json: boolean, w
       .map((status) => `${count(status)} ${status}`);
     io.stdout.write(`\n${parts.join(", ")}${failed ? " (the failed ones stay in the journal)" : ""}.\n`);
   }
+  // Said on stderr too: with stdout in a pipe or a file, a failed restore must still be seen.
+  if (failed > 0)
+    io.stderr.write(`twintune: ${failed} knob(s) could not be restored; they stay in the journal (${what} again)\n`);
   return failed === 0 ? 0 : 1;
 }
 

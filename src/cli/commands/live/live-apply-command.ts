@@ -5,7 +5,7 @@ import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import type { LiveView } from "../../tui/live-tui.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
-import { type LiveDeps, waitForSignal, withLiveErrors } from "./live-context.js";
+import { type LiveDeps, listenForExitSignal, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
 import { planFromArgs, renderPlan } from "./live-plan-command.js";
 
@@ -20,7 +20,8 @@ revert' restores them. Refuses to run while an interrupted run's journal is left
 
 Options:
   --yes            really write
-  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM (with --tui: on quit)
+  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM (with --tui: on quit);
+                   a signal during the writes restores once the batch is written
 ${PLAN_OPTIONS_HELP}
 Exit codes: 0 applied; 1 a change failed or was refused (nothing written); 2 usage; 75 a journal
 left by an interrupted run, or another twintune running; 77 not permitted (not root, read-only).
@@ -71,6 +72,10 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         else io.stdout.write(renderPlan(changes));
         throw new UserError(refusal);
       }
+      // With --revert-on-exit the signals are caught before the first write: SIGINT or SIGTERM
+      // during the writes then means "restore once the batch is done", not a kill between two.
+      const exitSignal =
+        values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
       let receipts: Receipt[] = [];
       try {
         // The knobs someone else changed go in too: planned inside the session, each yield is
@@ -126,7 +131,9 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // With --tui the screen held them: quitting it is the exit.
       if (!values.tui)
         io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
-      const signal = values.tui ? "quit" : await (deps.waitForExit ?? waitForSignal)();
+      const signal = values.tui
+        ? "quit"
+        : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
       let failed = 0;
       for (const receipt of [...receipts].reverse()) {
         try {

@@ -143,19 +143,35 @@ export async function withLiveErrors(
   }
 }
 
-/** SIGINT or SIGTERM, whichever comes first. */
-export function waitForSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    // A signal listener does not keep Node's event loop alive: without a pending timer the
-    // process would end here (exit 13, an unsettled await) with the changes still applied.
-    const keepAlive = setInterval(() => undefined, 2 ** 30);
-    const done = (signal: string) => {
-      clearInterval(keepAlive);
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve(signal);
-    };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
+/** SIGINT or SIGTERM, caught from the moment this is made until the first one arrives. */
+export interface ExitSignal {
+  /** The signal's name once it came; the process stays alive while this is awaited. */
+  wait(): Promise<string>;
+}
+
+export function listenForExitSignal(): ExitSignal {
+  let received: string | undefined;
+  let wake: ((signal: string) => void) | undefined;
+  const done = (signal: string) => {
+    process.off("SIGINT", done);
+    process.off("SIGTERM", done);
+    received = signal;
+    wake?.(signal);
+  };
+  process.once("SIGINT", done);
+  process.once("SIGTERM", done);
+  return {
+    wait: () =>
+      received !== undefined
+        ? Promise.resolve(received)
+        : new Promise((resolve) => {
+            // A signal listener does not keep Node's event loop alive: without a pending timer
+            // the process would end here (exit 13, an unsettled await), changes still applied.
+            const keepAlive = setInterval(() => undefined, 2 ** 30);
+            wake = (signal) => {
+              clearInterval(keepAlive);
+              resolve(signal);
+            };
+          }),
+  };
 }

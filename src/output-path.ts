@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, rmdirSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** An output that cannot be written where the user asked; the message says which and why. */
@@ -129,9 +129,21 @@ export interface NamedFile {
   path: string;
 }
 
-/** Whether two paths are one file: the same path resolved, or (when both exist) the same inode. */
+/** `path` with its folder's symbolic links resolved (the folder as it really is), when it exists. */
+function throughLinks(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * Whether two paths are one file: the same path once their folders' links are resolved, or
+ * (when both exist) the same inode, which also catches a link to the file itself.
+ */
 function sameFile(a: string, b: string): boolean {
-  if (a === b) return true;
+  if (a === b || throughLinks(a) === throughLinks(b)) return true;
   const statA = statSync(a, { throwIfNoEntry: false });
   const statB = statSync(b, { throwIfNoEntry: false });
   return statA !== undefined && statB !== undefined && statA.dev === statB.dev && statA.ino === statB.ino;
@@ -147,7 +159,9 @@ export function checkOutputFiles(cwd: string, outputs: readonly NamedFile[], inp
   outputs.forEach((output, i) => {
     for (const input of inputs) {
       if (sameFile(resolved(output), resolved(input)))
-        throw new OutputPathError(`${output.flag} ${output.path} is the ${input.flag} it reads; write elsewhere`);
+        throw new OutputPathError(
+          `${output.flag} ${output.path} would replace ${input.flag} ${input.path}; write elsewhere`,
+        );
     }
     for (const other of outputs.slice(0, i)) {
       if (sameFile(resolved(output), resolved(other)))

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./errors.js";
+import type { CliIO } from "./io.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -96,14 +97,16 @@ export function integerOption(
 
 /**
  * A count of worker threads: 1 up to the CPUs this process may use. Simulation workers are
- * CPU-bound, so more threads than CPUs add only memory (tens of MB each) and contention.
+ * CPU-bound, so more threads than CPUs add only memory (tens of MB each) and contention; a larger
+ * count (a script written on a bigger machine) is lowered to the CPUs here, with a warning, and
+ * the results are the same at any count.
  */
-export function threadCountOption(flag: string, value: string | undefined, fallback: number): number {
+export function threadCountOption(flag: string, value: string | undefined, fallback: number, io: CliIO): number {
   const cpus = availableParallelism();
   const count = integerOption(flag, value, fallback, 1);
-  if (count > cpus)
-    throw new UsageError(
-      `--${flag} expects at most ${cpus} (the CPUs available here; more threads only add memory), got '${value}'`,
-    );
-  return count;
+  if (count <= cpus) return count;
+  io.stderr.write(
+    `twintune: warning: --${flag} ${count} is more than the ${cpus} CPU(s) available here; using ${cpus}\n`,
+  );
+  return cpus;
 }

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFilesTogether } from "../../src/atomic-file.js";
+import { threadCountOption } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { checkOutputFile, checkOutputFolder, makeFolders, OutputPathError } from "../../src/output-path.js";
 import { fakeIO } from "../helpers/fake-io.js";
@@ -31,20 +33,27 @@ describe("output paths", () => {
 
   it("an output that is the input, or another output, is refused and nothing is written", async () => {
     const dir = workspace({ "cpu.folded": "main;a 3\n", "old.folded": "main;b 1\n" });
+    mkdirSync(join(dir, "real"));
+    symlinkSync("real", join(dir, "link"));
     const cases: [string[], string][] = [
-      [["cpu.folded", "-o", "cpu.folded"], "-o cpu.folded is the input it reads; write elsewhere"],
+      [["cpu.folded", "-o", "cpu.folded"], "-o cpu.folded would replace the input cpu.folded; write elsewhere"],
       [
         ["cpu.folded", "--html", "./old.folded", "--diff", "old.folded"],
-        "--html ./old.folded is the --diff profile it reads; write elsewhere",
+        "--html ./old.folded would replace the --diff profile old.folded; write elsewhere",
       ],
       [["cpu.folded", "-o", "x.svg", "--html", "x.svg"], "-o x.svg and --html x.svg are the same file"],
+      [
+        ["cpu.folded", "-o", "real/x.svg", "--html", "link/x.svg"],
+        "-o real/x.svg and --html link/x.svg are the same file",
+      ],
     ];
     for (const [args, message] of cases) {
       const io = inDir(dir);
       expect(await main(["flamegraph", ...args], io)).toBe(1);
       expect(io.err()).toBe(`twintune: ${message}\n`);
     }
-    expect(readdirSync(dir).sort()).toEqual(["cpu.folded", "old.folded"]);
+    expect(readdirSync(dir).sort()).toEqual(["cpu.folded", "link", "old.folded", "real"]);
+    expect(readdirSync(join(dir, "real"))).toEqual([]);
     expect(readFileSync(join(dir, "cpu.folded"), "utf8")).toBe("main;a 3\n");
   });
 
@@ -149,12 +158,18 @@ describe("arguments", () => {
     expect(positional.err()).toMatch(/^twintune: an empty argument for 'twintune hotspots' \(an unset variable\?\)/);
   });
 
-  it("--threads is bounded by the CPUs available, before anything runs", async () => {
+  it("--threads and --workers above the CPUs available are lowered to them, with a warning", () => {
+    const cpus = availableParallelism();
     const io = fakeIO();
-    expect(await main(["run", "--threads", "100000", "--no-report"], io)).toBe(2);
-    expect(io.err()).toMatch(
-      /^twintune: --threads expects at most \d+ \(the CPUs available here; more threads only add memory\), got '100000'/,
+    expect(threadCountOption("workers", String(cpus + 5), 1, io)).toBe(cpus);
+    expect(io.err()).toBe(
+      `twintune: warning: --workers ${cpus + 5} is more than the ${cpus} CPU(s) available here; using ${cpus}\n`,
     );
+    const quiet = fakeIO();
+    expect(threadCountOption("threads", "1", 4, quiet)).toBe(1);
+    expect(threadCountOption("threads", undefined, 1, quiet)).toBe(1);
+    expect(quiet.err()).toBe("");
+    expect(() => threadCountOption("threads", "0", 1, quiet)).toThrow(/--threads expects an integer >= 1/);
   });
 
   it("-h after -- belongs to the profiled program; a missing program exits 127", async () => {

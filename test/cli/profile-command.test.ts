@@ -74,6 +74,11 @@ describe("twintune profile", () => {
     const args = ["profile", "--pprof", "a.pb.gz", "-o", "./a.pb.gz", "--", process.execPath, "-e", "1"];
     expect(await main(args, io)).toBe(1);
     expect(io.err()).toBe("twintune: -o ./a.pb.gz and --pprof a.pb.gz are the same file\n");
+    writeFileSync(join(dir, "app.js"), APP);
+    const script = { ...fakeIO(), cwd: dir };
+    expect(await main(["profile", "-o", "app.js", "--", process.execPath, "app.js"], script)).toBe(1);
+    expect(script.err()).toBe("twintune: -o app.js would replace the profiled command's app.js; write elsewhere\n");
+    expect(readFileSync(join(dir, "app.js"), "utf8")).toBe(APP);
   });
 
   it("needs --pid or a command, and says so", async () => {

@@ -38,7 +38,7 @@ Options:
   --policy FILE      a policy file; give exactly two
   --seeds LIST       seeds, like 1-16 or 1,3,5-8 (default 1-16)
   --set key=value    a scenario value for both policies (repeatable; not a key a policy sets)
-  --workers N        worker threads, at most one per CPU (default: one per CPU)
+  --workers N        worker threads (default: one per CPU; more than the CPUs is lowered to them)
   --json             print the comparison as JSON
   -h, --help         show this help
 `;
@@ -64,7 +64,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UsageError(`--seeds: ${(error as Error).message}`);
   }
-  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1);
+  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1, io);
   const flags = parseSetFlags(values.set, "compare", false);
   const typed = positionals[0] as string;
   const file = resolve(io.cwd, typed);

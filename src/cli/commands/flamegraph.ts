@@ -70,8 +70,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
       ...(values.html === undefined ? [] : [{ flag: "--html", path: values.html }]),
     ],
     [
-      { flag: "input", path: input },
-      ...(values.diff === undefined ? [] : [{ flag: "--diff profile", path: values.diff }]),
+      { flag: "the input", path: input },
+      ...(values.diff === undefined ? [] : [{ flag: "the --diff profile", path: values.diff }]),
     ],
   );
   const after = await readProfileArgument(io, input, format);

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { writeFilesTogether } from "../../atomic-file.js";
 import { formatFolded } from "../../flamegraph/folded-writer.js";
@@ -137,8 +138,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
     ...(values.html === undefined ? [] : [{ flag: "--html", path: values.html }]),
   ];
   const outputs = named.map((file) => file.path);
-  // Where the results go is checked before the program runs, not after.
-  checkOutputFiles(io.cwd, named);
+  // Where the results go is checked before the program runs, not after; the program and any
+  // file it is given (node app.js) are inputs an output must not replace.
+  const commandFiles = command
+    .filter((word) => statSync(resolve(io.cwd, word), { throwIfNoEntry: false })?.isFile() === true)
+    .map((word) => ({ flag: "the profiled command's", path: word }));
+  checkOutputFiles(io.cwd, named, commandFiles);
   const startMs = Date.now();
   let outcome: Outcome;
   try {

@@ -40,8 +40,8 @@ Options:
   --out DIR          report folder (default ./twintune-report)
   --no-report        write no report folder
   --threads N        worker threads for the twin's what-if, validation and evaluation runs
-                     (default: the machine's CPUs, at most 4; at most one per CPU; 1 runs
-                     them in process); the result is the same at any count
+                     (default: the machine's CPUs, at most 4; more than the CPUs is lowered to
+                     them; 1 runs them in process); the result is the same at any count
   --json             print the result as JSON (scenario, seed, configHash, traceHash,
                      startTime, baseline, tuned, convergence, history, rollbacks, finalKnobs,
                      modelVersion, detail)
@@ -145,7 +145,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   );
   for (const warning of resolved.warnings) io.stderr.write(`twintune: warning: ${warning}\n`);
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
-  const threads = threadCountOption("threads", values.threads, Math.min(4, availableParallelism()));
+  const threads = threadCountOption("threads", values.threads, Math.min(4, availableParallelism()), io);
   if (values.tui) {
     if (values.json) throw new UsageError("--tui and --json do not go together");
     if (values.out !== undefined || values["no-report"])

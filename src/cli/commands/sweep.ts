@@ -34,7 +34,7 @@ Options:
   --seeds LIST       seeds to run, like 1-32 or 1,3,5-8 (default 1-8)
   --set key=v1,v2    a scenario value by key path and the values to sweep (repeatable; the grid
                      is every combination), e.g. --set tuning.degradationThreshold=0.05,0.1,0.2
-  --workers N        worker threads, at most one per CPU (default: one per CPU)
+  --workers N        worker threads (default: one per CPU; more than the CPUs is lowered to them)
   --out DIR          output folder (default ./twintune-sweep)
   --resume           continue the sweep in --out: run only the runs not there yet
   --json             print the aggregate as JSON
@@ -61,7 +61,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new UsageError(`--seeds: ${(error as Error).message}`);
   }
-  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1);
+  const workers = values.workers === undefined ? undefined : threadCountOption("workers", values.workers, 1, io);
   const flags = parseSetFlags(values.set, "sweep", true);
   const axes: SweepAxis[] = flags.map((flag) => ({ key: flag.key, texts: flag.texts }));
   const file = resolve(io.cwd, positionals[0] as string);

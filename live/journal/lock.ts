@@ -1,6 +1,7 @@
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { makeFolders } from "../../src/output-path.js";
+import { processAlive } from "../../src/process-alive.js";
 import { hostFsError } from "../host-fs-error.js";
 
 /** Another twintune run holds the journal. */
@@ -11,15 +12,6 @@ export class JournalBusyError extends Error {
   ) {
     super(`another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path})`);
     this.name = "JournalBusyError";
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, owned by someone else
   }
 }
 
@@ -56,7 +48,8 @@ export class JournalLock {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-        if (Number.isSafeInteger(holder) && holder !== pid && alive(holder)) throw new JournalBusyError(holder, path);
+        if (Number.isSafeInteger(holder) && holder !== pid && processAlive(holder))
+          throw new JournalBusyError(holder, path);
         await unlink(path).catch(() => undefined); // stale: its holder is gone
       }
     }

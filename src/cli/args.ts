@@ -5,6 +5,8 @@ import type { CliIO } from "./io.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+const MAY_BE_EMPTY = new Set(["title"]);
+
 /** What parseCommandArgs returns: the flag values by name and the positional arguments. */
 export interface ParsedArgs<O extends Options> {
   values: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>["values"];
@@ -33,8 +35,10 @@ export function parseCommandArgs<O extends Options>(
       .replace(/^Option/, "option");
     throw new UsageError(`${first} for 'twintune ${command}'`, `Run 'twintune ${command} --help' for its options.`);
   }
-  // An empty value (--out '', an unset variable in a script) is never a file, folder or number.
+  // An empty value (--out '', an unset variable in a script) is never a file, folder or number;
+  // only a text shown as written (a graph's --title) may be empty.
   for (const [name, value] of Object.entries(parsed.values)) {
+    if (MAY_BE_EMPTY.has(name)) continue;
     const given = Array.isArray(value) ? value : [value];
     if (given.some((item) => item === ""))
       throw new UsageError(

@@ -1,5 +1,6 @@
 import { costPerMillion } from "./cost-chart.js";
 import { bucketQuantile } from "./latency-chart.js";
+import { markdownCode } from "./markdown-code.js";
 import { markdownTable, percentChange } from "./markdown-table.js";
 import { METRIC_KEYS, METRICS, type RunResult } from "./run-result.js";
 import { formatMinutes } from "./time-axis.js";
@@ -135,7 +136,7 @@ export function reportMarkdown(result: RunResult, context: ReportContext): strin
   return [
     `# twintune report: ${result.scenario}`,
     "",
-    `Scenario \`${context.file}\` on the ${mode}, seed ${result.seed}. Config hash \`${result.configHash}\`, model version \`${result.modelVersion}\`, trace hash \`${result.traceHash}\`. Reproduce with \`${context.command}\`.`,
+    `Scenario ${markdownCode(context.file)} on the ${mode}, seed ${result.seed}. Config hash \`${result.configHash}\`, model version \`${result.modelVersion}\`, trace hash \`${result.traceHash}\`. Reproduce with ${markdownCode(context.command)}.`,
     "",
     `## Before vs after (the same ${formatMinutes(result.detail.evaluationMinutes)} evaluation window, common random numbers)`,
     "",

@@ -1,3 +1,4 @@
+import { markdownCode } from "../report/markdown-code.js";
 import { markdownTable } from "../report/markdown-table.js";
 import type { PointAggregate, Stat } from "./aggregate.js";
 import { SWEEP_METRICS } from "./run-summary.js";
@@ -51,7 +52,7 @@ export function sweepMarkdown(
   return [
     `# twintune sweep: ${scenario}`,
     "",
-    `Scenario \`${file}\`, seeds ${seedText}, ${points.length} point${points.length === 1 ? "" : "s"}. Reproduce with \`${command}\`.`,
+    `Scenario ${markdownCode(file)}, seeds ${seedText}, ${points.length} point${points.length === 1 ? "" : "s"}. Reproduce with ${markdownCode(command)}.`,
     "",
     "Each cell is the mean over the point's seeds with its 95% confidence interval (Student t), of the tuned run against the untuned one on the same seed. Convergence counts only the runs that converged. Every run's figures are in runs/; sweep.json has every metric.",
     "",

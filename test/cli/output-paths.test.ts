@@ -156,6 +156,9 @@ describe("arguments", () => {
     const positional = fakeIO();
     expect(await main(["hotspots", ""], positional)).toBe(2);
     expect(positional.err()).toMatch(/^twintune: an empty argument for 'twintune hotspots' \(an unset variable\?\)/);
+    // A title is text shown as written: empty is a choice, not a mistake.
+    const titled = inDir(workspace({ "cpu.folded": "main;a 3\n" }));
+    expect(await main(["flamegraph", "cpu.folded", "--title", "", "-o", "x.svg"], titled)).toBe(0);
   });
 
   it("--threads and --workers above the CPUs available are lowered to them, with a warning", () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +67,16 @@ describe("twintune fleet generate", () => {
     expect((await run([...args.slice(0, 3), "4", ...args.slice(4), "--out", "regen"])).code).toBe(0);
     expect(readdirSync(join(dir, "regen")).sort()).toEqual(["trace.csv", "truth.json"]);
     expect(JSON.parse(readFileSync(join(dir, "regen", "truth.json"), "utf8")).vms).toBe(4);
+    // A killed run's temporary (its pid gone) is removed; a running writer's is left alone.
+    const gone = spawnSync("true").pid as number;
+    writeFileSync(join(dir, "regen", `.trace.csv.tmp-${gone}-1`), "partial");
+    writeFileSync(join(dir, "regen", `.truth.json.tmp-${process.pid}-1`), "in progress");
+    expect((await run([...args, "--out", "regen"])).code).toBe(0);
+    expect(readdirSync(join(dir, "regen")).sort()).toEqual([
+      `.truth.json.tmp-${process.pid}-1`,
+      "trace.csv",
+      "truth.json",
+    ]);
   });
 
   it("rejects bad calls with a usage error", async () => {

@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { generateFleetFiles } from "../../../sim/fleet/fleet-files.js";
 import { FleetWorkload } from "../../../sim/fleet/fleet-workload.js";
 import { SHAPES } from "../../../sim/fleet/shapes.js";
 import { CatalogError } from "../../catalog/catalog-error.js";
 import { defaultCatalogPath, loadCatalog } from "../../catalog/catalog-loader.js";
 import { checkOutputFolder, makeFolders, OutputPathError } from "../../output-path.js";
+import { processAlive } from "../../process-alive.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
 import { parseDuration } from "../duration.js";
@@ -51,6 +52,18 @@ function checkFleetFolder(dir: string, shown: string): void {
     );
 }
 
+/**
+ * Removes the temporaries of an earlier generation that was killed mid-write (a trace's can be
+ * gigabytes): `.trace.csv.tmp-PID-N` whose process PID is gone. A live writer's are left alone.
+ */
+function removeInterruptedWrites(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const match = /^\.(?:trace\.csv|truth\.json)\.tmp-(\d+)-\d+$/.exec(name);
+    if (match === null || processAlive(Number(match[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
 async function run(args: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== "generate")
@@ -92,6 +105,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   // Made only once everything it depends on has loaded: a bad --catalog leaves no empty folder.
   makeFolders(outDir);
+  removeInterruptedWrites(outDir);
   const fleet = new FleetWorkload({ seed, vms, catalog, maxDays: Math.max(28, days + horizonDays) });
   const shapes = new Map<string, number>(SHAPES.map((shape) => [shape, 0]));
   let interruptible = 0;

@@ -2,7 +2,6 @@ import type { InstanceType } from "../../catalog/instance-type.js";
 import type { Recommendation } from "../../tuners/rightsize/recommendation.js";
 import { parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { share, usd } from "../money.js";
 import { compareWithTruth, renderCompare } from "../rightsize-compare.js";
@@ -35,7 +34,6 @@ async function run(args: string[], io: CliIO): Promise<number> {
     { min: 1, max: 1 },
   );
   const trace = positionals[0] as string;
-  if (values.compare === "") throw new UsageError("--compare expects a truth.json file");
   const { catalog, sizer } = loadSizingInputs(io, "rightsize", {
     trace,
     catalog: values.catalog,

@@ -37,6 +37,25 @@ export class LeftoverJournalError extends Error {
   }
 }
 
+/**
+ * The journal holds changes made to another host tree (--root) than this run's: restoring them
+ * here would write the wrong files, so nothing runs until the trees match.
+ */
+export class JournalRootError extends Error {
+  constructor(
+    readonly journalPath: string,
+    readonly journalRoot: string,
+    readonly root: string,
+  ) {
+    const named = (tree: string) => (tree === "/" ? "the real host (no --root)" : `--root ${tree}`);
+    super(
+      `${journalPath} holds changes made to ${named(journalRoot)}, not to ${named(root)}: ` +
+        `run with ${journalRoot === "/" ? "no --root" : `--root ${journalRoot}`}, or give this tree its own --state-dir`,
+    );
+    this.name = "JournalRootError";
+  }
+}
+
 /** The backend error a failed host write means, naming the knob and the path. */
 export function knobWriteError(ref: KnobRef, path: string, error: unknown): Error {
   if (error instanceof WriteRefusedError) return new KnobPermissionError(ref, error.path, error.reason);

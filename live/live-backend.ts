@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
 
 export type { BatchOptions } from "./engine/batch.js";
 
@@ -14,6 +15,7 @@ import type {
 } from "../src/backend.js";
 import { KnobConflictError, sameKnobValue } from "../src/backend.js";
 import type { Clock } from "../src/clock.js";
+import { processAlive } from "../src/process-alive.js";
 import { WallClock } from "../src/wall-clock.js";
 import { type CommandRunner, ProcessRunner } from "./command-runner.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
@@ -25,7 +27,9 @@ import { NO_HOOK, type WriteHook } from "./engine/test-hook.js";
 import type { LeftoverJournalError } from "./errors.js";
 import { type HostFs, LocalHostFs, type TextFs } from "./host-fs.js";
 import { Journal } from "./journal/journal.js";
+import type { BeginRecord } from "./journal/journal-record.js";
 import type { JournalState } from "./journal/journal-state.js";
+import type { JournalBusyError } from "./journal/lock.js";
 import type { KnobContext, PendingValues } from "./knobs/knob-access.js";
 import { LIVE_KNOBS } from "./knobs/knob-table.js";
 import { NetnsFs } from "./netns-fs.js";
@@ -75,7 +79,7 @@ export class LiveBackend implements Backend {
     const context = (pending: PendingValues) => this.context(pending);
     this.writer = new KnobWriter(context, journal, options.hook ?? NO_HOOK);
     this.restorer = new Restorer(context, journal, this.writer);
-    this.session = new Session(journal, options.stateDir);
+    this.session = new Session(journal, options.stateDir, resolve(options.root ?? "/"));
     this.observer = new Observer(fs, clock, options.pids ?? []);
   }
 
@@ -145,13 +149,22 @@ export class LiveBackend implements Backend {
     return this.writer.knob(ref).get(this.context(new Map()), ref.target);
   }
 
-  /** The journal as it stands: managed knobs, interrupted runs, yielded knobs. */
-  journalState(): JournalState {
-    return this.journal.state();
+  /**
+   * The journal as it stands: managed knobs, yielded knobs, and the sessions left open, split into
+   * those of a run still going (its process alive) and those a crash interrupted.
+   */
+  journalState(): JournalState & { running: BeginRecord[] } {
+    const state = this.journal.state();
+    const isRunning = (record: BeginRecord) => record.session !== this.journal.session && processAlive(record.pid);
+    return {
+      ...state,
+      interrupted: state.interrupted.filter((record) => !isRunning(record)),
+      running: state.interrupted.filter(isRunning),
+    };
   }
 
   /** The refusal to tune while an interrupted run's journal is left, if it is (checked again under the lock). */
-  leftover(): LeftoverJournalError | undefined {
+  leftover(): LeftoverJournalError | JournalBusyError | undefined {
     return this.session.leftover();
   }
 

@@ -1,6 +1,8 @@
-import { LeftoverJournalError } from "../errors.js";
+import { join } from "node:path";
+import { processAlive } from "../../src/process-alive.js";
+import { JournalRootError, LeftoverJournalError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
-import { JournalLock } from "../journal/lock.js";
+import { JournalBusyError, JournalLock } from "../journal/lock.js";
 
 export type SessionOutcome = "completed" | "failed" | "reverted";
 
@@ -15,12 +17,19 @@ export class Session {
   constructor(
     private readonly journal: Journal,
     private readonly stateDir: string,
+    /** The host tree this run changes: "/" for the real host, else --root resolved. */
+    private readonly root: string,
   ) {}
 
-  /** The refusal to tune while an interrupted run's journal is left, if it is. */
-  leftover(): LeftoverJournalError | undefined {
+  /**
+   * The refusal to tune while another run's session is open: still running (its process is
+   * alive: wait for it), or interrupted (a crash left it: recover first).
+   */
+  leftover(): LeftoverJournalError | JournalBusyError | undefined {
     const state = this.journal.state();
     const others = state.interrupted.filter((record) => record.session !== this.journal.session);
+    const running = others.find((record) => processAlive(record.pid));
+    if (running !== undefined) return new JournalBusyError(running.pid, join(this.stateDir, "lock"));
     if (others.length === 0) return undefined;
     return new LeftoverJournalError(
       this.journal.path,
@@ -34,12 +43,23 @@ export class Session {
     if (this.journal.inSession) return;
     this.lock = await JournalLock.acquire(this.stateDir);
     await this.journal.reload();
-    const leftover = command === "recover" ? undefined : this.leftover();
-    if (leftover !== undefined) {
+    const elsewhere = this.journal.state().roots.find((root) => root !== this.root);
+    const refusal =
+      elsewhere !== undefined
+        ? new JournalRootError(this.journal.path, elsewhere, this.root)
+        : command === "recover"
+          ? undefined
+          : this.leftover();
+    if (refusal !== undefined) {
       await this.release();
-      throw leftover;
+      throw refusal;
     }
-    await this.journal.append({ type: "begin", pid: process.pid, command });
+    await this.journal.append({
+      type: "begin",
+      pid: process.pid,
+      command,
+      ...(this.root === "/" ? {} : { root: this.root }),
+    });
   }
 
   /** Ends the session (the changes stay in effect), drops the journal if nothing is left, releases the lock. */

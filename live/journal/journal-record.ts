@@ -13,6 +13,8 @@ export interface BeginRecord extends Base {
   type: "begin";
   pid: number;
   command: string;
+  /** The host tree the session changed (--root), when not the real host "/". */
+  root?: string;
 }
 
 /** Before the first write to a knob: its value then, and what we were about to write. */
@@ -81,7 +83,9 @@ function problem(record: Record<string, unknown>): string | undefined {
   if (typeof record.session !== "string" || typeof record.at !== "number") return "no session or time";
   switch (record.type) {
     case "begin":
-      return typeof record.pid === "number" && typeof record.command === "string"
+      return typeof record.pid === "number" &&
+        typeof record.command === "string" &&
+        (record.root === undefined || typeof record.root === "string")
         ? undefined
         : "begin without pid or command";
     case "original":

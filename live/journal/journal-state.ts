@@ -20,6 +20,8 @@ export interface JournalState {
   interrupted: BeginRecord[];
   /** Knobs twintune stopped managing because someone else changed them. */
   yielded: { knob: KnobRef; found: KnobValue; at: number }[];
+  /** The host trees (--root; "/" for the real host) that the managed knobs and open sessions belong to. */
+  roots: string[];
 }
 
 /** Replays the records into the current state. */
@@ -27,11 +29,13 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
   const managed = new Map<string, ManagedKnob>();
   const begun = new Map<string, BeginRecord>();
   const yielded: JournalState["yielded"] = [];
+  const sessionRoots = new Map<string, string>();
   let seq = 0;
   for (const record of records) {
     switch (record.type) {
       case "begin":
         begun.set(record.session, record);
+        sessionRoots.set(record.session, record.root ?? "/");
         break;
       case "end":
         begun.delete(record.session);
@@ -61,9 +65,15 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
         break;
     }
   }
+  const rootOf = (session: string) => sessionRoots.get(session) ?? "/";
+  const roots = new Set([
+    ...[...managed.values()].map((entry) => rootOf(entry.record.session)),
+    ...[...begun.keys()].map(rootOf),
+  ]);
   return {
     managed: [...managed.values()].sort((a, b) => a.seq - b.seq),
     interrupted: [...begun.values()],
     yielded,
+    roots: [...roots].sort(),
   };
 }

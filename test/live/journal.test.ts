@@ -1,11 +1,15 @@
+import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { JournalRootError, LeftoverJournalError } from "../../live/errors.js";
 import { Journal } from "../../live/journal/journal.js";
 import { parseJournal } from "../../live/journal/journal-record.js";
 import { JournalBusyError, JournalLock } from "../../live/journal/lock.js";
 import { stateDirectory } from "../../live/journal/state-dir.js";
+import { LiveBackend } from "../../live/live-backend.js";
+import { change, harness } from "../helpers/live-harness.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -90,5 +94,52 @@ describe("the lock", () => {
     const lock = await JournalLock.acquire(dir);
     expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.pid}\n`);
     await lock.release();
+  });
+});
+
+describe("a journal belongs to one host tree and knows a running session from a crashed one", () => {
+  it("changes made under --root A are not restored under --root B (nor on the real host)", async () => {
+    const h = await harness();
+    try {
+      const open = (root: string) =>
+        LiveBackend.open({ fs: h.fs, runner: h.runner, stateDir: h.stateDir, isRoot: true, root });
+      const a = await open("/trees/a");
+      await a.apply(change("read-ahead-kb", "sda", 512));
+      await a.close();
+      expect(JSON.parse(h.journalText().split("\n")[0] as string)).toMatchObject({ type: "begin", root: "/trees/a" });
+      const applied = h.fs.snapshot();
+      for (const other of ["/trees/b", "/"]) {
+        const b = await open(other);
+        await expect(b.revertAll()).rejects.toThrow(JournalRootError);
+        await expect(b.apply(change("read-ahead-kb", "sdb", 256))).rejects.toThrow(
+          /holds changes made to --root \/trees\/a, not to .*: run with --root \/trees\/a, or give this tree its own --state-dir/,
+        );
+        expect(h.fs.snapshot()).toEqual(applied);
+      }
+      const again = await open("/trees/a");
+      expect((await again.revertAll()).map((outcome) => outcome.status)).toEqual(["restored"]);
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("a session whose process is alive is running (wait for it), not interrupted (recover)", async () => {
+    const h = await harness();
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      const begin = { v: 1, at: 1, session: "other", type: "begin", pid: sleeper.pid, command: "apply" };
+      writeFileSync(join(h.stateDir, "journal.jsonl"), `${JSON.stringify(begin)}\n`);
+      const backend = await h.open();
+      expect(backend.journalState()).toMatchObject({ running: [{ pid: sleeper.pid }], interrupted: [] });
+      await expect(backend.apply(change("read-ahead-kb", "sda", 512))).rejects.toThrow(JournalBusyError);
+      sleeper.kill("SIGKILL");
+      await new Promise((resolve) => sleeper.on("exit", resolve));
+      const later = await h.open();
+      expect(later.journalState()).toMatchObject({ running: [], interrupted: [{ pid: sleeper.pid }] });
+      await expect(later.apply(change("read-ahead-kb", "sda", 512))).rejects.toThrow(LeftoverJournalError);
+    } finally {
+      sleeper.kill("SIGKILL");
+      h.cleanup();
+    }
   });
 });

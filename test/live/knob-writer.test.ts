@@ -213,9 +213,11 @@ describe("crash recovery", () => {
     const before = h.fs.snapshot();
     const crashed = await h.open();
     await crashed.applyAll([change("io-scheduler", "sdb", "bfq"), change("read-ahead-kb", "sdb", 4096)]);
-    // No close(): the process died. Its lock file names a pid that is gone.
-    const { writeFileSync } = await import("node:fs");
+    // No close(): the process died. Its lock file and its session's begin name a pid that is gone.
+    const { readFileSync, writeFileSync } = await import("node:fs");
     writeFileSync(`${h.stateDir}/lock`, "999999999\n");
+    const journal = `${h.stateDir}/journal.jsonl`;
+    writeFileSync(journal, readFileSync(journal, "utf8").replace(`"pid":${process.pid}`, '"pid":999999999'));
     const next = await h.open();
     const error = await next.apply(change("read-ahead-kb", "sda", 256)).catch((e) => e);
     expect(error).toBeInstanceOf(LeftoverJournalError);

@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import type { CommandRunner } from "../../../../live/command-runner.js";
 import { writeHookFromEnv } from "../../../../live/engine/test-hook.js";
-import { KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
+import { JournalRootError, KnobVerifyError, LeftoverJournalError } from "../../../../live/errors.js";
 import type { HostFs } from "../../../../live/host-fs.js";
 import { HostFsError } from "../../../../live/host-fs-error.js";
 import { JournalBusyError } from "../../../../live/journal/lock.js";
@@ -112,7 +112,7 @@ export function userErrorOf(error: unknown): unknown {
   if (error instanceof WriteRefusedError) return new UserError(error.message, EXIT_NOT_PERMITTED);
   if (error instanceof HostFsError && error.denied)
     return new UserError(`not permitted: ${error.message}`, EXIT_NOT_PERMITTED);
-  if (error instanceof LeftoverJournalError || error instanceof JournalBusyError) {
+  if (error instanceof LeftoverJournalError || error instanceof JournalBusyError || error instanceof JournalRootError) {
     return new UserError(error.message, EXIT_TRY_LATER);
   }
   if (

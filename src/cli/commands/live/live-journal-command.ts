@@ -31,7 +31,12 @@ export async function runJournal(args: string[], io: CliIO, deps: LiveDeps): Pro
       io.stdout.write(`${JSON.stringify({ path: backend.journal.path, ...state }, null, 2)}\n`);
       return 0;
     }
-    if (state.managed.length === 0 && state.interrupted.length === 0 && state.yielded.length === 0) {
+    if (
+      state.managed.length === 0 &&
+      state.interrupted.length === 0 &&
+      state.running.length === 0 &&
+      state.yielded.length === 0
+    ) {
       io.stdout.write(`No journal (${backend.journal.path}): twintune manages no knob on this host.\n`);
       return 0;
     }
@@ -54,6 +59,11 @@ export async function runJournal(args: string[], io: CliIO, deps: LiveDeps): Pro
     for (const record of state.interrupted) {
       io.stdout.write(
         `\nInterrupted: 'twintune live ${record.command}' (pid ${record.pid}) began ${new Date(record.at).toISOString()} and never ended: run 'twintune live recover'.\n`,
+      );
+    }
+    for (const record of state.running) {
+      io.stdout.write(
+        `\nRunning: 'twintune live ${record.command}' (pid ${record.pid}) began ${new Date(record.at).toISOString()} and is still changing this host.\n`,
       );
     }
     for (const yielded of state.yielded) {

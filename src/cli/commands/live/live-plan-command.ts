@@ -181,6 +181,8 @@ export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promis
     const state = backend.journalState();
     if (state.interrupted.length > 0)
       io.stdout.write("An interrupted run left a journal: 'twintune live recover' before applying.\n");
+    for (const record of state.running)
+      io.stdout.write(`Another twintune (pid ${record.pid}, live ${record.command}) is changing this host now.\n`);
     io.stdout.write("\nShadow mode: nothing was written. To apply: twintune live apply --yes (same options).\n");
     return 0;
   });

@@ -68,6 +68,8 @@ export async function runStatus(args: string[], io: CliIO, deps: LiveDeps): Prom
       ),
     );
     io.stdout.write(`\n${renderMetrics(observation)}\n`);
+    for (const record of journal.running)
+      io.stdout.write(`\nAnother twintune (pid ${record.pid}, live ${record.command}) is changing this host now.\n`);
     if (journal.interrupted.length > 0) {
       io.stdout.write(
         `\nAn interrupted run left ${journal.managed.length} changed knob(s): run 'twintune live recover'.\n`,

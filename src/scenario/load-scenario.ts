@@ -186,7 +186,8 @@ function resolveScenario(
   const oneChange = scenario.tuning.interval + scenario.tuning.validation;
   if (options.tuningRun && scenario.fleet === undefined && scenario.duration < oneChange) {
     // The key is duration; the place is the flag that set one of the three, if one did.
-    const problem = `expected at least ${oneChange / 60_000} min (tuning.interval + tuning.validation: time to apply one change and validate it), got ${scenario.duration / 60_000} min`;
+    const minutes = (ms: number) => `${Number((ms / 60_000).toFixed(2))} min`;
+    const problem = `expected at least ${minutes(oneChange)} (tuning.interval + tuning.validation: time to apply one change and validate it), got ${minutes(scenario.duration)}`;
     const keys: PropertyKey[][] = [["duration"], ["tuning", "validation"], ["tuning", "interval"]];
     const flag = keys.map((key) => overrideAt(overrides, key)).find((override) => override !== undefined);
     throw flag === undefined

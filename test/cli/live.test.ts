@@ -208,6 +208,54 @@ describe("twintune live apply, journal, revert", () => {
     expect(fs.snapshot()).toEqual(before);
   });
 
+  it("--json prints one JSON document for apply (with and without --yes) and recover", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const stateDir = temp("tt-state-");
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const args = ["apply", "--set", "read-ahead-kb@sda=512", "--state-dir", stateDir, "--json"];
+    const shown = fakeIO();
+    await expect(live.run(args, shown)).rejects.toThrow(/nothing written: pass --yes/);
+    expect(JSON.parse(shown.out())).toMatchObject({
+      written: false,
+      changes: [{ knob: "read-ahead-kb", proposed: 512 }],
+    });
+    const written = fakeIO();
+    expect(await live.run([...args, "--yes"], written)).toBe(0);
+    expect(JSON.parse(written.out())).toMatchObject({
+      written: true,
+      changes: [{ knob: "read-ahead-kb", target: "sda", before: 128, after: 512 }],
+      journal: join(stateDir, "journal.jsonl"),
+    });
+    const again = fakeIO();
+    expect(await live.run([...args, "--yes"], again)).toBe(0);
+    expect(JSON.parse(again.out())).toMatchObject({ written: true, changes: [] });
+    const recover = fakeIO();
+    expect(await live.run(["recover", "--json", "--state-dir", temp("tt-state-")], recover)).toBe(0);
+    expect(JSON.parse(recover.out())).toEqual({ outcomes: [], failed: 0 });
+    const discard = fakeIO();
+    expect(await live.run(["recover", "--discard", "--json", "--state-dir", stateDir], discard)).toBe(0);
+    expect(JSON.parse(discard.out())).toEqual({ discarded: 1 });
+  });
+
+  it("an explicit --set that --device leaves out is said, not silently dropped", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const io = fakeIO();
+    const args = [
+      "apply",
+      "--yes",
+      "--device",
+      "sdb",
+      "--set",
+      "read-ahead-kb@sda=256",
+      "--state-dir",
+      temp("tt-state-"),
+    ];
+    expect(await live.run(args, io)).toBe(0);
+    expect(io.out()).toBe("No changes: --only or --device leaves out every --set change.\n");
+    expect(fs.writes).toEqual([]);
+  });
+
   it("a knob that cannot be restored: exit 1, said on stderr as well as in the table, kept in the journal", async () => {
     const { fs, stateDir, live } = await withReadAheadApplied();
     fs.denied.add("/sys/block/sda/queue/read_ahead_kb");

@@ -7,7 +7,7 @@ import type { LiveView } from "../../tui/live-tui.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
 import { type LiveDeps, listenForExitSignal, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
-import { planFromArgs, renderPlan } from "./live-plan-command.js";
+import { appliedJson, nothingPlanned, planFromArgs, planJson, renderPlan } from "./live-plan-command.js";
 
 export const APPLY_USAGE = `Usage: twintune live apply [--yes] [--revert-on-exit] [options]
 
@@ -61,15 +61,23 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       const changes = plan.receipts.filter(
         (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
       );
+      // An explicit --set that --device or --only filtered out is said, not silently dropped.
+      const nothing =
+        plan.receipts.length > 0
+          ? "Nothing to change: every knob already has that value."
+          : plan.rejected.length > 0
+            ? "Nothing to change." // each reason was said on stderr
+            : nothingPlanned(values, plan);
       if (!values.yes) {
         for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
+        if (values.json) io.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
         if (changes.length === 0) {
-          io.stdout.write("Nothing to change.\n");
+          if (!values.json) io.stdout.write(`${nothing}\n`);
           return 0;
         }
         const refusal = `nothing written: pass --yes to write these ${changes.length} change(s)`;
         if (values.tui) await view({ planned: changes, applied: [], outcome: refusal });
-        else io.stdout.write(renderPlan(changes));
+        else if (!values.json) io.stdout.write(renderPlan(changes));
         throw new UserError(refusal);
       }
       // With --revert-on-exit the signals are caught before the first write: SIGINT or SIGTERM
@@ -93,7 +101,9 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       }
       if (receipts.length === 0) {
         await backend.close("completed");
-        io.stdout.write("Nothing to change.\n");
+        io.stdout.write(
+          values.json ? `${JSON.stringify(appliedJson([], backend.journal.path), null, 2)}\n` : `${nothing}\n`,
+        );
         return 0;
       }
       if (values.tui) {
@@ -110,27 +120,31 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
           }`,
         });
       }
-      io.stdout.write(
-        renderTable(
-          ["knob", "target", "before", "after (read back)", "path"],
-          receipts.map((receipt) => [
-            receipt.change.knob.knob,
-            receipt.change.knob.target,
-            formatValue(receipt.change.knob.knob, receipt.previous),
-            formatValue(receipt.change.knob.knob, receipt.applied),
-            backend.journal.managed(receipt.change.knob)?.record.path ?? "",
-          ]),
-        ),
-      );
-      io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
+      // With --json stdout is one document, printed once written; later news goes to stderr.
+      const say = (text: string) => (values.json ? io.stderr : io.stdout).write(text);
+      if (values.json) io.stdout.write(`${JSON.stringify(appliedJson(receipts, backend.journal.path), null, 2)}\n`);
+      else
+        io.stdout.write(
+          renderTable(
+            ["knob", "target", "before", "after (read back)", "path"],
+            receipts.map((receipt) => [
+              receipt.change.knob.knob,
+              receipt.change.knob.target,
+              formatValue(receipt.change.knob.knob, receipt.previous),
+              formatValue(receipt.change.knob.knob, receipt.applied),
+              backend.journal.managed(receipt.change.knob)?.record.path ?? "",
+            ]),
+          ),
+        );
+      if (!values.json)
+        io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
       if (!values["revert-on-exit"]) {
         await backend.close("completed");
-        io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
+        if (!values.json) io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
         return 0;
       }
       // With --tui the screen held them: quitting it is the exit.
-      if (!values.tui)
-        io.stdout.write("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+      if (!values.tui) say("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
       const signal = values.tui
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
@@ -146,7 +160,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         }
       }
       await backend.close(failed === 0 ? "reverted" : "failed");
-      io.stdout.write(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
+      say(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
       return failed === 0 ? 0 : 1;
     },
     { changesHost: true },

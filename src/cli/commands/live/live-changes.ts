@@ -38,7 +38,8 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --interval MS    metrics window the rules look at (default 1000)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
-  --json           print the plan as JSON
+  --json           print the plan as JSON ({"written": false, "changes", ...}); apply --yes prints
+                   what it wrote ({"written": true, "changes" with before/after, "journal"})
   --tui            show it full screen, read-only ('twintune tui' for the keys); a plain log when
                    stdout is not a terminal
 `;

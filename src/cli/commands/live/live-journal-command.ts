@@ -11,7 +11,7 @@ saved before the first write, the value last written), runs that were interrupte
 yielded because someone else changed them. Reads only.
 
 Options:
-  --json           print {"path", "managed", "interrupted", "yielded"}
+  --json           print {"path", "managed", "interrupted", "yielded", "roots", "running"}
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       the host's files are under DIR (a captured fixture tree) instead of /; accepted
                    like the other live subcommands, it changes nothing here: the journal is read

@@ -110,6 +110,22 @@ export function renderPlan(receipts: readonly Receipt[]): string {
   );
 }
 
+/** What `live apply --json` prints once written: each change with its value before and as read back. */
+export function appliedJson(receipts: readonly Receipt[], journal: string): object {
+  return {
+    written: true,
+    changes: receipts.map((receipt) => ({
+      knob: receipt.change.knob.knob,
+      target: receipt.change.knob.target,
+      before: receipt.previous,
+      after: receipt.applied,
+      component: receipt.change.component,
+      reason: receipt.change.reason,
+    })),
+    journal,
+  };
+}
+
 export function planJson(plan: LivePlan): object {
   return {
     written: false,
@@ -132,7 +148,7 @@ export function planJson(plan: LivePlan): object {
 }
 
 /** Why the plan is empty, true to where its changes came from (the rules, or --set). */
-function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
+export function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
   if ((values.set ?? []).length > 0) {
     return plan.rejected.length > 0
       ? "No changes: none of the --set changes can be made here (see below)."

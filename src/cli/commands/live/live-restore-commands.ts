@@ -32,7 +32,7 @@ instead and keeps the host's current values.
 
 Options:
   --discard        forget the journal, restore nothing
-  --json           print {"outcomes", "failed"}
+  --json           print {"outcomes", "failed"} ({"discarded": N} with --discard)
 ${STATE_DIR_HELP}
 ${ROOT_HELP}
 `;
@@ -109,10 +109,15 @@ export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Pro
       const state = backend.journalState();
       if (values.discard) {
         await backend.discardJournal();
-        io.stdout.write(`Journal discarded: ${state.managed.length} knob(s) keep their current values.\n`);
+        io.stdout.write(
+          values.json
+            ? `${JSON.stringify({ discarded: state.managed.length }, null, 2)}\n`
+            : `Journal discarded: ${state.managed.length} knob(s) keep their current values.\n`,
+        );
         return 0;
       }
       if (state.interrupted.length === 0 && state.managed.length === 0) {
+        if (values.json) return report(io, [], true, "recover");
         io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
         return 0;
       }

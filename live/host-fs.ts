@@ -65,6 +65,20 @@ export class LocalHostFs implements HostFs {
     return join(this.root, path);
   }
 
+  /**
+   * Under a captured tree (--root) the files are plain copies, and a write would replace a
+   * selection file's list ("none [mq-deadline] kyber bfq") with the bare choice, which a later
+   * revert could not choose back from. There the write moves the brackets, as the kernel does.
+   */
+  private async asSelection(path: string, text: string): Promise<string | undefined> {
+    const current = await this.readText(path).catch(() => "");
+    if (!/^(\S+ )*\[\S+\]( \S+)*\s*$/.test(current)) return undefined;
+    const choices = current.replace(/[[\]]/g, "").trim().split(/\s+/);
+    const wanted = text.trim();
+    if (!choices.includes(wanted)) return undefined;
+    return `${choices.map((choice) => (choice === wanted ? `[${choice}]` : choice)).join(" ")} \n`;
+  }
+
   async readText(path: string): Promise<string> {
     try {
       return await readFile(this.real(path), "utf8");
@@ -148,6 +162,7 @@ export class LocalHostFs implements HostFs {
 
   async writeText(path: string, text: string): Promise<void> {
     await this.checkAllowed(path, "path");
+    if (this.root !== "/") text = (await this.asSelection(path, text)) ?? text;
     let handle: Awaited<ReturnType<typeof open>> | undefined;
     try {
       // O_TRUNC as a shell redirect does (sysfs and procfs ignore it; a regular file needs it).

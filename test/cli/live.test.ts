@@ -256,6 +256,21 @@ describe("twintune live apply, journal, revert", () => {
     expect(fs.writes).toEqual([]);
   });
 
+  it("on a copied host tree (--root), apply then revert of an I/O scheduler leaves every file as it was", async () => {
+    const root = temp("tt-root-");
+    cpSync(join(FIXTURES, "numa-2node-smt"), root, { recursive: true, verbatimSymlinks: true });
+    const before = contents(root);
+    const stateDir = temp("tt-state-");
+    const live = createLiveCommand({ runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const common = ["--root", root, "--state-dir", stateDir];
+    const apply = ["apply", "--yes", "--device", "sda", "--set", "io-scheduler=bfq", "--interval", "1"];
+    expect(await live.run([...apply, ...common], fakeIO())).toBe(0);
+    expect(readFileSync(join(root, "sys/block/sda/queue/scheduler"), "utf8")).toMatch(/\[bfq\]/);
+    const revert = fakeIO();
+    expect(await live.run(["revert", ...common], revert)).toBe(0);
+    expect(contents(root)).toEqual(before);
+  });
+
   it("a knob that cannot be restored: exit 1, said on stderr as well as in the table, kept in the journal", async () => {
     const { fs, stateDir, live } = await withReadAheadApplied();
     fs.denied.add("/sys/block/sda/queue/read_ahead_kb");

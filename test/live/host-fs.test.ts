@@ -83,6 +83,19 @@ describe("LocalHostFs", () => {
     expect(readFileSync(join(root, "cgroup/cpuset/web/cpuset.cpus"), "utf8")).toBe("1");
   });
 
+  it("under a captured tree, a write to a selection file moves the brackets as the kernel does", async () => {
+    const root = tree();
+    writeFileSync(join(root, "sys/block/sda/queue/scheduler"), "none [mq-deadline] kyber bfq \n");
+    const fs = await LocalHostFs.open(root);
+    await fs.writeText("/sys/block/sda/queue/scheduler", "bfq");
+    expect(await fs.readText("/sys/block/sda/queue/scheduler")).toBe("none mq-deadline kyber [bfq] \n");
+    await fs.writeText("/sys/block/sda/queue/scheduler", "mq-deadline");
+    expect(await fs.readText("/sys/block/sda/queue/scheduler")).toBe("none [mq-deadline] kyber bfq \n");
+    // A plain value file is written as given.
+    await fs.writeText("/sys/block/sda/queue/read_ahead_kb", "512");
+    expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512");
+  });
+
   it("refuses a write outside the allow-list before touching the file", async () => {
     const root = tree();
     const fs = await LocalHostFs.open(root);

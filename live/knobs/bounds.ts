@@ -1,5 +1,6 @@
 import type { KnobRef } from "../../src/backend.js";
 import { KnobValueError } from "../../src/backend.js";
+import { formatCpuList } from "../../src/cpulist.js";
 
 /** 1 GiB: the most any TCP or socket buffer knob may be set to (an int overflow guard, oracle/bpftune#36). */
 export const MAX_BUFFER_BYTES = 2 ** 30;
@@ -45,7 +46,10 @@ export function requireIdSet(ref: KnobRef, value: unknown, allowed: readonly num
   const ids = [...new Set(value as number[])].sort((a, b) => a - b);
   const outside = ids.filter((id) => !allowed.includes(id));
   if (outside.length > 0) {
-    throw new KnobValueError(ref, `${what} ${outside.join(",")} not available here (available: ${allowed.join(",")})`);
+    throw new KnobValueError(
+      ref,
+      `${what} ${formatCpuList(outside)} not available here (available: ${formatCpuList([...allowed].sort((a, b) => a - b))})`,
+    );
   }
   return ids;
 }

@@ -169,6 +169,20 @@ describe("live journal, revert, recover --help", () => {
     );
   });
 
+  it("a --pid that is not there is named as such; a state directory it cannot use says how to choose another", async () => {
+    const gone = await live(["plan", "--pid", "999999", "--set", "cpu-affinity=0-1"]);
+    expect(gone.code).toBe(2);
+    expect(gone.err).toMatch(/^twintune: --pid 999999: no process with pid 999999\n/);
+    const file = join(temp("tt-state-"), "a-file");
+    writeFileSync(file, "");
+    const io = fakeIO();
+    const args = ["live", "journal", "--state-dir", join(file, "state")];
+    expect(await main(args, io)).toBe(1);
+    expect(io.err()).toMatch(
+      /journal\.jsonl: .*\(the journal's folder: give --state-dir DIR or TWINTUNE_STATE_DIR where you may write\)\n$/,
+    );
+  });
+
   it("journal --root reads the same journal as without it (the journal lives in --state-dir)", async () => {
     const stateDir = temp("tt-state-");
     const plain = fakeIO();

@@ -34,8 +34,14 @@ describe("cgroup cpuset knobs", () => {
     h = await withGroup();
     const backend = await h.open();
     await expect(backend.apply(change("cpuset-cpus", GROUP, [0, 5]), { dryRun: true })).rejects.toThrow(
-      /CPU 5 not available here \(available: 0,1\)/,
+      /CPU 5 not available here \(available: 0-1\)/,
     );
+    // Written as CPU lists are, not one id at a time.
+    await expect(
+      backend.apply(change("cpuset-cpus", GROUP, [0, ...Array.from({ length: 98 }, (_, i) => i + 2)]), {
+        dryRun: true,
+      }),
+    ).rejects.toThrow(/CPU 2-99 not available here \(available: 0-1\)/);
     await expect(backend.apply(change("cpuset-mems", GROUP, [1]), { dryRun: true })).rejects.toThrow(KnobValueError);
     await expect(
       backend.apply(change("cpuset-cpus", "/sys/fs/cgroup/cpuset/nope", [0]), { dryRun: true }),

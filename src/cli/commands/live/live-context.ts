@@ -59,16 +59,24 @@ export async function openBackend(io: CliIO, options: CommonOptions, deps: LiveD
         `--root ${options.root}: ${root === undefined ? "no such folder" : "not a folder"} (expected a host tree with proc/ and sys/)`,
       );
   }
-  return LiveBackend.open({
+  const pids = parsePids(options.pid);
+  const backend = await LiveBackend.open({
     stateDir: stateDirectory(io.env, uid, options["state-dir"]),
     root: options.root ?? "/",
-    pids: parsePids(options.pid),
+    pids,
     hook: writeHookFromEnv(io.env),
     ...(deps.runner ? { runner: deps.runner } : {}),
     ...(deps.fs ? { fs: deps.fs } : {}),
     ...(deps.isRoot === undefined ? {} : { isRoot: deps.isRoot }),
     ...(deps.netnsDir ? { netnsDir: deps.netnsDir } : {}),
   });
+  for (const pid of pids) {
+    if (!(await backend.fs.exists(`/proc/${pid}`)))
+      throw new UsageError(
+        `--pid ${pid}: no process with pid ${pid}${options.root === undefined ? "" : ` under --root ${options.root}`}`,
+      );
+  }
+  return backend;
 }
 
 /**
@@ -110,8 +118,14 @@ export function userErrorOf(error: unknown): unknown {
     );
   }
   if (error instanceof WriteRefusedError) return new UserError(error.message, EXIT_NOT_PERMITTED);
+  // The journal's own files: the state directory is the user's choice, so say how to choose.
+  const stateHint =
+    error instanceof HostFsError && /\/(journal\.jsonl|lock)$/.test(error.path)
+      ? " (the journal's folder: give --state-dir DIR or TWINTUNE_STATE_DIR where you may write)"
+      : "";
   if (error instanceof HostFsError && error.denied)
-    return new UserError(`not permitted: ${error.message}`, EXIT_NOT_PERMITTED);
+    return new UserError(`not permitted: ${error.message}${stateHint}`, EXIT_NOT_PERMITTED);
+  if (error instanceof HostFsError && stateHint !== "") return new UserError(`${error.message}${stateHint}`);
   if (error instanceof LeftoverJournalError || error instanceof JournalBusyError || error instanceof JournalRootError) {
     return new UserError(error.message, EXIT_TRY_LATER);
   }

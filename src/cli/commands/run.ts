@@ -151,6 +151,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     if (values.out !== undefined || values["no-report"])
       throw new UsageError("--tui writes no report: --out and --no-report do not apply");
     if (flags.length > 0) throw new UsageError("--tui does not take --set yet: put the values in a scenario file");
+    if (values.threads !== undefined)
+      throw new UsageError("--tui runs the tuning in one worker of its own: --threads does not apply");
     const { runTwinTui } = await import("../tui/twin-tui.js");
     const { DEFAULT_SPEED } = await import("./tui.js");
     return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);

@@ -42,6 +42,7 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
                    what it wrote ({"written": true, "changes" with before/after, "journal"})
   --tui            show it full screen, read-only ('twintune tui' for the keys); a plain log when
                    stdout is not a terminal
+  -h, --help       show this help
 `;
 
 function positiveNumber(flag: string, text: string | undefined): number | undefined {

@@ -1,9 +1,9 @@
 // npm run -s bench:sweep
 // Wall time of the same 16 runs (seed-fleet, seeds 1-16) on the sweep's worker pool at 1 and at
 // 2 workers, and the speedup. A full seed-fleet run takes minutes, so the runs are shortened
-// with --set: duration=5m (one tuning round: observe, rank by what-if runs, apply),
-// evaluation.warmup=30s, evaluation.window=1m. The runs are CPU-bound and share nothing, so the
-// speedup is bounded by the free cores. BENCH_REPEAT=3 alternates 1 and 2 workers three times
+// with --set: duration=5m, tuning.interval=2m, tuning.validation=3m (one tuning round: observe,
+// rank by what-if runs, apply, validate), evaluation.warmup=30s, evaluation.window=1m. The runs
+// are CPU-bound and share nothing, so the speedup is bounded by the free cores. BENCH_REPEAT=3 alternates 1 and 2 workers three times
 // and reports medians. Also checks that both worker counts gave identical results.
 
 import { availableParallelism, loadavg } from "node:os";
@@ -14,7 +14,13 @@ import { packageRoot } from "../src/package-root.js";
 import { parseKeyPath } from "../src/scenario/scenario-override.js";
 import { median } from "./median.js";
 
-const SETS: Record<string, string> = { duration: "5m", "evaluation.warmup": "30s", "evaluation.window": "1m" };
+const SETS: Record<string, string> = {
+  duration: "5m",
+  "tuning.interval": "2m",
+  "tuning.validation": "3m",
+  "evaluation.warmup": "30s",
+  "evaluation.window": "1m",
+};
 const RUNS = 16;
 const repeat = Number(process.env.BENCH_REPEAT ?? 1);
 const file = join(packageRoot(), "scenarios", "seed-fleet.yaml");
@@ -34,8 +40,9 @@ async function timeSweep(workers: number): Promise<{ seconds: number; cpuSeconds
       file,
       seed: 1,
       overrides: Object.entries({
-        duration: "1s",
+        duration: "2s",
         "tuning.interval": "1s",
+        "tuning.validation": "1s",
         "tuning.components": [],
         "evaluation.warmup": "1s",
         "evaluation.window": "1s",

@@ -85,7 +85,7 @@ function latency(result: RunResult): string {
   });
   const note =
     result.detail.latencyUnit === "request"
-      ? "Percentiles of every request's response time in the evaluation window, from the histogram (buckets 12.5% wide)."
+      ? "Percentiles of every request's response time in the evaluation window, from the histogram (buckets 12.5% wide), so they differ from the exact p95 of the table above by up to half a bucket."
       : "Fleet mode: percentiles of each VM's mean latency per time step, weighted by its requests.";
   return `${note}\n\n${markdownTable(["Percentile", "Before", "After", "Change"], rows, [1, 2, 3])}`;
 }

@@ -73,7 +73,10 @@ function convergenceTable(result: RunResult): string {
     windows.map((w, index) => {
       const state =
         atMinutes !== null && w.endMin > atMinutes
-          ? "Converged"
+          ? // Nothing changed in such a window: a move of 1% or more is the workload's own.
+            Math.abs(w.improvementPct) >= 1
+            ? "Converged (load varied)"
+            : "Converged"
           : Math.abs(w.improvementPct) >= 1
             ? "No (>1%)"
             : !w.idle

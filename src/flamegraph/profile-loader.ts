@@ -52,17 +52,20 @@ export async function loadProfile(
   let chosen = format;
   let profile: StackProfile;
   try {
-    if (chosen === undefined) {
-      // The first 4 KiB tell the format; a folded file is then streamed, never read whole.
-      const handle = await open(path, "r");
-      try {
-        const head = Buffer.alloc(4096);
-        const { bytesRead } = await handle.read(head, 0, head.length, 0);
-        chosen = detectFormat(head.subarray(0, bytesRead));
-      } finally {
-        await handle.close();
-      }
+    // The first 4 KiB tell the format; a folded file is then streamed, never read whole.
+    const handle = await open(path, "r");
+    let detected: ProfileFormat;
+    try {
+      const head = Buffer.alloc(4096);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      detected = detectFormat(head.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
     }
+    // A binary profile read as text would be quoted back as bytes in the error: say what it is.
+    if (chosen !== undefined && chosen !== "pprof" && detected === "pprof")
+      throw new ProfileParseError(path, undefined, `is a pprof profile (binary), not ${chosen}; leave out --format`);
+    chosen ??= detected;
     profile =
       chosen === "folded"
         ? parseFoldedFile(path, path, foldedUnit(path))

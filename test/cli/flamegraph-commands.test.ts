@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { stacksToPprof } from "../../src/profiler/stacks-pprof.js";
 import { fakeIO } from "../helpers/fake-io.js";
 import { tempFolders } from "../helpers/temp-folders.js";
 
@@ -67,6 +68,13 @@ describe("twintune flamegraph", () => {
     const missing = inDir(dir);
     expect(await main(["hotspots", "nope.pb.gz"], missing)).toBe(1);
     expect(missing.err()).toBe("twintune: nope.pb.gz: no such file\n");
+    const pprof = stacksToPprof({ stacks: new Map([["main;a", 3]]), unit: "samples" }, 0, 1000);
+    writeFileSync(join(dir, "cpu.pb.gz"), pprof);
+    const forced = inDir(dir);
+    expect(await main(["hotspots", "cpu.pb.gz", "--format", "perf-script"], forced)).toBe(1);
+    expect(forced.err()).toBe(
+      "twintune: cpu.pb.gz: is a pprof profile (binary), not perf-script; leave out --format\n",
+    );
     const usage = inDir(dir);
     expect(await main(["flamegraph", "bad.folded", "--min-width", "wide"], usage)).toBe(2);
     expect(usage.err()).toMatch(/--min-width expects a number/);

@@ -14,6 +14,11 @@ describe("the package", () => {
     expect(Number(match?.[2])).toBeCloseTo(0.8, 1);
   });
 
+  it("ships the README's profiling example, a request loop that runs for the given milliseconds", () => {
+    const output = execFileSync(process.execPath, [join(ROOT, "examples", "app.cjs"), "50", "2"], { encoding: "utf8" });
+    expect(output).toMatch(/^served [1-9]\d* requests\n$/);
+  });
+
   it("exports the continuous profiler and the flame graph generator with the seed document's API", () => {
     const output = execFileSync(process.execPath, [join(ROOT, "examples", "profile.mjs")], {
       cwd: ROOT,

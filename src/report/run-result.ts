@@ -118,14 +118,20 @@ export const METRIC_KEYS = [
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 /** How people read each metric: its label, unit, formatting, and which way is better. */
+/** A share as a percentage; one decimal under 10%, where whole percents hide the change beside it. */
+function utilization(share: number): string {
+  const pct = share * 100;
+  return `${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}%`;
+}
+
 export const METRICS: Record<
   MetricKey,
   { label: string; unit: string; format: (v: number) => string; better: "up" | "down" }
 > = {
   throughputRps: { label: "Throughput", unit: "req/s", format: (v) => `${v.toFixed(0)}/s`, better: "up" },
   p95LatencyMs: { label: "P95 latency", unit: "ms", format: (v) => `${v.toFixed(1)} ms`, better: "down" },
-  cpuUtil: { label: "CPU utilization", unit: "%", format: (v) => `${(v * 100).toFixed(0)}%`, better: "down" },
-  memUtil: { label: "Memory utilization", unit: "%", format: (v) => `${(v * 100).toFixed(0)}%`, better: "down" },
+  cpuUtil: { label: "CPU utilization", unit: "%", format: (v) => utilization(v), better: "down" },
+  memUtil: { label: "Memory utilization", unit: "%", format: (v) => utilization(v), better: "down" },
   monthlyCostUsd: { label: "Monthly cost", unit: "USD", format: (v) => `$${v.toFixed(0)}`, better: "down" },
   iops: { label: "IOPS", unit: "IO/s", format: (v) => v.toFixed(0), better: "up" },
   errorRate: { label: "Errors", unit: "%", format: (v) => `${(v * 100).toFixed(2)}%`, better: "down" },

@@ -49,15 +49,20 @@ async function run(args: string[], io: CliIO): Promise<number> {
   // Time weights read better as milliseconds.
   const scale = profile.unit === "nanoseconds" ? 1e6 : profile.unit === "microseconds" ? 1e3 : 1;
   const unit = scale === 1 ? profile.unit : "ms";
+  // Milliseconds to one fixed precision, so a column's decimals line up.
+  const weight = (value: number) =>
+    scale === 1
+      ? formatWeight(value)
+      : value.toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 });
   io.stdout.write(
     renderTable(
       ["function", "self", `self ${unit}`, "total", `total ${unit}`],
       hotspots.map((hotspot) => [
         hotspot.functionName,
         `${(hotspot.percentage * 100).toFixed(2)}%`,
-        formatWeight(hotspot.samples / scale),
+        weight(hotspot.samples / scale),
         `${(hotspot.totalPercentage * 100).toFixed(2)}%`,
-        formatWeight(hotspot.totalSamples / scale),
+        weight(hotspot.totalSamples / scale),
       ]),
     ),
   );

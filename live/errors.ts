@@ -6,6 +6,7 @@ import {
   KnobValueError,
 } from "../src/backend.js";
 import { HostFsError } from "./host-fs-error.js";
+import { UNRECORDED_ROOT } from "./journal/journal-state.js";
 import { WriteRefusedError } from "./write-allow-list.js";
 
 /** A write was accepted but the knob reads back something else; the old value was put back. */
@@ -49,8 +50,12 @@ export class JournalRootError extends Error {
   ) {
     const named = (tree: string) => (tree === "/" ? "the real host (no --root)" : `--root ${tree}`);
     super(
-      `${journalPath} holds changes made to ${named(journalRoot)}, not to ${named(root)}: ` +
-        `run with ${journalRoot === "/" ? "no --root" : `--root ${journalRoot}`}, or give this tree its own --state-dir`,
+      journalRoot === UNRECORDED_ROOT
+        ? `${journalPath} holds changes from an older twintune that did not record their host tree, ` +
+            "taken as the real host's: run with no --root if they were made to this host; if to a copied tree, " +
+            "'twintune live recover --discard' (no --root) forgets them"
+        : `${journalPath} holds changes made to ${named(journalRoot)}, not to ${named(root)}: ` +
+            `run with ${journalRoot === "/" ? "no --root" : `--root ${journalRoot}`}, or give this tree its own --state-dir`,
     );
     this.name = "JournalRootError";
   }

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, mkdir, open, readdir, readFile, readlink, realpath, rmdir } from "node:fs/promises";
+import { access, mkdir, open, readdir, readFile, readlink, realpath, rmdir, statfs } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { HostFsError, hostFsError } from "./host-fs-error.js";
 import { parseMounts } from "./parsers/mounts.js";
@@ -38,6 +38,9 @@ export interface HostFs extends TextFs {
  * mapped under `root`; writes go only to the allow-list, checked lexically before any I/O and
  * again on the resolved path, and never create files (O_WRONLY without O_CREAT).
  */
+/** statfs(2) magic numbers of the kernel's own file systems (linux/magic.h): sysfs, procfs, cgroup v1 and v2, resctrl. */
+const KERNEL_FS_TYPES = new Set([0x62656572, 0x9fa0, 0x27e0eb, 0x63677270, 0x7655821]);
+
 export class LocalHostFs implements HostFs {
   private constructor(
     readonly root: string,
@@ -66,17 +69,30 @@ export class LocalHostFs implements HostFs {
   }
 
   /**
-   * Under a captured tree (--root) the files are plain copies, and a write would replace a
-   * selection file's list ("none [mq-deadline] kyber bfq") with the bare choice, which a later
-   * revert could not choose back from. There the write moves the brackets, as the kernel does.
+   * In a captured tree (--root) the files are plain copies, and a write would replace a selection
+   * file's list ("none [mq-deadline] kyber bfq") with the bare choice, which a later revert could
+   * not choose back from. There the write moves the brackets as the kernel does, and refuses a
+   * choice not in the list (EINVAL, as the kernel would). A file on sysfs or procfs itself is
+   * never rewritten, whatever --root was given (a bind mount of /, "/." ...).
    */
   private async asSelection(path: string, text: string): Promise<string | undefined> {
+    const real = this.real(path);
+    const fsType = (await statfs(real).catch(() => undefined))?.type;
+    if (fsType === undefined || KERNEL_FS_TYPES.has(fsType)) return undefined;
     const current = await this.readText(path).catch(() => "");
-    if (!/^(\S+ )*\[\S+\]( \S+)*\s*$/.test(current)) return undefined;
-    const choices = current.replace(/[[\]]/g, "").trim().split(/\s+/);
+    const parts = current.split(/(\s+)/);
+    const tokens = parts.filter((part, i) => i % 2 === 0 && part !== "");
+    if (tokens.filter((token) => /^\[[^\]]+\]$/.test(token)).length !== 1) return undefined;
     const wanted = text.trim();
-    if (!choices.includes(wanted)) return undefined;
-    return `${choices.map((choice) => (choice === wanted ? `[${choice}]` : choice)).join(" ")} \n`;
+    const choices = tokens.map((token) => token.replace(/^\[(.*)\]$/, "$1"));
+    if (!choices.includes(wanted)) throw new HostFsError("write", path, "EINVAL", "invalid argument");
+    return parts
+      .map((part, i) => {
+        if (i % 2 === 1 || part === "") return part;
+        const choice = part.replace(/^\[(.*)\]$/, "$1");
+        return choice === wanted ? `[${choice}]` : choice;
+      })
+      .join("");
   }
 
   async readText(path: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { realpath } from "node:fs/promises";
 import { resolve } from "node:path";
 
 export type { BatchOptions } from "./engine/batch.js";
@@ -15,14 +16,13 @@ import type {
 } from "../src/backend.js";
 import { KnobConflictError, sameKnobValue } from "../src/backend.js";
 import type { Clock } from "../src/clock.js";
-import { processAlive } from "../src/process-alive.js";
 import { WallClock } from "../src/wall-clock.js";
 import { type CommandRunner, ProcessRunner } from "./command-runner.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
 import { applyBatch, type BatchOptions } from "./engine/batch.js";
 import { KnobWriter } from "./engine/knob-writer.js";
 import { type RestoreOutcome, Restorer } from "./engine/restorer.js";
-import { Session, type SessionOutcome } from "./engine/session.js";
+import { Session, type SessionOutcome, sessionAlive } from "./engine/session.js";
 import { NO_HOOK, type WriteHook } from "./engine/test-hook.js";
 import type { LeftoverJournalError } from "./errors.js";
 import { type HostFs, LocalHostFs, type TextFs } from "./host-fs.js";
@@ -79,13 +79,15 @@ export class LiveBackend implements Backend {
     const context = (pending: PendingValues) => this.context(pending);
     this.writer = new KnobWriter(context, journal, options.hook ?? NO_HOOK);
     this.restorer = new Restorer(context, journal, this.writer);
-    this.session = new Session(journal, options.stateDir, resolve(options.root ?? "/"));
+    this.session = new Session(journal, options.stateDir, options.root ?? "/");
     this.observer = new Observer(fs, clock, options.pids ?? []);
   }
 
   static async open(options: LiveBackendOptions): Promise<LiveBackend> {
     const clock = options.clock ?? new WallClock();
-    const fs = options.fs ?? (await LocalHostFs.open(options.root ?? "/"));
+    // The tree as it really is (links and "/." resolved), so a journal knows it whatever it is called.
+    const root = await realpath(options.root ?? "/").catch(() => resolve(options.root ?? "/"));
+    const fs = options.fs ?? (await LocalHostFs.open(root));
     const session = `${clock.now().toString(36)}-${process.pid}-${randomBytes(3).toString("hex")}`;
     const journal = await Journal.open(options.stateDir, () => clock.now(), session);
     const full = {
@@ -93,7 +95,7 @@ export class LiveBackend implements Backend {
       runner: options.runner ?? new ProcessRunner(),
       isRoot: options.isRoot ?? process.geteuid?.() === 0,
     };
-    return new LiveBackend(fs, journal, full, clock);
+    return new LiveBackend(fs, journal, { ...full, root }, clock);
   }
 
   private context(pending: PendingValues): KnobContext {
@@ -155,7 +157,7 @@ export class LiveBackend implements Backend {
    */
   journalState(): JournalState & { running: BeginRecord[] } {
     const state = this.journal.state();
-    const isRunning = (record: BeginRecord) => record.session !== this.journal.session && processAlive(record.pid);
+    const isRunning = (record: BeginRecord) => record.session !== this.journal.session && sessionAlive(record);
     return {
       ...state,
       interrupted: state.interrupted.filter((record) => !isRunning(record)),

@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { processAlive } from "../../src/process-alive.js";
 import { JournalRootError, LeftoverJournalError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
+import type { BeginRecord } from "../journal/journal-record.js";
+import { UNRECORDED_ROOT } from "../journal/journal-state.js";
 import { JournalBusyError, JournalLock } from "../journal/lock.js";
 
 export type SessionOutcome = "completed" | "failed" | "reverted";
@@ -11,6 +13,16 @@ export type SessionOutcome = "completed" | "failed" | "reverted";
  * record when it finishes. A `begin` without its `end` is what a crash leaves; until `recover`
  * closes it, no other run may tune.
  */
+/** A journal written before sessions recorded their tree: taken as the real host's, as then. */
+function sameTree(journalRoot: string, root: string): boolean {
+  return journalRoot === root || (journalRoot === UNRECORDED_ROOT && root === "/");
+}
+
+/** An open session's process is alive, and is not this one (a crashed run of ours with our pid, in a container). */
+export function sessionAlive(record: BeginRecord): boolean {
+  return record.pid !== process.pid && processAlive(record.pid);
+}
+
 export class Session {
   private lock: JournalLock | undefined;
 
@@ -22,13 +34,15 @@ export class Session {
   ) {}
 
   /**
-   * The refusal to tune while another run's session is open: still running (its process is
-   * alive: wait for it), or interrupted (a crash left it: recover first).
+   * The refusal to tune while another run's session is open: one still running (its process is
+   * alive: wait for it), or one a crash interrupted (recover first). `underLock`: this run holds
+   * the lock, which a running run would hold, so every other open session is a crashed one, even
+   * if its pid now belongs to another process.
    */
-  leftover(): LeftoverJournalError | JournalBusyError | undefined {
+  leftover(underLock = false): LeftoverJournalError | JournalBusyError | undefined {
     const state = this.journal.state();
     const others = state.interrupted.filter((record) => record.session !== this.journal.session);
-    const running = others.find((record) => processAlive(record.pid));
+    const running = underLock ? undefined : others.find((record) => sessionAlive(record));
     if (running !== undefined) return new JournalBusyError(running.pid, join(this.stateDir, "lock"));
     if (others.length === 0) return undefined;
     return new LeftoverJournalError(
@@ -38,28 +52,23 @@ export class Session {
     );
   }
 
+  /** The refusal to act on this journal from another host tree than the one its changes were made to. */
+  private otherTree(): JournalRootError | undefined {
+    const elsewhere = this.journal.state().roots.find((root) => !sameTree(root, this.root));
+    return elsewhere === undefined ? undefined : new JournalRootError(this.journal.path, elsewhere, this.root);
+  }
+
   /** Takes the lock, rereads the journal and begins; refuses (but for recover) while a crashed run's journal is left. */
   async begin(command: "apply" | "revert" | "recover"): Promise<void> {
     if (this.journal.inSession) return;
     this.lock = await JournalLock.acquire(this.stateDir);
     await this.journal.reload();
-    const elsewhere = this.journal.state().roots.find((root) => root !== this.root);
-    const refusal =
-      elsewhere !== undefined
-        ? new JournalRootError(this.journal.path, elsewhere, this.root)
-        : command === "recover"
-          ? undefined
-          : this.leftover();
+    const refusal = this.otherTree() ?? (command === "recover" ? undefined : this.leftover(true));
     if (refusal !== undefined) {
       await this.release();
       throw refusal;
     }
-    await this.journal.append({
-      type: "begin",
-      pid: process.pid,
-      command,
-      ...(this.root === "/" ? {} : { root: this.root }),
-    });
+    await this.journal.append({ type: "begin", pid: process.pid, command, root: this.root });
   }
 
   /** Ends the session (the changes stay in effect), drops the journal if nothing is left, releases the lock. */
@@ -80,10 +89,13 @@ export class Session {
     }
   }
 
-  /** Forgets the journal under the lock. */
+  /** Forgets the journal under the lock (only from the tree its changes were made to). */
   async discard(): Promise<void> {
     this.lock = await JournalLock.acquire(this.stateDir);
     try {
+      await this.journal.reload();
+      const refusal = this.otherTree();
+      if (refusal !== undefined) throw refusal;
       await this.journal.discard();
     } finally {
       await this.release();

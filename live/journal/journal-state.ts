@@ -20,9 +20,15 @@ export interface JournalState {
   interrupted: BeginRecord[];
   /** Knobs twintune stopped managing because someone else changed them. */
   yielded: { knob: KnobRef; found: KnobValue; at: number }[];
-  /** The host trees (--root; "/" for the real host) that the managed knobs and open sessions belong to. */
+  /**
+   * The host trees (--root; "/" for the real host; UNRECORDED_ROOT for an older journal) that the
+   * managed knobs and open sessions belong to.
+   */
   roots: string[];
 }
+
+/** The tree of a session begun before sessions recorded it (an older twintune): it acted on "/". */
+export const UNRECORDED_ROOT = "(not recorded)";
 
 /** Replays the records into the current state. */
 export function journalState(records: readonly JournalRecord[]): JournalState {
@@ -35,7 +41,7 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
     switch (record.type) {
       case "begin":
         begun.set(record.session, record);
-        sessionRoots.set(record.session, record.root ?? "/");
+        sessionRoots.set(record.session, record.root ?? UNRECORDED_ROOT);
         break;
       case "end":
         begun.delete(record.session);
@@ -65,7 +71,7 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
         break;
     }
   }
-  const rootOf = (session: string) => sessionRoots.get(session) ?? "/";
+  const rootOf = (session: string) => sessionRoots.get(session) ?? UNRECORDED_ROOT;
   const roots = new Set([
     ...[...managed.values()].map((entry) => rootOf(entry.record.session)),
     ...[...begun.keys()].map(rootOf),

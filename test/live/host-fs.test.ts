@@ -86,10 +86,17 @@ describe("LocalHostFs", () => {
   it("under a captured tree, a write to a selection file moves the brackets as the kernel does", async () => {
     const root = tree();
     writeFileSync(join(root, "sys/block/sda/queue/scheduler"), "none [mq-deadline] kyber bfq \n");
+    mkdirSync(join(root, "sys/kernel/mm/transparent_hugepage"), { recursive: true });
     const fs = await LocalHostFs.open(root);
     await fs.writeText("/sys/block/sda/queue/scheduler", "bfq");
     expect(await fs.readText("/sys/block/sda/queue/scheduler")).toBe("none mq-deadline kyber [bfq] \n");
     await fs.writeText("/sys/block/sda/queue/scheduler", "mq-deadline");
+    expect(await fs.readText("/sys/block/sda/queue/scheduler")).toBe("none [mq-deadline] kyber bfq \n");
+    // Spacing is kept; a choice not in the list is refused as the kernel would.
+    writeFileSync(join(root, "sys/kernel/mm/transparent_hugepage/enabled"), "always [madvise] never\n", { flag: "w" });
+    await fs.writeText("/sys/kernel/mm/transparent_hugepage/enabled", "never");
+    expect(await fs.readText("/sys/kernel/mm/transparent_hugepage/enabled")).toBe("always madvise [never]\n");
+    await expect(fs.writeText("/sys/block/sda/queue/scheduler", "bogus")).rejects.toThrow(/EINVAL|invalid argument/);
     expect(await fs.readText("/sys/block/sda/queue/scheduler")).toBe("none [mq-deadline] kyber bfq \n");
     // A plain value file is written as given.
     await fs.writeText("/sys/block/sda/queue/read_ahead_kb", "512");

@@ -123,14 +123,54 @@ describe("a journal belongs to one host tree and knows a running session from a 
     }
   });
 
+  it("recover --discard from another tree is refused too; a journal from before trees were recorded stays the real host's", async () => {
+    const h = await harness();
+    try {
+      const open = (root: string) =>
+        LiveBackend.open({ fs: h.fs, runner: h.runner, stateDir: h.stateDir, isRoot: true, root });
+      const a = await open("/trees/a");
+      await a.apply(change("read-ahead-kb", "sda", 512));
+      await a.close();
+      await expect((await open("/trees/b")).discardJournal()).rejects.toThrow(JournalRootError);
+      expect(h.journalText()).toMatch(/"root":"\/trees\/a"/);
+      // An older journal: its begin has no root.
+      writeFileSync(join(h.stateDir, "journal.jsonl"), h.journalText().replace(',"root":"/trees/a"', ""));
+      await expect((await open("/trees/a")).revertAll()).rejects.toThrow(
+        /from an older twintune that did not record their host tree.*'twintune live recover --discard' \(no --root\)/,
+      );
+      expect((await (await open("/")).revertAll()).map((outcome) => outcome.status)).toEqual(["restored"]);
+    } finally {
+      h.cleanup();
+    }
+  });
+
+  it("an open session with this process's own pid, or any other once the lock is held, is a crashed one", async () => {
+    const h = await harness();
+    try {
+      const begin = { v: 1, at: 1, session: "earlier", type: "begin", pid: process.pid, command: "apply" };
+      writeFileSync(join(h.stateDir, "journal.jsonl"), `${JSON.stringify(begin)}\n`);
+      const backend = await h.open();
+      expect(backend.journalState()).toMatchObject({ running: [], interrupted: [{ session: "earlier" }] });
+      await expect(backend.apply(change("read-ahead-kb", "sda", 512))).rejects.toThrow(LeftoverJournalError);
+      const outcomes = await backend.recover();
+      expect(outcomes).toEqual([]);
+      await backend.close("reverted");
+      expect((await h.open()).journalState().interrupted).toEqual([]);
+    } finally {
+      h.cleanup();
+    }
+  });
+
   it("a session whose process is alive is running (wait for it), not interrupted (recover)", async () => {
     const h = await harness();
     const sleeper = spawn("sleep", ["30"]);
     try {
       const begin = { v: 1, at: 1, session: "other", type: "begin", pid: sleeper.pid, command: "apply" };
       writeFileSync(join(h.stateDir, "journal.jsonl"), `${JSON.stringify(begin)}\n`);
+      writeFileSync(join(h.stateDir, "lock"), `${sleeper.pid}\n`); // a running run holds the lock
       const backend = await h.open();
       expect(backend.journalState()).toMatchObject({ running: [{ pid: sleeper.pid }], interrupted: [] });
+      expect(backend.leftover()).toBeInstanceOf(JournalBusyError);
       await expect(backend.apply(change("read-ahead-kb", "sda", 512))).rejects.toThrow(JournalBusyError);
       sleeper.kill("SIGKILL");
       await new Promise((resolve) => sleeper.on("exit", resolve));

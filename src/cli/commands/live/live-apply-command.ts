@@ -83,7 +83,11 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // With --revert-on-exit the signals are caught before the first write: SIGINT or SIGTERM
       // during the writes then means "restore once the batch is done", not a kill between two.
       const exitSignal =
-        values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
+        values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined
+          ? listenForExitSignal((signal) =>
+              io.stderr.write(`twintune: ${signal}: still restoring the originals; wait for it to finish\n`),
+            )
+          : undefined;
       let receipts: Receipt[] = [];
       try {
         // The knobs someone else changed go in too: planned inside the session, each yield is
@@ -160,6 +164,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         }
       }
       await backend.close(failed === 0 ? "reverted" : "failed");
+      exitSignal?.stop();
       say(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
       return failed === 0 ? 0 : 1;
     },

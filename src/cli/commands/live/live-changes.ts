@@ -39,7 +39,9 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
   --json           print the plan as JSON ({"written": false, "changes", ...}); apply --yes prints
-                   what it wrote ({"written": true, "changes" with before/after, "journal"})
+                   what it wrote ({"written": true, "changes" with before/after, "journal"}); a
+                   failure prints no JSON, only its message on stderr (apply without --yes
+                   prints the plan it did not write, and exits 1)
   --tui            show it full screen, read-only ('twintune tui' for the keys); a plain log when
                    stdout is not a terminal
   -h, --help       show this help

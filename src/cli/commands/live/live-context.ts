@@ -157,23 +157,25 @@ export async function withLiveErrors(
   }
 }
 
-/** SIGINT or SIGTERM, caught from the moment this is made until the first one arrives. */
+/** SIGINT or SIGTERM, caught from the moment this is made until `stop()`. */
 export interface ExitSignal {
-  /** The signal's name once it came; the process stays alive while this is awaited. */
+  /** The first signal's name once it came; the process stays alive while this is awaited. */
   wait(): Promise<string>;
+  /** Stops catching them (after the restore: a signal during it must not cut it short). */
+  stop(): void;
 }
 
-export function listenForExitSignal(): ExitSignal {
+/** `onRepeat` hears of a signal after the first (say the restore is under way). */
+export function listenForExitSignal(onRepeat: (signal: string) => void = () => undefined): ExitSignal {
   let received: string | undefined;
   let wake: ((signal: string) => void) | undefined;
-  const done = (signal: string) => {
-    process.off("SIGINT", done);
-    process.off("SIGTERM", done);
+  const caught = (signal: string) => {
+    if (received !== undefined) return onRepeat(signal);
     received = signal;
     wake?.(signal);
   };
-  process.once("SIGINT", done);
-  process.once("SIGTERM", done);
+  process.on("SIGINT", caught);
+  process.on("SIGTERM", caught);
   return {
     wait: () =>
       received !== undefined
@@ -187,5 +189,9 @@ export function listenForExitSignal(): ExitSignal {
               resolve(signal);
             };
           }),
+    stop: () => {
+      process.off("SIGINT", caught);
+      process.off("SIGTERM", caught);
+    },
   };
 }

@@ -116,7 +116,8 @@ export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Pro
         );
         return 0;
       }
-      if (state.interrupted.length === 0 && state.managed.length === 0) {
+      // A session that only looks alive (its pid reused) is recovered too: under the lock it is a crashed one.
+      if (state.interrupted.length === 0 && state.running.length === 0 && state.managed.length === 0) {
         if (values.json) return report(io, [], true, "recover");
         io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
         return 0;

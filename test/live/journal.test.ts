@@ -97,15 +97,21 @@ describe("the lock", () => {
   });
 });
 
+/** A fixture host where `live apply --root /trees/a --set read-ahead-kb@sda=512` ran; `open(root)` opens it again. */
+async function appliedUnderTreeA() {
+  const h = await harness();
+  const open = (root: string) =>
+    LiveBackend.open({ fs: h.fs, runner: h.runner, stateDir: h.stateDir, isRoot: true, root });
+  const a = await open("/trees/a");
+  await a.apply(change("read-ahead-kb", "sda", 512));
+  await a.close();
+  return { h, open };
+}
+
 describe("a journal belongs to one host tree and knows a running session from a crashed one", () => {
   it("changes made under --root A are not restored under --root B (nor on the real host)", async () => {
-    const h = await harness();
+    const { h, open } = await appliedUnderTreeA();
     try {
-      const open = (root: string) =>
-        LiveBackend.open({ fs: h.fs, runner: h.runner, stateDir: h.stateDir, isRoot: true, root });
-      const a = await open("/trees/a");
-      await a.apply(change("read-ahead-kb", "sda", 512));
-      await a.close();
       expect(JSON.parse(h.journalText().split("\n")[0] as string)).toMatchObject({ type: "begin", root: "/trees/a" });
       const applied = h.fs.snapshot();
       for (const other of ["/trees/b", "/"]) {
@@ -124,13 +130,8 @@ describe("a journal belongs to one host tree and knows a running session from a 
   });
 
   it("recover --discard from another tree is refused too; a journal from before trees were recorded stays the real host's", async () => {
-    const h = await harness();
+    const { h, open } = await appliedUnderTreeA();
     try {
-      const open = (root: string) =>
-        LiveBackend.open({ fs: h.fs, runner: h.runner, stateDir: h.stateDir, isRoot: true, root });
-      const a = await open("/trees/a");
-      await a.apply(change("read-ahead-kb", "sda", 512));
-      await a.close();
       await expect((await open("/trees/b")).discardJournal()).rejects.toThrow(JournalRootError);
       expect(h.journalText()).toMatch(/"root":"\/trees\/a"/);
       // An older journal: its begin has no root.

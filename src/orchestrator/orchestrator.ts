@@ -144,6 +144,9 @@ export class Orchestrator {
     const start = this.backend.clock.now();
     while (!this.stopRequested && !signal?.aborted && this.backend.clock.now() - start < durationMs) {
       await this.runOnce();
+      // On the twin a round is all computation: let timers, I/O and signal handlers run between
+      // rounds, or an abort() from any of them could never arrive.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
 import {
@@ -68,8 +69,24 @@ function readWithIncludes(file: string, chain: string[] = []): SourceDocument[] 
       const at = document.locate(["include"]);
       throw new ConfigError(file, at?.line, at?.column, "include", "expected a list of file paths");
     }
-    for (const include of includes as string[])
-      documents.push(...readWithIncludes(resolve(dirname(path), include), [...chain, path]));
+    for (const [i, include] of (includes as string[]).entries()) {
+      // A problem with an included file is said where it is included: this file, its line.
+      const target = resolve(dirname(path), include);
+      const kind = include.trim() === "" ? "empty" : statSync(target, { throwIfNoEntry: false });
+      const problem =
+        kind === "empty"
+          ? "expected a file path, got an empty string"
+          : kind === undefined
+            ? `no such file: ${target}`
+            : kind.isDirectory()
+              ? `${target} is a folder, not a scenario file`
+              : undefined;
+      if (problem !== undefined) {
+        const at = document.locate(["include", i]);
+        throw new ConfigError(file, at?.line, at?.column, `include[${i}]`, problem);
+      }
+      documents.push(...readWithIncludes(target, [...chain, path]));
+    }
   }
   documents.push(document);
   return documents;

@@ -149,6 +149,21 @@ describe("scenario loading", () => {
       ],
       [{ "folder.yaml/x": "" }, "folder.yaml", /folder\.yaml: cannot read: it is a folder/],
       [
+        { "c.yaml": "name: c\ninclude:\n  - base.yaml\n  - missing.yaml\n", "base.yaml": BASE },
+        "c.yaml",
+        /c\.yaml:4:\d+: include\[1\]: no such file: .*missing\.yaml$/,
+      ],
+      [
+        { "c.yaml": "name: c\ninclude: ['']\n" },
+        "c.yaml",
+        /c\.yaml:2:\d+: include\[0\]: expected a file path, got an empty string/,
+      ],
+      [
+        { "c.yaml": "name: c\ninclude: [sub]\n", "sub/x": "" },
+        "c.yaml",
+        /c\.yaml:2:\d+: include\[0\]: .*sub is a folder/,
+      ],
+      [
         { "base.yaml": BASE.replace("cpuMs: 1", "cpuMs: -1"), "c.yaml": "include: [base.yaml]\nname: c\n" },
         "c.yaml",
         /base\.yaml:14:\d+: vms\[0\]\.workload\.request\.cpuMs: /,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -102,6 +102,12 @@ describe("twintune sweep", () => {
     expect(resumed.out).toBe(fresh.out);
     const text = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume"]);
     expect(text.out).toMatch(/5 runs \(5 reused from/);
+    // The same scenario named another way (through a link, or from another folder) resumes too.
+    const link = join(scratch(), "link.yaml");
+    symlinkSync(FLEET, link);
+    const linked = await sweep([link, "--seeds", "1-5", "--out", out, "--resume"]);
+    expect(linked.err).toBe("");
+    expect(linked.out).toMatch(/5 runs \(5 reused from/);
     // A different grid cannot resume this folder.
     const other = await sweep([FLEET, "--seeds", "1-5", "--set", "fleet.vms=20,30", "--out", out, "--resume"]);
     expect(other.code).toBe(1);

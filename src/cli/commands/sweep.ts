@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { RunResult } from "../../report/run-result.js";
 import { configHash } from "../../scenario/config-hash.js";
@@ -79,6 +80,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     kind: "sweep",
     scenario: scenarioName,
     file: shown,
+    path: realpathSync(file),
     axes,
     seeds,
     complete: false,

@@ -11,7 +11,10 @@ export interface SweepManifest {
   generator: "twintune";
   kind: "sweep";
   scenario: string;
+  /** The scenario file as typed (relative to where the sweep ran), for people. */
   file: string;
+  /** The scenario file's real path, for --resume from another folder or through a link. */
+  path?: string;
   axes: SweepAxis[];
   seeds: number[];
   complete: boolean;
@@ -57,7 +60,9 @@ export class SweepFolder {
     } else {
       if (!holdsSweep) throw new UserError(`nothing to resume: ${this.dir} holds no sweep.json`);
       const old = this.readManifest();
-      if (old.file !== manifest.file || JSON.stringify(old.axes) !== JSON.stringify(manifest.axes))
+      // Folders from before `path` was stored compare the file as typed.
+      const sameScenario = old.path !== undefined ? old.path === manifest.path : old.file === manifest.file;
+      if (!sameScenario || JSON.stringify(old.axes) !== JSON.stringify(manifest.axes))
         throw new UserError(
           `${this.dir} holds a sweep of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs the same scenario and --set values`,
         );

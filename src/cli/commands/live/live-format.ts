@@ -38,3 +38,8 @@ export function percent(fraction: number): string {
 export function rate(value: number, unit: string): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${unit}`;
 }
+
+/** Said by status and plan when the journal shows another run changing this host now. */
+export function runningNote(record: { pid: number; command: string }): string {
+  return `Another twintune (pid ${record.pid}, live ${record.command}) is changing this host now.`;
+}

@@ -15,7 +15,7 @@ import {
   sourcesFrom,
 } from "./live-changes.js";
 import { type LiveDeps, openBackend, requireNetns, withLiveErrors } from "./live-context.js";
-import { formatValue } from "./live-format.js";
+import { formatValue, runningNote } from "./live-format.js";
 
 export const PLAN_USAGE = `Usage: twintune live plan [options]      (also: twintune live)
 
@@ -197,8 +197,7 @@ export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promis
     const state = backend.journalState();
     if (state.interrupted.length > 0)
       io.stdout.write("An interrupted run left a journal: 'twintune live recover' before applying.\n");
-    for (const record of state.running)
-      io.stdout.write(`Another twintune (pid ${record.pid}, live ${record.command}) is changing this host now.\n`);
+    for (const record of state.running) io.stdout.write(`${runningNote(record)}\n`);
     io.stdout.write("\nShadow mode: nothing was written. To apply: twintune live apply --yes (same options).\n");
     return 0;
   });

@@ -1,4 +1,5 @@
 import type { RestoreOutcome } from "../../../../live/engine/restorer.js";
+import type { LiveBackend } from "../../../../live/live-backend.js";
 import { parseCommandArgs } from "../../args.js";
 import { UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
@@ -68,6 +69,24 @@ function report(io: CliIO, outcomes: readonly RestoreOutcome[], json: boolean, w
   return failed === 0 ? 0 : 1;
 }
 
+/** Runs a restore in its session: closed "reverted" when it returns, "failed" when it throws. */
+async function restoreAndReport(
+  io: CliIO,
+  backend: LiveBackend,
+  restore: () => Promise<RestoreOutcome[]>,
+  json: boolean,
+  what: string,
+): Promise<number> {
+  try {
+    const outcomes = await restore();
+    await backend.close("reverted");
+    return report(io, outcomes, json, what);
+  } catch (error) {
+    await backend.close("failed");
+    throw error;
+  }
+}
+
 export async function runRevert(args: string[], io: CliIO, deps: LiveDeps): Promise<number> {
   const { values } = parseCommandArgs("live revert", args, {
     json: { type: "boolean", default: false },
@@ -83,14 +102,7 @@ export async function runRevert(args: string[], io: CliIO, deps: LiveDeps): Prom
           EXIT_TRY_LATER,
         );
       }
-      try {
-        const outcomes = await backend.revertAll();
-        await backend.close("reverted");
-        return report(io, outcomes, values.json, "revert");
-      } catch (error) {
-        await backend.close("failed");
-        throw error;
-      }
+      return restoreAndReport(io, backend, () => backend.revertAll(), values.json, "revert");
     },
     { changesHost: true },
   );
@@ -122,14 +134,7 @@ export async function runRecover(args: string[], io: CliIO, deps: LiveDeps): Pro
         io.stdout.write("Nothing to recover: no journal left by an interrupted run.\n");
         return 0;
       }
-      try {
-        const outcomes = await backend.recover();
-        await backend.close("reverted");
-        return report(io, outcomes, values.json, "recover");
-      } catch (error) {
-        await backend.close("failed");
-        throw error;
-      }
+      return restoreAndReport(io, backend, () => backend.recover(), values.json, "recover");
     },
     { changesHost: true },
   );

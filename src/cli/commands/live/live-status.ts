@@ -5,7 +5,7 @@ import { integerOption, parseCommandArgs } from "../../args.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import { type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
-import { formatValue } from "./live-format.js";
+import { formatValue, runningNote } from "./live-format.js";
 import { renderMetrics, renderTopology } from "./live-status-render.js";
 
 export const STATUS_USAGE = `Usage: twintune live status [--json] [--interval MS] [--pid PID]... [--state-dir DIR] [--root DIR]
@@ -68,8 +68,7 @@ export async function runStatus(args: string[], io: CliIO, deps: LiveDeps): Prom
       ),
     );
     io.stdout.write(`\n${renderMetrics(observation)}\n`);
-    for (const record of journal.running)
-      io.stdout.write(`\nAnother twintune (pid ${record.pid}, live ${record.command}) is changing this host now.\n`);
+    for (const record of journal.running) io.stdout.write(`\n${runningNote(record)}\n`);
     if (journal.interrupted.length > 0) {
       io.stdout.write(
         `\nAn interrupted run left ${journal.managed.length} changed knob(s): run 'twintune live recover'.\n`,

@@ -2,7 +2,7 @@
  * Max-min fair rates of flows over shared links (progressive filling): raise every unfrozen
  * flow's rate together until a link saturates or a flow reaches its own cap, freeze those, and
  * repeat. Each flow crosses a set of links; caps are per-flow ceilings (window or loss limits).
- * This is the sharing rule SimGrid's LMM solver uses for its flow models (des.md §1).
+ * This is the sharing rule SimGrid's LMM solver uses for its flow models (Velho & Legrand, SIMUTools 2009).
  */
 export interface MaxMinFlow {
   links: readonly number[];

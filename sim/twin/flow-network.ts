@@ -20,7 +20,7 @@ export const SHORT_FLOW_BYTES = 1 << 20;
 
 /**
  * Bulk transfers as fluid flows sharing links by max-min fairness, recomputed only when a flow
- * starts or ends (SimGrid's approach, des.md §1): between those moments every flow moves at a
+ * starts or ends (SimGrid's approach: Velho et al., "On the validity of flow-level TCP network models", TOMACS 2013): between those moments every flow moves at a
  * constant rate, so one pending event (the next completion) is enough.
  */
 export class FlowNetwork {

@@ -32,7 +32,7 @@ const InterfaceSchema = z.strictObject({
   maxRing: z.int().positive().default(4096),
 });
 
-/** Linux defaults (Documentation/networking/ip-sysctl.rst; des.md §2.3), the untuned starting point. */
+/** Linux defaults (Documentation/networking/ip-sysctl.rst), the untuned starting point. */
 const SysctlSchema = z.strictObject({
   tcpRmem: triple.default([4096, 131072, 6291456]),
   tcpWmem: triple.default([4096, 16384, 4194304]),

@@ -13,7 +13,7 @@ function powerOfTwoAtLeast(x: number): number {
 
 /**
  * Buffer maxima for a path: twice the bandwidth-delay product (only about half of a receive
- * buffer is advertised as window, des.md §2.3), rounded up to a power of two and bounded.
+ * buffer is advertised as window: tcp_adv_win_scale in ip-sysctl.rst, commit dfa2f04), rounded up to a power of two and bounded.
  */
 export function bufferMaxForPath(bandwidthMbps: number, rttMs: number): number {
   const bdp = ((bandwidthMbps * 1e6) / 8) * (rttMs / 1000);
@@ -90,7 +90,7 @@ export class NetworkTuner implements Tuner {
         "tcp-congestion-control",
         "bbr",
         0.1 * (1 - (limited.throughputMbps ?? 0) / (limited.pathBandwidthMbps as number)),
-        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function); BBR does not back off on random loss`,
+        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, fitted to measured Linux runs); BBR does not back off on random loss`,
       );
     }
     const tcp = host.find((t) => t.path === undefined) ?? host[0];

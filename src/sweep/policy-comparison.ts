@@ -1,3 +1,4 @@
+import { signTestPValue } from "../math/sign-test.js";
 import { type Stat, statOf } from "./aggregate.js";
 import { type RunSummary, SWEEP_METRICS, serviceScoreOf } from "./run-summary.js";
 
@@ -13,9 +14,24 @@ export interface MetricComparison {
   better: "A" | "B" | null;
 }
 
+/**
+ * How many of the paired runs converged under each policy. Convergence time is compared only over
+ * the seeds where both did, so the counts say what that comparison leaves out. `better` is the
+ * policy that converged on significantly more seeds (exact sign test on the seeds where only one
+ * did, 5%).
+ */
+export interface ConvergenceCount {
+  a: number;
+  b: number;
+  both: number;
+  runs: number;
+  better: "A" | "B" | null;
+}
+
 export interface PolicyComparison {
   seeds: number[];
   metrics: MetricComparison[];
+  converged: ConvergenceCount;
   /** The tuned service score of B relative to A on each seed, %: the criterion for the winner. */
   score: Stat | null;
   winner: "A" | "B" | null;
@@ -71,6 +87,7 @@ export function comparePolicies(
       better: significant(difference, metric.better),
     };
   });
+  const converged = convergenceCount(pairs);
   const ratios = pairs.map(([x, y]) => (serviceScoreOf(y.tuned) / Math.max(serviceScoreOf(x.tuned), 1e-300) - 1) * 100);
   const score = statOf(ratios);
   const winner = significant(score, "up");
@@ -83,5 +100,20 @@ export function comparePolicies(
     verdict = `${nameB} wins: its tuned service score is ${score.mean.toFixed(2)}% ± ${score.halfWidth.toFixed(2)}% above ${nameA}'s (paired, 95%)`;
   else
     verdict = `${nameA} wins: ${nameB}'s tuned service score is ${(-score.mean).toFixed(2)}% ± ${score.halfWidth.toFixed(2)}% below ${nameA}'s (paired, 95%)`;
-  return { seeds: pairs.map(([x]) => x.seed), metrics, score, winner, verdict };
+  return { seeds: pairs.map(([x]) => x.seed), metrics, converged, score, winner, verdict };
+}
+
+function convergenceCount(pairs: readonly (readonly [RunSummary, RunSummary])[]): ConvergenceCount {
+  const done = (run: RunSummary) => run.convergedAtMinutes !== null;
+  const aOnly = pairs.filter(([x, y]) => done(x) && !done(y)).length;
+  const bOnly = pairs.filter(([x, y]) => !done(x) && done(y)).length;
+  const both = pairs.filter(([x, y]) => done(x) && done(y)).length;
+  const significant = signTestPValue(aOnly, aOnly + bOnly) < 0.05;
+  return {
+    a: both + aOnly,
+    b: both + bOnly,
+    both,
+    runs: pairs.length,
+    better: significant ? (aOnly > bOnly ? "A" : "B") : null,
+  };
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { meanWithInterval } from "../../src/math/batch-means.js";
+import { signTestPValue } from "../../src/math/sign-test.js";
 import { aggregatePoint, statOf } from "../../src/sweep/aggregate.js";
 import { comparePolicies } from "../../src/sweep/policy-comparison.js";
 import type { RunSummary } from "../../src/sweep/run-summary.js";
@@ -146,5 +147,31 @@ describe("policy comparison", () => {
     expect(result.winner).toBeNull();
     expect(result.verdict).toMatch(/^no significant difference/);
     expect(comparePolicies([summary(1)], [summary(1)], ["A", "B"]).verdict).toMatch(/too few seeds/);
+  });
+
+  it("counts the runs that converged under each policy, and names the better one only when the split is significant", () => {
+    const seeds = [1, 2, 3, 4, 5, 6];
+    const a = seeds.map((seed) => summary(seed, {}, 20));
+    const bSometimes = seeds.map((seed) => summary(seed, {}, seed === 1 ? 25 : null));
+    const few = comparePolicies(a.slice(0, 3), bSometimes.slice(0, 3), ["A", "B"]);
+    // 1 of 3 against 3 of 3: the time compares a single seed, and two discordant seeds prove nothing.
+    expect(few.converged).toEqual({ a: 3, b: 1, both: 1, runs: 3, better: null });
+    expect(few.metrics.find((m) => m.key === "convergenceMinutes")?.difference?.n).toBe(1);
+    const never = seeds.map((seed) => summary(seed, {}, null));
+    // Six seeds where only A converged: p = 2/64 < 5%.
+    expect(comparePolicies(a, never, ["A", "B"]).converged).toEqual({ a: 6, b: 0, both: 0, runs: 6, better: "A" });
+    expect(comparePolicies(never, a, ["A", "B"]).converged.better).toBe("B");
+  });
+});
+
+describe("sign test", () => {
+  it("matches the binomial tail: 2 * P(X <= k) for X ~ Binomial(n, 1/2)", () => {
+    expect(signTestPValue(0, 5)).toBeCloseTo(2 / 32, 12);
+    expect(signTestPValue(0, 6)).toBeCloseTo(2 / 64, 12);
+    expect(signTestPValue(1, 10)).toBeCloseTo((2 * 11) / 1024, 12);
+    expect(signTestPValue(9, 10)).toBeCloseTo((2 * 11) / 1024, 12);
+    expect(signTestPValue(5, 10)).toBe(1);
+    expect(signTestPValue(0, 0)).toBe(1);
+    expect(() => signTestPValue(3, 2)).toThrow(RangeError);
   });
 });

@@ -3,7 +3,7 @@ import { ConfigError } from "../../config/config-error.js";
 import type { RunResult } from "../../report/run-result.js";
 import { configHash } from "../../scenario/config-hash.js";
 import { loadPolicy, type TuningPolicy } from "../../scenario/policy-file.js";
-import { comparePolicies } from "../../sweep/policy-comparison.js";
+import { comparePolicies, type MetricComparison } from "../../sweep/policy-comparison.js";
 import { summarize } from "../../sweep/run-summary.js";
 import { parseSeedList } from "../../sweep/seed-list.js";
 import { formatStat } from "../../sweep/sweep-markdown.js";
@@ -151,20 +151,42 @@ async function run(args: string[], io: CliIO): Promise<number> {
     );
     return 0;
   }
+  const { converged } = comparison;
+  const runs = converged.runs;
+  const betterName = (better: "A" | "B" | null) => (better === null ? "-" : better === "A" ? a.name : b.name);
+  // Convergence time is a mean over the runs that converged: say over how many when not all did.
+  const cell = (key: string, stat: MetricComparison["a"]) =>
+    key === "convergenceMinutes" && stat !== null && stat.n > 1 && stat.n < runs
+      ? `${formatStat(stat)} (n=${stat.n})`
+      : formatStat(stat);
   io.stdout.write(
-    `Comparison on ${scenarioName}: A = ${a.name} (${a.file}), B = ${b.name} (${b.file}), ${comparison.seeds.length} seeds, common random numbers\n\n`,
+    `Comparison on ${scenarioName}: A = ${a.name} (${a.file}), B = ${b.name} (${b.file}), ${runs} ${runs === 1 ? "seed" : "seeds"}, common random numbers\n\n`,
   );
   io.stdout.write(
     renderTable(
       ["Metric", `A: ${a.name}`, `B: ${b.name}`, "B - A (95% CI)", "Better"],
-      comparison.metrics.map((m) => [
-        `${m.label}${m.unit ? ` (${m.unit})` : ""}`,
-        formatStat(m.a),
-        formatStat(m.b),
-        formatStat(m.difference),
-        m.better === null ? "-" : m.better === "A" ? a.name : b.name,
-      ]),
+      [
+        ...comparison.metrics.map((m) => [
+          `${m.label}${m.unit ? ` (${m.unit})` : ""}`,
+          cell(m.key, m.a),
+          cell(m.key, m.b),
+          cell(m.key, m.difference),
+          betterName(m.better),
+        ]),
+        [
+          "runs converged",
+          `${converged.a} of ${runs}`,
+          `${converged.b} of ${runs}`,
+          `${converged.b - converged.a >= 0 ? "+" : ""}${converged.b - converged.a}`,
+          betterName(converged.better),
+        ],
+      ],
     ),
+  );
+  io.stdout.write(
+    "\nChanges are against each run's untuned baseline, so their B - A is in percentage points.\n" +
+      `Convergence time is compared over the ${converged.both} ${converged.both === 1 ? "seed" : "seeds"} where both converged.\n` +
+      "The winner is judged on the tuned service score (throughput / p95 / cost), B relative to A per seed.\n",
   );
   io.stdout.write(`\n${comparison.verdict}\n`);
   return 0;

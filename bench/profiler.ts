@@ -1,5 +1,5 @@
 // npm run -s bench:profiler
-// The continuous profiler's overhead, measured (../shared/reference/profiling.md §5.1): a fixed
+// The continuous profiler's overhead, measured: a fixed
 // CPU-bound workload with and without the profiler at 100 Hz, in the same process, over 25
 // rounds of four arms each (off/on/on/off, then on/off/off/on: ABBA); process CPU time (all
 // threads, so V8's sampler thread counts) per arm; the on/off ratio per round; median and IQR. An A/A run

@@ -5,8 +5,8 @@
  * priority and the insertion sequence (priority * 2^48 + seq), so entries with equal time
  * dispatch by priority, then FIFO, and the comparison is two float compares. Flat typed arrays
  * instead of one object per event keep the rate at millions of events per second with 10^6
- * pending, where an object heap loses about 10x to GC and cache misses
- * (../shared/reference/des.md §3).
+ * pending, where an object heap loses about 10x to GC and cache misses (measured with the hold
+ * model on Node 20 before this heap was written; `npm run -s bench:kernel` measures this one).
  */
 
 /** Sequence numbers stay below 2^48 so that priority * 2^48 + seq is an exact double. */

@@ -5,8 +5,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 /**
  * Where a worker thread's module is and how to start it. From the build (dist/) the compiled
  * `.js` loads directly; from the sources (tsx, vitest) Node 20 cannot run `.ts`, so each worker
- * registers tsx by its absolute URL, which works from any working directory
- * (../shared/reference/toolchain.md §4).
+ * registers tsx by its absolute URL, which works from any working directory (a bare
+ * `--import tsx` resolves from the working directory: ERR_MODULE_NOT_FOUND elsewhere).
  */
 export function workerScript(name: string, base: string): { filename: string; execArgv: string[] } {
   const compiled = new URL(`./${name}.js`, base);

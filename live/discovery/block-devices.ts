@@ -13,8 +13,9 @@ export interface DeviceFacts {
 }
 
 /**
- * Device class from several hints, since `rotational` alone lies (virtio disks and attached loop
- * devices say 1; ../shared/reference/live.md §1.4): the name (nvme*, loop*), the bus in the
+ * Device class from several hints, since `rotational` alone lies (it is only what the driver
+ * reports, Documentation/ABI/stable/sysfs-block; virtio disks and attached loop devices say 1 on
+ * 6.18): the name (nvme*, loop*), the bus in the
  * device path (virtio, xen) or a hypervisor's model string, then the rotational flag.
  */
 export function classifyDevice(facts: DeviceFacts): DeviceClass {

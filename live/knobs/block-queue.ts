@@ -69,7 +69,8 @@ export const ioScheduler: KnobAccess<"io-scheduler"> = {
 /**
  * BLKDEV_MIN_RQ = 4 (include/linux/blkdev.h; the kernel silently raises smaller values to 4).
  * With a scheduler the limit is MAX_SCHED_RQ = 2048 (block/blk-mq-sched.h: 16 × BLKDEV_DEFAULT_RQ 128;
- * 4096 gives EINVAL, ../shared/reference/live.md §1.4); with `none` it is the hardware tag depth.
+ * 4096 gives EINVAL, block/blk-sysfs.c queue_requests_store); with `none` it is the hardware tag
+ * depth.
  */
 const MIN_REQUESTS = 4;
 const MAX_SCHED_REQUESTS = 2048;

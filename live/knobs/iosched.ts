@@ -7,8 +7,8 @@ import type { KnobAccess } from "./knob-access.js";
 import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
 
 /**
- * Each scheduler's tunables (Documentation/block/{deadline,bfq,kyber}-iosched.rst; the files seen
- * on 6.18, ../shared/reference/live.md §1.4). Flags take 0 or 1.
+ * Each scheduler's tunables (Documentation/block/{deadline,bfq,kyber}-iosched.rst; the attributes
+ * block/mq-deadline.c, bfq-iosched.c and kyber-iosched.c register). Flags take 0 or 1.
  */
 export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags: readonly string[] }> = {
   "mq-deadline": {

@@ -13,12 +13,13 @@ export interface IoRulesConfig {
 const NAME = "built-in io rules";
 
 /**
- * The scheduler for a device class (../shared/reference/live.md §2, blk-mq names; the seed's
+ * The scheduler for a device class (blk-mq names; the seed's
  * noop/cfq/deadline are gone since 5.0): none for NVMe and multi-queue devices (the kernel's own
  * default for them, block/elevator.c; RHEL 10 "recommends not changing it"); mq-deadline for SATA
  * SSDs, HDDs and single-queue virtual disks (RHEL 8/9 "Setting the disk scheduler"); bfq where
  * fairness matters (RHEL: desktop/interactive, not large copies); none for loop devices (their
- * kernel default, and ≈33% more IOPS than mq-deadline or bfq in the fio run of live.md §4).
+ * kernel default, and ≈33% more IOPS than mq-deadline or bfq in the fio run of
+ * models/measurements/loop-schedulers.md).
  */
 export function schedulerFor(device: BlockDevice, fairness: boolean): { scheduler: string; why: string } | undefined {
   const multiQueue = device.hardwareQueues > 1;

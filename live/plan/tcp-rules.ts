@@ -23,9 +23,9 @@ const DEFAULT_MAX = { "tcp-rmem": 6 * 1024 * 1024, "tcp-wmem": 4 * 1024 * 1024 }
 
 /**
  * TCP from a configured path: buffer maxima of 2 × BDP (ip-sysctl.rst; the factor covers the skb
- * overhead counted against the buffer, ../shared/reference/live.md §1.5), capped at 1 GiB; window
- * scaling, SACK and timestamps on where they were turned off (a window above 64 KiB needs
- * scaling, RFC 7323); somaxconn at least 4096 (the default since 5.4). Congestion control is left
+ * overhead counted against the buffer: tcp_adv_win_scale there, and since 6.6 the per-socket
+ * scaling ratio of commit dfa2f04), capped at 1 GiB; window scaling, SACK and timestamps on where
+ * they were turned off (a window above 64 KiB needs scaling, RFC 7323); somaxconn at least 4096 (the default since 5.4). Congestion control is left
  * alone: no algorithm wins everywhere (bpftune converges to dctcp without loss).
  */
 export function tcpRules(config: TcpRulesConfig): RecommendationSource {

@@ -4,7 +4,8 @@ import { type FlowLimits, flowThroughputBps, transferSeconds } from "../../src/m
 
 /**
  * Mean device service time of one request, ms, in expectation: the flash latency plus transfer,
- * or for a disk the mean random seek, half a revolution and the transfer (des.md §2.2).
+ * or for a disk the mean random seek, half a revolution and the transfer (Ruemmler & Wilkes, "An
+ * Introduction to Disk Drive Modeling", IEEE Computer 1994).
  */
 export function meanDeviceServiceMs(spec: DeviceSpec, bytes: number, write: boolean): number {
   const rate = (write ? spec.writeMBps : spec.readMBps) * 1e6;

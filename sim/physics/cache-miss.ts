@@ -3,8 +3,8 @@
  *
  * Once the working set exceeds the cache, the miss ratio follows a power law in cache size,
  * M(C) = M(W)·(W/C)^α with α ≈ 0.5: doubling the cache cuts misses by about 29%, not 50% (the
- * "√2 rule", Hartstein et al., "Cache miss behavior: is it √2?", CF'06; α in [0.3, 0.7],
- * des.md §2.5). When the working set fits, only compulsory (and coherence) misses remain. The
+ * "√2 rule", Hartstein et al., "Cache miss behavior: is it √2?", CF'06, which puts α in
+ * [0.3, 0.7]). When the working set fits, only compulsory (and coherence) misses remain. The
  * curve is continuous at C = W and never rises with C.
  */
 export interface CacheBehaviour {

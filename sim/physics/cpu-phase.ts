@@ -24,7 +24,8 @@ export const REFILL_BYTES_PER_MS = 10e9 / 1000;
  * Wall time of a request's CPU phase, the one formula both fidelities use: instructions at the
  * thread's speed, plus memory stalls (LLC misses from the cache share, each paying the NUMA
  * latency, overlapped `memoryParallelism` at a time), plus cache refill after a migration;
- * stalls stretch with time sharing but not with SMT (CPI = CPI0 + MPKI·penalty, des.md §2.5).
+ * stalls stretch with time sharing but not with SMT (CPI = CPI0 + MPKI·penalty: the memory-stall
+ * cycles of Hennessy & Patterson, Computer Architecture: A Quantitative Approach).
  */
 export function cpuPhase(
   request: RequestConfig,

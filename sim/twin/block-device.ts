@@ -91,7 +91,7 @@ export class BlockDevice {
     this.nrRequests = defaultNrRequests(this.spec, scheduler);
   }
 
-  /** The largest nr_requests the kernel accepts: the tag depth without a scheduler, 2048 with one (live.md §1.4). */
+  /** The largest nr_requests the kernel accepts: the tag depth without a scheduler, 2048 with one (block/blk-sysfs.c, MAX_SCHED_RQ). */
   maxNrRequests(scheduler: SchedulerName = this.scheduler): number {
     return scheduler === "none" ? this.spec.tagDepth : 2048;
   }

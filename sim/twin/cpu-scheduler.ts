@@ -14,7 +14,8 @@ export interface Placement {
  * within their affinity, the way Linux's wake-up path does (the previous CPU if idle, else an
  * idle core, else an idle SMT sibling, else the least loaded CPU, time-shared), and tells how
  * fast the thread will run: 1/k of the CPU when k threads share it, times pair/2 when the SMT
- * sibling is busy (a busy pair delivers `smtPairThroughput` of one thread, des.md §2.6).
+ * sibling is busy (a busy pair delivers `smtPairThroughput` of one thread; Intel's "up to 30%"
+ * more, Marr et al., Intel Technology Journal 6(1), 2002).
  *
  * A thread's speed is fixed when it is placed; threads placed later do not slow it down (a
  * first-order approximation of processor sharing that keeps the event count per request small).

@@ -99,7 +99,7 @@ export function deviceRows(seed: number, catalogs: Catalogs): ValidationRow[] {
       unit: "IOPS",
       simulated: hdd7.iops,
       reference: { low: 75, high: 120 },
-      source: "1/(seek + 30/rpm): des.md 2.2, Ruemmler & Wilkes 1994",
+      source: "1/(seek + 30/rpm): Ruemmler & Wilkes 1994",
     }),
   );
   const hdd15 = queueDepthOne(device(catalogs, "hdd-15k"), seed, 120);
@@ -110,7 +110,7 @@ export function deviceRows(seed: number, catalogs: Catalogs): ValidationRow[] {
       unit: "IOPS",
       simulated: hdd15.iops,
       reference: { low: 170, high: 200 },
-      source: "des.md 2.2 (~180-200 at 15k)",
+      source: "1/(seek + 30/rpm), seek from 15k spec sheets: ~180-200",
     }),
   );
   const nvme = device(catalogs, "nvme-tlc");
@@ -147,7 +147,7 @@ export function deviceRows(seed: number, catalogs: Catalogs): ValidationRow[] {
         simulated: iops,
         reference: measured[scheduler],
         tolerance: 0.03,
-        source: "fio on loop0 on the 2-vCPU build machine (live.md 4)",
+        source: "fio on loop0 on the 2-vCPU build machine (models/measurements/loop-schedulers.md)",
       }),
     );
   }

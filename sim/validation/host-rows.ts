@@ -30,7 +30,7 @@ function numaRows(catalogs: Catalogs): ValidationRow[] {
         simulated: remote / local,
         // Published latencies are rounded (90/190 ns): 1% slack on the band's edges.
         reference: { low: 1.4 * 0.99, high: 2.1 * 1.01 },
-        source: "des.md 2.4: 1.4-2.1x measured (not SLIT ratios)",
+        source: "1.4-2.1x measured, e.g. qdpma.com Memory Latency II (not SLIT ratios)",
       });
     });
 }
@@ -88,7 +88,7 @@ async function smtRow(catalogs: Catalogs): Promise<ValidationRow> {
     unit: "x",
     simulated: pair / solo,
     reference: { low: 1.15, high: 1.3 },
-    source: "Intel: Hyper-Threading up to +30% (Marr et al. 2002); des.md 2.6",
+    source: "Intel: Hyper-Threading up to +30% (Marr et al., Intel Technology Journal 2002)",
   });
 }
 

@@ -68,7 +68,8 @@ export function loadDeviceCatalog(file = join(packageRoot(), "models", "devices.
 /**
  * The seed document's single-queue scheduler names map to their blk-mq successors (noop → none,
  * deadline → mq-deadline, cfq → bfq, its descendant): kernels since 5.0 have only the latter
- * (6.18 refuses noop and cfq with EINVAL; live.md §1.4, §2). Returns the name and, for a legacy
+ * (6.18 refuses noop and cfq with EINVAL: block/elevator.c accepts only registered schedulers,
+ * and block/mq-deadline.c registers the alias "deadline"). Returns the name and, for a legacy
  * name, a warning to show.
  */
 export function normalizeScheduler(name: string): { scheduler: SchedulerName; warning?: string } | undefined {

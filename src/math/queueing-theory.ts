@@ -1,5 +1,5 @@
-// Closed forms of single-station queues (e.g. Kleinrock, Queueing Systems vol. 1, 1975; summary in
-// ../shared/reference/des.md §2.1). Rates are per unit of time; results are in the same unit.
+// Closed forms of single-station queues (e.g. Kleinrock, Queueing Systems vol. 1, 1975). Rates are
+// per unit of time; results are in the same unit.
 
 function checkStable(lambda: number, capacity: number): number {
   const rho = lambda / capacity;

@@ -8,8 +8,9 @@ interface KnobRecord {
 
 /**
  * Remembers each knob's history to stop two failure modes users report of auto-tuners
- * (autotune.md §3): oscillation (a knob moved back and forth `oscillationLimit` times is frozen)
- * and repeated failure (a knob whose changes failed `failureLimit` times in a row is disabled).
+ * (kubernetes/autoscaler#4148, Irqbalance/irqbalance#355, oracle/bpftune#103): oscillation (a knob
+ * moved back and forth `oscillationLimit` times is frozen) and repeated failure (a knob whose
+ * changes failed `failureLimit` times in a row is disabled).
  */
 export class KnobTracker {
   private readonly knobs = new Map<string, KnobRecord>();

@@ -8,7 +8,8 @@ type Holder = { kind: "protocol" } | { kind: "console"; title: string };
 /**
  * V8 CPU sampling through the inspector, rotated without a cold start. A cold Profiler.start
  * makes V8 log every compiled function first, blocking the event loop about 1.5 ms per 1,000
- * functions (120–170 ms at 100,000; ../shared/reference/profiling.md §5.2). As @datadog/pprof
+ * functions (googleapis/cloud-profiler-nodejs#683; measured 120–170 ms at 100,000, and
+ * `npm run -s bench:profiler` times it with 20,000 extra functions). As @datadog/pprof
  * does, the next profile starts before the current one stops, so V8's code logging never goes
  * cold: the inspector allows one protocol profile (Profiler.start/stop) and titled console
  * profiles (console.profile/profileEnd) at once, and rotation alternates the two (measured

@@ -1,8 +1,9 @@
 /**
  * How the profiler sheds cost when it runs over its overhead budget, one step at a time: heap
  * sampling off first, then a lower sampling rate, then a lower duty cycle (sampling only some
- * windows), as ../shared/reference/profiling.md §1.9 argues from the reference tools
- * (fixed low rates, Cloud Profiler's duty cycle). Pure: no clocks, no I/O.
+ * windows), as the reference tools keep their rates fixed and low (Pyroscope's Node SDK 100 Hz,
+ * parca-agent 19 Hz) and bound cost by duty cycle (Cloud Profiler: one ~10 s profile per type a
+ * minute; Google-Wide Profiling, IEEE Micro 2010). Pure: no clocks, no I/O.
  */
 export interface ProfilerLevel {
   heap: boolean;

@@ -16,7 +16,8 @@ import { ThreadCpuTracker, threadCpuMs, threadKernelMs, V8_PROFILER_THREAD } fro
  * - samples × a per-sample cost for what is not read: the JavaScript thread's user time in the
  *   handler's stack walk, measured as too small to see (JS_THREAD_MICROS_PER_SAMPLE).
  * Where /proc is missing the whole per-sample cost is estimated: 40 µs, the slope measured at
- * 1 kHz and 10 kHz on this machine class (38 and 42 µs, ../shared/reference/profiling.md §5.2).
+ * 1 kHz and 10 kHz on this machine class (38 and 42 µs: (CPU ratio - 1) / effective Hz from
+ * `npm run -s bench:profiler -- 1000` and `-- 10000`).
  */
 export class OverheadMeter {
   private busyMs = 0;

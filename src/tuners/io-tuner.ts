@@ -27,7 +27,8 @@ export interface IoPlan {
  * (the kernel's own default, block/elevator.c; RHEL: "Red Hat recommends not changing it");
  * `none` for a single-queue SSD when I/O costs CPU the host lacks, else mq-deadline; mq-deadline
  * for disks serving servers, bfq where interactive and bulk streams share a disk; read-ahead off
- * the critical path for random reads, larger for sequential streams (live.md §2).
+ * the critical path for random reads, larger for sequential streams (tuned's spectrumscale-ece and
+ * throughput-performance profiles).
  */
 export function planDevice(
   device: BlockDevice,

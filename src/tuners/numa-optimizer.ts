@@ -49,7 +49,7 @@ export function nodesOf(topology: Topology, cpus: readonly number[]): number[] {
 
 /**
  * Places VMs on the fewest nodes that keep every node at or below the utilization target
- * (numad's rule, ../shared/reference/autotune.md §1.3), latency-sensitive VMs first, the largest
+ * (numad's rule: its `-u` target, numad.c and numad(8)), latency-sensitive VMs first, the largest
  * first, each onto the node with the most room, preferring a VM's current home to avoid migrating
  * its memory. When the whole host
  * is busier than the target, the target becomes the host's average plus 5%: placement may not

@@ -4,7 +4,7 @@ import type { HostFs } from "../../live/host-fs.js";
 import { HostFsError } from "../../live/host-fs-error.js";
 import { WriteAllowList } from "../../live/write-allow-list.js";
 
-/** Default iosched tunables per scheduler as seen on 6.18 (../shared/reference/live.md §1.4). */
+/** Default iosched tunables per scheduler (block/mq-deadline.c, bfq-iosched.c, kyber-iosched.c; as read on 6.18). */
 const IOSCHED_DEFAULTS: Record<string, Record<string, number>> = {
   none: {},
   "mq-deadline": {

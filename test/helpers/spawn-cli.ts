@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const ENTRY = join(import.meta.dirname, "cli-entry.ts");
-/** tsx by absolute URL, so the child finds it from any working directory (toolchain.md §4). */
+/** tsx by absolute URL, so the child finds it from any working directory (a bare `--import tsx` resolves from the cwd). */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export function cliArgs(args: readonly string[]): string[] {

@@ -15,7 +15,8 @@ export interface RunPool {
 /**
  * A piscina pool of `threads` workers running run-worker. From the build (dist/) the compiled
  * worker loads directly; from the sources (tsx, vitest) each worker registers tsx by its absolute
- * URL, so it loads from any working directory (../shared/reference/toolchain.md §4, P6).
+ * URL, so it loads from any working directory (a bare `--import tsx` resolves from the working
+ * directory: ERR_MODULE_NOT_FOUND elsewhere).
  */
 export function createRunPool(threads: number): RunPool {
   const compiled = new URL("./run-worker.js", import.meta.url);

@@ -13,7 +13,7 @@ export interface Terminal {
 
 /**
  * The process's terminal, when both stdin and stdout are one (and io writes to it), outside CI:
- * there ink draws only the final frame (toolchain.md P12), so a CI job gets the plain log.
+ * there ink draws only the final frame (ink's readme, "CI"), so a CI job gets the plain log.
  */
 export function processTerminal(io: CliIO): Terminal | undefined {
   if (io.stdout !== process.stdout || process.stdout.isTTY !== true || process.stdin.isTTY !== true) return undefined;

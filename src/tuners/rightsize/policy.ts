@@ -37,7 +37,7 @@ const POLICIES: Record<PolicyName, SizingPolicy> = {
     extrapolateTrend: true,
   },
   // AWS Compute Optimizer's defaults: P99.5 threshold, 20% headroom on CPU and memory
-  // (CustomizableMetricParameters; ../shared/reference/autotune.md §1.8).
+  // (AWS Compute Optimizer API reference: CustomizableMetricParameters).
   conservative: {
     name: "conservative",
     summary: "P99.5 CPU and memory plus 20% headroom (AWS Compute Optimizer's defaults), trends extrapolated",

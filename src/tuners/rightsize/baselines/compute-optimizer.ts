@@ -2,7 +2,7 @@ import { quantile } from "../../../metrics/quantile.js";
 import { type Baseline, windowStart } from "./baseline.js";
 
 /**
- * AWS Compute Optimizer's default preferences (CustomizableMetricParameters; autotune.md §1.8):
+ * AWS Compute Optimizer's default preferences (API reference: CustomizableMetricParameters):
  * 14-day lookback, P99.5 utilisation threshold, 20% headroom on CPU and on memory. AWS documents
  * the percentile threshold for CPU; memory is taken at the same P99.5 here.
  */

@@ -2,9 +2,10 @@ import { maxOf, quantile } from "../../../metrics/quantile.js";
 import { type Baseline, windowStart } from "./baseline.js";
 
 /**
- * Robusta KRR's `simple` strategy (robusta_krr/strategies/simple.py; autotune.md §1.7): CPU
- * request = P95 of usage, memory = the maximum × 1.15, over 14 days; no recommendation with
- * fewer than 100 points; floors 10 millicores and 100 MB. (OOM-kill data is off by default.)
+ * Robusta KRR's `simple` strategy (robusta-dev/krr, robusta_krr/strategies/simple.py; the history
+ * length in core/abstract/strategies.py): CPU request = P95 of usage, memory = the maximum × 1.15,
+ * over 14 days; no recommendation with fewer than 100 points; floors 10 millicores and 100 MB.
+ * (OOM-kill data is off by default.)
  */
 export const krrSimpleBaseline: Baseline = {
   name: "KRR simple",

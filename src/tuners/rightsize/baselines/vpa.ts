@@ -6,14 +6,14 @@ const DAY = 86_400;
 const MIB = 1 / 1024;
 
 /**
- * Kubernetes VPA's recommender target (vertical-pod-autoscaler pkg/recommender; see
- * ../shared/reference/autotune.md §1.6). CPU: every sample into a decaying histogram (24 h
- * half-life, ~5% buckets from 0.001 core), target = p90 × 1.15. VPA weighs CPU samples by the
- * container's request; a VM's allocation is constant, so the weights are equal here. Memory: the
- * peak of each 24 h interval over the last 8 (VPA keeps 8 intervals), into a decaying histogram
- * (24 h half-life, from 10 MB), target = p90 × 1.15; an interval with an OOM kill contributes
- * max(used + 100 MiB, used × 1.2), used = max(the VM's memory, the peak). Floors: 25 millicores,
- * 250 MB. The target has no confidence multiplier (only VPA's bounds do).
+ * Kubernetes VPA's recommender target (kubernetes/autoscaler, vertical-pod-autoscaler/pkg/recommender:
+ * model/aggregations_config.go, logic/recommender.go, model/container.go). CPU: every sample into a
+ * decaying histogram (24 h half-life, ~5% buckets from 0.001 core), target = p90 × 1.15. VPA
+ * weighs CPU samples by the container's request; a VM's allocation is constant, so the weights are
+ * equal here. Memory: the peak of each 24 h interval over the last 8 (VPA keeps 8 intervals), into
+ * a decaying histogram (24 h half-life, from 10 MB), target = p90 × 1.15; an interval with an OOM
+ * kill contributes max(used + 100 MiB, used × 1.2), used = max(the VM's memory, the peak). Floors:
+ * 25 millicores, 250 MB. The target has no confidence multiplier (only VPA's bounds do).
  */
 export const vpaBaseline: Baseline = {
   name: "VPA",

@@ -64,4 +64,5 @@ export type FeedUpdate =
   | { type: "error"; message: string };
 
 /** What the operator asks for with a key. */
-export type TuiCommand = "toggle-pause" | "faster" | "slower" | "revert-last" | "quit";
+/** "interrupt" is Ctrl-C: a quit that the process reports with status 130, as a shell expects. */
+export type TuiCommand = "toggle-pause" | "faster" | "slower" | "revert-last" | "quit" | "interrupt";

@@ -16,19 +16,34 @@ export interface Layout {
 export const METRICS_WIDTH = 38;
 
 /**
+ * The smallest terminal the view fits: 6 lines of titles and footer, 5 chart rows (the metrics
+ * beside the chart take 7 lines with its title and axis), 1 component, 2 log rows, and the line
+ * left free at the bottom.
+ */
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 15;
+const MIN_CHART_ROWS = 5;
+
+/** Whether the view fits at all; a smaller terminal gets a one-line notice instead. */
+export function fits(columns: number, rows: number): boolean {
+  return columns >= MIN_COLUMNS && rows >= MIN_ROWS;
+}
+
+/**
  * At 80 × 24: a header, the chart beside the metrics, the components, the history log and a
  * footer. A larger terminal gives the chart up to 16 rows and the log the rest; a wider one
- * widens the chart and the log's reason column.
+ * widens the chart and the log's reason column. A smaller one shows fewer components first (the
+ * panel says how many it leaves out), so every part keeps its title and the footer stays.
  */
 export function layout(columns: number, rows: number, components: number): Layout {
-  const width = Math.max(40, columns);
-  const lines = Math.max(12, rows - 1);
-  const componentRows = Math.max(1, Math.min(components, 6));
+  const width = Math.max(MIN_COLUMNS, columns);
+  const lines = Math.max(MIN_ROWS, rows) - 1;
   // header 1, chart title 1, x axis 1, components title 1, log title 1, footer 1
-  const fixed = 6 + componentRows;
-  const free = Math.max(6, lines - fixed);
+  const budget = lines - 6;
+  const componentRows = Math.max(1, Math.min(components, 6, budget - MIN_CHART_ROWS - 2));
+  const free = budget - componentRows;
   const extra = Math.max(0, free - 13);
-  const chartRows = Math.min(16, Math.max(4, Math.min(6, free - 2) + Math.floor(extra / 3)));
+  const chartRows = Math.min(16, Math.max(MIN_CHART_ROWS, Math.min(6, free - 2) + Math.floor(extra / 3)));
   const logRows = Math.max(2, free - chartRows);
   const metricsWidth = width >= 60 ? METRICS_WIDTH : 0;
   return {

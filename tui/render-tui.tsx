@@ -15,8 +15,9 @@ const LEAVE = "\u001b[?1049l";
 
 /**
  * Shows the feed full-screen until the operator quits (q or Ctrl-C), then restores the terminal:
- * raw mode off, cursor shown, the shell's screen back. Commands go to `onCommand`; "quit" comes
- * last. Resolves once the terminal is restored (also when `signal` aborts).
+ * raw mode off, cursor shown, the shell's screen back. Commands go to `onCommand`; "quit" or
+ * "interrupt" (Ctrl-C) comes last. Resolves once the terminal is restored (also when `signal`
+ * aborts), with "interrupt" when the operator pressed Ctrl-C, else "quit".
  */
 export async function renderTui(
   feed: TuiFeed,
@@ -28,12 +29,17 @@ export async function renderTui(
     /** Write every frame whole (tests: when ink thinks it runs in CI it writes only the last one, toolchain P12). */
     everyFrame?: boolean;
   },
-): Promise<void> {
+): Promise<"quit" | "interrupt"> {
+  let ending: "quit" | "interrupt" = "quit";
+  const forward = (command: TuiCommand) => {
+    if (command === "interrupt") ending = "interrupt";
+    onCommand(command);
+  };
   const alternate = options.alternateScreen ?? true;
   if (alternate) options.stdout.write(ENTER);
   const instance = render(
     <ThemeContext.Provider value={makeTheme(options.color)}>
-      <App feed={feed} onCommand={onCommand} />
+      <App feed={feed} onCommand={forward} />
     </ThemeContext.Provider>,
     {
       stdout: options.stdout,
@@ -54,4 +60,5 @@ export async function renderTui(
     instance.cleanup();
     if (alternate) options.stdout.write(LEAVE);
   }
+  return ending;
 }

@@ -6,7 +6,7 @@ import { createLiveCommand } from "../../src/cli/commands/live.js";
 import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
-import { FakeStdin, FakeStdout, stripAnsi } from "../helpers/fake-terminal.js";
+import { fakeTerminal } from "../helpers/fake-terminal.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
 
 /** ink renders on a timer; a machine shared with other jobs can be slow to get there. */
@@ -20,21 +20,6 @@ function temp(): string {
   const dir = mkdtempSync(join(tmpdir(), "tt-state-"));
   temps.push(dir);
   return dir;
-}
-
-function fakeTerminal() {
-  const stdout = new FakeStdout(80, 24);
-  const stdin = new FakeStdin();
-  const terminal = {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
-    // Whole frames, whether or not ink believes it runs in CI (toolchain P12).
-    everyFrame: true,
-  };
-  /** The last screen drawn, without escapes. */
-  const screen = () => stripAnsi(stdout.frames.filter((frame) => frame.includes("History")).at(-1) ?? "");
-  return { stdout, stdin, terminal, screen };
 }
 
 describe("twintune live plan --tui / live apply --tui (read-only views)", () => {

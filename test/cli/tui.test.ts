@@ -45,6 +45,6 @@ describe("twintune tui", () => {
     const tuiHelp = fakeIO();
     expect(await main(["tui", "--help"], tuiHelp)).toBe(0);
     expect(tuiHelp.out()).toMatch(/^Usage: twintune tui \[SCENARIO\] \[--seed N\] \[--speed S\]/);
-    expect(tuiHelp.out()).toContain("q or Ctrl-C quit, restoring the terminal");
+    expect(tuiHelp.out()).toContain("q quit, restoring the terminal (Ctrl-C too, with exit status 130)");
   });
 });

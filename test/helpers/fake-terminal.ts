@@ -68,3 +68,20 @@ export function stripAnsi(text: string): string {
 }
 
 export const KEYS = { up: "\u001b[A", down: "\u001b[B", end: "\u001b[F", ctrlC: "\u0003" } as const;
+
+/**
+ * A whole fake terminal for a command's `Terminal` option: every frame written whole, whether or
+ * not ink believes it runs in CI; `screen` is the last frame that shows the history, unescaped.
+ */
+export function fakeTerminal(columns = 80, rows = 24) {
+  const stdout = new FakeStdout(columns, rows);
+  const stdin = new FakeStdin();
+  const terminal = {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new FakeStdout() as unknown as NodeJS.WriteStream,
+    everyFrame: true,
+  };
+  const screen = () => stripAnsi(stdout.frames.filter((frame) => frame.includes("History")).at(-1) ?? "");
+  return { stdout, stdin, terminal, screen };
+}

@@ -114,12 +114,22 @@ describe("the terminal UI at given events", () => {
     await vi.waitFor(() => expect(commands.at(-1)).toBe("quit"), WAIT);
   });
 
-  it("Ctrl-C quits like q", async () => {
+  it("keys that arrive together (typed fast, or pasted) each count, up to a q", async () => {
+    const commands: TuiCommand[] = [];
+    const instance = show(feedOf(twinRun()), false, (command) => commands.push(command));
+    await vi.waitFor(() => expect(screen(instance)).toContain("History"), WAIT);
+    instance.stdin.write("++ r");
+    await vi.waitFor(() => expect(commands).toEqual(["faster", "faster", "toggle-pause", "revert-last"]), WAIT);
+    instance.stdin.write("-q+");
+    await vi.waitFor(() => expect(commands.slice(4)).toEqual(["slower", "quit"]), WAIT);
+  });
+
+  it("Ctrl-C quits like q, as an interrupt", async () => {
     const commands: TuiCommand[] = [];
     const instance = show(feedOf(twinRun()), false, (command) => commands.push(command));
     await vi.waitFor(() => expect(screen(instance)).toContain("History"), WAIT);
     instance.stdin.write(KEYS.ctrlC);
-    await vi.waitFor(() => expect(commands).toEqual(["quit"]), WAIT);
+    await vi.waitFor(() => expect(commands).toEqual(["interrupt"]), WAIT);
   });
 
   it("scrolls the history with the arrows and follows it again with End", async () => {
@@ -204,6 +214,33 @@ describe("the screen's size", () => {
     expect(lines.length).toBeLessThanOrEqual(23);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
     expect(lines.at(-1)).toContain("q quit");
+  });
+
+  it("at 60 × 15 every part keeps its title and the footer stays, components marked as left out", async () => {
+    const stdout = mount(60, 15, feedOf(manyEvents()));
+    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("nr-requests sd39"), WAIT);
+    const frame = stripAnsi(stdout.lastFrame());
+    const lines = frame.replace(/\n$/, "").split("\n");
+    expect(lines.length).toBeLessThanOrEqual(14);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(60);
+    expect(frame).toMatch(/Components \(\d+ more\)/);
+    expect(frame).toContain("Monthly cost");
+    expect(lines.at(-1)).toContain("q quit");
+  });
+
+  it("a terminal too small for the view gets a notice, not a view with rows cut off", async () => {
+    const stdout = mount(80, 24, feedOf(manyEvents()));
+    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"), WAIT);
+    stdout.resize(50, 10);
+    await vi.waitFor(
+      () =>
+        expect(stripAnsi(stdout.lastFrame()).replace(/\s+/g, " ").trim()).toBe(
+          "twintune: a 50x10 terminal is too small for the view (it needs 40x15); q quits",
+        ),
+      WAIT,
+    );
+    stdout.resize(80, 24);
+    await vi.waitFor(() => expect(stripAnsi(stdout.lastFrame())).toContain("History"), WAIT);
   });
 
   it("grows with the terminal: a taller chart, more history, and the reasons when wide", async () => {

@@ -37,10 +37,21 @@ describe("renderTui (the full-screen entry point)", () => {
     expect(stdout.frames[0]).toBe("\u001b[?1049h\u001b[H");
     expect(stdin.rawMode).toBe(true);
     stdin.press("q");
-    await done;
+    expect(await done).toBe("quit");
     expect(commands).toEqual(["quit"]);
     expect(stdin.rawMode).toBe(false);
     expect(stdout.output().endsWith("\u001b[?1049l")).toBe(true);
+  });
+
+  it("Ctrl-C quits too, and says it was an interrupt (the command exits 130)", async () => {
+    const { stdout, stdin, streams } = terminal();
+    const commands: TuiCommand[] = [];
+    const done = renderTui(feed(), (command) => commands.push(command), { ...streams, color: false, everyFrame: true });
+    await vi.waitFor(() => expect(stripAnsi(stdout.output())).toContain("History"), WAIT);
+    stdin.press("\u0003");
+    expect(await done).toBe("interrupt");
+    expect(commands).toEqual(["interrupt"]);
+    expect(stdin.rawMode).toBe(false);
   });
 
   it("a signal ends it the same way (the composition root aborts on SIGTERM, SIGHUP, SIGINT)", async () => {

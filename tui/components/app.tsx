@@ -1,11 +1,11 @@
-import { Box } from "ink";
+import { Box, Text } from "ink";
 import { useCallback, useRef, useState } from "react";
 import type { TuiCommand, TuiFeed } from "../feed.js";
 import { useFeed } from "../hooks/use-feed.js";
 import { useKeys } from "../hooks/use-keys.js";
 import { useLogScroll } from "../hooks/use-log-scroll.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
-import { layout } from "../layout.js";
+import { fits, layout, MIN_COLUMNS, MIN_ROWS } from "../layout.js";
 import { ChartPanel } from "./chart-panel.js";
 import { ComponentsPanel } from "./components-panel.js";
 import { Footer } from "./footer.js";
@@ -30,6 +30,13 @@ export function App({ feed, onCommand }: { feed: TuiFeed; onCommand: (command: T
   useKeys(state.info, scroll, box.logRows, onCommand, say);
   const latest = said !== undefined && said.after === state.notices ? said.text : state.notice;
   const notice = state.error !== undefined ? `error: ${state.error}` : latest;
+  if (!fits(columns, rows))
+    // Drawn cut off, the view would hide rows without saying so: say what it needs instead.
+    return (
+      <Text wrap="wrap">
+        {`twintune: a ${columns}x${rows} terminal is too small for the view (it needs ${MIN_COLUMNS}x${MIN_ROWS}); q quits`}
+      </Text>
+    );
   return (
     <Box flexDirection="column" width={box.width} height={box.lines}>
       <Header state={state} width={box.width} />

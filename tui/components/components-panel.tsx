@@ -37,7 +37,7 @@ export function ComponentsPanel({ state, width, rows }: { state: ViewState; widt
   return (
     <Box flexDirection="column" width={width}>
       <Text bold color={theme.color("title")}>
-        {cell(`Components${hidden > 0 ? ` (${hidden} more not shown)` : ""}`, NAME + STATUS)}
+        {cell(`Components${hidden > 0 ? ` (${hidden} more)` : ""}`, NAME + STATUS)}
         {cell("last change", changeWidth)}
         {cell(state.info.validates ? "verdicts" : "", COUNTS + 1, "right")}
       </Text>

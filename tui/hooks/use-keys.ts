@@ -1,4 +1,4 @@
-import { useApp, useInput } from "ink";
+import { type Key, useApp, useInput } from "ink";
 import type { FeedInfo, TuiCommand } from "../feed.js";
 import type { LogScroll } from "./use-log-scroll.js";
 
@@ -7,6 +7,8 @@ import type { LogScroll } from "./use-log-scroll.js";
  * scroll the history (End follows it again), q or Ctrl-C quit. A key the feed does not allow
  * (a live view is read-only) says so instead of doing nothing.
  */
+const NO_MODIFIERS = {} as Key;
+
 export function useKeys(
   info: FeedInfo,
   scroll: LogScroll,
@@ -16,23 +18,31 @@ export function useKeys(
 ): void {
   const { exit } = useApp();
   useInput((input, key) => {
-    if (input === "q" || (key.ctrl && input === "c")) {
-      onCommand("quit");
-      exit();
-      return;
+    // Keys typed faster than a frame (or pasted) arrive as one string: act on each in turn.
+    const plain = !key.ctrl && !key.meta && input.length > 1;
+    for (const one of plain ? [...input] : [input]) {
+      if (one === "q" || (key.ctrl && one === "c")) {
+        onCommand(one === "q" ? "quit" : "interrupt");
+        exit();
+        return;
+      }
+      actOn(one, plain ? NO_MODIFIERS : key);
     }
-    if (key.upArrow) return scroll.scroll(1);
-    if (key.downArrow) return scroll.scroll(-1);
-    if (key.pageUp) return scroll.scroll(page);
-    if (key.pageDown) return scroll.scroll(-page);
-    if (key.end) return scroll.follow();
-    const readOnly = `read-only view of a ${info.mode}: no pause, speed or revert here`;
-    if (input === " ") return info.controls.pause ? onCommand("toggle-pause") : say(readOnly);
-    if (input === "+" || input === "=") return info.controls.speed ? onCommand("faster") : say(readOnly);
-    if (input === "-" || input === "_") return info.controls.speed ? onCommand("slower") : say(readOnly);
-    if (input === "r")
-      return info.controls.revert
-        ? onCommand("revert-last")
-        : say(`${readOnly} ('twintune live revert' restores what apply changed)`);
   });
+
+  function actOn(input: string, key: Key): void {
+    const readOnly = `read-only view of a ${info.mode}: no pause, speed or revert here`;
+    const control = (allowed: boolean, command: TuiCommand, refusal = readOnly) =>
+      allowed ? onCommand(command) : say(refusal);
+    if (key.upArrow) scroll.scroll(1);
+    else if (key.downArrow) scroll.scroll(-1);
+    else if (key.pageUp) scroll.scroll(page);
+    else if (key.pageDown) scroll.scroll(-page);
+    else if (key.end) scroll.follow();
+    else if (input === " ") control(info.controls.pause, "toggle-pause");
+    else if (input === "+" || input === "=") control(info.controls.speed, "faster");
+    else if (input === "-" || input === "_") control(info.controls.speed, "slower");
+    else if (input === "r")
+      control(info.controls.revert, "revert-last", `${readOnly} ('twintune live revert' restores what apply changed)`);
+  }
 }

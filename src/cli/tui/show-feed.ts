@@ -27,17 +27,22 @@ export function inCi(env: Record<string, string | undefined>): boolean {
   return set("CI") || set("CONTINUOUS_INTEGRATION");
 }
 
+/** Exit statuses a shell gives a process ended by a signal: 128 + its number. */
+const SIGNAL_STATUS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
  * Shows a feed: full-screen on a terminal until the operator quits (or SIGTERM/SIGHUP/SIGINT,
  * which end it the same way, restoring the terminal), else as a plain log until the feed ends.
- * ink and react are loaded only for the screen.
+ * ink and react are loaded only for the screen. Resolves with the exit status the way it ended
+ * calls for: 130 for Ctrl-C or SIGINT, 129 for SIGHUP, 143 for SIGTERM, undefined for q or the
+ * feed's end.
  */
 export async function showFeed(
   feed: TuiFeed,
   onCommand: (command: TuiCommand) => void,
   io: CliIO,
   terminal: Terminal | undefined,
-): Promise<void> {
+): Promise<number | undefined> {
   if (terminal === undefined) {
     const plain = followPlain(feed, (line) => io.stdout.write(line));
     try {
@@ -45,16 +50,20 @@ export async function showFeed(
     } finally {
       plain.stop();
     }
-    return;
+    return undefined;
   }
   const { renderTui } = await import("../../../tui/render-tui.js");
   const { colorWanted } = await import("../../../tui/theme.js");
   const abort = new AbortController();
-  const stop = () => abort.abort();
-  const signals = ["SIGTERM", "SIGHUP", "SIGINT"] as const;
+  let received: keyof typeof SIGNAL_STATUS | undefined;
+  const stop = (signal: keyof typeof SIGNAL_STATUS) => {
+    received ??= signal;
+    abort.abort();
+  };
+  const signals = Object.keys(SIGNAL_STATUS) as (keyof typeof SIGNAL_STATUS)[];
   for (const signal of signals) process.on(signal, stop);
   try {
-    await renderTui(feed, onCommand, {
+    const ending = await renderTui(feed, onCommand, {
       stdin: terminal.stdin,
       stdout: terminal.stdout,
       stderr: terminal.stderr,
@@ -62,6 +71,8 @@ export async function showFeed(
       signal: abort.signal,
       everyFrame: terminal.everyFrame ?? false,
     });
+    if (received !== undefined) return SIGNAL_STATUS[received];
+    return ending === "interrupt" ? SIGNAL_STATUS.SIGINT : undefined;
   } finally {
     for (const signal of signals) process.off(signal, stop);
   }

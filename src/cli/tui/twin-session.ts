@@ -109,6 +109,7 @@ export class TwinSession {
         });
         return;
       case "quit":
+      case "interrupt":
         void this.close();
         return;
     }

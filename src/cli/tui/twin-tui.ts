@@ -38,7 +38,8 @@ export function twinInfo(resolved: ResolvedScenario): FeedInfo {
 /**
  * `twintune tui` and `twintune run --tui`: the tuning runs on the twin in a worker thread while
  * the UI thread shows it (or logs it plainly when stdout is not a terminal). Returns the exit
- * code: 0 when the operator quit or the run ended, 70 when the run failed.
+ * code: 0 when the operator quit (q) or the run ended, 70 when the run failed, 130 for Ctrl-C
+ * (129 and 143 for SIGHUP and SIGTERM).
  */
 export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinTuiDeps = {}): Promise<number> {
   const terminal = deps.terminal ?? processTerminal(io);
@@ -47,8 +48,9 @@ export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinT
     worker: (deps.spawn ?? spawnTwinWorker)({ file: options.file, seed: options.seed }),
     speed: terminal === undefined ? Number.POSITIVE_INFINITY : options.speed,
   });
+  let ended: number | undefined;
   try {
-    await showFeed(session.feed, (command) => session.command(command), io, terminal);
+    ended = await showFeed(session.feed, (command) => session.command(command), io, terminal);
   } finally {
     await session.close();
   }
@@ -65,5 +67,5 @@ export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinT
         : `${summary.scenario}: ${summary.converged ? `converged at ${summary.atMinutes} min` : "not converged"}; ${summary.kept} change(s) kept, ${summary.rollbacks} reverted\n`,
     );
   }
-  return 0;
+  return ended ?? 0;
 }

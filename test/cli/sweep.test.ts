@@ -43,7 +43,10 @@ describe("twintune sweep", () => {
       "--out",
       join(dir, "two"),
     ]);
-    expect(byPool.err).toBe("");
+    // Off a terminal, progress comes as plain lines: at least the start and the end.
+    expect(byPool.err).toMatch(/^(twintune: \[[#.]+\] \d+\/16 runs \d+% .*\n)+$/);
+    expect(byPool.err).toMatch(/^twintune: \[\.+\] 0\/16 runs 0% /);
+    expect(byPool.err).toMatch(/\] 16\/16 runs 100% .* done\n$/);
     expect(byPool.code).toBe(0);
     const pooled = JSON.parse(byPool.out);
     expect(pooled.points).toHaveLength(4);
@@ -98,6 +101,7 @@ describe("twintune sweep", () => {
     expect(refused.err).toMatch(/holds a sweep already: add --resume/);
     const resumed = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume", "--json"]);
     expect(resumed.code).toBe(0);
+    expect(resumed.err).toMatch(/^twintune: note: --resume adds seeds 4-5 to the sweep's 1-3\n/);
     const fresh = await sweep([FLEET, "--seeds", "1-5", "--out", join(scratch(), "fresh"), "--json"]);
     expect(resumed.out).toBe(fresh.out);
     const text = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume"]);
@@ -108,6 +112,12 @@ describe("twintune sweep", () => {
     const linked = await sweep([link, "--seeds", "1-5", "--out", out, "--resume"]);
     expect(linked.err).toBe("");
     expect(linked.out).toMatch(/5 runs \(5 reused from/);
+    // Fewer seeds: the summary shrinks, and the user is told which runs it leaves out.
+    const fewer = await sweep([FLEET, "--seeds", "1-2", "--out", out, "--resume"]);
+    expect(fewer.code).toBe(0);
+    expect(fewer.err).toBe(
+      "twintune: note: the summary will cover seeds 1-2 only: the runs of seeds 3-5 stay in runs/ but leave it (resume with --seeds 1-5 to keep them)\n",
+    );
     // A different grid cannot resume this folder.
     const other = await sweep([FLEET, "--seeds", "1-5", "--set", "fleet.vms=20,30", "--out", out, "--resume"]);
     expect(other.code).toBe(1);

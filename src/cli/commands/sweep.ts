@@ -37,7 +37,8 @@ Options:
                      is every combination), e.g. --set tuning.degradationThreshold=0.05,0.1,0.2
   --workers N        worker threads (default: one per CPU; more than the CPUs is lowered to them)
   --out DIR          output folder (default ./twintune-sweep)
-  --resume           continue the sweep in --out: run only the runs not there yet
+  --resume           continue the sweep in --out: run only the runs not there yet (other --seeds
+                     are allowed: it says which seeds it adds and which leave the summary)
   --json             print the aggregate as JSON
   -h, --help         show this help
 `;
@@ -85,7 +86,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     seeds,
     complete: false,
   };
-  folder.prepare(manifest, values.resume);
+  for (const note of folder.prepare(manifest, values.resume)) io.stderr.write(`twintune: note: ${note}\n`);
   folder.writeManifest(manifest);
   const jobs: GridJob[] = plannedRuns(points, seeds).map((planned) => {
     const point = points[planned.point] as (typeof points)[number];

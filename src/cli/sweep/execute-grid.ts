@@ -29,10 +29,13 @@ export function workerCount(asked: number | undefined, runs: number): number {
   return Math.max(1, Math.min(asked ?? availableParallelism(), runs));
 }
 
+/** Off a terminal (a log, CI), a progress line at every tenth of the runs, and at least every 30 s. */
+const PLAIN_PROGRESS_SECONDS = 30;
+
 /**
  * Runs a grid's jobs on a pool of worker threads: reuses runs already stored in `folder`,
- * stores each new one as it finishes, shows a progress bar with ETA on a terminal, and stops
- * cleanly on Ctrl-C (SIGINT) or `signal`, keeping what finished.
+ * stores each new one as it finishes, shows a progress bar with ETA on a terminal (plain lines
+ * elsewhere), and stops cleanly on Ctrl-C (SIGINT) or `signal`, keeping what finished.
  */
 export async function executeGrid(
   jobs: readonly GridJob[],
@@ -55,9 +58,19 @@ export async function executeGrid(
   const tty = io.stderr.isTTY === true;
   const started = performance.now();
   let session = 0;
+  let lastPlain = { tenth: -1, at: started };
   const show = () => {
-    if (tty)
-      io.stderr.write(`\r${progressLine(results.size, jobs.length, session, (performance.now() - started) / 1000)}  `);
+    const now = performance.now();
+    const line = progressLine(results.size, jobs.length, session, (now - started) / 1000);
+    if (tty) {
+      io.stderr.write(`\r${line}  `);
+      return;
+    }
+    const tenth = Math.floor((results.size * 10) / jobs.length);
+    if (tenth > lastPlain.tenth || now - lastPlain.at >= PLAIN_PROGRESS_SECONDS * 1000) {
+      lastPlain = { tenth, at: now };
+      io.stderr.write(`twintune: ${line}\n`);
+    }
   };
   show();
   const pool = createRunPool(workerCount(options.workers, pending.length));

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../atomic-file.js";
+// Seed lists use the kernel's cpulist syntax (1,3,5-8), so its formatter writes them.
+import { formatCpuList } from "../../cpulist.js";
 import { checkOutputFolder, makeFolders } from "../../output-path.js";
 import type { RunResult } from "../../report/run-result.js";
 import type { SweepAxis } from "../../sweep/sweep-grid.js";
@@ -46,8 +48,11 @@ export class SweepFolder {
     return join(this.dir, "runs", `${id}.json`);
   }
 
-  /** Checks the folder can hold this sweep: new or empty, or (with --resume) the same sweep. */
-  prepare(manifest: SweepManifest, resume: boolean): void {
+  /**
+   * Checks the folder can hold this sweep: new or empty, or (with --resume) the same sweep. On
+   * resume with other seeds, returns what that does to the summary, for the user to see.
+   */
+  prepare(manifest: SweepManifest, resume: boolean): string[] {
     checkOutputFolder(this.dir);
     const exists = existsSync(this.dir);
     if (exists && !statSync(this.dir).isDirectory()) throw new UserError(`${this.dir} exists and is not a folder`);
@@ -66,7 +71,9 @@ export class SweepFolder {
         throw new UserError(
           `${this.dir} holds a sweep of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs the same scenario and --set values`,
         );
+      return seedChangeNotes(old.seeds, manifest.seeds);
     }
+    return [];
   }
 
   readManifest(): SweepManifest {
@@ -101,4 +108,20 @@ export class SweepFolder {
   writeFile(name: string, content: string): void {
     writeFileAtomic(join(this.dir, name), content);
   }
+}
+
+/** What resuming with `now` instead of the folder's seeds `before` does to the summary. */
+export function seedChangeNotes(before: readonly number[], now: readonly number[]): string[] {
+  const kept = new Set(now);
+  const was = new Set(before);
+  const dropped = before.filter((seed) => !kept.has(seed));
+  const added = now.filter((seed) => !was.has(seed));
+  const notes: string[] = [];
+  if (added.length > 0)
+    notes.push(`--resume adds seeds ${formatCpuList(added)} to the sweep's ${formatCpuList(before)}`);
+  if (dropped.length > 0)
+    notes.push(
+      `the summary will cover seeds ${formatCpuList(now)} only: the runs of seeds ${formatCpuList(dropped)} stay in runs/ but leave it (resume with --seeds ${formatCpuList([...before, ...added].sort((a, b) => a - b))} to keep them)`,
+    );
+  return notes;
 }

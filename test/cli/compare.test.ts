@@ -49,7 +49,7 @@ describe("twintune compare", () => {
     expect(await main(args, text)).toBe(0);
     expect(text.out()).toMatch(/A = sizes-only .* B = sizes-and-spot .* 5 seeds, common random numbers/);
     expect(text.out()).toMatch(/B - A \(95% CI\)/);
-    expect(text.out()).toMatch(/runs converged +\d of 5 +\d of 5/);
+    expect(text.out()).toMatch(/runs converged +\d of 5 +\d of 5 +[+-]\d runs? /);
     expect(text.out().trimEnd().split("\n").at(-1)).toBe(result.verdict);
   }, 120_000);
 

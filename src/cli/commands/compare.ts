@@ -177,10 +177,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
           "runs converged",
           `${converged.a} of ${runs}`,
           `${converged.b} of ${runs}`,
-          `${converged.b - converged.a >= 0 ? "+" : ""}${converged.b - converged.a}`,
+          `${converged.b - converged.a >= 0 ? "+" : ""}${converged.b - converged.a} ${Math.abs(converged.b - converged.a) === 1 ? "run" : "runs"}`,
           betterName(converged.better),
         ],
       ],
+      // Means with intervals: one alignment down each column, counts included.
+      [1, 2, 3],
     ),
   );
   io.stdout.write(

@@ -117,22 +117,27 @@ export const METRIC_KEYS = [
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
-/** How people read each metric: its label, unit, formatting, and which way is better. */
 /** A share as a percentage; one decimal under 10%, where whole percents hide the change beside it. */
 function utilization(share: number): string {
   const pct = share * 100;
   return `${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}%`;
 }
 
+/** A whole number with thousands grouped: fleet figures run to millions of requests and dollars. */
+function whole(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** How people read each metric: its label, unit, formatting, and which way is better. */
 export const METRICS: Record<
   MetricKey,
   { label: string; unit: string; format: (v: number) => string; better: "up" | "down" }
 > = {
-  throughputRps: { label: "Throughput", unit: "req/s", format: (v) => `${v.toFixed(0)}/s`, better: "up" },
+  throughputRps: { label: "Throughput", unit: "req/s", format: (v) => `${whole(v)}/s`, better: "up" },
   p95LatencyMs: { label: "P95 latency", unit: "ms", format: (v) => `${v.toFixed(1)} ms`, better: "down" },
   cpuUtil: { label: "CPU utilization", unit: "%", format: (v) => utilization(v), better: "down" },
   memUtil: { label: "Memory utilization", unit: "%", format: (v) => utilization(v), better: "down" },
-  monthlyCostUsd: { label: "Monthly cost", unit: "USD", format: (v) => `$${v.toFixed(0)}`, better: "down" },
-  iops: { label: "IOPS", unit: "IO/s", format: (v) => v.toFixed(0), better: "up" },
+  monthlyCostUsd: { label: "Monthly cost", unit: "USD", format: (v) => `$${whole(v)}`, better: "down" },
+  iops: { label: "IOPS", unit: "IO/s", format: (v) => whole(v), better: "up" },
   errorRate: { label: "Errors", unit: "%", format: (v) => `${(v * 100).toFixed(2)}%`, better: "down" },
 };

@@ -39,7 +39,7 @@ describe("the report folder", () => {
 
   it("report.md shows the before/after table, convergence, the changes and links every chart", () => {
     const md = reportMarkdown(fixtureResult(), context);
-    expect(md).toMatch(/\| Throughput \| 1000\/s \| 1300\/s \| \+30% \|/);
+    expect(md).toMatch(/\| Throughput \| 1,000\/s \| 1,300\/s \| \+30% \|/);
     expect(md).toMatch(/\| P95 latency \| 20\.0 ms \| 14\.0 ms \| -30% \|/);
     expect(md).toContain("Converged at 35 min.");
     expect(md).toContain("## Changes (3 kept, 1 reverted)");

@@ -1,4 +1,5 @@
 import type { Observation } from "../src/backend.js";
+import { engineFingerprint } from "../src/engine-fingerprint.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import type { LogHistogram } from "../src/metrics/log-histogram.js";
 import type { OrchestratorUpdate } from "../src/orchestrator/tuning-event.js";
@@ -11,9 +12,9 @@ const HOURS_PER_MONTH = 730;
 const BUCKETS_PER_OCTAVE = 8;
 
 /**
- * The version of the model a result came from: twintune's version and a hash of the hardware
- * models (host, devices, schedulers, paths) the scenario resolved to, so a result can be
- * matched to the catalogs that produced it.
+ * The version of the model a result came from: twintune's version, a hash of the engine's code
+ * and a hash of the hardware models (host, devices, schedulers, paths) the scenario resolved to,
+ * so a result can be matched to the code and the catalogs that produced it.
  */
 export function modelVersion(resolved: ResolvedScenario): string {
   const models = {
@@ -22,7 +23,7 @@ export function modelVersion(resolved: ResolvedScenario): string {
     schedulers: resolved.schedulers,
     paths: resolved.paths,
   };
-  return `${packageVersion()}+models.${fnv1aHex(JSON.stringify(models))}`;
+  return `${packageVersion()}+engine.${engineFingerprint()}+models.${fnv1aHex(JSON.stringify(models))}`;
 }
 
 /** A histogram of microseconds as buckets of milliseconds. */

@@ -20,7 +20,7 @@ describe("twintune run writes a report", () => {
     expect(results.seed).toBe(3);
     expect(results.configHash).toMatch(/^[0-9a-f]{8}$/);
     expect(results.traceHash).toMatch(/^[0-9a-f]{8}$/);
-    expect(results.modelVersion).toMatch(/^\d+\.\d+\.\d+\+models\.[0-9a-f]{8}$/);
+    expect(results.modelVersion).toMatch(/^\d+\.\d+\.\d+\+engine\.[0-9a-f]{8}\+models\.[0-9a-f]{8}$/);
     // Quoted as a shell reads it back, so it pastes as it ran.
     expect(results.command).toMatch(/^twintune run .*tiny-host\.yaml --seed 3 --set 'description=a b'$/);
     expect(results.result.detail.latencyUnit).toBe("request");

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,6 +106,16 @@ describe("twintune sweep", () => {
     expect(resumed.out).toBe(fresh.out);
     const text = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume"]);
     expect(text.out).toMatch(/5 runs \(5 reused from/);
+    // A run made by another engine (an upgrade since) is run again, not mixed in.
+    const stale = join(out, "runs", "p0-seed2.json");
+    const stored = JSON.parse(readFileSync(stale, "utf8"));
+    writeFileSync(
+      stale,
+      JSON.stringify({ ...stored, result: { ...stored.result, modelVersion: "0.0.1+engine.0000beef+models.1" } }),
+    );
+    const upgraded = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume"]);
+    expect(upgraded.out).toMatch(/5 runs \(4 reused from/);
+    expect(JSON.parse(readFileSync(stale, "utf8")).result.modelVersion).toBe(stored.result.modelVersion);
     // The same scenario named another way (through a link, or from another folder) resumes too.
     const link = join(scratch(), "link.yaml");
     symlinkSync(FLEET, link);

@@ -19,6 +19,6 @@ describe("a host run's detail", () => {
     }
     expect(result.detail.timeline.map((p) => p.minute)).toEqual([1, 2]);
     expect(result.detail.components).toBeUndefined();
-    expect(result.modelVersion).toMatch(/\+models\.[0-9a-f]{8}$/);
+    expect(result.modelVersion).toMatch(/\+engine\.[0-9a-f]{8}\+models\.[0-9a-f]{8}$/);
   }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { modelVersion } from "../../../sim/run-detail.js";
 import { ConfigError } from "../../config/config-error.js";
 import type { RunResult } from "../../report/run-result.js";
 import { configHash } from "../../scenario/config-hash.js";
@@ -121,7 +122,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
       if (error instanceof UserError) throw new UserError(asTyped(error.message, file, typed), error.exitCode);
       throw error;
     }
-    return { policy, overrides, scenario: resolved.scenario, configHash: configHash(resolved.scenario) };
+    return {
+      policy,
+      overrides,
+      scenario: resolved.scenario,
+      configHash: configHash(resolved.scenario),
+      modelVersion: modelVersion(resolved),
+    };
   });
   const jobs: GridJob[] = sides.flatMap((side, point) =>
     seeds.map((seed) => ({
@@ -129,6 +136,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       point,
       seed,
       configHash: side.configHash,
+      modelVersion: side.modelVersion,
       task: { file, overrides: side.overrides, seed },
     })),
   );

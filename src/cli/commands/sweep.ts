@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { modelVersion } from "../../../sim/run-detail.js";
 import type { RunResult } from "../../report/run-result.js";
 import { configHash } from "../../scenario/config-hash.js";
 import { aggregatePoint, type PointAggregate } from "../../sweep/aggregate.js";
@@ -72,7 +73,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const points = gridPoints(axes).map((point) => {
     const overrides = overridesFor(flags, point.choice);
     const resolved = loadScenarioForCli(file, overrides);
-    return { ...point, overrides, scenario: resolved.scenario, configHash: configHash(resolved.scenario) };
+    return {
+      ...point,
+      overrides,
+      scenario: resolved.scenario,
+      configHash: configHash(resolved.scenario),
+      modelVersion: modelVersion(resolved),
+    };
   });
   const scenarioName = points[0]?.scenario.name ?? shown;
   const folder = new SweepFolder(resolve(io.cwd, values.out ?? "twintune-sweep"));
@@ -90,7 +97,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
   folder.writeManifest(manifest);
   const jobs: GridJob[] = plannedRuns(points, seeds).map((planned) => {
     const point = points[planned.point] as (typeof points)[number];
-    return { ...planned, configHash: point.configHash, task: { file, overrides: point.overrides, seed: planned.seed } };
+    return {
+      ...planned,
+      configHash: point.configHash,
+      modelVersion: point.modelVersion,
+      task: { file, overrides: point.overrides, seed: planned.seed },
+    };
   });
   const outcome = await executeGrid(jobs, { workers, io, folder });
   const where = relative(io.cwd, folder.dir) || ".";

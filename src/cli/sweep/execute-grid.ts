@@ -8,13 +8,17 @@ import { runQueue } from "./run-queue.js";
 import type { RunTask } from "./run-worker.js";
 import type { SweepFolder } from "./sweep-folder.js";
 
-/** One run of a grid: its file id, grid point, seed, what the worker gets, and the config hash its result must carry. */
+/**
+ * One run of a grid: its file id, grid point, seed, what the worker gets, and the config hash and
+ * model version (engine and catalogs) a stored result must carry to be reused.
+ */
 export interface GridJob {
   id: string;
   point: number;
   seed: number;
   task: RunTask;
   configHash: string;
+  modelVersion: string;
 }
 
 export interface GridOutcome {
@@ -45,7 +49,7 @@ export async function executeGrid(
   const results = new Map<string, RunResult>();
   const pending: GridJob[] = [];
   for (const job of jobs) {
-    const stored = folder?.readRun(job.id, job.configHash);
+    const stored = folder?.readRun(job.id, job.configHash, job.modelVersion);
     if (stored !== undefined) results.set(job.id, stored.result);
     else pending.push(job);
   }

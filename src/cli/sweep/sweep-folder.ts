@@ -89,13 +89,20 @@ export class SweepFolder {
     writeFileAtomic(this.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   }
 
-  /** A stored run, if there is one for `id` with this config hash (a run of an edited scenario is stale). */
-  readRun(id: string, configHash: string): StoredRun | undefined {
+  /**
+   * A stored run, if there is one for `id` with this config hash and model version (a run of an
+   * edited scenario, or of another twintune engine or catalog, is stale).
+   */
+  readRun(id: string, configHash: string, modelVersion: string): StoredRun | undefined {
     const path = this.runPath(id);
     if (!existsSync(path)) return undefined;
     try {
       const run = JSON.parse(readFileSync(path, "utf8")) as StoredRun;
-      return run.configHash === configHash && run.result?.configHash === configHash ? run : undefined;
+      return run.configHash === configHash &&
+        run.result?.configHash === configHash &&
+        run.result.modelVersion === modelVersion
+        ? run
+        : undefined;
     } catch {
       return undefined;
     }

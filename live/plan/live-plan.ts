@@ -1,4 +1,4 @@
-import type { Change, KnobName, KnobRef, KnobValue, Observation, Receipt } from "../../src/backend.js";
+import type { Change, KnobName, KnobValue, Observation, Receipt } from "../../src/backend.js";
 import { refKey } from "../knobs/knob-access.js";
 import { liveKnob } from "../knobs/knob-table.js";
 import type { LiveBackend } from "../live-backend.js";
@@ -58,7 +58,7 @@ export async function livePlan(
   const input = {
     topology,
     netns,
-    value: (ref: KnobRef) => values.get(refKey(ref)),
+    values,
     ...(options.observation ? { observation: options.observation } : {}),
   };
   const proposed = [...(options.extra ?? []), ...sources.flatMap((source) => source.recommend(input))];

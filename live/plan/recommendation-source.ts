@@ -4,15 +4,17 @@ import type { Change, KnobRef, KnobValue, Observation, Topology } from "../../sr
 export interface PlanInput {
   topology: Topology;
   observation?: Observation;
-  /** Current value of a knob, undefined when the host does not offer it. */
-  value(ref: KnobRef): KnobValue | undefined;
+  /** Current value of every knob the host offers, by knob key (`knob@target`, knobKey). */
+  values: ReadonlyMap<string, KnobValue>;
   /** Network namespace the network rules target ("host" for the host's own). */
   netns: string;
 }
 
 /**
- * Something that proposes changes with reasons and never applies them: the tuners once they
- * exist (src/tuners/), and until then the live plan's built-in rules (live/plan/*-rules.ts).
+ * Something that proposes changes with reasons and never applies them: the engine's tuners
+ * (src/tuners/, through tuner-source.ts), or a built-in rule where no tuner fits a live host yet
+ * (tcp-rules.ts: the network tuner sizes buffers from a measured path, which a live host's
+ * metrics do not give).
  */
 export interface RecommendationSource {
   readonly name: string;

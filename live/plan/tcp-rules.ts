@@ -1,4 +1,5 @@
 import type { Change, KnobRef, KnobValue } from "../../src/backend.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { MAX_BUFFER_BYTES } from "../knobs/bounds.js";
 import { changeId, type PlanInput, type RecommendationSource } from "./recommendation-source.js";
 
@@ -41,7 +42,7 @@ export function tcpRules(config: TcpRulesConfig): RecommendationSource {
       if (bandwidthMbps !== undefined && rttMs !== undefined) {
         const bdp = bdpBytes(bandwidthMbps, rttMs);
         for (const knob of ["tcp-rmem", "tcp-wmem"] as const) {
-          const current = input.value({ knob, target: input.netns });
+          const current = input.values.get(knobKey({ knob, target: input.netns }));
           if (!Array.isArray(current) || current.length !== 3) continue;
           const [min, def, max] = current as [number, number, number];
           const target = Math.min(MAX_BUFFER_BYTES, Math.max(DEFAULT_MAX[knob], 2 * bdp));
@@ -58,9 +59,9 @@ export function tcpRules(config: TcpRulesConfig): RecommendationSource {
         ["tcp-sack", "SACK recovers several losses per round trip (RFC 2018)"],
         ["tcp-timestamps", "timestamps give RTT samples and PAWS (RFC 7323)"],
       ] as const) {
-        if (input.value({ knob, target: input.netns }) === 0) propose(knob, 1, `was off; ${why}`);
+        if (input.values.get(knobKey({ knob, target: input.netns })) === 0) propose(knob, 1, `was off; ${why}`);
       }
-      const backlog = input.value({ knob: "somaxconn", target: input.netns });
+      const backlog = input.values.get(knobKey({ knob: "somaxconn", target: input.netns }));
       if (typeof backlog === "number" && backlog < 4096) {
         propose(
           "somaxconn",

@@ -1,4 +1,4 @@
-import { type BlockDevice, type DiskObservation, sameKnobValue } from "../backend.js";
+import { type BlockDevice, type DiskObservation, type KnobValue, sameKnobValue } from "../backend.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
 export type WorkloadPattern = "random" | "sequential" | "idle";
@@ -15,118 +15,211 @@ export function classifyPattern(disk: DiskObservation): WorkloadPattern {
 }
 
 export interface IoPlan {
-  scheduler: string;
+  /** Undefined when the device's class gives no basis for a choice (an unknown device). */
+  scheduler?: string;
   nrRequests?: number;
   readAheadKb?: number;
+  /** The access pattern the read-ahead choice followed (observed, or as told). */
+  pattern: WorkloadPattern;
+  /** Why each setting, by knob. */
+  why: { scheduler?: string; readAhead?: string; nrRequests?: string };
+  /** All of them, in that order. */
   reasons: string[];
 }
 
+/** What an operator can tell the I/O tuner that the metrics cannot. */
+export interface IoTunerOptions {
+  /** Several workloads share the disks and fairness between them matters more than throughput: bfq. */
+  fairness?: boolean;
+  /** The access pattern, when known better than one metrics window shows it. */
+  pattern?: "random" | "sequential";
+}
+
+/** What the host showed besides the device itself. */
+export interface DeviceSituation {
+  /** Host CPU busy share, 0-1. */
+  hostCpuBusy: number;
+  /** The device's read-ahead now, KiB. */
+  currentReadAheadKb: number;
+  /** More than one workload does I/O. */
+  sharedByMany: boolean;
+}
+
+/** tuned's throughput-performance profile raises read-ahead to at least 4096 KiB (`readahead=>4096`). */
+const SEQUENTIAL_READ_AHEAD_KB = 4096;
+/** The kernel's default read-ahead, VM_READAHEAD_PAGES = 128 KiB (include/linux/mm.h). */
+const DEFAULT_READ_AHEAD_KB = 128;
+/** What read-around shrinks to when it inflates random reads: four pages. */
+const RANDOM_READ_AHEAD_KB = 16;
+
 /**
- * The choice for one device, following current kernel and distribution guidance rather than the
- * single-queue era's table (noop/deadline/cfq): `none` for NVMe and other multi-queue devices
- * (the kernel's own default, block/elevator.c; RHEL: "Red Hat recommends not changing it");
- * `none` for a single-queue SSD when I/O costs CPU the host lacks, else mq-deadline; mq-deadline
- * for disks serving servers, bfq where interactive and bulk streams share a disk; read-ahead off
- * the critical path for random reads, larger for sequential streams (tuned's spectrumscale-ece and
- * throughput-performance profiles).
+ * The scheduler for a device, following current kernel and distribution guidance rather than the
+ * single-queue era's table (noop/deadline/cfq, gone since 5.0): `none` for NVMe and other
+ * multi-queue devices (the kernel's own default, block/elevator.c; RHEL: "Red Hat recommends not
+ * changing it") and for loop devices (the disk underneath schedules; ≈33% more IOPS than
+ * mq-deadline or bfq in models/measurements/loop-schedulers.md); `bfq` where fairness between
+ * workloads is asked for, or where several share a rotating disk at random; else `mq-deadline`,
+ * except `none` for a single-queue SSD or virtual disk whose I/O costs CPU the host lacks.
+ */
+function chooseScheduler(
+  device: BlockDevice,
+  iops: number,
+  situation: DeviceSituation,
+  pattern: WorkloadPattern,
+  options: IoTunerOptions,
+): { scheduler: string; why: string } | undefined {
+  const multiQueue = device.hardwareQueues > 1;
+  if (device.deviceClass === "unknown") return undefined;
+  if (device.deviceClass === "nvme" || (multiQueue && device.deviceClass !== "hdd"))
+    return {
+      scheduler: "none",
+      why: `${device.name} is ${device.deviceClass === "nvme" ? "NVMe" : `a multi-queue ${device.deviceClass} device (${device.hardwareQueues} queues)`}: 'none' (no scheduler work per request; the kernel's default for multi-queue devices)`,
+    };
+  if (device.deviceClass === "loop")
+    return { scheduler: "none", why: `${device.name} is a loop device: the disk underneath schedules its I/O` };
+  const kind =
+    device.deviceClass === "hdd"
+      ? "rotating disk"
+      : device.deviceClass === "virtual"
+        ? "single-queue virtual disk"
+        : `single-queue ${device.deviceClass}`;
+  if (options.fairness)
+    return {
+      scheduler: "bfq",
+      why: `${device.name} is a ${kind} and fairness between the workloads sharing it was asked for: 'bfq'`,
+    };
+  if (device.deviceClass === "hdd")
+    return situation.sharedByMany && pattern === "random"
+      ? {
+          scheduler: "bfq",
+          why: `${device.name} is a rotating disk shared by several workloads: 'bfq' gives each a fair, low-latency share`,
+        }
+      : {
+          scheduler: "mq-deadline",
+          why: `${device.name} is a rotating disk: 'mq-deadline' sorts requests by sector and bounds their wait`,
+        };
+  // A single-queue SSD at hundreds of IOPS on a busy host: the scheduler's per-request CPU is worth saving.
+  if (situation.hostCpuBusy > 0.7 && iops > 500)
+    return {
+      scheduler: "none",
+      why: `${device.name} is a ${kind} doing ${Math.round(iops)} IOPS while the CPUs are ${Math.round(situation.hostCpuBusy * 100)}% busy: 'none' saves the scheduler's CPU per request`,
+    };
+  return {
+    scheduler: "mq-deadline",
+    why: `${device.name} is a ${kind}: 'mq-deadline' (the kernel default) bounds read latency`,
+  };
+}
+
+/**
+ * The choice for one device: its scheduler, and read-ahead and nr_requests where its access
+ * pattern calls for them. Read-ahead off the critical path for random reads (down to the kernel
+ * default, and to 16 KiB where read-around visibly inflates them), 4 MiB for sequential streams
+ * (tuned's throughput-performance); a deeper queue for a busy rotating disk at random.
+ * `disk` is undefined when the metrics window has nothing on the device.
  */
 export function planDevice(
   device: BlockDevice,
-  disk: DiskObservation,
-  hostCpuBusy: number,
-  currentReadAheadKb: number,
-  sharedByMany: boolean,
+  disk: DiskObservation | undefined,
+  situation: DeviceSituation,
+  options: IoTunerOptions = {},
 ): IoPlan {
-  const pattern = classifyPattern(disk);
-  const reasons: string[] = [];
-  let scheduler: string;
-  const multiQueue = device.hardwareQueues > 1;
-  if (device.deviceClass === "nvme" || (multiQueue && device.deviceClass !== "hdd")) {
-    scheduler = "none";
-    reasons.push(
-      `${device.name} is ${device.deviceClass === "nvme" ? "NVMe" : "multi-queue"}: 'none' (no scheduler work per request; the kernel's default for multi-queue devices)`,
-    );
-  } else if (device.deviceClass === "hdd") {
-    scheduler = sharedByMany && pattern === "random" ? "bfq" : "mq-deadline";
-    reasons.push(
-      scheduler === "bfq"
-        ? `${device.name} is a rotating disk shared by several workloads: 'bfq' gives each a fair, low-latency share`
-        : `${device.name} is a rotating disk: 'mq-deadline' sorts requests by sector and bounds their wait`,
-    );
-  } else {
-    const iops = disk.readIops + disk.writeIops;
-    // A single-queue SSD at tens of thousands of IOPS on a busy host: the scheduler's per-request CPU is worth saving.
-    scheduler = hostCpuBusy > 0.7 && iops > 500 ? "none" : "mq-deadline";
-    reasons.push(
-      scheduler === "none"
-        ? `${device.name} is a single-queue ${device.deviceClass} doing ${Math.round(iops)} IOPS while the CPUs are ${Math.round(hostCpuBusy * 100)}% busy: 'none' saves the scheduler's CPU per request`
-        : `${device.name} is a single-queue ${device.deviceClass}: 'mq-deadline' (the kernel default) bounds read latency`,
-    );
+  const observed = disk === undefined ? "idle" : classifyPattern(disk);
+  const pattern: WorkloadPattern = options.pattern ?? observed;
+  const told = options.pattern !== undefined ? " (as told)" : "";
+  const iops = disk === undefined ? 0 : disk.readIops + disk.writeIops;
+  const choice = chooseScheduler(device, iops, situation, pattern, options);
+  const plan: IoPlan = { pattern, why: {}, reasons: [] };
+  if (choice !== undefined) {
+    plan.scheduler = choice.scheduler;
+    plan.why.scheduler = choice.why;
   }
-  const plan: IoPlan = { scheduler, reasons };
+  const current = situation.currentReadAheadKb;
   if (pattern === "random") {
     const inflated =
-      disk.averageRequestBytes >= currentReadAheadKb * 1024 * 0.9 &&
-      currentReadAheadKb > 16 &&
+      disk !== undefined &&
+      disk.averageRequestBytes >= current * 1024 * 0.9 &&
+      current > RANDOM_READ_AHEAD_KB &&
       disk.readIops > disk.writeIops;
     if (inflated) {
-      plan.readAheadKb = 16;
-      reasons.push(
-        `reads on ${device.name} are random yet average ${Math.round(disk.averageRequestBytes / 1024)} KiB, the read-ahead window: read-around is fetching data nobody asked for; read_ahead_kb ${currentReadAheadKb} -> 16`,
-      );
+      plan.readAheadKb = RANDOM_READ_AHEAD_KB;
+      plan.why.readAhead = `reads on ${device.name} are random yet average ${Math.round(disk.averageRequestBytes / 1024)} KiB, the read-ahead window: read-around is fetching data nobody asked for; read_ahead_kb ${current} -> ${RANDOM_READ_AHEAD_KB}`;
+    } else if (current > DEFAULT_READ_AHEAD_KB) {
+      plan.readAheadKb = DEFAULT_READ_AHEAD_KB;
+      plan.why.readAhead = `random reads${told} on ${device.name}: read-ahead beyond the kernel default 128 KiB reads pages nobody asked for`;
     }
-  } else if (pattern === "sequential" && currentReadAheadKb < 1024 && device.deviceClass !== "nvme") {
-    plan.readAheadKb = device.deviceClass === "hdd" ? 4096 : 1024;
-    reasons.push(
-      `${device.name} serves sequential streams: a larger read-ahead turns them into fewer, bigger requests`,
-    );
+  } else if (pattern === "sequential" && current < SEQUENTIAL_READ_AHEAD_KB && device.deviceClass !== "loop") {
+    plan.readAheadKb = SEQUENTIAL_READ_AHEAD_KB;
+    plan.why.readAhead = `${device.name} serves sequential streams${told}: a 4 MiB read-ahead (tuned's throughput-performance) turns them into fewer, bigger requests`;
   }
-  if (device.deviceClass === "hdd" && pattern === "random" && disk.averageQueueDepth > 8) {
+  if (device.deviceClass === "hdd" && pattern === "random" && disk !== undefined && disk.averageQueueDepth > 8) {
     plan.nrRequests = 256;
-    reasons.push(
-      `${device.name} has ${disk.averageQueueDepth.toFixed(0)} requests queued on average: a deeper queue lets the elevator shorten seeks`,
-    );
+    plan.why.nrRequests = `${device.name} has ${disk.averageQueueDepth.toFixed(0)} requests queued on average: a deeper queue lets the elevator shorten seeks`;
   }
+  const { scheduler, readAhead, nrRequests } = plan.why;
+  plan.reasons = [scheduler, readAhead, nrRequests].filter((why): why is string => why !== undefined);
   return plan;
+}
+
+/** One line on what the tuner made of a device, for a plan's notes. */
+export function describeDevice(device: BlockDevice, plan: IoPlan): string {
+  const scheduler = plan.scheduler === undefined ? "no scheduler rule for its class" : `scheduler ${plan.scheduler}`;
+  const pattern = plan.pattern === "idle" ? "no I/O in the window, read-ahead left alone" : `${plan.pattern} I/O`;
+  return `${device.name} (${device.deviceClass}, ${device.hardwareQueues} hw queue(s)): ${scheduler}; ${pattern}`;
 }
 
 /** The I/O tuner: per device, scheduler, nr_requests and read_ahead_kb with the reason for each. */
 export class IoTuner implements Tuner {
   readonly component = "io";
 
-  recommend(context: TunerContext): Recommendation[] {
-    const out: Recommendation[] = [];
-    for (const disk of context.observation.disks) {
-      const device = context.topology.devices.find((d) => d.name === disk.device);
-      if (device === undefined) continue;
+  constructor(private readonly options: IoTunerOptions = {}) {}
+
+  /** The plan for every device of the topology, with the device, its observation and its knobs now. */
+  plans(context: TunerContext): {
+    device: BlockDevice;
+    disk: DiskObservation | undefined;
+    plan: IoPlan;
+    scheduler: KnobValue | undefined;
+    readAhead: KnobValue | undefined;
+  }[] {
+    const sharedByMany = context.observation.workloads.filter((w) => (w.iops ?? 0) > 1).length > 1;
+    return context.topology.devices.map((device) => {
+      const disk = context.observation.disks.find((d) => d.device === device.name);
       const scheduler = context.knobs.get(knobKey({ knob: "io-scheduler", target: device.name }));
       const readAhead = context.knobs.get(knobKey({ knob: "read-ahead-kb", target: device.name }));
-      if (scheduler === undefined) continue;
-      const sharedByMany = context.observation.workloads.filter((w) => (w.iops ?? 0) > 1).length > 1;
-      const plan = planDevice(
-        device,
-        disk,
-        context.observation.host.cpuUtilization,
-        typeof readAhead === "number" ? readAhead : 128,
+      const situation = {
+        hostCpuBusy: context.observation.host.cpuUtilization,
+        currentReadAheadKb: typeof readAhead === "number" ? readAhead : DEFAULT_READ_AHEAD_KB,
         sharedByMany,
-      );
-      const busy = disk.utilization;
-      if (plan.scheduler !== scheduler && device.schedulers.includes(plan.scheduler)) {
+      };
+      return { device, disk, plan: planDevice(device, disk, situation, this.options), scheduler, readAhead };
+    });
+  }
+
+  recommend(context: TunerContext): Recommendation[] {
+    const out: Recommendation[] = [];
+    for (const { device, disk, plan, scheduler, readAhead } of this.plans(context)) {
+      const busy = disk?.utilization ?? 0;
+      if (
+        plan.scheduler !== undefined &&
+        scheduler !== undefined &&
+        plan.scheduler !== scheduler &&
+        device.schedulers.includes(plan.scheduler)
+      ) {
         out.push({
           component: this.component,
           knob: { knob: "io-scheduler", target: device.name },
           to: plan.scheduler,
           expectedImpact: 0.01 + 0.05 * busy,
-          reasons: [plan.reasons[0] ?? ""],
+          reasons: [plan.why.scheduler ?? ""],
         });
       }
-      if (plan.readAheadKb !== undefined && !sameKnobValue(plan.readAheadKb, readAhead ?? -1)) {
+      if (plan.readAheadKb !== undefined && readAhead !== undefined && !sameKnobValue(plan.readAheadKb, readAhead)) {
         out.push({
           component: this.component,
           knob: { knob: "read-ahead-kb", target: device.name },
           to: plan.readAheadKb,
           expectedImpact: 0.02 + 0.05 * busy,
-          reasons: plan.reasons.filter((reason) => reason.includes("read")),
+          reasons: [plan.why.readAhead ?? ""],
         });
       }
       const nr = context.knobs.get(knobKey({ knob: "nr-requests", target: device.name }));
@@ -136,7 +229,7 @@ export class IoTuner implements Tuner {
           knob: { knob: "nr-requests", target: device.name },
           to: plan.nrRequests,
           expectedImpact: 0.02,
-          reasons: plan.reasons.filter((reason) => reason.includes("queue")),
+          reasons: [plan.why.nrRequests ?? ""],
         });
       }
     }

@@ -34,8 +34,8 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     expect(text).toMatch(/twintune · live plan · smt-numa-example +done/);
     expect(text).toContain("no convergence to chart");
     expect(text).toMatch(/CPU util +\d+\.\d% +n\/a/);
-    expect(text).toMatch(/built-in io rules +planned +0m read-ahead-kb s/);
-    expect(text).toMatch(/0m built-in io rules +plan +read-ahead-kb sda 128 → 4096/);
+    expect(text).toMatch(/io tuner +planned +0m read-ahead-kb s/);
+    expect(text).toMatch(/0m io tuner +plan +read-ahead-kb sda 128 → 4096/);
     stdin.press("r");
     await vi.waitFor(() => expect(screen()).toContain("read-only view of a live plan"), WAIT);
     stdin.press("q");
@@ -58,7 +58,9 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     ];
     expect(await live.run([...args, "--workload", "sequential"], io)).toBe(0);
     expect(io.out()).toMatch(/^twintune live plan: smt-numa-example\nnow: cpu util [\d.]+%, memory util [\d.]+%\n/);
-    expect(io.out()).toMatch(/\n +0m {3}built-in io rules plan read-ahead-kb sda 128 → 4096: sequential I\/O/);
+    expect(io.out()).toMatch(
+      /\n +0m {3}io tuner plan read-ahead-kb sda 128 → 4096: sda serves sequential streams \(as told\)/,
+    );
     expect(io.out()).toMatch(/\ndone\nShadow mode: nothing was written\./);
     const both = fakeIO();
     expect(await main(["live", "plan", "--tui", "--json"], both)).toBe(2);

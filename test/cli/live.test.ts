@@ -106,7 +106,9 @@ describe("twintune live plan (shadow mode, the default)", () => {
     expect(
       await live.run(["--root", root, "--state-dir", stateDir, "--interval", "1", "--workload", "sequential"], io),
     ).toBe(0);
-    expect(io.out()).toMatch(/read-ahead-kb +sda +128 +4096 +sequential I\/O: read ahead 4 MiB/);
+    expect(io.out()).toMatch(
+      /read-ahead-kb +sda +128 +4096 +sda serves sequential streams \(as told\): a 4 MiB read-ahead/,
+    );
     expect(io.out()).toMatch(/nvme0n1 \(nvme, 8 hw queue\(s\)\): scheduler none/);
     expect(io.out()).toMatch(/Shadow mode: nothing was written/);
     expect(contents(root)).toEqual(before);

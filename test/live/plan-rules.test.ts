@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { requireBufferTriple } from "../../live/knobs/bounds.js";
-import { refKey } from "../../live/knobs/knob-access.js";
-import { inferWorkload, ioRules, schedulerFor } from "../../live/plan/io-rules.js";
 import { bdpBytes, tcpRules } from "../../live/plan/tcp-rules.js";
-import type { BlockDevice, DiskObservation, KnobRef, KnobValue, Topology } from "../../src/backend.js";
+import { ioTunerSource } from "../../live/plan/tuner-source.js";
+import type { BlockDevice, DiskObservation, KnobRef, KnobValue, Observation, Topology } from "../../src/backend.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 
 const SCHEDULERS = ["none", "mq-deadline", "kyber", "bfq"];
 const device = (name: string, deviceClass: BlockDevice["deviceClass"], hardwareQueues = 1): BlockDevice => ({
@@ -25,10 +25,7 @@ const topology = (devices: BlockDevice[]): Topology => ({
   workloads: [],
   memoryBytes: 1e10,
 });
-const values = (entries: [KnobRef, KnobValue][]) => {
-  const map = new Map(entries.map(([ref, value]) => [refKey(ref), value]));
-  return (ref: KnobRef) => map.get(refKey(ref));
-};
+const values = (entries: [KnobRef, KnobValue][]) => new Map(entries.map(([ref, value]) => [knobKey(ref), value]));
 const disk = (over: Partial<DiskObservation>): DiskObservation => ({
   device: "sda",
   readIops: 500,
@@ -43,8 +40,18 @@ const disk = (over: Partial<DiskObservation>): DiskObservation => ({
   writeLatencyMs: 0,
   ...over,
 });
+const observing = (disks: DiskObservation[]): Observation => ({
+  time: 1000,
+  intervalMs: 1000,
+  host: { cpuUtilization: 0.2, perCpuUtilization: [0.2], memoryUtilization: 0.5, memoryAvailableBytes: 1e9 },
+  disks,
+  network: [],
+  tcp: [],
+  workloads: [],
+});
+const schedulerOf = (dev: BlockDevice) => [{ knob: "io-scheduler", target: dev.name }, "kyber"] as [KnobRef, KnobValue];
 
-describe("the live plan's built-in I/O rules", () => {
+describe("the live plan's I/O: the engine's I/O tuner", () => {
   it.each([
     [device("nvme0n1", "nvme", 8), false, "none"],
     [device("loop0", "loop"), false, "none"],
@@ -53,33 +60,50 @@ describe("the live plan's built-in I/O rules", () => {
     [device("sda", "ssd"), false, "mq-deadline"],
     [device("sdb", "hdd"), false, "mq-deadline"],
     [device("sdb", "hdd"), true, "bfq"],
+    [device("sda", "ssd"), true, "bfq"],
     [device("nvme0n1", "nvme", 8), true, "none"],
+    [device("loop0", "loop"), true, "none"],
   ])("%o with fairness %s → %s", (dev, fairness, expected) => {
-    expect(schedulerFor(dev, fairness)?.scheduler).toBe(expected);
+    const changes = ioTunerSource({ fairness }).recommend({
+      topology: topology([dev]),
+      netns: "host",
+      values: values([schedulerOf(dev)]),
+    });
+    expect(changes.find((c) => c.knob.knob === "io-scheduler")?.to).toBe(expected);
+  });
+
+  it("leaves an unknown device's scheduler alone, and says so", () => {
+    const dev = device("xyz0", "unknown");
+    const input = { topology: topology([dev]), netns: "host", values: values([schedulerOf(dev)]) };
+    const source = ioTunerSource();
+    expect(source.recommend(input)).toEqual([]);
+    expect(source.explain?.(input)).toEqual([
+      "xyz0 (unknown, 1 hw queue(s)): no scheduler rule for its class; no I/O in the window, read-ahead left alone",
+    ]);
   });
 
   it("proposes only changes, with a reason, and never a legacy scheduler name", () => {
-    const rules = ioRules({ workload: "auto", fairness: false });
-    const changes = rules.recommend({
+    const changes = ioTunerSource().recommend({
       topology: topology([device("nvme0n1", "nvme", 8), device("sda", "hdd")]),
       netns: "host",
-      value: values([
+      values: values([
         [{ knob: "io-scheduler", target: "nvme0n1" }, "mq-deadline"],
         [{ knob: "io-scheduler", target: "sda" }, "mq-deadline"],
       ]),
     });
     expect(changes.map((c) => [c.knob.target, c.to])).toEqual([["nvme0n1", "none"]]);
     expect(changes[0]?.reason).toMatch(/NVMe/);
-    expect(changes[0]?.component).toBe("built-in io rules");
+    expect(changes[0]?.component).toBe("io tuner");
+    expect(changes[0]?.id).toBe("io tuner:io-scheduler@nvme0n1");
   });
 
-  it("read-ahead follows the workload: raise to 4 MiB for sequential, lower to 128 KiB for random, only when needed", () => {
-    const run = (workload: "random" | "sequential", current: number) =>
-      ioRules({ workload, fairness: false })
+  it("read-ahead follows the pattern as told: 4 MiB for sequential, the 128 KiB default for random, only when needed", () => {
+    const run = (pattern: "random" | "sequential", current: number) =>
+      ioTunerSource({ pattern })
         .recommend({
           topology: topology([device("sda", "ssd")]),
           netns: "host",
-          value: values([[{ knob: "read-ahead-kb", target: "sda" }, current]]),
+          values: values([[{ knob: "read-ahead-kb", target: "sda" }, current]]),
         })
         .map((c) => c.to);
     expect(run("sequential", 128)).toEqual([4096]);
@@ -88,13 +112,22 @@ describe("the live plan's built-in I/O rules", () => {
     expect(run("random", 64)).toEqual([]);
   });
 
-  it("infers the pattern from the observed interval, and says nothing about an idle disk", () => {
-    expect(inferWorkload(disk({ averageRequestBytes: 512 * 1024 }))).toBe("sequential");
-    expect(inferWorkload(disk({ averageRequestBytes: 8192, mergeRatio: 0.7 }))).toBe("sequential");
-    expect(inferWorkload(disk({ averageRequestBytes: 4096 }))).toBe("random");
-    expect(inferWorkload(disk({ averageRequestBytes: 64 * 1024 }))).toBeUndefined();
-    expect(inferWorkload(disk({ readIops: 2, averageRequestBytes: 4096 }))).toBeUndefined();
-    expect(inferWorkload(undefined)).toBeUndefined();
+  it("infers the pattern from the metrics window, and leaves an idle disk's read-ahead alone", () => {
+    const plan = (observed: DiskObservation[]) =>
+      ioTunerSource()
+        .recommend({
+          topology: topology([device("sda", "ssd")]),
+          netns: "host",
+          values: values([[{ knob: "read-ahead-kb", target: "sda" }, 128]]),
+          observation: observing(observed),
+        })
+        .map((c) => [c.knob.knob, c.to]);
+    expect(plan([disk({ averageRequestBytes: 512 * 1024 })])).toEqual([["read-ahead-kb", 4096]]);
+    expect(plan([disk({ averageRequestBytes: 8192, mergeRatio: 0.7 })])).toEqual([["read-ahead-kb", 4096]]);
+    // Random reads the size of the read-ahead window: read-around inflates them.
+    expect(plan([disk({ averageRequestBytes: 128 * 1024 })])).toEqual([["read-ahead-kb", 16]]);
+    expect(plan([disk({ averageRequestBytes: 4096 })])).toEqual([]);
+    expect(plan([])).toEqual([]);
   });
 });
 
@@ -107,7 +140,7 @@ describe("the live plan's built-in TCP rules", () => {
     const changes = tcpRules({ bandwidthMbps: 10_000, rttMs: 50 }).recommend({
       topology: topology([]),
       netns: "host",
-      value: host([4096, 131072, 6291456], [4096, 16384, 4194304]),
+      values: host([4096, 131072, 6291456], [4096, 16384, 4194304]),
     });
     expect(changes.map((c) => [c.knob.knob, c.to])).toEqual([
       ["tcp-rmem", [4096, 131072, 125_000_000]],
@@ -116,20 +149,24 @@ describe("the live plan's built-in TCP rules", () => {
   });
 
   it("never lowers a max, and without a configured path leaves the buffers alone", () => {
-    const value = host([4096, 131072, 33554432], [4096, 16384, 4194304]);
+    const hostValues = host([4096, 131072, 33554432], [4096, 16384, 4194304]);
     expect(
-      tcpRules({ bandwidthMbps: 100, rttMs: 1 }).recommend({ topology: topology([]), netns: "host", value }),
+      tcpRules({ bandwidthMbps: 100, rttMs: 1 }).recommend({
+        topology: topology([]),
+        netns: "host",
+        values: hostValues,
+      }),
     ).toEqual([]);
-    expect(tcpRules({}).recommend({ topology: topology([]), netns: "host", value })).toEqual([]);
+    expect(tcpRules({}).recommend({ topology: topology([]), netns: "host", values: hostValues })).toEqual([]);
   });
 
   it("turns SACK, timestamps and window scaling back on and raises a small somaxconn, in the given namespace", () => {
-    const value = values([
+    const nsValues = values([
       [{ knob: "tcp-sack", target: "ns1" }, 0],
       [{ knob: "tcp-timestamps", target: "ns1" }, 1],
       [{ knob: "somaxconn", target: "ns1" }, 128],
     ]);
-    const changes = tcpRules({}).recommend({ topology: topology([]), netns: "ns1", value });
+    const changes = tcpRules({}).recommend({ topology: topology([]), netns: "ns1", values: nsValues });
     expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
       ["tcp-sack", "ns1", 1],
       ["somaxconn", "ns1", 4096],
@@ -143,11 +180,11 @@ describe("the live plan's built-in TCP rules", () => {
         fc.double({ min: 0.001, max: 1e4, noNaN: true }),
         fc.integer({ min: 4096, max: 1 << 20 }),
         (bandwidthMbps, rttMs, def) => {
-          const value = host([4096, def + 1, def + 2], [4096, def + 1, def + 2]);
+          const hostValues = host([4096, def + 1, def + 2], [4096, def + 1, def + 2]);
           for (const c of tcpRules({ bandwidthMbps, rttMs }).recommend({
             topology: topology([]),
             netns: "host",
-            value,
+            values: hostValues,
           })) {
             expect(() => requireBufferTriple(c.knob, c.to)).not.toThrow();
           }

@@ -335,14 +335,29 @@ describe("I/O tuner", () => {
   });
 
   it("follows current guidance: none for NVMe, mq-deadline for SSDs and disks, bfq for shared disks, not the legacy table", () => {
-    expect(planDevice(device("nvme", 8), disk({}), 0.2, 128, false).scheduler).toBe("none");
-    expect(planDevice(device("ssd"), disk({}), 0.2, 128, false).scheduler).toBe("mq-deadline");
-    expect(planDevice(device("ssd"), disk({ readIops: 20000 }), 0.9, 128, false).scheduler).toBe("none");
-    expect(planDevice(device("hdd"), disk({}), 0.2, 128, false).scheduler).toBe("mq-deadline");
-    expect(planDevice(device("hdd"), disk({}), 0.2, 128, true).scheduler).toBe("bfq");
+    expect(
+      planDevice(device("nvme", 8), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false })
+        .scheduler,
+    ).toBe("none");
+    expect(
+      planDevice(device("ssd"), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false }).scheduler,
+    ).toBe("mq-deadline");
+    expect(
+      planDevice(device("ssd"), disk({ readIops: 20000 }), {
+        hostCpuBusy: 0.9,
+        currentReadAheadKb: 128,
+        sharedByMany: false,
+      }).scheduler,
+    ).toBe("none");
+    expect(
+      planDevice(device("hdd"), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false }).scheduler,
+    ).toBe("mq-deadline");
+    expect(
+      planDevice(device("hdd"), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: true }).scheduler,
+    ).toBe("bfq");
     for (const plan of [
-      planDevice(device("nvme", 8), disk({}), 0.2, 128, false),
-      planDevice(device("hdd"), disk({}), 0.2, 128, true),
+      planDevice(device("nvme", 8), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false }),
+      planDevice(device("hdd"), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: true }),
     ]) {
       expect(["noop", "deadline", "cfq"]).not.toContain(plan.scheduler);
       expect(plan.reasons[0]?.length).toBeGreaterThan(20);
@@ -352,11 +367,24 @@ describe("I/O tuner", () => {
   it("spots read-ahead inflating random reads and grows it for sequential streams", () => {
     expect(classifyPattern(disk({ mergeRatio: 0.6, averageRequestBytes: 65536 }))).toBe("sequential");
     expect(classifyPattern(disk({ readIops: 0 }))).toBe("idle");
-    expect(planDevice(device("nvme", 8), disk({ averageRequestBytes: 131072 }), 0.2, 128, false).readAheadKb).toBe(16);
     expect(
-      planDevice(device("hdd"), disk({ mergeRatio: 0.8, averageRequestBytes: 262144 }), 0.2, 128, false).readAheadKb,
+      planDevice(device("nvme", 8), disk({ averageRequestBytes: 131072 }), {
+        hostCpuBusy: 0.2,
+        currentReadAheadKb: 128,
+        sharedByMany: false,
+      }).readAheadKb,
+    ).toBe(16);
+    expect(
+      planDevice(device("hdd"), disk({ mergeRatio: 0.8, averageRequestBytes: 262144 }), {
+        hostCpuBusy: 0.2,
+        currentReadAheadKb: 128,
+        sharedByMany: false,
+      }).readAheadKb,
     ).toBe(4096);
-    expect(planDevice(device("nvme", 8), disk({}), 0.2, 128, false).readAheadKb).toBeUndefined();
+    expect(
+      planDevice(device("nvme", 8), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false })
+        .readAheadKb,
+    ).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
-import { type IoWorkload, ioRules } from "../../../../live/plan/io-rules.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { tcpRules } from "../../../../live/plan/tcp-rules.js";
+import { ioTunerSource } from "../../../../live/plan/tuner-source.js";
 import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
 import { UsageError } from "../../errors.js";
 import { parsePids } from "./live-context.js";
@@ -24,7 +24,7 @@ export const PLAN_OPTIONS = {
   root: { type: "string" },
 } as const;
 
-export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly this (repeatable); the built-in rules are then not used.
+export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly this (repeatable); the tuner and rules are then not used.
                    TARGET defaults to --device (disk knobs), --netns or host (network), --pid
                    (process knobs); cgroup and NIC knobs need @TARGET. Values: cpu lists "0-3",
                    triples "4096 131072 16777216", rings "rx=512,tx=512", offloads "gro=on,tso=off"
@@ -32,8 +32,9 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --device DEV     only this disk's knobs
   --netns NAME     network knobs inside network namespace NAME (/run/netns/NAME), not the host's
   --pid PID        the process the process knobs act on (cpu-affinity, numa-memory-nodes, llc-ways)
-  --workload W     read-ahead rule: auto (infer per disk from the metrics window), random, sequential
-  --fair-io        prefer bfq: several workloads share the disks and fairness matters
+  --workload W     access pattern for read-ahead: auto (per disk, from the metrics window), random,
+                   sequential
+  --fair-io        bfq on single-queue disks: several workloads share them and fairness matters
   --bandwidth MBPS and --rtt MS   the network path, for TCP buffers of 2 x bandwidth-delay product
   --interval MS    metrics window the rules look at (default 1000)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
@@ -67,11 +68,11 @@ export interface PlanArgs {
   pid?: string[];
 }
 
-/** The built-in rules, configured from the flags (or none when --set gives the changes). */
+/** The engine's I/O tuner and the built-in TCP rules, configured from the flags (none when --set gives the changes). */
 export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   if ((values.set ?? []).length > 0) return [];
-  const workload = (values.workload ?? "auto") as IoWorkload;
-  if (!["auto", "random", "sequential"].includes(workload)) {
+  const workload = values.workload ?? "auto";
+  if (workload !== "auto" && workload !== "random" && workload !== "sequential") {
     throw new UsageError(`--workload expects auto, random or sequential, got '${values.workload}'`);
   }
   const bandwidthMbps = positiveNumber("bandwidth", values.bandwidth);
@@ -79,7 +80,7 @@ export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   if ((bandwidthMbps === undefined) !== (rttMs === undefined))
     throw new UsageError("--bandwidth and --rtt go together");
   return [
-    ioRules({ workload, fairness: values["fair-io"] ?? false }),
+    ioTunerSource({ fairness: values["fair-io"] ?? false, ...(workload === "auto" ? {} : { pattern: workload }) }),
     tcpRules(bandwidthMbps === undefined || rttMs === undefined ? {} : { bandwidthMbps, rttMs }),
   ];
 }

@@ -20,11 +20,12 @@ import { formatValue, runningNote } from "./live-format.js";
 export const PLAN_USAGE = `Usage: twintune live plan [options]      (also: twintune live)
 
 Shadow mode: prints what twintune would change on this host and why, and writes nothing (no
-host file, no journal). The changes come from the recommendation sources: until the tuners
-land, the live plan's built-in rules (I/O scheduler by device class: none for NVMe and
-multi-queue disks, mq-deadline for SSDs, HDDs and single-queue virtual disks, bfq with
---fair-io; read-ahead by workload; TCP buffers of 2 x BDP from --bandwidth and --rtt; window
-scaling, SACK, timestamps on; somaxconn at least 4096). Each change is validated by a dry run
+host file, no journal). The changes come from the engine's I/O tuner, the same one the twin's
+runs use (scheduler by device class: none for NVMe, loop and multi-queue disks, mq-deadline for
+SSDs, HDDs and single-queue virtual disks, bfq with --fair-io or for a rotating disk several
+workloads share at random; read-ahead by access pattern, observed in the metrics window or
+given with --workload), and the built-in TCP rules (buffers of 2 x BDP from --bandwidth and
+--rtt; window scaling, SACK, timestamps on; somaxconn at least 4096). Each change is validated by a dry run
 of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
 
@@ -193,7 +194,7 @@ export async function runPlan(args: string[], io: CliIO, deps: LiveDeps): Promis
     else io.stdout.write(`${nothingPlanned(values, plan)}\n`);
     io.stdout.write(renderRejected(plan));
     if (plan.notes.length > 0)
-      io.stdout.write(`\nThe rules looked at:\n${plan.notes.map((note) => `  ${note}\n`).join("")}`);
+      io.stdout.write(`\nWhat the plan looked at:\n${plan.notes.map((note) => `  ${note}\n`).join("")}`);
     const state = backend.journalState();
     if (state.interrupted.length > 0)
       io.stdout.write("An interrupted run left a journal: 'twintune live recover' before applying.\n");

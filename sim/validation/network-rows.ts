@@ -71,14 +71,5 @@ export function networkRows(seed: number): ValidationRow[] {
       tolerance: 0.1,
       source: "E. Dumazet's netperf in the BBR merge (net-next, 2016)",
     }),
-    compareWithValue({
-      model: "TCP BBR vs CUBIC",
-      case: "throughput ratio at 1% loss, 100 ms RTT, 10 Gb/s",
-      unit: "x",
-      simulated: bbrBps(10e9, 0.01) / cubicBps(0.1, 0.01),
-      reference: 9150 / 3.27,
-      tolerance: 0.1,
-      source: "E. Dumazet's netperf: CUBIC 3.27 Mb/s, BBR 9,150 Mb/s",
-    }),
   ];
 }

@@ -27,7 +27,9 @@ function cubicClosedFormWindow(rttSeconds: number, lossRate: number): number {
  * 3.27 Mb/s where the closed form gives 1.40. One factor, fitted on that run; `twintune validate`
  * checks it against another (Cardwell et al., "BBR: Congestion-Based Congestion Control", ACM
  * Queue 14(5) 2016, Fig. 8: CUBIC at a tenth of a 100 Mb/s, 100 ms link at 0.1% loss). Both runs
- * are in the Reno-friendly region; below 10⁻⁴ loss the factor is an extrapolation.
+ * are in the Reno-friendly region, where the closed form is 1.2/√p; the cubic term takes over
+ * below about 6·10⁻⁴ loss at 100 ms RTT (3·10⁻⁴ at 80 ms, 7·10⁻⁵ at 50 ms), and there, as on
+ * the scenarios' WAN paths at 10⁻⁵, the same factor is an extrapolation no measurement checks.
  */
 export const CUBIC_RANDOM_LOSS_FACTOR = 3.27e6 / ((cubicClosedFormWindow(0.1, 0.01) * MSS_BYTES * 8) / 0.1);
 

@@ -108,7 +108,7 @@ function convergenceCount(pairs: readonly (readonly [RunSummary, RunSummary])[])
   const aOnly = pairs.filter(([x, y]) => done(x) && !done(y)).length;
   const bOnly = pairs.filter(([x, y]) => !done(x) && done(y)).length;
   const both = pairs.filter(([x, y]) => done(x) && done(y)).length;
-  const significant = signTestPValue(aOnly, aOnly + bOnly) < 0.05;
+  const significant = aOnly !== bOnly && signTestPValue(aOnly, aOnly + bOnly) < 0.05;
   return {
     a: both + aOnly,
     b: both + bOnly,

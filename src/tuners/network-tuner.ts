@@ -90,7 +90,7 @@ export class NetworkTuner implements Tuner {
         "tcp-congestion-control",
         "bbr",
         0.1 * (1 - (limited.throughputMbps ?? 0) / (limited.pathBandwidthMbps as number)),
-        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, fitted to measured Linux runs); BBR does not back off on random loss`,
+        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, scaled to a measured Linux run); BBR does not back off on random loss`,
       );
     }
     const tcp = host.find((t) => t.path === undefined) ?? host[0];

@@ -172,6 +172,13 @@ describe("sign test", () => {
     expect(signTestPValue(9, 10)).toBeCloseTo((2 * 11) / 1024, 12);
     expect(signTestPValue(5, 10)).toBe(1);
     expect(signTestPValue(0, 0)).toBe(1);
+    // Large n: no underflow of 2^-n. A tie is p = 1; 540 of 1,200 is p ≈ 0.0005 (normal
+    // approximation with continuity correction: z = 59.5 / sqrt(300) = 3.44).
+    expect(signTestPValue(600, 1200)).toBe(1);
+    expect(signTestPValue(538, 1075)).toBeCloseTo(1, 1);
+    expect(signTestPValue(540, 1200)).toBeGreaterThan(0.0003);
+    expect(signTestPValue(540, 1200)).toBeLessThan(0.0008);
+    expect(signTestPValue(0, 2000)).toBeGreaterThanOrEqual(0);
     expect(() => signTestPValue(3, 2)).toThrow(RangeError);
   });
 });

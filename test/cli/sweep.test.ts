@@ -101,7 +101,7 @@ describe("twintune sweep", () => {
     expect(refused.err).toMatch(/holds a sweep already: add --resume/);
     const resumed = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume", "--json"]);
     expect(resumed.code).toBe(0);
-    expect(resumed.err).toMatch(/^twintune: note: --resume adds seeds 4-5 to the sweep's 1-3\n/);
+    expect(resumed.err).not.toMatch(/note:/); // nothing left out
     const fresh = await sweep([FLEET, "--seeds", "1-5", "--out", join(scratch(), "fresh"), "--json"]);
     expect(resumed.out).toBe(fresh.out);
     const text = await sweep([FLEET, "--seeds", "1-5", "--out", out, "--resume"]);
@@ -126,8 +126,14 @@ describe("twintune sweep", () => {
     const fewer = await sweep([FLEET, "--seeds", "1-2", "--out", out, "--resume"]);
     expect(fewer.code).toBe(0);
     expect(fewer.err).toBe(
-      "twintune: note: the summary will cover seeds 1-2 only: the runs of seeds 3-5 stay in runs/ but leave it (resume with --seeds 1-5 to keep them)\n",
+      "twintune: note: runs/ also holds runs of seeds 3-5, which the summary of seeds 1-2 leaves out (resume with --seeds 1-5 to include them)\n",
     );
+    // The note counts what runs/ holds, not the previous command: after 1-2, 7 still leaves out 1-5.
+    const seven = await sweep([FLEET, "--seeds", "7", "--out", out, "--resume"]);
+    expect(seven.err).toMatch(
+      /^twintune: note: runs\/ also holds runs of seeds 1-5, which the summary of seed 7 leaves out \(resume with --seeds 1-5,7 to include them\)\n/,
+    );
+    expect(seven.out).toMatch(/1 point x 1 seed = 1 run\n/);
     // A different grid cannot resume this folder.
     const other = await sweep([FLEET, "--seeds", "1-5", "--set", "fleet.vms=20,30", "--out", out, "--resume"]);
     expect(other.code).toBe(1);

@@ -39,7 +39,7 @@ Options:
   --workers N        worker threads (default: one per CPU; more than the CPUs is lowered to them)
   --out DIR          output folder (default ./twintune-sweep)
   --resume           continue the sweep in --out: run only the runs not there yet (other --seeds
-                     are allowed: it says which seeds it adds and which leave the summary)
+                     are allowed; a note names stored seeds the summary then leaves out)
   --json             print the aggregate as JSON
   -h, --help         show this help
 `;
@@ -150,7 +150,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   io.stdout.write(
-    `Sweep of ${scenarioName}: ${points.length} point${points.length === 1 ? "" : "s"} x ${seeds.length} seed${seeds.length === 1 ? "" : "s"} = ${jobs.length} runs${outcome.reused > 0 ? ` (${outcome.reused} reused from ${where})` : ""}\n`,
+    `Sweep of ${scenarioName}: ${points.length} point${points.length === 1 ? "" : "s"} x ${seeds.length} seed${seeds.length === 1 ? "" : "s"} = ${jobs.length} run${jobs.length === 1 ? "" : "s"}${outcome.reused > 0 ? ` (${outcome.reused} reused from ${where})` : ""}\n`,
   );
   io.stdout.write("Mean over seeds ± 95% confidence half-width, tuned vs untuned on the same seed\n\n");
   io.stdout.write(renderTable(tableHeaders(), tableRows(aggregate)));

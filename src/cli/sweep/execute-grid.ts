@@ -33,8 +33,12 @@ export function workerCount(asked: number | undefined, runs: number): number {
   return Math.max(1, Math.min(asked ?? availableParallelism(), runs));
 }
 
-/** Off a terminal (a log, CI), a progress line at every tenth of the runs, and at least every 30 s. */
+/**
+ * Off a terminal (a log, CI), a progress line at every tenth of the runs, and when 30 s have
+ * passed without one (checked every 5 s, so a log never waits more than 35 s).
+ */
 const PLAIN_PROGRESS_SECONDS = 30;
+const PLAIN_CHECK_SECONDS = 5;
 
 /**
  * Runs a grid's jobs on a pool of worker threads: reuses runs already stored in `folder`,
@@ -77,6 +81,9 @@ export async function executeGrid(
     }
   };
   show();
+  // Runs can take longer than the interval: a log still hears from the sweep between them.
+  const ticker = tty ? undefined : setInterval(show, PLAIN_CHECK_SECONDS * 1000);
+  ticker?.unref();
   const pool = createRunPool(workerCount(options.workers, pending.length));
   const byId = new Map(pending.map((job) => [job.id, job]));
   try {
@@ -95,6 +102,7 @@ export async function executeGrid(
     if (tty) io.stderr.write("\n");
     return { results, interrupted: outcome.interrupted, reused };
   } finally {
+    if (ticker !== undefined) clearInterval(ticker);
     process.removeListener("SIGINT", onSigint);
     options.signal?.removeEventListener("abort", onSigint);
     await pool.close();

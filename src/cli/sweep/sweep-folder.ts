@@ -50,7 +50,7 @@ export class SweepFolder {
 
   /**
    * Checks the folder can hold this sweep: new or empty, or (with --resume) the same sweep. On
-   * resume with other seeds, returns what that does to the summary, for the user to see.
+   * resume, returns what the seeds asked for leave out of the summary, for the user to see.
    */
   prepare(manifest: SweepManifest, resume: boolean): string[] {
     checkOutputFolder(this.dir);
@@ -71,9 +71,19 @@ export class SweepFolder {
         throw new UserError(
           `${this.dir} holds a sweep of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs the same scenario and --set values`,
         );
-      return seedChangeNotes(old.seeds, manifest.seeds);
+      return seedChangeNotes(this.storedSeeds(), manifest.seeds);
     }
     return [];
+  }
+
+  /** The seeds that have at least one stored run (file names `p<point>-seed<seed>.json`). */
+  storedSeeds(): number[] {
+    const dir = join(this.dir, "runs");
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).flatMap((name) => {
+      const match = /^p\d+-seed(\d+)\.json$/.exec(name);
+      return match === null ? [] : [Number(match[1])];
+    });
   }
 
   readManifest(): SweepManifest {
@@ -117,18 +127,22 @@ export class SweepFolder {
   }
 }
 
-/** What resuming with `now` instead of the folder's seeds `before` does to the summary. */
-export function seedChangeNotes(before: readonly number[], now: readonly number[]): string[] {
+/** "seed 4" or "seeds 4-5,7", in the --seeds syntax. */
+export function seedsText(seeds: readonly number[]): string {
+  return `${seeds.length === 1 ? "seed" : "seeds"} ${formatCpuList(seeds)}`;
+}
+
+/**
+ * What resuming with seeds `now` does to the summary, given the seeds that have runs in runs/:
+ * those left out of `now` stay on disk but leave the summary. (The header's "reused" count says
+ * which of `now` were already there.)
+ */
+export function seedChangeNotes(stored: readonly number[], now: readonly number[]): string[] {
   const kept = new Set(now);
-  const was = new Set(before);
-  const dropped = before.filter((seed) => !kept.has(seed));
-  const added = now.filter((seed) => !was.has(seed));
-  const notes: string[] = [];
-  if (added.length > 0)
-    notes.push(`--resume adds seeds ${formatCpuList(added)} to the sweep's ${formatCpuList(before)}`);
-  if (dropped.length > 0)
-    notes.push(
-      `the summary will cover seeds ${formatCpuList(now)} only: the runs of seeds ${formatCpuList(dropped)} stay in runs/ but leave it (resume with --seeds ${formatCpuList([...before, ...added].sort((a, b) => a - b))} to keep them)`,
-    );
-  return notes;
+  const dropped = [...new Set(stored)].filter((seed) => !kept.has(seed)).sort((a, b) => a - b);
+  if (dropped.length === 0) return [];
+  const all = [...new Set([...now, ...dropped])].sort((a, b) => a - b);
+  return [
+    `runs/ also holds runs of ${seedsText(dropped)}, which the summary of ${seedsText(now)} leaves out (resume with --seeds ${formatCpuList(all)} to include them)`,
+  ];
 }

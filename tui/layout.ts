@@ -16,11 +16,12 @@ export interface Layout {
 export const METRICS_WIDTH = 38;
 
 /**
- * The smallest terminal the view fits: 6 lines of titles and footer, 5 chart rows (the metrics
- * beside the chart take 7 lines with its title and axis), 1 component, 2 log rows, and the line
+ * The smallest terminal the view fits: 60 columns for the metrics beside the chart (38 + 21) and
+ * a history row with the longest component name; 6 lines of titles and footer, 5 chart rows (the
+ * metrics take 7 lines with the chart's title and axis), 1 component, 2 log rows, and the line
  * left free at the bottom.
  */
-export const MIN_COLUMNS = 40;
+export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 15;
 const MIN_CHART_ROWS = 5;
 
@@ -45,12 +46,11 @@ export function layout(columns: number, rows: number, components: number): Layou
   const extra = Math.max(0, free - 13);
   const chartRows = Math.min(16, Math.max(MIN_CHART_ROWS, Math.min(6, free - 2) + Math.floor(extra / 3)));
   const logRows = Math.max(2, free - chartRows);
-  const metricsWidth = width >= 60 ? METRICS_WIDTH : 0;
   return {
     width,
     lines,
-    chartWidth: width - metricsWidth - (metricsWidth > 0 ? 1 : 0),
-    metricsWidth,
+    chartWidth: width - METRICS_WIDTH - 1,
+    metricsWidth: METRICS_WIDTH,
     chartRows,
     componentRows,
     logRows,

@@ -235,7 +235,7 @@ describe("the screen's size", () => {
     await vi.waitFor(
       () =>
         expect(stripAnsi(stdout.lastFrame()).replace(/\s+/g, " ").trim()).toBe(
-          "twintune: a 50x10 terminal is too small for the view (it needs 40x15); q quits",
+          "twintune: a 50x10 terminal is too small for the view (it needs 60x15); q quits",
         ),
       WAIT,
     );

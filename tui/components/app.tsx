@@ -42,11 +42,9 @@ export function App({ feed, onCommand }: { feed: TuiFeed; onCommand: (command: T
       <Header state={state} width={box.width} />
       <Box flexDirection="row" height={box.chartRows + 2}>
         <ChartPanel state={state} width={box.chartWidth} rows={box.chartRows} />
-        {box.metricsWidth > 0 ? (
-          <Box marginLeft={1}>
-            <MetricsPanel state={state} width={box.metricsWidth} />
-          </Box>
-        ) : null}
+        <Box marginLeft={1}>
+          <MetricsPanel state={state} width={box.metricsWidth} />
+        </Box>
       </Box>
       <Box height={box.componentRows + 1}>
         <ComponentsPanel state={state} width={box.width} rows={box.componentRows} />

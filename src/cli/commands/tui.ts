@@ -23,7 +23,7 @@ before/after on the same window.
 Keys: space pause/resume · + and - speed · ↑ ↓ PgUp PgDn scroll the history (End follows it) ·
 r revert the last change still in effect (the orchestrator then leaves that knob alone) ·
 q quit, restoring the terminal (Ctrl-C too, with exit status 130). Keys typed together each count.
-A terminal smaller than 40x15 gets a notice instead of the view.
+A terminal smaller than 60x15 gets a notice instead of the view.
 
 The simulation runs in simulated time; the screen paces it at S simulated minutes per second
 (it cannot go faster than the twin computes: what-if and validation runs take seconds). When

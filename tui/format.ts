@@ -1,3 +1,4 @@
+import { grouped } from "../src/number-text.js";
 import type { MetricsSnapshot } from "./feed.js";
 
 export interface MetricRow {
@@ -10,7 +11,7 @@ export interface MetricRow {
 
 /** The service-level figures the metrics panel shows (the same as `twintune run`'s before/after table). */
 export const METRIC_ROWS: readonly MetricRow[] = [
-  { label: "Throughput", key: "throughputRps", show: (v) => `${v.toFixed(0)}/s`, better: "up" },
+  { label: "Throughput", key: "throughputRps", show: (v) => `${grouped(v)}/s`, better: "up" },
   {
     label: "P95 latency",
     key: "p95LatencyMs",
@@ -19,7 +20,7 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   },
   { label: "CPU util", key: "cpuUtilization", show: (v) => `${(v * 100).toFixed(1)}%`, better: "down" },
   { label: "Memory util", key: "memoryUtilization", show: (v) => `${(v * 100).toFixed(1)}%`, better: "down" },
-  { label: "Monthly cost", key: "monthlyCostUsd", show: (v) => `$${v.toFixed(0)}`, better: "down" },
+  { label: "Monthly cost", key: "monthlyCostUsd", show: (v) => `$${grouped(v)}`, better: "down" },
 ];
 
 export interface Trend {

@@ -1,4 +1,5 @@
 import type { Change, KnobRef, KnobValue } from "../../src/backend.js";
+import { grouped } from "../../src/number-text.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import { MAX_BUFFER_BYTES } from "../knobs/bounds.js";
 import { changeId, type PlanInput, type RecommendationSource } from "./recommendation-source.js";
@@ -76,7 +77,7 @@ export function tcpRules(config: TcpRulesConfig): RecommendationSource {
       const path =
         bandwidthMbps === undefined || rttMs === undefined
           ? "TCP buffers: no path given (--bandwidth MBPS --rtt MS), left as they are"
-          : `TCP buffers for ${bandwidthMbps} Mb/s × ${rttMs} ms: BDP ${bdpBytes(bandwidthMbps, rttMs)} bytes, max buffer 2 × BDP`;
+          : `TCP buffers for ${bandwidthMbps} Mb/s × ${rttMs} ms: BDP ${grouped(bdpBytes(bandwidthMbps, rttMs))} bytes, max buffer 2 × BDP`;
       return [`${path} (network namespace ${input.netns})`];
     },
   };

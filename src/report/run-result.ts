@@ -1,4 +1,5 @@
 import type { KnobValue } from "../backend.js";
+import { grouped } from "../number-text.js";
 import type { ConvergenceWindow } from "../orchestrator/convergence.js";
 
 /**
@@ -123,21 +124,16 @@ function utilization(share: number): string {
   return `${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}%`;
 }
 
-/** A whole number with thousands grouped: fleet figures run to millions of requests and dollars. */
-function whole(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
-}
-
 /** How people read each metric: its label, unit, formatting, and which way is better. */
 export const METRICS: Record<
   MetricKey,
   { label: string; unit: string; format: (v: number) => string; better: "up" | "down" }
 > = {
-  throughputRps: { label: "Throughput", unit: "req/s", format: (v) => `${whole(v)}/s`, better: "up" },
+  throughputRps: { label: "Throughput", unit: "req/s", format: (v) => `${grouped(v)}/s`, better: "up" },
   p95LatencyMs: { label: "P95 latency", unit: "ms", format: (v) => `${v.toFixed(1)} ms`, better: "down" },
   cpuUtil: { label: "CPU utilization", unit: "%", format: (v) => utilization(v), better: "down" },
   memUtil: { label: "Memory utilization", unit: "%", format: (v) => utilization(v), better: "down" },
-  monthlyCostUsd: { label: "Monthly cost", unit: "USD", format: (v) => `$${whole(v)}`, better: "down" },
-  iops: { label: "IOPS", unit: "IO/s", format: (v) => whole(v), better: "up" },
+  monthlyCostUsd: { label: "Monthly cost", unit: "USD", format: (v) => `$${grouped(v)}`, better: "down" },
+  iops: { label: "IOPS", unit: "IO/s", format: (v) => grouped(v), better: "up" },
   errorRate: { label: "Errors", unit: "%", format: (v) => `${(v * 100).toFixed(2)}%`, better: "down" },
 };

@@ -1,3 +1,4 @@
+import { grouped } from "../number-text.js";
 import { markdownCode } from "../report/markdown-code.js";
 import { markdownTable } from "../report/markdown-table.js";
 import type { PointAggregate, Stat } from "./aggregate.js";
@@ -6,8 +7,8 @@ import { SWEEP_METRICS } from "./run-summary.js";
 /** "12.3 ± 1.4", or "12.3 (n=1)" without an interval, or "–" when no run had the figure. */
 export function formatStat(stat: Stat | null | undefined, digits = 2): string {
   if (stat === null || stat === undefined) return "–";
-  const mean = stat.mean.toFixed(digits);
-  return stat.halfWidth === null ? `${mean} (n=1)` : `${mean} ± ${stat.halfWidth.toFixed(digits)}`;
+  const mean = grouped(stat.mean, digits);
+  return stat.halfWidth === null ? `${mean} (n=1)` : `${mean} ± ${grouped(stat.halfWidth, digits)}`;
 }
 
 /** The columns a sweep table shows (all metrics are in sweep.json). */

@@ -53,7 +53,7 @@ describe("the terminal UI at given events", () => {
     expect(text).toMatch(/ {3}\+1%│.*┈/);
     expect(text).toMatch(/└0 .*◆.*40m/);
     // Metrics: now against the baseline, with the direction.
-    expect(text).toMatch(/Throughput +2500\/s +2000\/s +▲ \+25%/);
+    expect(text).toMatch(/Throughput +2,500\/s +2,000\/s +▲ \+25%/);
     expect(text).toMatch(/P95 latency +14\.0 ms +20\.0 ms +▼ -30%/);
     expect(text).toMatch(/CPU util +65\.0% +80\.0% +▼ -19%/);
     expect(text).toMatch(/Memory util +60\.0% +60\.0% += 0%/);
@@ -80,7 +80,7 @@ describe("the terminal UI at given events", () => {
     const instance = show(feed);
     await vi.waitFor(() => expect(screen(instance)).toMatch(/numa +validating 2 +5m memory-policy/), WAIT);
     expect(screen(instance)).toMatch(/io +validating +5m io-scheduler sda/);
-    expect(screen(instance)).toMatch(/Throughput +2400\/s +2000\/s +▲ \+20%/);
+    expect(screen(instance)).toMatch(/Throughput +2,400\/s +2,000\/s +▲ \+20%/);
     // The feed goes on while the screen is up.
     feed.push(
       event(16, "numa", "freeze", { knob: "cpu-affinity", target: "web-1" }, { reason: "reverted by the operator" }),

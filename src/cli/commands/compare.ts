@@ -195,7 +195,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
   );
   io.stdout.write(
     "\nChanges are against each run's untuned baseline, so their B - A is in percentage points.\n" +
-      `Convergence time is compared over the ${converged.both} ${converged.both === 1 ? "seed" : "seeds"} where both converged.\n` +
+      (converged.both === 0
+        ? "No seed converged under both policies, so convergence times are not compared.\n"
+        : `Convergence time is compared over the ${converged.both} ${converged.both === 1 ? "seed" : "seeds"} where both converged.\n`) +
       "The winner is judged on the tuned service score (throughput / p95 / cost), B relative to A per seed.\n",
   );
   io.stdout.write(`\n${comparison.verdict}\n`);

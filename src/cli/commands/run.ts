@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { signedPercent } from "../../number-text.js";
 import { packageRoot } from "../../package-root.js";
 import { METRIC_KEYS, METRICS, type RunResult } from "../../report/run-result.js";
 import { formatMinutes } from "../../report/time-axis.js";
@@ -7,7 +8,6 @@ import { checkReportFolder, writeReport } from "../../report/write-report.js";
 import { integerOption, parseCommandArgs, threadCountOption } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
-import { signedPercent } from "../format.js";
 import type { CliIO } from "../io.js";
 import { loadScenarioForCli, runScenario } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";

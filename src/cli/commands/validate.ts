@@ -1,7 +1,8 @@
 import { type ValidationRow, validationRows } from "../../../sim/validation/index.js";
+import { signedPercent } from "../../number-text.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { signedPercent, significant } from "../format.js";
+import { significant } from "../format.js";
 import type { CliIO } from "../io.js";
 import { renderTable } from "../table.js";
 

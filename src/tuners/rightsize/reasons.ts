@@ -1,4 +1,5 @@
 import type { InstanceType } from "../../catalog/instance-type.js";
+import { grouped } from "../../number-text.js";
 import type { DemandForecast, ResourceForecast } from "./demand-forecast.js";
 import type { SizingPolicy } from "./policy.js";
 
@@ -14,12 +15,12 @@ function quantileName(q: number, resource: string): string {
   return `P${String(Number((q * 100).toFixed(1)))} ${resource}`;
 }
 
-/** "P95 CPU 1.23 cores (31% of m5.xlarge's 4 vCPUs) and peak memory 5.10 GiB (32% of 16 GiB) over 14.0 days (4032 samples)" */
+/** "P95 CPU 1.23 cores (31% of m5.xlarge's 4 vCPUs) and peak memory 5.10 GiB (32% of 16 GiB) over 14.0 days (4,032 samples)" */
 export function observedReason(f: DemandForecast, type: InstanceType, policy: SizingPolicy): string {
   return (
     `${quantileName(policy.cpuQuantile, "CPU")} ${cores(f.cpu.observed)} (${percent(f.cpu.observed / type.vcpus)} of ${type.name}'s ${type.vcpus} vCPUs) and ` +
     `${quantileName(policy.memQuantile, "memory")} ${gib(f.mem.observed)} (${percent(f.mem.observed / type.memoryGiB)} of ${gib(type.memoryGiB)}) ` +
-    `over ${(f.spanSeconds / DAY).toFixed(1)} days (${f.samples} samples)`
+    `over ${(f.spanSeconds / DAY).toFixed(1)} days (${grouped(f.samples)} samples)`
   );
 }
 

@@ -27,6 +27,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Sparse on purpose: reads land in holes and never reach the disk underneath, so the run times
+# the block layer's CPU path per request, which is what the scheduler costs are calibrated from.
 truncate -s 512M "$image"
 device=$(losetup --find --show --direct-io=on "$image")
 queue="/sys/block/${device#/dev/}/queue"

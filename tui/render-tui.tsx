@@ -26,7 +26,7 @@ export async function renderTui(
     color: boolean;
     alternateScreen?: boolean;
     signal?: AbortSignal;
-    /** Write every frame whole (tests: when ink thinks it runs in CI it writes only the last one, toolchain P12). */
+    /** Write every frame whole (tests: when ink thinks it runs in CI it writes only the last one, as its readme says under "CI"). */
     everyFrame?: boolean;
   },
 ): Promise<"quit" | "interrupt"> {

@@ -1,4 +1,5 @@
 import { signTestPValue } from "../math/sign-test.js";
+import { grouped, signedPercent } from "../number-text.js";
 import { type Stat, statOf } from "./aggregate.js";
 import { type RunSummary, SWEEP_METRICS, serviceScoreOf } from "./run-summary.js";
 
@@ -95,11 +96,11 @@ export function comparePolicies(
   let verdict: string;
   if (score === null || score.halfWidth === null) verdict = "too few seeds to decide (at least 2 are needed)";
   else if (winner === null)
-    verdict = `no significant difference: ${nameB} vs ${nameA} service score ${score.mean >= 0 ? "+" : ""}${score.mean.toFixed(2)}% ± ${score.halfWidth.toFixed(2)}% (95%)`;
+    verdict = `no significant difference: ${nameB} vs ${nameA} service score ${signedPercent(score.mean / 100)} ± ${grouped(score.halfWidth, 2)}% (95%)`;
   else if (winner === "B")
-    verdict = `${nameB} wins: its tuned service score is ${score.mean.toFixed(2)}% ± ${score.halfWidth.toFixed(2)}% above ${nameA}'s (paired, 95%)`;
+    verdict = `${nameB} wins: its tuned service score is ${grouped(score.mean, 2)}% ± ${grouped(score.halfWidth, 2)}% above ${nameA}'s (paired, 95%)`;
   else
-    verdict = `${nameA} wins: ${nameB}'s tuned service score is ${(-score.mean).toFixed(2)}% ± ${score.halfWidth.toFixed(2)}% below ${nameA}'s (paired, 95%)`;
+    verdict = `${nameA} wins: ${nameB}'s tuned service score is ${grouped(-score.mean, 2)}% ± ${grouped(score.halfWidth, 2)}% below ${nameA}'s (paired, 95%)`;
   return { seeds: pairs.map(([x]) => x.seed), metrics, converged, score, winner, verdict };
 }
 

@@ -12,7 +12,8 @@ import { event, TWIN_INFO, twinRun } from "./feed-fixture.js";
 const WAIT = { timeout: 10_000 };
 
 // Colors are forced on for chalk (ink's colorizer) before ink loads, so a test can tell a red
-// rollback from a plain one, and that the NO_COLOR theme adds no color at all (toolchain P12).
+// rollback from a plain one, and that the NO_COLOR theme adds no color at all (under CI, chalk
+// would otherwise detect no color support).
 vi.hoisted(() => {
   process.env.FORCE_COLOR = "1";
 });

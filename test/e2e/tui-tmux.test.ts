@@ -52,9 +52,9 @@ describe("twintune tui in a real terminal (tmux)", () => {
       expect(last).toMatch(/Improvement per 5m window · ┈ ±1%/);
       expect(last).toMatch(/ {4}0%┼[━─]/);
       expect(last).toMatch(/└0 .*40m/);
-      expect(last).toMatch(/Throughput +\d+\/s +\d+\/s/);
+      expect(last).toMatch(/Throughput +[\d,]+\/s +[\d,]+\/s/);
       expect(last).toMatch(/P95 latency +[\d.]+ ms +[\d.]+ ms/);
-      expect(last).toMatch(/Monthly cost +\$\d+ +\$\d+/);
+      expect(last).toMatch(/Monthly cost +\$[\d,]+ +\$[\d,]+/);
       expect(last).toMatch(/\nnuma +(validating|kept|rolled back|frozen|not judged|idle)/);
       expect(last).toMatch(/History · \d+ events · \d+ rolled back/);
       expect(last).toMatch(/\n[ ↺!] +\d+m (numa|cpu-pinning|io|network) +(apply|keep|revert|skip|freeze)/);

@@ -23,5 +23,5 @@ export { type Parsed, ParseError } from "./parsers/parsed.js";
 export { type LivePlan, livePlan } from "./plan/live-plan.js";
 export type { PlanInput, RecommendationSource } from "./plan/recommendation-source.js";
 export { bdpBytes, type TcpRulesConfig, tcpRules } from "./plan/tcp-rules.js";
-export { ioTunerSource, tunerSource } from "./plan/tuner-source.js";
+export { ioTunerSource, nicTunerSource, tunerSource } from "./plan/tuner-source.js";
 export { WriteAllowList, WriteRefusedError } from "./write-allow-list.js";

@@ -1,5 +1,6 @@
-import type { Change, Observation } from "../../src/backend.js";
+import type { Change, KnobName, Observation } from "../../src/backend.js";
 import { describeDevice, IoTuner, type IoTunerOptions } from "../../src/tuners/io-tuner.js";
+import { NetworkTuner } from "../../src/tuners/network-tuner.js";
 import type { Tuner, TunerContext } from "../../src/tuners/tuner.js";
 import { changeId, type PlanInput, type RecommendationSource } from "./recommendation-source.js";
 
@@ -32,16 +33,20 @@ function contextOf(input: PlanInput): TunerContext {
 /**
  * One of the engine's tuners (src/tuners/) as a source of the live plan: the same decisions the
  * twin's runs make, with their reasons, as changes for the live backend to validate and write.
+ * `knobs` keeps only the tuner's changes to those knobs.
  */
 export function tunerSource<T extends Tuner>(
   tuner: T,
-  explain?: (tuner: T, context: TunerContext) => string[],
+  options: { explain?: (tuner: T, context: TunerContext) => string[]; knobs?: readonly KnobName[] } = {},
 ): RecommendationSource {
   const name = `${tuner.component} tuner`;
+  const { explain, knobs } = options;
   return {
     name,
     recommend(input: PlanInput): Change[] {
-      return tuner.recommend(contextOf(input)).map((recommendation) => ({
+      const recommendations = tuner.recommend(contextOf(input));
+      const kept = knobs === undefined ? recommendations : recommendations.filter((r) => knobs.includes(r.knob.knob));
+      return kept.map((recommendation) => ({
         id: changeId(name, recommendation.knob),
         knob: recommendation.knob,
         to: recommendation.to,
@@ -55,7 +60,16 @@ export function tunerSource<T extends Tuner>(
 
 /** The engine's I/O tuner for a live plan, with a line per device on what it made of it. */
 export function ioTunerSource(options: IoTunerOptions = {}): RecommendationSource {
-  return tunerSource(new IoTuner(options), (tuner, context) =>
-    tuner.plans(context).map(({ device, plan }) => describeDevice(device, plan)),
-  );
+  return tunerSource(new IoTuner(options), {
+    explain: (tuner, context) => tuner.plans(context).map(({ device, plan }) => describeDevice(device, plan)),
+  });
+}
+
+/**
+ * The engine's network tuner for a live plan, its NIC decisions only (rings from receive drops,
+ * batching offloads): its TCP decisions need a measured path, which one metrics window does not
+ * give, so the built-in TCP rules (tcp-rules.ts) size the buffers from --bandwidth and --rtt.
+ */
+export function nicTunerSource(): RecommendationSource {
+  return tunerSource(new NetworkTuner(), { knobs: ["nic-rings", "nic-offloads"] });
 }

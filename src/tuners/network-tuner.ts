@@ -21,6 +21,13 @@ export function bufferMaxForPath(bandwidthMbps: number, rttMs: number): number {
 }
 
 /**
+ * Offloads that batch per-packet work and are safe where packets are forwarded (VM bridges):
+ * TSO and GSO on send, GRO on receive, by the names `ethtool -k` prints. Not LRO: it merges
+ * packets a bridge must forward as they came.
+ */
+const BATCHING_OFFLOADS = ["tcp-segmentation-offload", "generic-segmentation-offload", "generic-receive-offload"];
+
+/**
  * Whether loss, not the link, limits a loss-based flow on this path: CUBIC's response function
  * (RFC 9438) at the observed loss and RTT reaches less than half the path's bandwidth. Then a
  * model-based controller (BBR) that does not treat random loss as congestion fills it.
@@ -34,7 +41,8 @@ export function lossLimited(bandwidthMbps: number, rttMs: number, lossRate: numb
  * The network tuner: TCP buffers sized from the measured bandwidth-delay product, congestion
  * control from loss and RTT (BBR only where loss limits CUBIC and BBR is available; otherwise
  * the default stays), window scaling, SACK and timestamps on, somaxconn from accept-queue
- * overflows. Every value is bounded and explained.
+ * overflows, NIC rings from receive drops and batching offloads where they are off. Every value
+ * is bounded and explained.
  */
 export class NetworkTuner implements Tuner {
   readonly component = "network";
@@ -125,6 +133,23 @@ export class NetworkTuner implements Tuner {
           ],
         });
       }
+    }
+    for (const nic of context.topology.interfaces) {
+      const offloads = context.knobs.get(knobKey({ knob: "nic-offloads", target: nic.name })) as
+        | KnobValues["nic-offloads"]
+        | undefined;
+      if (offloads === undefined) continue;
+      const off = BATCHING_OFFLOADS.filter((name) => offloads[name] === false);
+      if (off.length === 0) continue;
+      out.push({
+        component: this.component,
+        knob: { knob: "nic-offloads", target: nic.name },
+        to: Object.fromEntries(off.map((name) => [name, true])),
+        expectedImpact: 0.01,
+        reasons: [
+          `${off.join(", ")} off on ${nic.name}: segmentation and receive offloads hand the stack one large packet instead of many (Documentation/networking/segmentation-offloads.rst); LRO is left alone, since the kernel turns it off itself where a host forwards or bridges (dev_disable_lro)`,
+        ],
+      });
     }
     // The host's TCP settings work together (BBR needs the buffers): one operation.
     return out.map((r) => ({ ...r, group: r.knob.target === "host" ? "network:host" : `network:${r.knob.target}` }));

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { requireBufferTriple } from "../../live/knobs/bounds.js";
 import { bdpBytes, tcpRules } from "../../live/plan/tcp-rules.js";
-import { ioTunerSource } from "../../live/plan/tuner-source.js";
+import { ioTunerSource, nicTunerSource } from "../../live/plan/tuner-source.js";
 import type { BlockDevice, DiskObservation, KnobRef, KnobValue, Observation, Topology } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 
@@ -128,6 +128,34 @@ describe("the live plan's I/O: the engine's I/O tuner", () => {
     expect(plan([disk({ averageRequestBytes: 128 * 1024 })])).toEqual([["read-ahead-kb", 16]]);
     expect(plan([disk({ averageRequestBytes: 4096 })])).toEqual([]);
     expect(plan([])).toEqual([]);
+  });
+});
+
+describe("the live plan's NICs: the engine's network tuner, NIC knobs only", () => {
+  it("grows a dropping ring and turns batching offloads on, and proposes no TCP change", () => {
+    const withNic: Topology = { ...topology([]), interfaces: [{ name: "eth0", mtu: 1500 }] };
+    const changes = nicTunerSource().recommend({
+      topology: withNic,
+      netns: "host",
+      values: values([
+        [
+          { knob: "nic-rings", target: "eth0" },
+          { rx: 256, tx: 256 },
+        ],
+        [{ knob: "nic-offloads", target: "eth0" }, { "generic-receive-offload": false }],
+        [{ knob: "tcp-window-scaling", target: "host" }, 0],
+        [{ knob: "tcp-congestion-control", target: "host" }, "cubic"],
+      ]),
+      observation: {
+        ...observing([]),
+        network: [{ interface: "eth0", rxBytesPerSec: 1e8, txBytesPerSec: 1e7, rxDropsPerSec: 50, txDropsPerSec: 0 }],
+      },
+    });
+    expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
+      ["nic-rings", "eth0", { rx: 1024, tx: 1024 }],
+      ["nic-offloads", "eth0", { "generic-receive-offload": true }],
+    ]);
+    expect(changes.every((c) => c.component === "network tuner" && c.reason.length > 20)).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { classifyPattern, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
 import { NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
+import { observationOf } from "../helpers/observation.js";
 
 const hosts = loadHostCatalog();
 const topologyOf = (name: string): Topology => hostTopology(hosts.find((h) => h.name === name) ?? (hosts[0] as never));
@@ -87,16 +88,8 @@ describe("NUMA optimizer ranking", () => {
       memoryUtilization: 0.5,
       crossNodeRatio: 0.5,
     });
-    const observation: Observation = {
-      time: 0,
-      intervalMs: 60000,
-      host: { cpuUtilization: 0.3, perCpuUtilization: [], memoryUtilization: 0.3, memoryAvailableBytes: 0 },
-      disks: [],
-      network: [],
-      tcp: [],
-      // "a-idle" sorts first by name: only the estimate can put the busy VM ahead.
-      workloads: [workload("a-idle", 0), workload("b-busy", 1)],
-    };
+    // "a-idle" sorts first by name: only the estimate can put the busy VM ahead.
+    const observation = observationOf({ workloads: [workload("a-idle", 0), workload("b-busy", 1)] });
     const recommendations = new NumaOptimizer().recommend({
       topology: seed,
       observation,
@@ -437,5 +430,44 @@ describe("network tuner", () => {
     expect(lossy.find((r) => r.knob.knob === "tcp-congestion-control")?.to).toBe("bbr");
     expect(lossy.find((r) => r.knob.knob === "tcp-rmem")?.to).toEqual([4096, 131072, 16 * 2 ** 20]);
     expect(new NetworkTuner().recommend(context(0)).some((r) => r.knob.knob === "tcp-congestion-control")).toBe(false);
+  });
+
+  it("turns batching offloads back on where a NIC offers them, never LRO, and leaves a NIC without the knob alone", () => {
+    const topology = {
+      ...seed,
+      interfaces: [
+        { name: "eth0", mtu: 1500 },
+        { name: "eth1", mtu: 1500 },
+        { name: "eth2", mtu: 1500 },
+      ],
+    };
+    const knobs = new Map<string, unknown>([
+      [
+        "nic-offloads@eth0",
+        {
+          "generic-receive-offload": false,
+          "generic-segmentation-offload": true,
+          "large-receive-offload": false,
+          "tcp-segmentation-offload": false,
+        },
+      ],
+      ["nic-offloads@eth1", { "generic-receive-offload": true, "large-receive-offload": false }],
+    ]);
+    const quiet = observationOf();
+    const out = new NetworkTuner().recommend({
+      topology,
+      observation: quiet,
+      history: [],
+      knobs: knobs as never,
+      recentChanges: [],
+      now: 0,
+    });
+    const offloads = out.filter((r) => r.knob.knob === "nic-offloads");
+    expect(offloads.map((r) => [r.knob.target, r.to])).toEqual([
+      ["eth0", { "tcp-segmentation-offload": true, "generic-receive-offload": true }],
+    ]);
+    expect(offloads[0]?.reasons[0]).toMatch(
+      /^tcp-segmentation-offload, generic-receive-offload off on eth0: .*LRO is left alone/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { tcpRules } from "../../../../live/plan/tcp-rules.js";
-import { ioTunerSource } from "../../../../live/plan/tuner-source.js";
+import { ioTunerSource, nicTunerSource } from "../../../../live/plan/tuner-source.js";
 import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
 import { UsageError } from "../../errors.js";
 import { parsePids } from "./live-context.js";
@@ -68,7 +68,7 @@ export interface PlanArgs {
   pid?: string[];
 }
 
-/** The engine's I/O tuner and the built-in TCP rules, configured from the flags (none when --set gives the changes). */
+/** The engine's I/O and NIC tuning and the built-in TCP rules, configured from the flags (none when --set gives the changes). */
 export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   if ((values.set ?? []).length > 0) return [];
   const workload = values.workload ?? "auto";
@@ -82,6 +82,8 @@ export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   return [
     ioTunerSource({ fairness: values["fair-io"] ?? false, ...(workload === "auto" ? {} : { pattern: workload }) }),
     tcpRules(bandwidthMbps === undefined || rttMs === undefined ? {} : { bandwidthMbps, rttMs }),
+    // NICs are the host's: a plan for a network namespace leaves them alone.
+    ...(values.netns === undefined || values.netns === "host" ? [nicTunerSource()] : []),
   ];
 }
 

@@ -24,8 +24,10 @@ host file, no journal). The changes come from the engine's I/O tuner, the same o
 runs use (scheduler by device class: none for NVMe, loop and multi-queue disks, mq-deadline for
 SSDs, HDDs and single-queue virtual disks, bfq with --fair-io or for a rotating disk several
 workloads share at random; read-ahead by access pattern, observed in the metrics window or
-given with --workload), and the built-in TCP rules (buffers of 2 x BDP from --bandwidth and
---rtt; window scaling, SACK, timestamps on; somaxconn at least 4096). Each change is validated by a dry run
+given with --workload), the engine's network tuner for NICs (rings grown where receive drops
+show, TSO/GSO/GRO back on; not with --netns), and the built-in TCP rules (buffers of 2 x BDP
+from --bandwidth and --rtt; window scaling, SACK, timestamps on; somaxconn at least 4096). Each
+change is validated by a dry run
 of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
 
@@ -35,7 +37,7 @@ ${PLAN_OPTIONS_HELP}`;
 export interface PlannedChanges {
   backend: LiveBackend;
   plan: LivePlan;
-  /** The metrics window the rules looked at (none when --set gives the changes). */
+  /** The metrics window the tuners and rules looked at (none when --set gives the changes). */
   observation: Observation | undefined;
 }
 
@@ -155,7 +157,7 @@ export function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
       ? "No changes: none of the --set changes can be made here (see below)."
       : "No changes: --only or --device leaves out every --set change.";
   }
-  return "No changes recommended: the rules find this host's knobs as they would set them.";
+  return "No changes recommended: the tuners and rules find this host's knobs as they would set them.";
 }
 
 export function renderRejected(plan: LivePlan): string {

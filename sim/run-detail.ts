@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import type { Observation } from "../src/backend.js";
+import { defaultCatalogPath } from "../src/catalog/catalog-loader.js";
 import { engineFingerprint } from "../src/engine-fingerprint.js";
 import { fnv1aHex } from "../src/math/fnv.js";
 import type { LogHistogram } from "../src/metrics/log-histogram.js";
@@ -11,17 +13,22 @@ const HOURS_PER_MONTH = 730;
 /** Histogram buckets per power of two in a result: 12.5% wide, a few dozen buckets for a run's latencies. */
 const BUCKETS_PER_OCTAVE = 8;
 
+let instanceCatalogText: string | undefined;
+
 /**
  * The version of the model a result came from: twintune's version, a hash of the engine's code
- * and a hash of the hardware models (host, devices, schedulers, paths) the scenario resolved to,
- * so a result can be matched to the code and the catalogs that produced it.
+ * and a hash of the hardware models (host, devices, schedulers, paths) the scenario resolved to
+ * and of the instance catalog (types and prices), so a result can be matched to the code and the
+ * catalogs that produced it.
  */
 export function modelVersion(resolved: ResolvedScenario): string {
+  instanceCatalogText ??= readFileSync(defaultCatalogPath(), "utf8");
   const models = {
     host: resolved.host,
     devices: resolved.devices,
     schedulers: resolved.schedulers,
     paths: resolved.paths,
+    instances: fnv1aHex(instanceCatalogText),
   };
   return `${packageVersion()}+engine.${engineFingerprint()}+models.${fnv1aHex(JSON.stringify(models))}`;
 }

@@ -55,7 +55,7 @@ export function defaultTuners(components: readonly string[], catalog: InstanceCa
   const all: Tuner[] = [
     new NumaOptimizer(),
     new CpuPinning(),
-    new IoTuner(),
+    new IoTuner({ judged: true }),
     new NetworkTuner(),
     new RightsizingTuner(catalog),
     new CostTuner(catalog),

@@ -91,11 +91,12 @@ export const OFFLOADS: Record<string, string> = {
 };
 const MANAGED = Object.values(OFFLOADS);
 
+/** The managed offloads the driver lets us change; a [fixed] one is not part of the knob's value. */
 function pick(features: Map<string, Feature>): KnobValues["nic-offloads"] {
   const out: Record<string, boolean> = {};
   for (const name of [...MANAGED].sort()) {
     const feature = features.get(name);
-    if (feature !== undefined) out[name] = feature.on;
+    if (feature !== undefined && !feature.fixed) out[name] = feature.on;
   }
   return out;
 }

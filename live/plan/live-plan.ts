@@ -37,9 +37,12 @@ async function currentValues(backend: LiveBackend, netns: string): Promise<Map<s
 
 function keep(change: Change, filter: PlanFilter): boolean {
   if (filter.only && !filter.only.includes(change.knob.knob)) return false;
-  if (filter.device && liveKnob(change.knob.knob)?.group === "block") {
+  const group = liveKnob(change.knob.knob)?.group;
+  if (filter.device && group === "block") {
     return change.knob.target === filter.device || change.knob.target.startsWith(`${filter.device}/`);
   }
+  // A plan narrowed to one disk does not touch the NICs (a ring or offload change can reset a link).
+  if (filter.device && group === "nic") return false;
   return true;
 }
 

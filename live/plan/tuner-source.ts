@@ -66,10 +66,12 @@ export function ioTunerSource(options: IoTunerOptions = {}): RecommendationSourc
 }
 
 /**
- * The engine's network tuner for a live plan, its NIC decisions only (rings from receive drops,
- * batching offloads): its TCP decisions need a measured path, which one metrics window does not
- * give, so the built-in TCP rules (tcp-rules.ts) size the buffers from --bandwidth and --rtt.
+ * The engine's network tuner for a live plan, its offload decisions only. Its TCP decisions need
+ * a measured path, which one metrics window does not give (the built-in TCP rules, tcp-rules.ts,
+ * size the buffers from --bandwidth and --rtt). Its ring rule waits for the driver's maxima in
+ * the discovered topology and for a drop count that is the ring's alone: /proc/net/dev's
+ * rx_dropped also counts drops no ring size cures, and `ethtool -G` resets the link on many drivers.
  */
 export function nicTunerSource(): RecommendationSource {
-  return tunerSource(new NetworkTuner(), { knobs: ["nic-rings", "nic-offloads"] });
+  return tunerSource(new NetworkTuner(), { knobs: ["nic-offloads"] });
 }

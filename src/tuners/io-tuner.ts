@@ -1,17 +1,31 @@
 import { type BlockDevice, type DiskObservation, type KnobValue, sameKnobValue } from "../backend.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
-export type WorkloadPattern = "random" | "sequential" | "idle";
+/**
+ * What a device's reads look like: `window-sized` is the ambiguous case (see classifyReads),
+ * `unclear` a mix between random and sequential, `idle` too few reads to say.
+ */
+export type WorkloadPattern = "random" | "sequential" | "window-sized" | "unclear" | "idle";
+
+/** Reads per second below which a metrics window says nothing about a device's pattern. */
+const MIN_READ_IOPS = 10;
 
 /**
- * How a device is used, from its diskstats: requests merged by the block layer or large requests
- * mean sequential streams; small unmerged requests mean random access.
+ * How a device's reads go, from diskstats (read-ahead acts on reads only): sequential when they
+ * average 128 KiB or more, or half of all requests merge; random at 16 KiB or less with under
+ * 10% merged; `unclear` between. Reads that average the read-ahead window itself (0.9-1.1x) with
+ * few merges are `window-sized`: a stream read ahead one window at a time looks exactly like
+ * random faults that read-around inflates to the window, and diskstats cannot tell them apart.
  */
-export function classifyPattern(disk: DiskObservation): WorkloadPattern {
-  const iops = disk.readIops + disk.writeIops;
-  if (iops < 1) return "idle";
-  if (disk.mergeRatio > 0.3 || disk.averageRequestBytes >= 256 * 1024) return "sequential";
-  return "random";
+export function classifyReads(disk: DiskObservation | undefined, readAheadKb: number): WorkloadPattern {
+  if (disk === undefined || disk.readIops < MIN_READ_IOPS) return "idle";
+  const averageRead = disk.readBytesPerSec / disk.readIops;
+  const window = readAheadKb * 1024;
+  if (window > 0 && averageRead >= 0.9 * window && averageRead <= 1.1 * window && disk.mergeRatio < 0.3)
+    return "window-sized";
+  if (averageRead >= 128 * 1024 || disk.mergeRatio >= 0.5) return "sequential";
+  if (averageRead <= 16 * 1024 && disk.mergeRatio < 0.1) return "random";
+  return "unclear";
 }
 
 export interface IoPlan {
@@ -27,12 +41,18 @@ export interface IoPlan {
   reasons: string[];
 }
 
-/** What an operator can tell the I/O tuner that the metrics cannot. */
+/** What an operator can tell the I/O tuner that the metrics cannot, and how its proposals are judged. */
 export interface IoTunerOptions {
   /** Several workloads share the disks and fairness between them matters more than throughput: bfq. */
   fairness?: boolean;
   /** The access pattern, when known better than one metrics window shows it. */
   pattern?: "random" | "sequential";
+  /**
+   * Each proposal is judged before it stays (the twin's what-if runs, an A/B validation), so an
+   * ambiguous pattern may be tried: window-sized reads get a 16 KiB read-ahead, which the judge
+   * keeps only if the reads were random. Without a judge (a live plan) they get nothing.
+   */
+  judged?: boolean;
 }
 
 /** What the host showed besides the device itself. */
@@ -111,11 +131,11 @@ function chooseScheduler(
 }
 
 /**
- * The choice for one device: its scheduler, and read-ahead and nr_requests where its access
- * pattern calls for them. Read-ahead off the critical path for random reads (down to the kernel
- * default, and to 16 KiB where read-around visibly inflates them), 4 MiB for sequential streams
- * (tuned's throughput-performance); a deeper queue for a busy rotating disk at random.
- * `disk` is undefined when the metrics window has nothing on the device.
+ * The choice for one device: its scheduler, and read-ahead and nr_requests where its reads call
+ * for them. Read-ahead: 4 MiB for sequential streams (tuned's throughput-performance), back to
+ * the kernel's 128 KiB for random reads, and 16 KiB for reads the size of the window when a judge
+ * will try it (IoTunerOptions.judged); a deeper queue for a busy rotating disk at random. `disk`
+ * is undefined when the metrics window has nothing on the device.
  */
 export function planDevice(
   device: BlockDevice,
@@ -123,8 +143,8 @@ export function planDevice(
   situation: DeviceSituation,
   options: IoTunerOptions = {},
 ): IoPlan {
-  const observed = disk === undefined ? "idle" : classifyPattern(disk);
-  const pattern: WorkloadPattern = options.pattern ?? observed;
+  const current = situation.currentReadAheadKb;
+  const pattern: WorkloadPattern = options.pattern ?? classifyReads(disk, current);
   const told = options.pattern !== undefined ? " (as told)" : "";
   const iops = disk === undefined ? 0 : disk.readIops + disk.writeIops;
   const choice = chooseScheduler(device, iops, situation, pattern, options);
@@ -133,21 +153,13 @@ export function planDevice(
     plan.scheduler = choice.scheduler;
     plan.why.scheduler = choice.why;
   }
-  const current = situation.currentReadAheadKb;
-  if (pattern === "random") {
-    const inflated =
-      disk !== undefined &&
-      disk.averageRequestBytes >= current * 1024 * 0.9 &&
-      current > RANDOM_READ_AHEAD_KB &&
-      disk.readIops > disk.writeIops;
-    if (inflated) {
-      plan.readAheadKb = RANDOM_READ_AHEAD_KB;
-      plan.why.readAhead = `reads on ${device.name} are random yet average ${Math.round(disk.averageRequestBytes / 1024)} KiB, the read-ahead window: read-around is fetching data nobody asked for; read_ahead_kb ${current} -> ${RANDOM_READ_AHEAD_KB}`;
-    } else if (current > DEFAULT_READ_AHEAD_KB) {
-      plan.readAheadKb = DEFAULT_READ_AHEAD_KB;
-      plan.why.readAhead = `random reads${told} on ${device.name}: read-ahead beyond the kernel default 128 KiB reads pages nobody asked for`;
-    }
-  } else if (pattern === "sequential" && current < SEQUENTIAL_READ_AHEAD_KB && device.deviceClass !== "loop") {
+  if (pattern === "window-sized" && options.judged && current > RANDOM_READ_AHEAD_KB && disk !== undefined) {
+    plan.readAheadKb = RANDOM_READ_AHEAD_KB;
+    plan.why.readAhead = `reads on ${device.name} average ${Math.round(disk.readBytesPerSec / disk.readIops / 1024)} KiB, the read-ahead window, with few merges: if they are random, read-around fetches data nobody asked for; read_ahead_kb ${current} -> ${RANDOM_READ_AHEAD_KB} is tried and kept only if it helps`;
+  } else if (pattern === "random" && current > DEFAULT_READ_AHEAD_KB) {
+    plan.readAheadKb = DEFAULT_READ_AHEAD_KB;
+    plan.why.readAhead = `random reads${told} on ${device.name}: read-ahead beyond the kernel default 128 KiB reads pages nobody asked for`;
+  } else if (pattern === "sequential" && current < SEQUENTIAL_READ_AHEAD_KB) {
     plan.readAheadKb = SEQUENTIAL_READ_AHEAD_KB;
     plan.why.readAhead = `${device.name} serves sequential streams${told}: a 4 MiB read-ahead (tuned's throughput-performance) turns them into fewer, bigger requests`;
   }
@@ -160,11 +172,19 @@ export function planDevice(
   return plan;
 }
 
+const PATTERN_NOTES: Record<WorkloadPattern, string> = {
+  random: "random reads",
+  sequential: "sequential reads",
+  "window-sized":
+    "reads the size of the read-ahead window: random reads inflated by read-around, or a stream? (--workload says which)",
+  unclear: "reads between random and sequential: read-ahead left alone",
+  idle: "too few reads in the window to judge: read-ahead left alone",
+};
+
 /** One line on what the tuner made of a device, for a plan's notes. */
 export function describeDevice(device: BlockDevice, plan: IoPlan): string {
   const scheduler = plan.scheduler === undefined ? "no scheduler rule for its class" : `scheduler ${plan.scheduler}`;
-  const pattern = plan.pattern === "idle" ? "no I/O in the window, read-ahead left alone" : `${plan.pattern} I/O`;
-  return `${device.name} (${device.deviceClass}, ${device.hardwareQueues} hw queue(s)): ${scheduler}; ${pattern}`;
+  return `${device.name} (${device.deviceClass}, ${device.hardwareQueues} hw queue(s)): ${scheduler}; ${PATTERN_NOTES[plan.pattern]}`;
 }
 
 /** The I/O tuner: per device, scheduler, nr_requests and read_ahead_kb with the reason for each. */
@@ -223,7 +243,8 @@ export class IoTuner implements Tuner {
         });
       }
       const nr = context.knobs.get(knobKey({ knob: "nr-requests", target: device.name }));
-      if (plan.nrRequests !== undefined && nr !== plan.nrRequests) {
+      // Only ever deeper: a queue someone made deeper than this is left as it is.
+      if (plan.nrRequests !== undefined && typeof nr === "number" && nr < plan.nrRequests) {
         out.push({
           component: this.component,
           knob: { knob: "nr-requests", target: device.name },

@@ -126,7 +126,8 @@ export class NetworkTuner implements Tuner {
         out.push({
           component: this.component,
           knob: { knob: "nic-rings", target: nic.interface },
-          to: { rx: Math.min(4096, rings.rx * 4), tx: Math.min(4096, rings.tx * 4) },
+          // Only ever larger: a ring already past 4096 keeps its size.
+          to: { rx: Math.min(4096, rings.rx * 4), tx: Math.max(rings.tx, Math.min(4096, rings.tx * 4)) },
           expectedImpact: 0.02,
           reasons: [
             `${nic.rxDropsPerSec.toFixed(0)} receive drops/s on ${nic.interface}: a bigger ring absorbs bursts between interrupts`,
@@ -139,7 +140,11 @@ export class NetworkTuner implements Tuner {
         | KnobValues["nic-offloads"]
         | undefined;
       if (offloads === undefined) continue;
-      const off = BATCHING_OFFLOADS.filter((name) => offloads[name] === false);
+      // TSO needs scatter-gather and TX checksumming: the kernel would keep it off without them.
+      const tsoBlocked = offloads["scatter-gather"] === false || offloads["tx-checksumming"] === false;
+      const off = BATCHING_OFFLOADS.filter(
+        (name) => offloads[name] === false && !(name === "tcp-segmentation-offload" && tsoBlocked),
+      );
       if (off.length === 0) continue;
       out.push({
         component: this.component,

@@ -78,7 +78,7 @@ describe("the live plan's I/O: the engine's I/O tuner", () => {
     const source = ioTunerSource();
     expect(source.recommend(input)).toEqual([]);
     expect(source.explain?.(input)).toEqual([
-      "xyz0 (unknown, 1 hw queue(s)): no scheduler rule for its class; no I/O in the window, read-ahead left alone",
+      "xyz0 (unknown, 1 hw queue(s)): no scheduler rule for its class; too few reads in the window to judge: read-ahead left alone",
     ]);
   });
 
@@ -112,28 +112,44 @@ describe("the live plan's I/O: the engine's I/O tuner", () => {
     expect(run("random", 64)).toEqual([]);
   });
 
-  it("infers the pattern from the metrics window, and leaves an idle disk's read-ahead alone", () => {
-    const plan = (observed: DiskObservation[]) =>
+  it("infers the pattern from the window's reads, and proposes nothing where the reads cannot tell", () => {
+    const plan = (observed: DiskObservation[], readAheadKb = 128) =>
       ioTunerSource()
         .recommend({
           topology: topology([device("sda", "ssd")]),
           netns: "host",
-          values: values([[{ knob: "read-ahead-kb", target: "sda" }, 128]]),
+          values: values([[{ knob: "read-ahead-kb", target: "sda" }, readAheadKb]]),
           observation: observing(observed),
         })
         .map((c) => [c.knob.knob, c.to]);
-    expect(plan([disk({ averageRequestBytes: 512 * 1024 })])).toEqual([["read-ahead-kb", 4096]]);
-    expect(plan([disk({ averageRequestBytes: 8192, mergeRatio: 0.7 })])).toEqual([["read-ahead-kb", 4096]]);
-    // Random reads the size of the read-ahead window: read-around inflates them.
-    expect(plan([disk({ averageRequestBytes: 128 * 1024 })])).toEqual([["read-ahead-kb", 16]]);
-    expect(plan([disk({ averageRequestBytes: 4096 })])).toEqual([]);
+    // 500 reads/s of `kib` KiB.
+    const reads = (kib: number, over: Partial<DiskObservation> = {}) =>
+      disk({ readBytesPerSec: 500 * kib * 1024, ...over });
+    expect(plan([reads(512)])).toEqual([["read-ahead-kb", 4096]]);
+    expect(plan([reads(8, { mergeRatio: 0.7 })])).toEqual([["read-ahead-kb", 4096]]);
+    expect(plan([reads(4)], 4096)).toEqual([["read-ahead-kb", 128]]);
+    expect(plan([reads(4)])).toEqual([]);
+    // A buffered stream read ahead 128 KiB at a time looks like read-around of random faults:
+    // no judge on a live host, so no guess.
+    expect(plan([reads(128)])).toEqual([]);
+    // Under a 64 KiB window, 128 KiB reads are not read-around: a stream.
+    expect(plan([reads(128)], 64)).toEqual([["read-ahead-kb", 4096]]);
+    // Writes and a trickle of reads say nothing about read-ahead.
+    expect(plan([disk({ readIops: 0, readBytesPerSec: 0, writeIops: 3 })], 4096)).toEqual([]);
+    expect(plan([reads(4, { readIops: 5, readBytesPerSec: 5 * 4096 })], 4096)).toEqual([]);
     expect(plan([])).toEqual([]);
   });
 });
 
-describe("the live plan's NICs: the engine's network tuner, NIC knobs only", () => {
-  it("grows a dropping ring and turns batching offloads on, and proposes no TCP change", () => {
-    const withNic: Topology = { ...topology([]), interfaces: [{ name: "eth0", mtu: 1500 }] };
+describe("the live plan's NICs: the engine's network tuner, offloads only", () => {
+  it("turns batching offloads on (not TSO without scatter-gather), and proposes no ring or TCP change", () => {
+    const withNic: Topology = {
+      ...topology([]),
+      interfaces: [
+        { name: "eth0", mtu: 1500 },
+        { name: "eth1", mtu: 1500 },
+      ],
+    };
     const changes = nicTunerSource().recommend({
       topology: withNic,
       netns: "host",
@@ -143,6 +159,10 @@ describe("the live plan's NICs: the engine's network tuner, NIC knobs only", () 
           { rx: 256, tx: 256 },
         ],
         [{ knob: "nic-offloads", target: "eth0" }, { "generic-receive-offload": false }],
+        [
+          { knob: "nic-offloads", target: "eth1" },
+          { "tcp-segmentation-offload": false, "scatter-gather": false, "generic-segmentation-offload": false },
+        ],
         [{ knob: "tcp-window-scaling", target: "host" }, 0],
         [{ knob: "tcp-congestion-control", target: "host" }, "cubic"],
       ]),
@@ -152,8 +172,8 @@ describe("the live plan's NICs: the engine's network tuner, NIC knobs only", () 
       },
     });
     expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
-      ["nic-rings", "eth0", { rx: 1024, tx: 1024 }],
       ["nic-offloads", "eth0", { "generic-receive-offload": true }],
+      ["nic-offloads", "eth1", { "generic-segmentation-offload": true }],
     ]);
     expect(changes.every((c) => c.component === "network tuner" && c.reason.length > 20)).toBe(true);
   });

@@ -131,7 +131,7 @@ describe("the orchestrator on the twin", () => {
           const runner = new ForkRunner(resolved, undefined, 30_000);
           real.orchestrator = new Orchestrator(
             faulty,
-            [new NumaOptimizer(), new CpuPinning(), new IoTuner(), new NetworkTuner()],
+            [new NumaOptimizer(), new CpuPinning(), new IoTuner({ judged: true }), new NetworkTuner()],
             {
               config: { ...FAST, tuningIntervalMs: 60_000, validationPeriodMs: 120_000 },
               counterfactual: new ForkCounterfactual(runner, seed),

@@ -5,7 +5,7 @@ import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { hostTopology } from "../../src/catalog/host-topology.js";
 import { confineCachelessVms } from "../../src/tuners/cache-allocation.js";
 import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
-import { classifyPattern, planDevice } from "../../src/tuners/io-tuner.js";
+import { classifyReads, IoTuner, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
 import { NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
 import { observationOf } from "../helpers/observation.js";
@@ -357,27 +357,58 @@ describe("I/O tuner", () => {
     }
   });
 
-  it("spots read-ahead inflating random reads and grows it for sequential streams", () => {
-    expect(classifyPattern(disk({ mergeRatio: 0.6, averageRequestBytes: 65536 }))).toBe("sequential");
-    expect(classifyPattern(disk({ readIops: 0 }))).toBe("idle");
-    expect(
-      planDevice(device("nvme", 8), disk({ averageRequestBytes: 131072 }), {
-        hostCpuBusy: 0.2,
-        currentReadAheadKb: 128,
-        sharedByMany: false,
-      }).readAheadKb,
-    ).toBe(16);
-    expect(
-      planDevice(device("hdd"), disk({ mergeRatio: 0.8, averageRequestBytes: 262144 }), {
-        hostCpuBusy: 0.2,
-        currentReadAheadKb: 128,
-        sharedByMany: false,
-      }).readAheadKb,
-    ).toBe(4096);
-    expect(
-      planDevice(device("nvme", 8), disk({}), { hostCpuBusy: 0.2, currentReadAheadKb: 128, sharedByMany: false })
-        .readAheadKb,
-    ).toBeUndefined();
+  const situation = (currentReadAheadKb: number) => ({ hostCpuBusy: 0.2, currentReadAheadKb, sharedByMany: false });
+  // 500 reads/s of `kib` KiB each.
+  const reads = (kib: number, over: Partial<DiskObservation> = {}) =>
+    disk({ readBytesPerSec: 500 * kib * 1024, ...over });
+
+  it("tells reads apart by size and merges, and calls window-sized reads ambiguous", () => {
+    expect(classifyReads(reads(4), 128)).toBe("random");
+    expect(classifyReads(reads(512), 128)).toBe("sequential");
+    expect(classifyReads(reads(8, { mergeRatio: 0.6 }), 128)).toBe("sequential");
+    expect(classifyReads(reads(64), 128)).toBe("unclear");
+    expect(classifyReads(reads(128), 128)).toBe("window-sized");
+    expect(classifyReads(reads(4, { readIops: 3, readBytesPerSec: 3 * 4096 }), 128)).toBe("idle");
+    // Writes say nothing about read-ahead: a disk taking only writes is idle for it.
+    expect(classifyReads(disk({ readIops: 0, readBytesPerSec: 0, writeIops: 300 }), 128)).toBe("idle");
+    expect(classifyReads(undefined, 128)).toBe("idle");
+  });
+
+  it("read-ahead: 4 MiB for streams on every class, the 128 KiB default for random reads, 16 KiB for window-sized reads only where a judge tries it", () => {
+    for (const cls of ["nvme", "ssd", "hdd", "virtual", "loop"] as const)
+      expect(planDevice(device(cls), reads(512), situation(128)).readAheadKb).toBe(4096);
+    expect(planDevice(device("ssd"), reads(4), situation(4096)).readAheadKb).toBe(128);
+    expect(planDevice(device("ssd"), reads(4), situation(128)).readAheadKb).toBeUndefined();
+    expect(planDevice(device("nvme", 8), reads(64), situation(4096)).readAheadKb).toBeUndefined(); // unclear
+    // A stream read ahead 128 KiB at a time and read-around of random faults look alike.
+    expect(planDevice(device("nvme", 8), reads(128), situation(128)).readAheadKb).toBeUndefined();
+    const tried = planDevice(device("nvme", 8), reads(128), situation(128), { judged: true });
+    expect(tried.readAheadKb).toBe(16);
+    expect(tried.why.readAhead).toMatch(/tried and kept only if it helps/);
+    // Told random, large observed reads lower read-ahead to the default, not to 16 KiB.
+    const told = planDevice(device("ssd"), reads(1024), situation(4096), { pattern: "random" });
+    expect(told.readAheadKb).toBe(128);
+    expect(told.why.readAhead).toMatch(/\(as told\)/);
+  });
+
+  it("deepens a busy rotating disk's queue, never makes it shallower", () => {
+    const busy = reads(4, { averageQueueDepth: 20 });
+    expect(planDevice(device("hdd"), busy, situation(128)).nrRequests).toBe(256);
+    const tuner = new IoTuner();
+    const context = (nr: number) => ({
+      topology: { ...seed, devices: [device("hdd")] },
+      observation: observationOf({ disks: [busy] }),
+      history: [],
+      knobs: new Map<string, unknown>([
+        ["io-scheduler@dev", "mq-deadline"],
+        ["read-ahead-kb@dev", 128],
+        ["nr-requests@dev", nr],
+      ]) as never,
+      recentChanges: [],
+      now: 0,
+    });
+    expect(tuner.recommend(context(64)).find((r) => r.knob.knob === "nr-requests")?.to).toBe(256);
+    expect(tuner.recommend(context(1024)).some((r) => r.knob.knob === "nr-requests")).toBe(false);
   });
 });
 
@@ -469,5 +500,27 @@ describe("network tuner", () => {
     expect(offloads[0]?.reasons[0]).toMatch(
       /^tcp-segmentation-offload, generic-receive-offload off on eth0: .*LRO is left alone/,
     );
+  });
+
+  it("grows a dropping NIC's rings, never shrinking one already past the cap", () => {
+    const topology = { ...seed, interfaces: [{ name: "eth0", mtu: 1500 }] };
+    const rings = (rx: number, tx: number) =>
+      new NetworkTuner()
+        .recommend({
+          topology,
+          observation: observationOf({
+            network: [
+              { interface: "eth0", rxBytesPerSec: 1e8, txBytesPerSec: 1e7, rxDropsPerSec: 20, txDropsPerSec: 0 },
+            ],
+          }),
+          history: [],
+          knobs: new Map<string, unknown>([["nic-rings@eth0", { rx, tx }]]) as never,
+          recentChanges: [],
+          now: 0,
+        })
+        .find((r) => r.knob.knob === "nic-rings")?.to;
+    expect(rings(256, 256)).toEqual({ rx: 1024, tx: 1024 });
+    expect(rings(512, 8192)).toEqual({ rx: 2048, tx: 8192 });
+    expect(rings(4096, 256)).toBeUndefined();
   });
 });

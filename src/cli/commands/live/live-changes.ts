@@ -29,7 +29,7 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
                    (process knobs); cgroup and NIC knobs need @TARGET. Values: cpu lists "0-3",
                    triples "4096 131072 16777216", rings "rx=512,tx=512", offloads "gro=on,tso=off"
   --only K1,K2     only these knobs
-  --device DEV     only this disk's knobs
+  --device DEV     only this disk's block knobs, and no NIC knobs (TCP sysctls are still planned)
   --netns NAME     network knobs inside network namespace NAME (/run/netns/NAME), not the host's
   --pid PID        the process the process knobs act on (cpu-affinity, numa-memory-nodes, llc-ways)
   --workload W     access pattern for read-ahead: auto (per disk, from the metrics window), random,

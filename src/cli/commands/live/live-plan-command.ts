@@ -21,13 +21,13 @@ export const PLAN_USAGE = `Usage: twintune live plan [options]      (also: twint
 
 Shadow mode: prints what twintune would change on this host and why, and writes nothing (no
 host file, no journal). The changes come from the engine's I/O tuner, the same one the twin's
-runs use (scheduler by device class: none for NVMe, loop and multi-queue disks, mq-deadline for
-SSDs, HDDs and single-queue virtual disks, bfq with --fair-io or for a rotating disk several
-workloads share at random; read-ahead by access pattern, observed in the metrics window or
-given with --workload), the engine's network tuner for NICs (rings grown where receive drops
-show, TSO/GSO/GRO back on; not with --netns), and the built-in TCP rules (buffers of 2 x BDP
-from --bandwidth and --rtt; window scaling, SACK, timestamps on; somaxconn at least 4096). Each
-change is validated by a dry run
+runs use (scheduler by device class: none for NVMe, loop devices and multi-queue SSDs and
+virtual disks, mq-deadline for HDDs and single-queue disks, bfq on single-queue disks with
+--fair-io; read-ahead 4 MiB for sequential and 128 KiB for random reads, the pattern seen in the
+metrics window or given with --workload; a deeper queue for a busy rotating disk), the engine's
+network tuner for NIC offloads (TSO/GSO/GRO back on; not with --netns or --device), and the
+built-in TCP rules (buffers of 2 x BDP from --bandwidth and --rtt; window scaling, SACK,
+timestamps on; somaxconn at least 4096). Each change is validated by a dry run
 of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
 

@@ -22,6 +22,5 @@ export { observationBetween } from "./observe/observation.js";
 export { type Parsed, ParseError } from "./parsers/parsed.js";
 export { type LivePlan, livePlan } from "./plan/live-plan.js";
 export type { PlanInput, RecommendationSource } from "./plan/recommendation-source.js";
-export { bdpBytes, type TcpRulesConfig, tcpRules } from "./plan/tcp-rules.js";
-export { ioTunerSource, nicTunerSource, tunerSource } from "./plan/tuner-source.js";
+export { ioTunerSource, networkTunerSource, tunerSource } from "./plan/tuner-source.js";
 export { WriteAllowList, WriteRefusedError } from "./write-allow-list.js";

@@ -12,9 +12,7 @@ export interface PlanInput {
 
 /**
  * Something that proposes changes with reasons and never applies them: the engine's tuners
- * (src/tuners/, through tuner-source.ts), or a built-in rule where no tuner fits a live host yet
- * (tcp-rules.ts: the network tuner sizes buffers from a measured path, which a live host's
- * metrics do not give).
+ * (src/tuners/) through tuner-source.ts.
  */
 export interface RecommendationSource {
   readonly name: string;

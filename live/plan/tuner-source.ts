@@ -1,6 +1,7 @@
 import type { Change, KnobName, Observation } from "../../src/backend.js";
+import { grouped } from "../../src/number-text.js";
 import { describeDevice, IoTuner, type IoTunerOptions } from "../../src/tuners/io-tuner.js";
-import { NetworkTuner } from "../../src/tuners/network-tuner.js";
+import { bdpBytes, bufferMaxForPath, NetworkTuner, type NetworkTunerOptions } from "../../src/tuners/network-tuner.js";
 import type { Tuner, TunerContext } from "../../src/tuners/tuner.js";
 import { changeId, type PlanInput, type RecommendationSource } from "./recommendation-source.js";
 
@@ -65,13 +66,35 @@ export function ioTunerSource(options: IoTunerOptions = {}): RecommendationSourc
   });
 }
 
+/** The network knobs a live plan takes from the network tuner: all but the NIC rings. */
+const LIVE_NETWORK_KNOBS: readonly KnobName[] = [
+  "tcp-rmem",
+  "tcp-wmem",
+  "tcp-congestion-control",
+  "tcp-window-scaling",
+  "tcp-sack",
+  "tcp-timestamps",
+  "somaxconn",
+  "nic-offloads",
+];
+
 /**
- * The engine's network tuner for a live plan, its offload decisions only. Its TCP decisions need
- * a measured path, which one metrics window does not give (the built-in TCP rules, tcp-rules.ts,
- * size the buffers from --bandwidth and --rtt). Its ring rule waits for the driver's maxima in
- * the discovered topology and for a drop count that is the ring's alone: /proc/net/dev's
- * rx_dropped also counts drops no ring size cures, and `ethtool -G` resets the link on many drivers.
+ * The engine's network tuner for a live plan. One metrics window measures no path, so the
+ * buffers follow the path the operator gives (--bandwidth, --rtt), and congestion control the
+ * loss the namespace's retransmissions show on it. Not the ring rule: it waits for the drivers'
+ * maxima in the discovered topology and for a drop count that is the ring's alone (/proc/net/dev's
+ * rx_dropped also counts drops no ring size cures, and `ethtool -G` resets the link on many drivers).
  */
-export function nicTunerSource(): RecommendationSource {
-  return tunerSource(new NetworkTuner(), { knobs: ["nic-offloads"] });
+export function networkTunerSource(options: NetworkTunerOptions = {}): RecommendationSource {
+  return tunerSource(new NetworkTuner(options), {
+    knobs: LIVE_NETWORK_KNOBS,
+    explain: () => {
+      const path = options.path;
+      const buffers =
+        path === undefined
+          ? "TCP buffers: no path given (--bandwidth MBPS --rtt MS), left as they are"
+          : `TCP buffers for ${path.bandwidthMbps} Mb/s × ${path.rttMs} ms: BDP ${grouped(bdpBytes(path.bandwidthMbps, path.rttMs))} bytes, max buffer ${grouped(bufferMaxForPath(path.bandwidthMbps, path.rttMs) / 2 ** 20)} MiB (2 × BDP, a power of two, 4-256 MiB)`;
+      return [`${buffers} (network namespace ${options.netns ?? "host"})`];
+    },
+  });
 }

@@ -1,5 +1,6 @@
-import { type KnobValue, type KnobValues, sameKnobValue } from "../backend.js";
+import { type KnobValue, type KnobValues, sameKnobValue, type TcpObservation } from "../backend.js";
 import { ADVERTISED_SHARE, cubicBps } from "../math/tcp-throughput.js";
+import { grouped } from "../number-text.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
 /** tuned's network-throughput profile raises the maxima to 16 MiB; bpftune caps growth by RAM. We cap at 256 MiB. */
@@ -37,56 +38,91 @@ export function lossLimited(bandwidthMbps: number, rttMs: number, lossRate: numb
   return cubicBps(rttMs / 1000, lossRate) < 0.5 * bandwidthMbps * 1e6;
 }
 
+/** What the network tuner is told where the metrics measure no path (a live host). */
+export interface NetworkTunerOptions {
+  /** The path TCP must fill: bottleneck bandwidth and round-trip time, as the operator knows them. */
+  path?: { bandwidthMbps: number; rttMs: number };
+  /** The network namespace whose TCP sysctls to tune ("host", the default, for the host's own). */
+  netns?: string;
+}
+
+/** Bandwidth-delay product in bytes: bandwidth (bit/s) × RTT (s) / 8. */
+export function bdpBytes(bandwidthMbps: number, rttMs: number): number {
+  return ((bandwidthMbps * 1e6) / 8) * (rttMs / 1000);
+}
+
+/** somaxconn's default since Linux 5.4 (include/linux/socket.h SOMAXCONN): a smaller one is a leftover. */
+const DEFAULT_SOMAXCONN = 4096;
+
 /**
- * The network tuner: TCP buffers sized from the measured bandwidth-delay product, congestion
- * control from loss and RTT (BBR only where loss limits CUBIC and BBR is available; otherwise
- * the default stays), window scaling, SACK and timestamps on, somaxconn from accept-queue
+ * The network tuner: TCP buffers sized from the bandwidth-delay product of the widest path in use
+ * (measured, or given in the options), congestion control from loss and RTT (BBR only where loss
+ * limits CUBIC; otherwise the default stays), window scaling, SACK and timestamps back on where
+ * they were turned off, somaxconn at least the kernel's default and higher on accept-queue
  * overflows, NIC rings from receive drops and batching offloads where they are off. Every value
  * is bounded and explained.
  */
 export class NetworkTuner implements Tuner {
   readonly component = "network";
 
+  constructor(private readonly options: NetworkTunerOptions = {}) {}
+
   recommend(context: TunerContext): Recommendation[] {
     const out: Recommendation[] = [];
-    const knob = (name: Parameters<typeof knobKey>[0]["knob"]) =>
-      context.knobs.get(knobKey({ knob: name, target: "host" }));
+    const target = this.options.netns ?? "host";
+    const knob = (name: Parameters<typeof knobKey>[0]["knob"]) => context.knobs.get(knobKey({ knob: name, target }));
     const propose = (name: Parameters<typeof knobKey>[0]["knob"], to: KnobValue, impact: number, reason: string) => {
       const current = knob(name);
       if (current === undefined || sameKnobValue(current, to)) return;
       out.push({
         component: this.component,
-        knob: { knob: name, target: "host" },
+        knob: { knob: name, target },
         to,
         expectedImpact: impact,
         reasons: [reason],
       });
     };
-    const host = context.observation.tcp.filter((t) => t.netns === "host");
-    const paths = host.filter(
+    const tcp = context.observation.tcp.filter((t) => t.netns === target);
+    const measured = tcp.filter(
       (t) => t.rttMs !== undefined && t.pathBandwidthMbps !== undefined && (t.throughputMbps ?? 0) > 0,
     );
+    const given = this.options.path;
+    // A given path carries the loss the namespace's retransmissions show.
+    const paths: TcpObservation[] =
+      measured.length > 0 || given === undefined
+        ? measured
+        : [
+            {
+              netns: target,
+              path: "given (--bandwidth, --rtt)",
+              retransmitRatio: tcp[0]?.retransmitRatio ?? 0,
+              listenOverflowsPerSec: 0,
+              rttMs: given.rttMs,
+              pathBandwidthMbps: given.bandwidthMbps,
+            },
+          ];
     // Buffers must hold the largest bandwidth-delay product among the paths in use.
-    const widest = paths.reduce<(typeof paths)[number] | undefined>((best, t) => {
+    const widest = paths.reduce<TcpObservation | undefined>((best, t) => {
       const bdp = (t.pathBandwidthMbps as number) * (t.rttMs as number);
       return best === undefined || bdp > (best.pathBandwidthMbps as number) * (best.rttMs as number) ? t : best;
     }, undefined);
     if (widest?.rttMs !== undefined && widest.pathBandwidthMbps !== undefined) {
       const bandwidth = widest.pathBandwidthMbps;
       const rtt = widest.rttMs;
-      const bdpBytes = ((bandwidth * 1e6) / 8) * (rtt / 1000);
-      const target = bufferMaxForPath(bandwidth, rtt);
+      const bdp = bdpBytes(bandwidth, rtt);
+      const size = bufferMaxForPath(bandwidth, rtt);
       const utilization = (widest.throughputMbps ?? 0) / bandwidth;
       const where = widest.path === undefined ? "path" : `path ${widest.path}`;
       for (const name of ["tcp-rmem", "tcp-wmem"] as const) {
         const current = knob(name);
-        if (!Array.isArray(current) || (current[2] as number) >= target) continue;
-        const triple: [number, number, number] = [current[0] as number, current[1] as number, target];
+        // Only ever larger, and the default must stay below the max.
+        if (!Array.isArray(current) || (current[2] as number) >= size || (current[1] as number) >= size) continue;
+        const triple: [number, number, number] = [current[0] as number, current[1] as number, size];
         propose(
           name,
           triple,
           0.05 * (1 - utilization),
-          `${where}: ${bandwidth} Mb/s x ${rtt} ms = BDP ${(bdpBytes / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${(current[2] as number) / 2 ** 20} MiB caps a flow below the path (half the buffer is window): raise it to ${target / 2 ** 20} MiB`,
+          `${where}: ${bandwidth} Mb/s x ${rtt} ms = BDP ${(bdp / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${grouped((current[2] as number) / 2 ** 20, 1)} MiB caps a flow below the path (half the buffer is window): raise it to ${size / 2 ** 20} MiB`,
         );
       }
     }
@@ -101,23 +137,33 @@ export class NetworkTuner implements Tuner {
         `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, scaled to a measured Linux run); BBR does not back off on random loss`,
       );
     }
-    const tcp = host.find((t) => t.path === undefined) ?? host[0];
-    if (paths.some((t) => t.retransmitRatio > 0)) {
-      propose("tcp-sack", 1, 0.01, "SACK recovers several losses per window without a timeout (RFC 2018)");
+    for (const [name, why] of [
+      ["tcp-window-scaling", "without window scaling a window stops at 64 KiB (RFC 7323)"],
+      ["tcp-sack", "SACK recovers several losses per window without a timeout (RFC 2018)"],
+      ["tcp-timestamps", "timestamps give RTT samples and protect against wrapped sequence numbers (RFC 7323)"],
+    ] as const) {
+      if (knob(name) === 0) propose(name, 1, 0.01, `was off; ${why}`);
     }
-    propose("tcp-window-scaling", 1, 0.01, "without window scaling a window stops at 64 KiB (RFC 7323)");
-    const overflows = host.reduce((sum, t) => sum + t.listenOverflowsPerSec, 0);
-    if (tcp !== undefined && overflows > 0) {
-      const current = knob("somaxconn");
-      if (typeof current === "number" && current < 65535) {
+    const overflows = tcp.reduce((sum, t) => sum + t.listenOverflowsPerSec, 0);
+    const backlog = knob("somaxconn");
+    if (typeof backlog === "number") {
+      if (overflows > 0 && backlog < 65535)
         propose(
           "somaxconn",
-          Math.min(65535, current * 4),
+          Math.min(65535, Math.max(DEFAULT_SOMAXCONN, backlog * 4)),
           0.05,
           `${overflows.toFixed(1)} accept-queue overflows/s: connections wait a second for a SYN retry; raise somaxconn`,
         );
-      }
+      else if (backlog < DEFAULT_SOMAXCONN)
+        propose(
+          "somaxconn",
+          DEFAULT_SOMAXCONN,
+          0.01,
+          `listen backlog ${backlog} overflows under connection bursts; ${DEFAULT_SOMAXCONN} is the kernel default since 5.4`,
+        );
     }
+    // NICs are the host's: a namespace's tuning leaves them alone.
+    if (target !== "host") return out.map((r) => ({ ...r, group: `network:${target}` }));
     for (const nic of context.observation.network) {
       const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface })) as
         | KnobValues["nic-rings"]

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { requireBufferTriple } from "../../live/knobs/bounds.js";
-import { bdpBytes, tcpRules } from "../../live/plan/tcp-rules.js";
-import { ioTunerSource, nicTunerSource } from "../../live/plan/tuner-source.js";
+import { ioTunerSource, networkTunerSource } from "../../live/plan/tuner-source.js";
 import type { BlockDevice, DiskObservation, KnobRef, KnobValue, Observation, Topology } from "../../src/backend.js";
+import { bdpBytes } from "../../src/tuners/network-tuner.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 
 const SCHEDULERS = ["none", "mq-deadline", "kyber", "bfq"];
@@ -141,8 +141,69 @@ describe("the live plan's I/O: the engine's I/O tuner", () => {
   });
 });
 
-describe("the live plan's NICs: the engine's network tuner, offloads only", () => {
-  it("turns batching offloads on (not TSO without scatter-gather), and proposes no ring or TCP change", () => {
+describe("the live plan's network: the engine's network tuner", () => {
+  const host = (rmem: number[], wmem: number[], extra: [KnobRef, KnobValue][] = []) =>
+    values([[{ knob: "tcp-rmem", target: "host" }, rmem], [{ knob: "tcp-wmem", target: "host" }, wmem], ...extra]);
+  const plan = (source: ReturnType<typeof networkTunerSource>, knobValues: Map<string, KnobValue>, over = {}) =>
+    source.recommend({ topology: topology([]), netns: "host", values: knobValues, ...over });
+
+  it("sizes buffer maxima from the given path: 2 × BDP rounded up to a power of two", () => {
+    expect(bdpBytes(10_000, 50)).toBe(62_500_000);
+    const changes = plan(
+      networkTunerSource({ path: { bandwidthMbps: 10_000, rttMs: 50 } }),
+      host([4096, 131072, 6291456], [4096, 16384, 4194304]),
+    );
+    expect(changes.map((c) => [c.knob.knob, c.to])).toEqual([
+      ["tcp-rmem", [4096, 131072, 128 * 2 ** 20]],
+      ["tcp-wmem", [4096, 16384, 128 * 2 ** 20]],
+    ]);
+    expect(changes[0]?.reason).toMatch(/^path given \(--bandwidth, --rtt\): 10000 Mb\/s x 50 ms = BDP 59\.6 MiB/);
+  });
+
+  it("never lowers a max, and without a given path leaves the buffers alone", () => {
+    const hostValues = host([4096, 131072, 33554432], [4096, 16384, 4194304]);
+    expect(plan(networkTunerSource({ path: { bandwidthMbps: 100, rttMs: 1 } }), hostValues)).toEqual([]);
+    expect(plan(networkTunerSource(), hostValues)).toEqual([]);
+  });
+
+  it("switches to BBR only where the retransmissions seen would hold CUBIC under half the given path", () => {
+    const knobValues = host(
+      [4096, 131072, 33554432],
+      [4096, 16384, 33554432],
+      [[{ knob: "tcp-congestion-control", target: "host" }, "cubic"]],
+    );
+    const withLoss = (retransmitRatio: number) => ({
+      observation: { ...observing([]), tcp: [{ netns: "host", retransmitRatio, listenOverflowsPerSec: 0 }] },
+    });
+    const source = networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50 } });
+    const lossy = plan(source, knobValues, withLoss(1e-4));
+    expect(lossy.map((c) => [c.knob.knob, c.to])).toEqual([["tcp-congestion-control", "bbr"]]);
+    expect(lossy[0]?.reason).toMatch(/0\.0100% loss at 50 ms RTT limits CUBIC to about \d+ Mb\/s of its 1000 Mb\/s/);
+    expect(plan(source, knobValues, withLoss(0))).toEqual([]);
+    expect(plan(networkTunerSource(), knobValues, withLoss(1e-2))).toEqual([]); // no path, no judgement
+  });
+
+  it("turns SACK, timestamps and window scaling back on and raises a small somaxconn, in the given namespace", () => {
+    const nsValues = values([
+      [{ knob: "tcp-sack", target: "ns1" }, 0],
+      [{ knob: "tcp-timestamps", target: "ns1" }, 1],
+      [{ knob: "somaxconn", target: "ns1" }, 128],
+      [{ knob: "nic-offloads", target: "eth0" }, { "generic-receive-offload": false }],
+    ]);
+    const withNic = { ...topology([]), interfaces: [{ name: "eth0", mtu: 1500 }] };
+    const changes = networkTunerSource({ netns: "ns1" }).recommend({
+      topology: withNic,
+      netns: "ns1",
+      values: nsValues,
+    });
+    // The NICs are the host's: a namespace's plan leaves them alone.
+    expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
+      ["tcp-sack", "ns1", 1],
+      ["somaxconn", "ns1", 4096],
+    ]);
+  });
+
+  it("turns batching offloads on (not TSO without scatter-gather), and proposes no ring change", () => {
     const withNic: Topology = {
       ...topology([]),
       interfaces: [
@@ -150,7 +211,7 @@ describe("the live plan's NICs: the engine's network tuner, offloads only", () =
         { name: "eth1", mtu: 1500 },
       ],
     };
-    const changes = nicTunerSource().recommend({
+    const changes = networkTunerSource().recommend({
       topology: withNic,
       netns: "host",
       values: values([
@@ -163,8 +224,6 @@ describe("the live plan's NICs: the engine's network tuner, offloads only", () =
           { knob: "nic-offloads", target: "eth1" },
           { "tcp-segmentation-offload": false, "scatter-gather": false, "generic-segmentation-offload": false },
         ],
-        [{ knob: "tcp-window-scaling", target: "host" }, 0],
-        [{ knob: "tcp-congestion-control", target: "host" }, "cubic"],
       ]),
       observation: {
         ...observing([]),
@@ -177,51 +236,8 @@ describe("the live plan's NICs: the engine's network tuner, offloads only", () =
     ]);
     expect(changes.every((c) => c.component === "network tuner" && c.reason.length > 20)).toBe(true);
   });
-});
 
-describe("the live plan's built-in TCP rules", () => {
-  const host = (rmem: number[], wmem: number[], extra: [KnobRef, KnobValue][] = []) =>
-    values([[{ knob: "tcp-rmem", target: "host" }, rmem], [{ knob: "tcp-wmem", target: "host" }, wmem], ...extra]);
-
-  it("sizes buffer maxima at 2 × BDP from the configured path", () => {
-    expect(bdpBytes(10_000, 50)).toBe(62_500_000);
-    const changes = tcpRules({ bandwidthMbps: 10_000, rttMs: 50 }).recommend({
-      topology: topology([]),
-      netns: "host",
-      values: host([4096, 131072, 6291456], [4096, 16384, 4194304]),
-    });
-    expect(changes.map((c) => [c.knob.knob, c.to])).toEqual([
-      ["tcp-rmem", [4096, 131072, 125_000_000]],
-      ["tcp-wmem", [4096, 16384, 125_000_000]],
-    ]);
-  });
-
-  it("never lowers a max, and without a configured path leaves the buffers alone", () => {
-    const hostValues = host([4096, 131072, 33554432], [4096, 16384, 4194304]);
-    expect(
-      tcpRules({ bandwidthMbps: 100, rttMs: 1 }).recommend({
-        topology: topology([]),
-        netns: "host",
-        values: hostValues,
-      }),
-    ).toEqual([]);
-    expect(tcpRules({}).recommend({ topology: topology([]), netns: "host", values: hostValues })).toEqual([]);
-  });
-
-  it("turns SACK, timestamps and window scaling back on and raises a small somaxconn, in the given namespace", () => {
-    const nsValues = values([
-      [{ knob: "tcp-sack", target: "ns1" }, 0],
-      [{ knob: "tcp-timestamps", target: "ns1" }, 1],
-      [{ knob: "somaxconn", target: "ns1" }, 128],
-    ]);
-    const changes = tcpRules({}).recommend({ topology: topology([]), netns: "ns1", values: nsValues });
-    expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
-      ["tcp-sack", "ns1", 1],
-      ["somaxconn", "ns1", 4096],
-    ]);
-  });
-
-  it("every proposed buffer triple passes the sanity bounds, whatever the path (property)", () => {
+  it("every proposed buffer triple passes the live sanity bounds, whatever the path (property)", () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.001, max: 1e7, noNaN: true }),
@@ -229,11 +245,7 @@ describe("the live plan's built-in TCP rules", () => {
         fc.integer({ min: 4096, max: 1 << 20 }),
         (bandwidthMbps, rttMs, def) => {
           const hostValues = host([4096, def + 1, def + 2], [4096, def + 1, def + 2]);
-          for (const c of tcpRules({ bandwidthMbps, rttMs }).recommend({
-            topology: topology([]),
-            netns: "host",
-            values: hostValues,
-          })) {
+          for (const c of plan(networkTunerSource({ path: { bandwidthMbps, rttMs } }), hostValues)) {
             expect(() => requireBufferTriple(c.knob, c.to)).not.toThrow();
           }
         },

@@ -1,7 +1,6 @@
 import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
-import { tcpRules } from "../../../../live/plan/tcp-rules.js";
-import { ioTunerSource, nicTunerSource } from "../../../../live/plan/tuner-source.js";
+import { ioTunerSource, networkTunerSource } from "../../../../live/plan/tuner-source.js";
 import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
 import { UsageError } from "../../errors.js";
 import { parsePids } from "./live-context.js";
@@ -35,7 +34,8 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --workload W     access pattern for read-ahead: auto (per disk, from the metrics window), random,
                    sequential
   --fair-io        bfq on single-queue disks: several workloads share them and fairness matters
-  --bandwidth MBPS and --rtt MS   the network path, for TCP buffers of 2 x bandwidth-delay product
+  --bandwidth MBPS and --rtt MS   the network path: TCP buffers of 2 x its bandwidth-delay product,
+                   and BBR where the retransmissions seen would hold CUBIC under half of it
   --interval MS    metrics window the rules look at (default 1000)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
@@ -68,7 +68,7 @@ export interface PlanArgs {
   pid?: string[];
 }
 
-/** The engine's I/O and NIC tuning and the built-in TCP rules, configured from the flags (none when --set gives the changes). */
+/** The engine's I/O and network tuners, configured from the flags (none when --set gives the changes). */
 export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   if ((values.set ?? []).length > 0) return [];
   const workload = values.workload ?? "auto";
@@ -81,9 +81,10 @@ export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
     throw new UsageError("--bandwidth and --rtt go together");
   return [
     ioTunerSource({ fairness: values["fair-io"] ?? false, ...(workload === "auto" ? {} : { pattern: workload }) }),
-    tcpRules(bandwidthMbps === undefined || rttMs === undefined ? {} : { bandwidthMbps, rttMs }),
-    // NICs are the host's: a plan for a network namespace leaves them alone.
-    ...(values.netns === undefined || values.netns === "host" ? [nicTunerSource()] : []),
+    networkTunerSource({
+      ...(bandwidthMbps === undefined || rttMs === undefined ? {} : { path: { bandwidthMbps, rttMs } }),
+      ...(values.netns === undefined ? {} : { netns: values.netns }),
+    }),
   ];
 }
 

@@ -24,11 +24,11 @@ host file, no journal). The changes come from the engine's I/O tuner, the same o
 runs use (scheduler by device class: none for NVMe, loop devices and multi-queue SSDs and
 virtual disks, mq-deadline for HDDs and single-queue disks, bfq on single-queue disks with
 --fair-io; read-ahead 4 MiB for sequential and 128 KiB for random reads, the pattern seen in the
-metrics window or given with --workload; a deeper queue for a busy rotating disk), the engine's
-network tuner for NIC offloads (TSO/GSO/GRO back on; not with --netns or --device), and the
-built-in TCP rules (buffers of 2 x BDP from --bandwidth and --rtt; window scaling, SACK,
-timestamps on; somaxconn at least 4096). Each change is validated by a dry run
-of the whole batch: bounds, availability, permission, and whether someone else changed a knob
+metrics window or given with --workload; a deeper queue for a busy rotating disk) and the
+engine's network tuner (TCP buffers of 2 x BDP, a power of two, from --bandwidth and --rtt; BBR
+where the retransmissions seen would hold CUBIC under half that path; window scaling, SACK,
+timestamps on; somaxconn at least 4096; TSO/GSO/GRO back on, not with --netns or --device).
+Each change is validated by a dry run of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
 
 Options:

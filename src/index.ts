@@ -95,7 +95,7 @@ export { CostTuner } from "./tuners/cost-tuner.js";
 export { allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
 export { placePricing, rightSize } from "./tuners/fleet-sizing.js";
 export { IoTuner, planDevice } from "./tuners/io-tuner.js";
-export { NetworkTuner } from "./tuners/network-tuner.js";
+export { NetworkTuner, type NetworkTunerOptions } from "./tuners/network-tuner.js";
 export { NumaOptimizer, type NumaPolicy } from "./tuners/numa-optimizer.js";
 export { BASELINES, type Baseline, type Request, typeForRequest } from "./tuners/rightsize/baselines/index.js";
 export * from "./tuners/rightsize/index.js";

@@ -64,7 +64,10 @@ export const tcpCongestionControl = sysctlKnob({
     const fs = ctx.netns(ref.target);
     const available = await readKnobFile(fs, ref, sysctlPath("net/ipv4/tcp_available_congestion_control"), wordList);
     if (!available.includes(name)) {
-      throw valueError(ref, `'${name}' is not built into this kernel (available: ${available.join(", ")})`);
+      throw valueError(
+        ref,
+        `'${name}' is not loaded in this kernel (available: ${available.join(", ")}); if it is a module, 'modprobe tcp_${name}' loads it`,
+      );
     }
     if (ref.target !== "host") {
       // A non-initial namespace may only pick an allowed one (EPERM otherwise, kernel 5.13+, commit 8d432592f30f).

@@ -34,18 +34,24 @@ function contextOf(input: PlanInput): TunerContext {
 /**
  * One of the engine's tuners (src/tuners/) as a source of the live plan: the same decisions the
  * twin's runs make, with their reasons, as changes for the live backend to validate and write.
- * `knobs` keeps only the tuner's changes to those knobs.
+ * `knobs` keeps only the tuner's changes to those knobs; `forInput` makes the tuner per plan
+ * (configured from its input, such as the namespace it is for) instead of using `tuner`.
  */
 export function tunerSource<T extends Tuner>(
   tuner: T,
-  options: { explain?: (tuner: T, context: TunerContext) => string[]; knobs?: readonly KnobName[] } = {},
+  options: {
+    explain?: (tuner: T, context: TunerContext, input: PlanInput) => string[];
+    knobs?: readonly KnobName[];
+    forInput?: (input: PlanInput) => T;
+  } = {},
 ): RecommendationSource {
   const name = `${tuner.component} tuner`;
   const { explain, knobs } = options;
+  const tunerFor = options.forInput ?? (() => tuner);
   return {
     name,
     recommend(input: PlanInput): Change[] {
-      const recommendations = tuner.recommend(contextOf(input));
+      const recommendations = tunerFor(input).recommend(contextOf(input));
       const kept = knobs === undefined ? recommendations : recommendations.filter((r) => knobs.includes(r.knob.knob));
       return kept.map((recommendation) => ({
         id: changeId(name, recommendation.knob),
@@ -55,7 +61,9 @@ export function tunerSource<T extends Tuner>(
         reason: recommendation.reasons.filter((reason) => reason !== "").join("; "),
       }));
     },
-    ...(explain === undefined ? {} : { explain: (input: PlanInput) => explain(tuner, contextOf(input)) }),
+    ...(explain === undefined
+      ? {}
+      : { explain: (input: PlanInput) => explain(tunerFor(input), contextOf(input), input) }),
   };
 }
 
@@ -87,14 +95,28 @@ const LIVE_NETWORK_KNOBS: readonly KnobName[] = [
  */
 export function networkTunerSource(options: NetworkTunerOptions = {}): RecommendationSource {
   return tunerSource(new NetworkTuner(options), {
+    forInput: (input) => new NetworkTuner({ ...options, netns: options.netns ?? input.netns }),
     knobs: LIVE_NETWORK_KNOBS,
-    explain: () => {
+    explain: (_tuner, context, input) => {
+      const netns = options.netns ?? input.netns;
       const path = options.path;
-      const buffers =
-        path === undefined
-          ? "TCP buffers: no path given (--bandwidth MBPS --rtt MS), left as they are"
-          : `TCP buffers for ${path.bandwidthMbps} Mb/s × ${path.rttMs} ms: BDP ${grouped(bdpBytes(path.bandwidthMbps, path.rttMs))} bytes, max buffer ${grouped(bufferMaxForPath(path.bandwidthMbps, path.rttMs) / 2 ** 20)} MiB (2 × BDP, a power of two, 4-256 MiB)`;
-      return [`${buffers} (network namespace ${options.netns ?? "host"})`];
+      const notes: string[] = [];
+      if (path === undefined) notes.push("TCP buffers: no path given (--bandwidth MBPS --rtt MS), left as they are");
+      else {
+        const size = bufferMaxForPath(path.bandwidthMbps, path.rttMs);
+        const bdp = bdpBytes(path.bandwidthMbps, path.rttMs);
+        notes.push(
+          `TCP buffers for ${path.bandwidthMbps} Mb/s × ${path.rttMs} ms: BDP ${grouped(bdp)} bytes, max buffer ${grouped(size / 2 ** 20)} MiB (${2 * bdp > size ? "the cap; 2 × BDP would be more" : "2 × BDP, a power of two, 4-256 MiB"})`,
+        );
+        notes.push(
+          path.lossRate === undefined
+            ? "congestion control: no loss rate given (--loss), left as it is"
+            : `congestion control: ${(path.lossRate * 100).toFixed(4)}% random loss given for the path`,
+        );
+      }
+      if (!context.observation.tcp.some((t) => t.netns === netns))
+        notes.push(`no TCP counters read for namespace ${netns}: somaxconn raised to the default floor only`);
+      return notes.map((note) => `${note} (network namespace ${netns})`);
     },
   });
 }

@@ -40,8 +40,12 @@ export function lossLimited(bandwidthMbps: number, rttMs: number, lossRate: numb
 
 /** What the network tuner is told where the metrics measure no path (a live host). */
 export interface NetworkTunerOptions {
-  /** The path TCP must fill: bottleneck bandwidth and round-trip time, as the operator knows them. */
-  path?: { bandwidthMbps: number; rttMs: number };
+  /**
+   * The path TCP must fill: bottleneck bandwidth, round-trip time and, when known, its random loss
+   * rate, as the operator knows them. Only a given loss rate moves congestion control on such a
+   * path: a host's retransmit counters mix every connection and congestion losses with it.
+   */
+  path?: { bandwidthMbps: number; rttMs: number; lossRate?: number };
   /** The network namespace whose TCP sysctls to tune ("host", the default, for the host's own). */
   netns?: string;
 }
@@ -87,7 +91,6 @@ export class NetworkTuner implements Tuner {
       (t) => t.rttMs !== undefined && t.pathBandwidthMbps !== undefined && (t.throughputMbps ?? 0) > 0,
     );
     const given = this.options.path;
-    // A given path carries the loss the namespace's retransmissions show.
     const paths: TcpObservation[] =
       measured.length > 0 || given === undefined
         ? measured
@@ -95,7 +98,7 @@ export class NetworkTuner implements Tuner {
             {
               netns: target,
               path: "given (--bandwidth, --rtt)",
-              retransmitRatio: tcp[0]?.retransmitRatio ?? 0,
+              retransmitRatio: given.lossRate ?? 0,
               listenOverflowsPerSec: 0,
               rttMs: given.rttMs,
               pathBandwidthMbps: given.bandwidthMbps,
@@ -111,6 +114,11 @@ export class NetworkTuner implements Tuner {
       const rtt = widest.rttMs;
       const bdp = bdpBytes(bandwidth, rtt);
       const size = bufferMaxForPath(bandwidth, rtt);
+      // At the cap the window is half of it: say how much of the path that still leaves.
+      const capped = 2 * bdp > size;
+      const reach = capped
+        ? `; at the ${size / 2 ** 20} MiB cap a flow still reaches only about ${Math.round(((size * ADVERTISED_SHARE * 8) / (rtt / 1000) / 1e6 / bandwidth) * 100)}% of the path`
+        : "";
       const utilization = (widest.throughputMbps ?? 0) / bandwidth;
       const where = widest.path === undefined ? "path" : `path ${widest.path}`;
       for (const name of ["tcp-rmem", "tcp-wmem"] as const) {
@@ -122,19 +130,20 @@ export class NetworkTuner implements Tuner {
           name,
           triple,
           0.05 * (1 - utilization),
-          `${where}: ${bandwidth} Mb/s x ${rtt} ms = BDP ${(bdp / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${grouped((current[2] as number) / 2 ** 20, 1)} MiB caps a flow below the path (half the buffer is window): raise it to ${size / 2 ** 20} MiB`,
+          `${where}: ${bandwidth} Mb/s x ${rtt} ms = BDP ${(bdp / 2 ** 20).toFixed(1)} MiB; ${name.replace("-", "_")} max ${grouped((current[2] as number) / 2 ** 20, 1)} MiB caps a flow below the path (half the buffer is window): raise it to ${size / 2 ** 20} MiB${reach}`,
         );
       }
     }
     const congestion = knob("tcp-congestion-control");
     const limited = paths.find((t) => lossLimited(t.pathBandwidthMbps as number, t.rttMs as number, t.retransmitRatio));
-    if (congestion !== "bbr" && limited !== undefined) {
+    // Only from the loss-based defaults: an algorithm someone chose (dctcp, a tuned one) is theirs.
+    if ((congestion === "cubic" || congestion === "reno") && limited !== undefined) {
       const cubic = cubicBps((limited.rttMs as number) / 1000, limited.retransmitRatio) / 1e6;
       propose(
         "tcp-congestion-control",
         "bbr",
         0.1 * (1 - (limited.throughputMbps ?? 0) / (limited.pathBandwidthMbps as number)),
-        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, scaled to a measured Linux run); BBR does not back off on random loss`,
+        `${limited.path === undefined ? "a path" : `path ${limited.path}`}: ${(limited.retransmitRatio * 100).toFixed(4)}% random loss at ${limited.rttMs} ms RTT limits CUBIC to about ${cubic.toFixed(0)} Mb/s of its ${limited.pathBandwidthMbps} Mb/s (RFC 9438 response function, scaled to a measured Linux run); BBR does not back off on random loss`,
       );
     }
     for (const [name, why] of [

@@ -166,21 +166,52 @@ describe("the live plan's network: the engine's network tuner", () => {
     expect(plan(networkTunerSource(), hostValues)).toEqual([]);
   });
 
-  it("switches to BBR only where the retransmissions seen would hold CUBIC under half the given path", () => {
-    const knobValues = host(
-      [4096, 131072, 33554432],
-      [4096, 16384, 33554432],
-      [[{ knob: "tcp-congestion-control", target: "host" }, "cubic"]],
+  it("switches a loss-based default to BBR only where the given loss would hold CUBIC under half the path", () => {
+    const knobValues = (cc: string) =>
+      host(
+        [4096, 131072, 33554432],
+        [4096, 16384, 33554432],
+        [[{ knob: "tcp-congestion-control", target: "host" }, cc]],
+      );
+    const retransmitting = {
+      observation: { ...observing([]), tcp: [{ netns: "host", retransmitRatio: 0.05, listenOverflowsPerSec: 0 }] },
+    };
+    const lossy = plan(
+      networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50, lossRate: 1e-4 } }),
+      knobValues("cubic"),
     );
-    const withLoss = (retransmitRatio: number) => ({
-      observation: { ...observing([]), tcp: [{ netns: "host", retransmitRatio, listenOverflowsPerSec: 0 }] },
-    });
-    const source = networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50 } });
-    const lossy = plan(source, knobValues, withLoss(1e-4));
     expect(lossy.map((c) => [c.knob.knob, c.to])).toEqual([["tcp-congestion-control", "bbr"]]);
-    expect(lossy[0]?.reason).toMatch(/0\.0100% loss at 50 ms RTT limits CUBIC to about \d+ Mb\/s of its 1000 Mb\/s/);
-    expect(plan(source, knobValues, withLoss(0))).toEqual([]);
-    expect(plan(networkTunerSource(), knobValues, withLoss(1e-2))).toEqual([]); // no path, no judgement
+    expect(lossy[0]?.reason).toMatch(
+      /0\.0100% random loss at 50 ms RTT limits CUBIC to about \d+ Mb\/s of its 1000 Mb\/s/,
+    );
+    // An algorithm someone chose is theirs.
+    expect(
+      plan(networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50, lossRate: 1e-4 } }), knobValues("dctcp")),
+    ).toEqual([]);
+    // Host-wide retransmissions mix every connection and congestion losses: no loss given, no change.
+    expect(
+      plan(networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50 } }), knobValues("cubic"), retransmitting),
+    ).toEqual([]);
+    expect(
+      plan(networkTunerSource({ path: { bandwidthMbps: 1000, rttMs: 50, lossRate: 0 } }), knobValues("cubic")),
+    ).toEqual([]);
+  });
+
+  it("says when the 256 MiB cap leaves a path short", () => {
+    const changes = plan(
+      networkTunerSource({ path: { bandwidthMbps: 100_000, rttMs: 100 } }),
+      host([4096, 131072, 6291456], [4096, 16384, 4194304]),
+    );
+    expect(changes[0]?.to).toEqual([4096, 131072, 256 * 2 ** 20]);
+    expect(changes[0]?.reason).toMatch(
+      /raise it to 256 MiB; at the 256 MiB cap a flow still reaches only about 11% of the path$/,
+    );
+  });
+
+  it("plans the namespace the plan is for, even when the source was made without one", () => {
+    const nsValues = values([[{ knob: "somaxconn", target: "ns2" }, 128]]);
+    const changes = networkTunerSource().recommend({ topology: topology([]), netns: "ns2", values: nsValues });
+    expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([["somaxconn", "ns2", 4096]]);
   });
 
   it("turns SACK, timestamps and window scaling back on and raises a small somaxconn, in the given namespace", () => {
@@ -242,11 +273,13 @@ describe("the live plan's network: the engine's network tuner", () => {
       fc.property(
         fc.double({ min: 0.001, max: 1e7, noNaN: true }),
         fc.double({ min: 0.001, max: 1e4, noNaN: true }),
-        fc.integer({ min: 4096, max: 1 << 20 }),
+        fc.integer({ min: 4096, max: 512 * 2 ** 20 }),
         (bandwidthMbps, rttMs, def) => {
           const hostValues = host([4096, def + 1, def + 2], [4096, def + 1, def + 2]);
           for (const c of plan(networkTunerSource({ path: { bandwidthMbps, rttMs } }), hostValues)) {
             expect(() => requireBufferTriple(c.knob, c.to)).not.toThrow();
+            // Never a max at or below the default, never a lower max.
+            expect((c.to as number[])[2]).toBeGreaterThan(def + 2);
           }
         },
       ),

@@ -10,7 +10,7 @@ export interface LiveView {
   host: string;
   /** Wall-clock ms of the step (the history's minute 0). */
   time: number;
-  /** The metrics window the tuners and rules looked at (before anything was written). */
+  /** The metrics window the tuners looked at (before anything was written). */
   before?: Observation;
   /** A window measured after applying. */
   after?: Observation;
@@ -110,10 +110,7 @@ export function liveFeed(view: LiveView): UpdateLog {
     type: "finished",
     converged: false,
     atMinutes: null,
-    note:
-      unchanged > 0
-        ? `${view.outcome} (${unchanged} knob(s) already as the tuners and rules would set them)`
-        : view.outcome,
+    note: unchanged > 0 ? `${view.outcome} (${unchanged} knob(s) already as the tuners would set them)` : view.outcome,
   });
   return log;
 }

@@ -14,6 +14,7 @@ export const PLAN_OPTIONS = {
   "fair-io": { type: "boolean", default: false },
   bandwidth: { type: "string" },
   rtt: { type: "string" },
+  loss: { type: "string" },
   netns: { type: "string" },
   device: { type: "string" },
   only: { type: "string" },
@@ -34,8 +35,10 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --workload W     access pattern for read-ahead: auto (per disk, from the metrics window), random,
                    sequential
   --fair-io        bfq on single-queue disks: several workloads share them and fairness matters
-  --bandwidth MBPS and --rtt MS   the network path: TCP buffers of 2 x its bandwidth-delay product,
-                   and BBR where the retransmissions seen would hold CUBIC under half of it
+  --bandwidth MBPS and --rtt MS   the network path: TCP buffers of 2 x its bandwidth-delay product
+  --loss RATE      the path's random loss rate (0.001 = 0.1%), with --bandwidth and --rtt: BBR
+                   where it would hold CUBIC under half the path (a host's retransmit counters
+                   mix every connection and congestion losses, so they are not used)
   --interval MS    metrics window the rules look at (default 1000)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
@@ -61,6 +64,7 @@ export interface PlanArgs {
   "fair-io"?: boolean;
   bandwidth?: string;
   rtt?: string;
+  loss?: string;
   netns?: string;
   device?: string;
   only?: string;
@@ -79,10 +83,17 @@ export function sourcesFrom(values: PlanArgs): RecommendationSource[] {
   const rttMs = positiveNumber("rtt", values.rtt);
   if ((bandwidthMbps === undefined) !== (rttMs === undefined))
     throw new UsageError("--bandwidth and --rtt go together");
+  const lossRate = values.loss === undefined ? undefined : Number(values.loss);
+  if (lossRate !== undefined && !(Number.isFinite(lossRate) && lossRate >= 0 && lossRate < 1))
+    throw new UsageError(`--loss expects a loss rate from 0 to below 1 (0.001 = 0.1%), got '${values.loss}'`);
+  if (lossRate !== undefined && bandwidthMbps === undefined)
+    throw new UsageError("--loss describes the path of --bandwidth and --rtt: give them too");
   return [
     ioTunerSource({ fairness: values["fair-io"] ?? false, ...(workload === "auto" ? {} : { pattern: workload }) }),
     networkTunerSource({
-      ...(bandwidthMbps === undefined || rttMs === undefined ? {} : { path: { bandwidthMbps, rttMs } }),
+      ...(bandwidthMbps === undefined || rttMs === undefined
+        ? {}
+        : { path: { bandwidthMbps, rttMs, ...(lossRate === undefined ? {} : { lossRate }) } }),
       ...(values.netns === undefined ? {} : { netns: values.netns }),
     }),
   ];

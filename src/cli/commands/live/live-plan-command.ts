@@ -26,7 +26,7 @@ virtual disks, mq-deadline for HDDs and single-queue disks, bfq on single-queue 
 --fair-io; read-ahead 4 MiB for sequential and 128 KiB for random reads, the pattern seen in the
 metrics window or given with --workload; a deeper queue for a busy rotating disk) and the
 engine's network tuner (TCP buffers of 2 x BDP, a power of two, from --bandwidth and --rtt; BBR
-where the retransmissions seen would hold CUBIC under half that path; window scaling, SACK,
+where the loss given with --loss would hold CUBIC under half that path; window scaling, SACK,
 timestamps on; somaxconn at least 4096; TSO/GSO/GRO back on, not with --netns or --device).
 Each change is validated by a dry run of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
@@ -37,7 +37,7 @@ ${PLAN_OPTIONS_HELP}`;
 export interface PlannedChanges {
   backend: LiveBackend;
   plan: LivePlan;
-  /** The metrics window the tuners and rules looked at (none when --set gives the changes). */
+  /** The metrics window the tuners looked at (none when --set gives the changes). */
   observation: Observation | undefined;
 }
 
@@ -157,7 +157,7 @@ export function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
       ? "No changes: none of the --set changes can be made here (see below)."
       : "No changes: --only or --device leaves out every --set change.";
   }
-  return "No changes recommended: the tuners and rules find this host's knobs as they would set them.";
+  return "No changes recommended: the tuners find this host's knobs as they would set them.";
 }
 
 export function renderRejected(plan: LivePlan): string {

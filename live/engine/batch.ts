@@ -1,5 +1,5 @@
 import type { ApplyOptions, Change, Receipt } from "../../src/backend.js";
-import { refKey } from "../knobs/knob-access.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import type { KnobWriter, Planned } from "./knob-writer.js";
 
 export interface BatchOptions extends ApplyOptions {
@@ -41,7 +41,7 @@ export async function applyBatch(
       if (error instanceof Error && options.skip?.(change, error)) continue;
       throw error;
     }
-    pending.set(refKey(change.knob), plan.normalized);
+    pending.set(knobKey(change.knob), plan.normalized);
     planned.push({ change, plan });
   }
   if (options.dryRun) {

@@ -5,10 +5,11 @@ import {
   type KnobValue,
   sameKnobValue,
 } from "../../src/backend.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { KnobVerifyError, knobWriteError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { ManagedKnob } from "../journal/journal-state.js";
-import { type KnobAccess, type KnobContext, type PendingValues, refKey } from "../knobs/knob-access.js";
+import type { KnobAccess, KnobContext, PendingValues } from "../knobs/knob-access.js";
 import { liveKnob } from "../knobs/knob-table.js";
 import type { WriteHook } from "./test-hook.js";
 
@@ -183,7 +184,8 @@ export class KnobWriter {
     const device = `${ref.target}/`;
     for (const entry of this.journal.state().managed) {
       const other = entry.record.knob;
-      if (refKey(other) === refKey(ref) || !(other.target === ref.target || other.target.startsWith(device))) continue;
+      if (knobKey(other) === knobKey(ref) || !(other.target === ref.target || other.target.startsWith(device)))
+        continue;
       if (other.knob !== "nr-requests" && other.knob !== "iosched-tunable") continue;
       const value = await this.knob(other)
         .get(ctx, other.target)

@@ -1,5 +1,5 @@
 import type { KnobRef, KnobValue } from "../../src/backend.js";
-import { refKey } from "../knobs/knob-access.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import type { BeginRecord, JournalRecord, OriginalRecord } from "./journal-record.js";
 
 /** A knob twintune manages: its saved original and what it last wrote. */
@@ -48,25 +48,25 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
         break;
       case "original":
         // The first original wins: a later one for a knob still managed would be our own value.
-        if (!managed.has(refKey(record.knob))) {
-          managed.set(refKey(record.knob), { record, intended: record.intended, seq: seq++ });
+        if (!managed.has(knobKey(record.knob))) {
+          managed.set(knobKey(record.knob), { record, intended: record.intended, seq: seq++ });
         }
         break;
       case "intent": {
-        const entry = managed.get(refKey(record.knob));
+        const entry = managed.get(knobKey(record.knob));
         if (entry) entry.intended = record.value;
         break;
       }
       case "written": {
-        const entry = managed.get(refKey(record.knob));
+        const entry = managed.get(knobKey(record.knob));
         if (entry) entry.lastWritten = record.value;
         break;
       }
       case "reverted":
-        managed.delete(refKey(record.knob));
+        managed.delete(knobKey(record.knob));
         break;
       case "yielded":
-        managed.delete(refKey(record.knob));
+        managed.delete(knobKey(record.knob));
         yielded.push({ knob: record.knob, found: record.found, at: record.at });
         break;
     }

@@ -2,8 +2,8 @@ import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type KnobRef, type KnobValue, sameKnobValue } from "../../src/backend.js";
 import { makeFolders } from "../../src/output-path.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { hostFsError } from "../host-fs-error.js";
-import { refKey } from "../knobs/knob-access.js";
 import { unwrap } from "../parsers/parsed.js";
 import { type JournalRecord, parseJournal } from "./journal-record.js";
 import { type JournalState, journalState, type ManagedKnob } from "./journal-state.js";
@@ -64,7 +64,7 @@ export class Journal {
   }
 
   managed(ref: KnobRef): ManagedKnob | undefined {
-    return this.state().managed.find((entry) => refKey(entry.record.knob) === refKey(ref));
+    return this.state().managed.find((entry) => knobKey(entry.record.knob) === knobKey(ref));
   }
 
   /** Whether this run's session has begun (and not ended). */

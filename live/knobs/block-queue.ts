@@ -1,9 +1,10 @@
 import type { KnobRef } from "../../src/backend.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { parseNaturalFile, parseSchedulerFile } from "../parsers/sysfs-values.js";
 import { readOptional } from "../read-parsed.js";
 import { blockTargets, deviceName } from "./block-targets.js";
 import { requireInteger } from "./bounds.js";
-import { type KnobAccess, type KnobContext, refKey } from "./knob-access.js";
+import type { KnobAccess, KnobContext } from "./knob-access.js";
 import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
 
 const queue = (device: string, file: string) => `/sys/block/${deviceName(device)}/queue/${file}`;
@@ -18,7 +19,7 @@ async function getScheduler(ctx: KnobContext, device: string) {
 
 /** The scheduler the device will have when the batch's earlier changes are in. */
 export async function effectiveScheduler(ctx: KnobContext, device: string): Promise<string> {
-  const pending = ctx.pending.get(refKey({ knob: "io-scheduler", target: device }));
+  const pending = ctx.pending.get(knobKey({ knob: "io-scheduler", target: device }));
   return typeof pending === "string" ? pending : (await getScheduler(ctx, device)).active;
 }
 

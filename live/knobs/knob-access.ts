@@ -68,8 +68,3 @@ export interface KnobAccess<K extends KnobName = KnobName> {
    */
   gone?(ctx: KnobContext, target: string): Promise<void>;
 }
-
-/** The key of a knob reference in maps and the journal. */
-export function refKey(ref: KnobRef): string {
-  return `${ref.knob}@${ref.target}`;
-}

@@ -1,5 +1,5 @@
 import type { Change, KnobName, KnobValue, Observation, Receipt } from "../../src/backend.js";
-import { refKey } from "../knobs/knob-access.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { liveKnob } from "../knobs/knob-table.js";
 import type { LiveBackend } from "../live-backend.js";
 import type { RecommendationSource } from "./recommendation-source.js";
@@ -30,7 +30,7 @@ async function currentValues(backend: LiveBackend, netns: string): Promise<Map<s
   const values = new Map<string, KnobValue>();
   for (const ref of refs) {
     const value = await backend.readKnob(ref).catch(() => undefined);
-    if (value !== undefined) values.set(refKey(ref), value);
+    if (value !== undefined) values.set(knobKey(ref), value);
   }
   return values;
 }
@@ -67,7 +67,7 @@ export async function livePlan(
   const proposed = [...(options.extra ?? []), ...sources.flatMap((source) => source.recommend(input))];
   // One change per knob: the first source wins (explicit --set values come first).
   const unique = new Map<string, Change>();
-  for (const change of proposed) if (!unique.has(refKey(change.knob))) unique.set(refKey(change.knob), change);
+  for (const change of proposed) if (!unique.has(knobKey(change.knob))) unique.set(knobKey(change.knob), change);
   const rejected: LivePlan["rejected"] = [];
   const receipts = await backend.applyAll(
     [...unique.values()].filter((change) => keep(change, options.filter ?? {})),

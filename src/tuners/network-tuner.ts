@@ -17,7 +17,7 @@ function powerOfTwoAtLeast(x: number): number {
  * buffer is advertised as window: tcp_adv_win_scale in ip-sysctl.rst, commit dfa2f04), rounded up to a power of two and bounded.
  */
 export function bufferMaxForPath(bandwidthMbps: number, rttMs: number): number {
-  const bdp = ((bandwidthMbps * 1e6) / 8) * (rttMs / 1000);
+  const bdp = bdpBytes(bandwidthMbps, rttMs);
   return Math.min(MAX_BUFFER_BYTES, Math.max(MIN_BUFFER_MAX_BYTES, powerOfTwoAtLeast(bdp / ADVERTISED_SHARE)));
 }
 

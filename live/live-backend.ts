@@ -33,7 +33,7 @@ import type { JournalBusyError } from "./journal/lock.js";
 import type { KnobContext, PendingValues } from "./knobs/knob-access.js";
 import { LIVE_KNOBS } from "./knobs/knob-table.js";
 import { NetnsFs } from "./netns-fs.js";
-import { Observer } from "./observe/observer.js";
+import { Observer, type ObserveScope } from "./observe/observer.js";
 
 export interface LiveBackendOptions {
   /** The journal's directory (see journal/state-dir.ts). */
@@ -104,16 +104,25 @@ export class LiveBackend implements Backend {
       runner: this.options.runner,
       isRoot: this.options.isRoot,
       pending,
-      netns: (name) => {
-        if (name === "host") return this.fs;
-        let fs = this.netnsCache.get(name);
-        if (fs === undefined) {
-          fs = new NetnsFs(name, this.options.runner, process.execPath, this.options.netnsDir);
-          this.netnsCache.set(name, fs);
-        }
-        return fs;
-      },
+      netns: (name) => this.netnsFs(name),
     };
+  }
+
+  private netnsFs(name: string): TextFs {
+    if (name === "host") return this.fs;
+    let fs = this.netnsCache.get(name);
+    if (fs === undefined) {
+      fs = new NetnsFs(name, this.options.runner, process.execPath, this.options.netnsDir);
+      this.netnsCache.set(name, fs);
+    }
+    return fs;
+  }
+
+  /** The host's disks, and the named network namespaces whose TCP counters to read too. */
+  private async scope(netns: readonly string[]): Promise<ObserveScope> {
+    const disks = (await this.topology()).devices.map((device) => device.name);
+    const names = netns.filter((name) => name !== "host");
+    return { disks, namespaces: new Map(names.map((name) => [name, this.netnsFs(name)])) };
   }
 
   async discover(): Promise<HostDiscovery> {
@@ -124,15 +133,18 @@ export class LiveBackend implements Backend {
     return (await this.discover()).topology;
   }
 
-  async observe(): Promise<Observation> {
-    const disks = (await this.topology()).devices.map((device) => device.name);
-    return this.observer.observe(disks, this.options.observeWindowMs ?? 1000);
+  /** Since the previous observation; `netns` adds those namespaces' TCP counters (see {@link observeOver}). */
+  async observe(netns: readonly string[] = []): Promise<Observation> {
+    return this.observer.observe(await this.scope(netns), this.options.observeWindowMs ?? 1000);
   }
 
-  /** Metrics over a fresh window of `windowMs` starting now (later observe() calls continue from its end). */
-  async observeOver(windowMs: number): Promise<Observation> {
-    const disks = (await this.topology()).devices.map((device) => device.name);
-    return this.observer.observeOver(disks, windowMs);
+  /**
+   * Metrics over a fresh window of `windowMs` starting now (later observe() calls continue from
+   * its end). The TCP lines are the host's and, for each name in `netns`, that namespace's own
+   * (/proc/net is per namespace); a namespace whose counters cannot be read has no line.
+   */
+  async observeOver(windowMs: number, netns: readonly string[] = []): Promise<Observation> {
+    return this.observer.observeOver(await this.scope(netns), windowMs);
   }
 
   async knobs(): Promise<KnobRef[]> {

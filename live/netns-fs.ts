@@ -22,9 +22,12 @@ export class NetnsFs implements TextFs {
     }
   }
 
-  private check(path: string): void {
-    if (!path.startsWith("/proc/sys/") || path.split("/").includes("..")) {
-      throw new WriteRefusedError(path, `only /proc/sys is reachable inside network namespace ${this.name}`);
+  /** /proc/sys for the knobs; for reading also the TCP counters, which /proc/net shows per namespace. */
+  private check(path: string, access: "read" | "write" = "write"): void {
+    const reachable = path.startsWith("/proc/sys/") || (access === "read" && NAMESPACE_COUNTERS.includes(path));
+    if (!reachable || path.split("/").includes("..")) {
+      const where = access === "read" ? `/proc/sys and ${NAMESPACE_COUNTERS.join(", ")} are` : "only /proc/sys is";
+      throw new WriteRefusedError(path, `${where} reachable inside network namespace ${this.name}`);
     }
   }
 
@@ -46,14 +49,14 @@ export class NetnsFs implements TextFs {
 
   /** Reads with cat: a few ms, where starting Node in the namespace costs a hundred or more. */
   async readText(path: string): Promise<string> {
-    this.check(path);
+    this.check(path, "read");
     const result = await this.run(["cat", path]);
     if (result.code !== 0) throw this.failure("read", path, result.stderr, result.code);
     return result.stdout;
   }
 
   async exists(path: string): Promise<boolean> {
-    this.check(path);
+    this.check(path, "read");
     const result = await this.run(["test", "-e", path]);
     if (result.code === 0) return true;
     if (result.code === 1) return false;
@@ -81,6 +84,9 @@ export class NetnsFs implements TextFs {
       throw new HostFsError("write", path, reply.code ?? "EIO", `in netns ${this.name}: ${reply.message ?? "failed"}`);
   }
 }
+
+/** The namespace's own TCP counters: /proc/net follows the network namespace of the reader. */
+export const NAMESPACE_COUNTERS: readonly string[] = ["/proc/net/snmp", "/proc/net/netstat"];
 
 /** Runs inside the namespace: one write, the result as JSON on stdout. */
 const NETNS_WRITE = `

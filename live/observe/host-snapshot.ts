@@ -1,4 +1,5 @@
-import type { HostFs } from "../host-fs.js";
+import type { HostFs, TextFs } from "../host-fs.js";
+import { HostFsError } from "../host-fs-error.js";
 import { type DiskCounters, parseDiskstats } from "../parsers/diskstats.js";
 import { parseKeyValueCounters } from "../parsers/key-value-counters.js";
 import { type LoadAverage, parseLoadavg } from "../parsers/loadavg.js";
@@ -31,8 +32,35 @@ export interface HostSnapshot {
   interfaces: InterfaceCounters[];
   /** /proc/net/snmp and /proc/net/netstat merged: "Tcp.RetransSegs", "TcpExt.ListenOverflows"... */
   snmp: Map<string, number>;
+  /** The same counters inside each network namespace asked for that could be read, by name. */
+  netnsSnmp: Map<string, Map<string, number>>;
   /** Processes still alive, by pid. */
   processes: Map<number, ProcessSnapshot>;
+}
+
+/** /proc/net/snmp and /proc/net/netstat (optional: older kernels and some containers lack it) merged. */
+async function readTcpCounters(fs: TextFs): Promise<Map<string, number>> {
+  const [snmp, netstat] = await Promise.all([
+    readParsed(fs, "/proc/net/snmp", parseNetSnmp),
+    readOptional(fs, "/proc/net/netstat", parseNetSnmp),
+  ]);
+  return new Map([...snmp, ...(netstat ?? [])]);
+}
+
+/**
+ * The TCP counters of network namespaces; one that cannot be read (deleted, nsenter missing) is
+ * left out, so an observation has no TCP line for it rather than the host's counters under its name.
+ */
+async function readNetnsCounters(namespaces: ReadonlyMap<string, TextFs>): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [name, fs] of namespaces) {
+    try {
+      out.set(name, await readTcpCounters(fs));
+    } catch (error) {
+      if (!(error instanceof HostFsError)) throw error;
+    }
+  }
+  return out;
 }
 
 /** Reads every counter file once; the caller supplies the time (from its Clock). */
@@ -40,16 +68,17 @@ export async function readHostSnapshot(
   fs: HostFs,
   timeMs: number,
   pids: readonly number[] = [],
+  namespaces: ReadonlyMap<string, TextFs> = new Map(),
 ): Promise<HostSnapshot> {
-  const [stat, meminfo, vmstat, loadavg, disks, interfaces, snmp, netstat] = await Promise.all([
+  const [stat, meminfo, vmstat, loadavg, disks, interfaces, snmp, netnsSnmp] = await Promise.all([
     readParsed(fs, "/proc/stat", parseProcStat),
     readParsed(fs, "/proc/meminfo", parseMeminfo),
     readParsed(fs, "/proc/vmstat", parseKeyValueCounters),
     readParsed(fs, "/proc/loadavg", parseLoadavg),
     readParsed(fs, "/proc/diskstats", parseDiskstats),
     readParsed(fs, "/proc/net/dev", parseNetDev),
-    readParsed(fs, "/proc/net/snmp", parseNetSnmp),
-    readOptional(fs, "/proc/net/netstat", parseNetSnmp),
+    readTcpCounters(fs),
+    readNetnsCounters(namespaces),
   ]);
   const [cpu, memory, io] = await Promise.all(
     ["cpu", "memory", "io"].map((name) => readOptional(fs, `/proc/pressure/${name}`, parsePressure)),
@@ -72,7 +101,8 @@ export async function readHostSnapshot(
     loadavg,
     disks,
     interfaces,
-    snmp: new Map([...snmp, ...(netstat ?? [])]),
+    snmp,
+    netnsSnmp,
     processes,
   };
   if (cpu !== undefined && memory !== undefined && io !== undefined) snapshot.pressure = { cpu, memory, io };

@@ -19,8 +19,6 @@ const SECTOR_BYTES = 512; // diskstats sectors are always 512 bytes (Documentati
 export interface ObservationOptions {
   /** Whole disks to report (partitions also appear in /proc/diskstats). */
   disks: readonly string[];
-  /** Name of the network namespace the /proc/net files are from. */
-  netns?: string;
 }
 
 function busyShare(before: Parameters<typeof cpuTicks>[0], after: Parameters<typeof cpuTicks>[0]): number {
@@ -105,8 +103,13 @@ function networkObservations(a: HostSnapshot, b: HostSnapshot, ms: number): Netw
   });
 }
 
-function tcpObservation(a: HostSnapshot, b: HostSnapshot, ms: number, netns: string): TcpObservation {
-  const d = (key: string) => counterDelta(a.snmp.get(key) ?? 0, b.snmp.get(key) ?? 0);
+function tcpObservation(
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+  ms: number,
+  netns: string,
+): TcpObservation {
+  const d = (key: string) => counterDelta(a.get(key) ?? 0, b.get(key) ?? 0);
   return {
     netns,
     retransmitRatio: ratio(d("Tcp.RetransSegs"), d("Tcp.OutSegs")),
@@ -149,7 +152,14 @@ export function observationBetween(a: HostSnapshot, b: HostSnapshot, options: Ob
     host: hostObservation(a, b, ms),
     disks: diskObservations(a, b, ms, options.disks),
     network: networkObservations(a, b, ms),
-    tcp: [tcpObservation(a, b, ms, options.netns ?? "host")],
+    tcp: [
+      tcpObservation(a.snmp, b.snmp, ms, "host"),
+      // A namespace read at only one end of the interval has no counter delta: no line, not zeros.
+      ...[...b.netnsSnmp].flatMap(([name, after]) => {
+        const before = a.netnsSnmp.get(name);
+        return before === undefined ? [] : [tcpObservation(before, after, ms, name)];
+      }),
+    ],
     workloads: workloadObservations(a, b, ms),
   };
 }

@@ -64,4 +64,18 @@ describe("NetnsFs reaches a namespace's sysctls through nsenter", () => {
     expect(() => new NetnsFs("../x", runner)).toThrow(WriteRefusedError);
     expect(runner.calls).toEqual([]);
   });
+
+  it("reads the namespace's own TCP counters in /proc/net, and nothing else there; writes only to /proc/sys", async () => {
+    const runner = new ScriptedRunner(() => ({ code: 0, stdout: "Tcp: OutSegs\nTcp: 7\n", stderr: "" }));
+    const fs = new NetnsFs("blue", runner, "/usr/bin/node");
+    expect(await fs.readText("/proc/net/snmp")).toBe("Tcp: OutSegs\nTcp: 7\n");
+    await fs.readText("/proc/net/netstat");
+    expect(runner.calls.map((call) => call.slice(3))).toEqual([
+      ["cat", "/proc/net/snmp"],
+      ["cat", "/proc/net/netstat"],
+    ]);
+    await expect(fs.readText("/proc/net/dev")).rejects.toThrow(WriteRefusedError);
+    await expect(fs.writeText("/proc/net/snmp", "0")).rejects.toThrow(/only \/proc\/sys/);
+    expect(runner.calls).toHaveLength(2);
+  });
 });

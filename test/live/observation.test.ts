@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LocalHostFs } from "../../live/host-fs.js";
+import { LocalHostFs, type TextFs } from "../../live/host-fs.js";
+import { HostFsError } from "../../live/host-fs-error.js";
 import { counterDelta } from "../../live/observe/counter-delta.js";
 import { readHostSnapshot } from "../../live/observe/host-snapshot.js";
 import { observationBetween } from "../../live/observe/observation.js";
@@ -71,5 +72,64 @@ describe("observations are counter deltas over the interval", () => {
       { seed: 3 },
     );
     expect(counterDelta(2 ** 40, 5)).toBe(5); // a 64-bit counter going down was reset
+  });
+
+  it("each network namespace asked for gets its own TCP line from its own counters; one unreadable or read once gets none", async () => {
+    const { before, after } = await pair();
+    /** A namespace's /proc/net: the snmp and netstat files as the kernel prints them there. */
+    const namespace = (outSegs: number, retrans: number, overflows: number): TextFs => ({
+      readText: async (path) => {
+        if (path === "/proc/net/snmp") return `Tcp: RtoAlgorithm OutSegs RetransSegs\nTcp: 1 ${outSegs} ${retrans}\n`;
+        if (path === "/proc/net/netstat")
+          return `TcpExt: ListenOverflows ListenDrops\nTcpExt: ${overflows} ${overflows}\n`;
+        throw new HostFsError("read", path, "ENOENT", "absent");
+      },
+      exists: async () => true,
+      checkWritable: async () => {},
+      writeText: async () => {},
+    });
+    const gone: TextFs = {
+      ...namespace(0, 0, 0),
+      readText: async (path) => {
+        throw new HostFsError("read", path, "ENOENT", "in netns gone: cannot open /run/netns/gone");
+      },
+    };
+    const fixture = (dir: string) => LocalHostFs.open(join(FIXTURES, dir));
+    const a = await readHostSnapshot(
+      await fixture("kvm-2cpu"),
+      10_000,
+      [],
+      new Map([
+        ["blue", namespace(1000, 10, 3)],
+        ["gone", gone],
+      ]),
+    );
+    const b = await readHostSnapshot(
+      await fixture("kvm-2cpu-t1"),
+      12_000,
+      [],
+      new Map([
+        ["blue", namespace(3000, 50, 9)],
+        ["gone", gone],
+        ["late", namespace(5, 5, 5)],
+      ]),
+    );
+    const tcp = observationBetween(a, b, { disks: [] }).tcp;
+    expect(tcp.map((line) => line.netns)).toEqual(["host", "blue"]);
+    expect(tcp[1]).toEqual({ netns: "blue", retransmitRatio: 40 / 2000, listenOverflowsPerSec: 6 / 2 });
+    // The host line is the host's files, whatever the namespaces hold.
+    const host = observationBetween(before, after, { disks: [] }).tcp;
+    expect(tcp[0]).toEqual({ ...host[0], listenOverflowsPerSec: (host[0]?.listenOverflowsPerSec ?? 0) / 2 });
+  });
+
+  it("a namespace's counters that cannot be parsed are an error, not a silent gap", async () => {
+    const garbled: TextFs = {
+      readText: async () => "Tcp: OutSegs\nTcp: lots\n",
+      exists: async () => true,
+      checkWritable: async () => {},
+      writeText: async () => {},
+    };
+    const fs = await LocalHostFs.open(join(FIXTURES, "kvm-2cpu"));
+    await expect(readHostSnapshot(fs, 0, [], new Map([["blue", garbled]]))).rejects.toThrow(/proc\/net\/snmp/);
   });
 });

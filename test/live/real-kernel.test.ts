@@ -171,6 +171,78 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  it.skipIf(netnsSkip !== undefined)(
+    title(
+      "(2c) a namespace's own TCP counters: accept-queue overflows inside it reach the observation and live plan's somaxconn",
+      netnsSkip,
+    ),
+    async () => {
+      const name = `twintune-ovf-${process.pid}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-netns-"));
+      let generator: ReturnType<typeof spawn> | undefined;
+      const overflowsInside = () => {
+        const [header, values] = execFileSync("ip", ["netns", "exec", name, "cat", "/proc/net/netstat"], {
+          encoding: "utf8",
+        })
+          .split("\n")
+          .filter((line) => line.startsWith("TcpExt:"))
+          .map((line) => line.split(/\s+/));
+        return Number(values?.[header?.indexOf("ListenOverflows") ?? -1]);
+      };
+      try {
+        execFileSync("ip", ["netns", "add", name]);
+        execFileSync("ip", ["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
+        // A listener that never accepts (its thread blocks) and a worker thread connecting to it
+        // every 20 ms: the accept queue stays full, so each SYN is dropped and counted.
+        generator = spawn("ip", ["netns", "exec", name, process.execPath, "-e", OVERFLOW_GENERATOR], {
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        await new Promise<void>((resolve, reject) => {
+          generator?.stdout?.once("data", () => resolve());
+          generator?.once("exit", (code) => reject(new Error(`overflow generator exited with ${code}`)));
+        });
+        const backend = await LiveBackend.open({ stateDir });
+        const observation = await backend.observeOver(1500, [name]);
+        await backend.close();
+        expect(observation.tcp.map((line) => line.netns)).toEqual(["host", name]);
+        const inside = observation.tcp[1];
+        expect(inside?.listenOverflowsPerSec).toBeGreaterThan(10);
+        // Checked against the kernel's own count in the namespace, read with ip netns exec.
+        expect(overflowsInside()).toBeGreaterThanOrEqual(((inside?.listenOverflowsPerSec ?? 0) * 1500) / 1000);
+
+        const plan = runCli([
+          "live",
+          "plan",
+          "--netns",
+          name,
+          "--only",
+          "somaxconn",
+          "--interval",
+          "1500",
+          "--json",
+          "--state-dir",
+          stateDir,
+        ]);
+        expect(plan.status, plan.stderr).toBe(0);
+        const changes = JSON.parse(plan.stdout).changes as {
+          knob: string;
+          target: string;
+          to: number;
+          reason: string;
+        }[];
+        expect(changes).toHaveLength(1);
+        expect(changes[0]).toMatchObject({ knob: "somaxconn", target: name });
+        expect(changes[0]?.reason).toMatch(/accept-queue overflows/);
+      } finally {
+        generator?.kill("SIGKILL");
+        if (generator && generator.exitCode === null) await new Promise((resolve) => generator?.once("exit", resolve));
+        spawnSync("ip", ["netns", "del", name]);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+      expect(existsSync(`/run/netns/${name}`)).toBe(false);
+    },
+  );
+
   it("(2b) a host-wide sysctl is refused for a namespace before any write", async () => {
     const backend = await LiveBackend.open({ stateDir: join(tmpdir(), "twintune-unused") });
     await expect(backend.apply(change("rmem-max", "some-netns", 1 << 20), { dryRun: true })).rejects.toThrow(
@@ -296,3 +368,20 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 });
+
+/** Run inside a namespace: listens with a backlog of 1 and never accepts, while a worker thread keeps connecting. */
+const OVERFLOW_GENERATOR = `
+const net = require("node:net");
+const { Worker } = require("node:worker_threads");
+const server = net.createServer();
+server.listen({ host: "127.0.0.1", port: 0, backlog: 1 }, () => {
+  const { port } = server.address();
+  new Worker(
+    \`const net = require("node:net");
+     setInterval(() => net.connect(\${port}, "127.0.0.1").on("error", () => {}), 20);\`,
+    { eval: true },
+  );
+  process.stdout.write("listening\\n");
+  setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
+});
+`;

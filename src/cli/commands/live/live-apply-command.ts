@@ -112,7 +112,10 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       }
       if (values.tui) {
         // The same metrics window again, now with the changes in effect.
-        const after = await backend.observeOver(integerOption("interval", values.interval, 1000, 1));
+        const after = await backend.observeOver(
+          integerOption("interval", values.interval, 1000, 1),
+          values.netns === undefined ? [] : [values.netns],
+        );
         await view({
           planned: [],
           applied: receipts,

@@ -27,7 +27,8 @@ virtual disks, mq-deadline for HDDs and single-queue disks, bfq on single-queue 
 metrics window or given with --workload; a deeper queue for a busy rotating disk) and the
 engine's network tuner (TCP buffers of 2 x BDP, a power of two, from --bandwidth and --rtt; BBR
 where the loss given with --loss would hold CUBIC under half that path; window scaling, SACK,
-timestamps on; somaxconn at least 4096; TSO/GSO/GRO back on, not with --netns or --device).
+timestamps on; somaxconn at least 4096, x4 on accept-queue overflows in the window, counted
+inside the namespace with --netns; TSO/GSO/GRO back on, not with --netns or --device).
 Each change is validated by a dry run of the whole batch: bounds, availability, permission, and whether someone else changed a knob
 twintune manages.
 
@@ -68,7 +69,8 @@ export async function planFromArgs(
       );
     }
   }
-  const observation = sources.length > 0 ? await backend.observeOver(interval) : undefined;
+  const namespaces = values.netns === undefined ? [] : [values.netns];
+  const observation = sources.length > 0 ? await backend.observeOver(interval, namespaces) : undefined;
   const plan = await livePlan(backend, sources, {
     extra,
     netns: values.netns ?? "host",

@@ -116,10 +116,9 @@ export function renderMetrics(observation: Observation): string {
       ]),
     ),
   );
-  const tcp = observation.tcp[0];
-  if (tcp)
+  for (const tcp of observation.tcp)
     lines.push(
-      `tcp: ${percent(tcp.retransmitRatio)} of segments retransmitted, ${rate(tcp.listenOverflowsPerSec, "listen overflows/s")}\n`,
+      `tcp${tcp.netns === "host" ? "" : ` (network namespace ${tcp.netns})`}: ${percent(tcp.retransmitRatio)} of segments retransmitted, ${rate(tcp.listenOverflowsPerSec, "listen overflows/s")}\n`,
     );
   for (const workload of observation.workloads) {
     lines.push(

@@ -64,6 +64,11 @@ export class RandomStream {
     return low + (high - low) * this.uniform();
   }
 
+  /** Log-uniform on [low, high): every factor of two equally likely (low > 0). */
+  logUniform(low: number, high: number): number {
+    return Math.exp(this.between(Math.log(low), Math.log(high)));
+  }
+
   /** A uniform integer in [0, n). */
   integer(n: number): number {
     return Math.floor(this.uniform() * n);

@@ -93,7 +93,7 @@ export { bestCommitment, hourlyPrice, type PricingOption } from "./tuners/cost/p
 export { type Steadiness, steadiness } from "./tuners/cost/steadiness.js";
 export { CostTuner } from "./tuners/cost-tuner.js";
 export { allocateNode, CpuPinning } from "./tuners/cpu-pinning.js";
-export { placePricing, rightSize } from "./tuners/fleet-sizing.js";
+export { type Pricing, placePricing } from "./tuners/fleet-pricing.js";
 export { IoTuner, planDevice } from "./tuners/io-tuner.js";
 export { NetworkTuner, type NetworkTunerOptions } from "./tuners/network-tuner.js";
 export { NumaOptimizer, type NumaPolicy } from "./tuners/numa-optimizer.js";

@@ -59,9 +59,6 @@ export interface VmSpec {
   netMbpsPerCore: number;
 }
 
-const logUniform = (stream: RandomStream, low: number, high: number) =>
-  Math.exp(stream.between(Math.log(low), Math.log(high)));
-
 /** Draws the shape from the mix (weights need not sum to 1). */
 export function drawShape(stream: RandomStream, mix: Readonly<Record<Shape, number>>): Shape {
   const total = SHAPES.reduce((sum, shape) => sum + (mix[shape] ?? 0), 0);
@@ -95,8 +92,8 @@ export function drawSpec(
   const cpuGrowthPerDay = growing ? stream.between(0.01, 0.04) : 0;
   const memGrowthPerDay = growing ? stream.between(0.003, 0.02) : 0;
   const growth = 1 + cpuGrowthPerDay * maxDays;
-  let cpuLevel = logUniform(stream, 0.12, 9 / growth);
-  const ratio = shape === "memory-heavy" ? logUniform(stream, 5, 14) : logUniform(stream, 1, 4.5);
+  let cpuLevel = stream.logUniform(0.12, 9 / growth);
+  const ratio = shape === "memory-heavy" ? stream.logUniform(5, 14) : stream.logUniform(1, 4.5);
   let memLevel = Math.min(cpuLevel * ratio, 90 / (1 + memGrowthPerDay * maxDays));
   const spec: VmSpec = {
     index,
@@ -119,8 +116,8 @@ export function drawSpec(
     memDaily: stream.between(0, 0.08),
     memGrowthPerDay,
     memNoise: stream.between(0.005, 0.02),
-    iopsPerCore: logUniform(stream, 50, 800),
-    netMbpsPerCore: logUniform(stream, 2, 60),
+    iopsPerCore: stream.logUniform(50, 800),
+    netMbpsPerCore: stream.logUniform(2, 60),
   };
   if (shape === "spiky") spec.cpuLevel = cpuLevel = cpuLevel / spec.spikeHeight;
   const current = currentType(stream, catalog, spec);

@@ -1,4 +1,7 @@
+import { loadCatalog } from "../../src/catalog/catalog-loader.js";
 import type { HostSpec } from "../../src/catalog/host-catalog.js";
+import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
+import type { InstanceType } from "../../src/catalog/instance-type.js";
 import { parseCpuList } from "../../src/cpulist.js";
 import { RandomStreams } from "../rng.js";
 import type { FleetSpec, FleetVm } from "./fleet-model.js";
@@ -13,8 +16,18 @@ const ARCHETYPES = [
   { kind: "idle", share: 0.1 },
 ] as const;
 
-/** The sizes a generated VM has: vCPUs of m5.large, xlarge, 2xlarge and 4xlarge. */
-export const VCPU_SIZES: readonly number[] = [2, 4, 8, 16];
+/** The sizes a generated VM starts on: vCPUs of m5.large, xlarge, 2xlarge and 4xlarge. */
+const VCPU_SIZES: readonly number[] = [2, 4, 8, 16];
+
+/** The general-purpose type of `vcpus` a generated VM starts on (m5: 4 GiB per vCPU). */
+function startingType(catalog: InstanceCatalog, vcpus: number): InstanceType {
+  const type = catalog.types.find((t) => t.family === "m5" && t.vcpus === vcpus);
+  if (type === undefined)
+    throw new RangeError(
+      `the instance catalog (${catalog.origin}) has no m5 type with ${vcpus} vCPUs for a generated fleet`,
+    );
+  return type;
+}
 
 function pickArchetype(u: number): (typeof ARCHETYPES)[number] {
   let cumulative = 0;
@@ -24,8 +37,6 @@ function pickArchetype(u: number): (typeof ARCHETYPES)[number] {
   }
   return ARCHETYPES[0];
 }
-/** m5-like on-demand price per vCPU-hour (m5.large $0.096 for 2 vCPUs, us-east-1). */
-export const USD_PER_VCPU_HOUR = 0.048;
 
 export interface FleetOptions {
   vms: number;
@@ -34,16 +45,19 @@ export interface FleetOptions {
   days: number;
   stepMs?: number;
   seed: number;
+  /** Where the VMs' types and prices come from (default: models/instances.yaml). */
+  catalog?: InstanceCatalog;
 }
 
 /**
- * A synthetic fleet for the fluid mode: VMs of mixed sizes and demand shapes (diurnal web,
+ * A synthetic fleet for the fluid mode: VMs of mixed m5 sizes and demand shapes (diurnal web,
  * weekly API, steady batch, growing, spiky, idle), their mean utilization drawn around 35%, placed
  * on hosts first-fit by vCPUs. Each VM draws from its own named stream, so adding VMs never
  * changes the others.
  */
 export function generateFleet(options: FleetOptions): FleetSpec {
   const streams = new RandomStreams(options.seed);
+  const catalog = options.catalog ?? loadCatalog();
   const cpusPerHost = options.host.nodes.reduce((sum, node) => sum + parseCpuList(node.cpus).length, 0);
   const hostLoad = new Array<number>(options.hosts).fill(0);
   const vms: FleetVm[] = [];
@@ -71,6 +85,13 @@ export function generateFleet(options: FleetOptions): FleetSpec {
       ...(archetype.kind === "weekly-api" ? { weekly: { amplitude: 0.3, peak: 2 } } : {}),
       ...(archetype.kind === "spiky" ? { burst: { every: 3_600_000, lasting: 300_000, factor: 2.5 } } : {}),
     };
+    const type = startingType(catalog, vcpus);
+    // Resident memory: GiB per busy core drawn as sim/fleet/shapes.ts draws it (log-uniform 1-4.5,
+    // an assumption), under 90% of the type; an idle VM keeps a little (0.3-3 GiB, at most 40%).
+    const memoryGiB =
+      archetype.kind === "idle"
+        ? Math.min(type.memoryGiB * 0.4, stream.between(0.3, 3))
+        : Math.min(type.memoryGiB * 0.9, utilization * vcpus * stream.logUniform(1, 4.5));
     let host = hostLoad.findIndex((load) => load + vcpus <= cpusPerHost * 2.5);
     if (host < 0) host = hostLoad.indexOf(Math.min(...hostLoad));
     hostLoad[host] = (hostLoad[host] as number) + vcpus;
@@ -78,7 +99,9 @@ export function generateFleet(options: FleetOptions): FleetSpec {
       name: `vm-${i}`,
       host,
       vcpus,
-      hourlyUsd: vcpus * USD_PER_VCPU_HOUR,
+      instanceType: type.name,
+      memoryGiB,
+      hourlyUsd: type.hourlyUsd,
       arrivals,
       request,
       noiseCv: 0.1,

@@ -10,7 +10,12 @@ import { arrivalRate } from "../twin/arrivals.js";
 export interface FleetVm {
   name: string;
   host: number;
+  /** The instance type it runs on (a catalog name); `vcpus` is that type's. */
+  instanceType: string;
   vcpus: number;
+  /** Resident memory in use, GiB: what monitoring reports (the fluid mode does not simulate memory). */
+  memoryGiB: number;
+  /** What it costs now, USD an hour: its type's on-demand price, less the spot discount on spot. */
   hourlyUsd: number;
   arrivals: OpenArrivals;
   request: RequestConfig;

@@ -1,23 +1,27 @@
+import { loadCatalog } from "../../src/catalog/catalog-loader.js";
+import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
 import { ConvergenceTracker } from "../../src/orchestrator/convergence.js";
 import type { OrchestratorUpdate } from "../../src/orchestrator/tuning-event.js";
 import type { ComponentImpact, HistoryEntry, RunResult, TimelinePoint } from "../../src/report/run-result.js";
 import { configHash } from "../../src/scenario/config-hash.js";
 import type { ResolvedScenario } from "../../src/scenario/load-scenario.js";
+import { RightSizer } from "../../src/tuners/rightsize/right-sizer.js";
 import { modelVersion } from "../run-detail.js";
-import { applyDecision, decideFleet, type FleetDecision, recordUtilization } from "./fleet-decisions.js";
+import { applyDecision, decideFleet, type FleetDecision, observeFleetVm } from "./fleet-decisions.js";
 import { FleetMeter } from "./fleet-meter.js";
-import { FleetSimulation, type FleetSpec, type SpotTerms } from "./fleet-model.js";
+import { FleetSimulation, type FleetSpec, type FleetVm, type SpotTerms } from "./fleet-model.js";
 import { hashStep, ScoreWindow } from "./fleet-score.js";
 import { fleetSpec } from "./fleet-setup.js";
 import { FleetValidation } from "./fleet-validation.js";
 
-const BINS = 100;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 export interface FleetRunOptions {
   seed?: number;
   measureComponents?: boolean;
+  /** Instance types and prices (default: models/instances.yaml). */
+  catalog?: InstanceCatalog;
   onUpdate?: (update: OrchestratorUpdate) => void;
 }
 
@@ -27,6 +31,7 @@ function measureWith(
   decisions: readonly FleetDecision[],
   at: number,
   measureFrom: number,
+  catalog: InstanceCatalog,
   spot: SpotTerms,
   discount: number,
 ): FleetMeter {
@@ -35,7 +40,7 @@ function measureWith(
   for (let t = 0; t < spec.durationMs; t += spec.stepMs) {
     if (t === at)
       for (const d of decisions)
-        applyDecision(simulation.vms[d.vm] as FleetSimulation["vms"][number], d, spot, discount);
+        applyDecision(simulation.vms[d.vm] as FleetSimulation["vms"][number], d, catalog, spot, discount);
     const step = simulation.step(t);
     if (t >= measureFrom) meter.add(simulation, step);
   }
@@ -45,8 +50,9 @@ function measureWith(
 /**
  * A fleet scenario's run in the fluid mode. The untuned fleet and the tuned one step side by side
  * on the same random numbers. For `fleet.observe` both run as generated while each VM's CPU
- * utilization is recorded; then the right-sizing and cost rules decide (src/tuners/fleet-sizing.ts)
- * and the tuned fleet changes; after `tuning.validation` each change is kept or reverted by its
+ * utilization and memory go to the right-sizing engine (src/tuners/rightsize/) as fleet monitoring
+ * would report them; then the engine and the spot rule (src/tuners/fleet-pricing.ts) decide and
+ * the tuned fleet changes; after `tuning.validation` each change is kept or reverted by its
  * VM's behaviour against the untuned twin of itself; the rest of the run is the evaluation window.
  * Windows are days: the tuned-to-untuned score ratio, day over day.
  */
@@ -55,7 +61,8 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
   const fleet = scenario.fleet;
   if (fleet === undefined) throw new Error(`scenario ${scenario.name} is not a fleet scenario`);
   const seed = options.seed ?? scenario.seed;
-  const spec = fleetSpec(resolved, seed);
+  const catalog = options.catalog ?? loadCatalog();
+  const spec = fleetSpec(resolved, seed, catalog);
   const stepMs = spec.stepMs;
   const alignUp = (ms: number) => Math.ceil(ms / stepMs) * stepMs;
   const decideAt = alignUp(fleet.observe);
@@ -68,7 +75,7 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
   const untuned = new FleetSimulation(spec);
   const tuned = new FleetSimulation(spec);
   const n = spec.vms.length;
-  const bins = new Float64Array(n * BINS);
+  const sizer = scenario.tuning.components.includes("rightsizing") ? new RightSizer(catalog) : undefined;
   const validation = new FleetValidation(n);
   const meters = { untuned: new FleetMeter(stepMs), tuned: new FleetMeter(stepMs) };
   const windows = { untuned: new ScoreWindow(), tuned: new ScoreWindow() };
@@ -105,9 +112,9 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
   let windowStart = 0;
   for (let t = 0; t < spec.durationMs; t += stepMs) {
     if (t === decideAt) {
-      decisions = decideFleet(tuned.vms, bins, BINS, scenario.tuning.components, fleet.spot !== undefined);
+      decisions = decideFleet(tuned.vms, sizer, scenario.tuning.components, fleet.spot !== undefined);
       for (const d of decisions) {
-        applyDecision(tuned.vms[d.vm] as FleetSimulation["vms"][number], d, spot, discount);
+        applyDecision(tuned.vms[d.vm] as FleetSimulation["vms"][number], d, catalog, spot, discount);
         record(t, d, "apply", 0, false, d.reason);
       }
     }
@@ -115,16 +122,18 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
       for (const d of decisions) {
         const verdict = validation.judge(d, tuned.vms[d.vm] as FleetSimulation["vms"][number]);
         if (verdict.keep) kept.push(d);
-        else applyDecision(tuned.vms[d.vm] as FleetSimulation["vms"][number], d, spot, discount, true);
+        else applyDecision(tuned.vms[d.vm] as FleetSimulation["vms"][number], d, catalog, spot, discount, true);
         record(t, d, verdict.keep ? "keep" : "revert", verdict.impactPct, !verdict.keep, verdict.reason);
       }
     }
     const a = untuned.step(t);
     const b = tuned.step(t);
     hash = hashStep(hashStep(hash, a), b);
-    if (t < decideAt)
+    // Monitoring has no sample of a VM while it is down (reclaimed spot capacity).
+    if (t < decideAt && sizer !== undefined)
       for (let i = 0; i < n; i++)
-        if (untuned.state[i] !== 2) recordUtilization(bins, i, BINS, untuned.utilization[i] as number);
+        if (untuned.state[i] !== 2)
+          observeFleetVm(sizer, untuned.vms[i] as FleetVm, catalog, t, untuned.utilization[i] as number);
     if (t >= decideAt && t < judgeAt) validation.add(untuned, tuned);
     if (t >= judgeAt) {
       meters.untuned.add(untuned, a);
@@ -160,13 +169,13 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
     for (const component of ["rightsizing", "cost"] as const) {
       const own = kept.filter((d) => d.component === component);
       if (own.length === 0) continue;
-      const meter = measureWith(spec, own, decideAt, judgeAt, spot, discount);
+      const meter = measureWith(spec, own, decideAt, judgeAt, catalog, spot, discount);
       components.push({ component, changes: own.length, metrics: meter.metrics() });
     }
   }
   const finalKnobs: Record<string, number | string> = {};
   tuned.vms.forEach((vm) => {
-    finalKnobs[`vcpus@${vm.name}`] = vm.vcpus;
+    finalKnobs[`instance-type@${vm.name}`] = vm.instanceType;
     finalKnobs[`pricing@${vm.name}`] = vm.spot === undefined ? "on-demand" : "spot";
   });
   return {

@@ -1,3 +1,4 @@
+import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
 import type { ResolvedScenario } from "../../src/scenario/load-scenario.js";
 import { RandomStreams } from "../rng.js";
 import { generateFleet } from "./fleet-generator.js";
@@ -16,14 +17,9 @@ export function fleetTags(vm: FleetVm): string[] {
   }
 }
 
-/** "8 vCPU spot": the cost groups of a fleet. */
+/** "m5.2xlarge spot": the cost groups of a fleet. */
 export function costGroup(vm: FleetVm): string {
-  return `${vm.vcpus} vCPU ${vm.spot === undefined ? "on-demand" : "spot"}`;
-}
-
-/** The on-demand hourly price of a VM: the generator's per-vCPU price times its size. */
-export function onDemandHourly(vm: FleetVm, usdPerVcpuHour: number): number {
-  return vm.vcpus * usdPerVcpuHour;
+  return `${vm.instanceType} ${vm.spot === undefined ? "on-demand" : "spot"}`;
 }
 
 /**
@@ -31,7 +27,7 @@ export function onDemandHourly(vm: FleetVm, usdPerVcpuHour: number): number {
  * placement on the scenario's host model), a share of them on spot capacity, priced at the
  * discount. Everything is drawn from named streams of `seed`.
  */
-export function fleetSpec(resolved: ResolvedScenario, seed: number): FleetSpec {
+export function fleetSpec(resolved: ResolvedScenario, seed: number, catalog?: InstanceCatalog): FleetSpec {
   const { scenario, host } = resolved;
   const fleet = scenario.fleet;
   if (fleet === undefined) throw new Error(`scenario ${scenario.name} has no fleet section`);
@@ -42,6 +38,7 @@ export function fleetSpec(resolved: ResolvedScenario, seed: number): FleetSpec {
     days: scenario.duration / 86_400_000,
     stepMs: fleet.step,
     seed,
+    ...(catalog === undefined ? {} : { catalog }),
   });
   const spot = fleet.spot;
   if (spot !== undefined) {

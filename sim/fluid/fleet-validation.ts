@@ -1,11 +1,18 @@
-import { CPU_TARGET_BAND } from "../../src/tuners/fleet-sizing.js";
+import { policy } from "../../src/tuners/rightsize/policy.js";
 import { binnedQuantile, type FleetDecision, recordUtilization } from "./fleet-decisions.js";
 import type { FleetSimulation, FleetVm } from "./fleet-model.js";
 import { fleetTags } from "./fleet-setup.js";
 
 const BINS = 100;
-/** A resized VM whose P95 utilization in validation passes the band's top by this much is reverted. */
+/** The right-sizing engine's CPU target (its balanced policy: P95 at most 80% of the vCPUs). */
+const CPU_TARGET = policy("balanced").cpuTarget;
+/** A resized VM whose P95 utilization in validation passes the CPU target by this much is reverted. */
 const UTILIZATION_MARGIN = 0.1;
+/**
+ * A resize is reverted when its VM saturates in more than this share of the validation steps
+ * beyond its untuned twin: a step or two can come from its host alone, busier in the tuned fleet.
+ */
+const SATURATION_MARGIN = 0.01;
 /** A pricing move that fails this many more of a VM's requests than before is reverted. */
 const FAILURE_MARGIN = 0.05;
 
@@ -16,6 +23,8 @@ class Side {
   readonly latencyWeighted: Float64Array;
   readonly offered: Float64Array;
   readonly cost: Float64Array;
+  /** Per VM, utilization samples in 1% bins, of the steps both sides were up. */
+  readonly bins: Float64Array;
 
   constructor(n: number) {
     this.saturated = new Float64Array(n);
@@ -23,18 +32,30 @@ class Side {
     this.latencyWeighted = new Float64Array(n);
     this.offered = new Float64Array(n);
     this.cost = new Float64Array(n);
+    this.bins = new Float64Array(n * BINS);
   }
 
-  add(simulation: FleetSimulation): void {
+  /**
+   * One step. Saturation and utilization count only the steps where the VM was up on both sides:
+   * a VM taken off spot is up while its untuned twin is reclaimed, and those steps say nothing
+   * about its size.
+   */
+  add(simulation: FleetSimulation, other: FleetSimulation): void {
     const { servedRps, latencyMs, offeredRps, state, vms } = simulation;
     for (let i = 0; i < vms.length; i++) {
-      if (state[i] === 1) this.saturated[i] = (this.saturated[i] as number) + 1;
+      const bothUp = state[i] !== 2 && other.state[i] !== 2;
+      if (bothUp && state[i] === 1) this.saturated[i] = (this.saturated[i] as number) + 1;
       this.served[i] = (this.served[i] as number) + (servedRps[i] as number);
       this.latencyWeighted[i] =
         (this.latencyWeighted[i] as number) + (servedRps[i] as number) * (latencyMs[i] as number);
       this.offered[i] = (this.offered[i] as number) + (offeredRps[i] as number);
       this.cost[i] = (this.cost[i] as number) + (vms[i] as FleetVm).hourlyUsd;
+      if (bothUp) recordUtilization(this.bins, i, BINS, simulation.utilization[i] as number);
     }
+  }
+
+  p95(i: number): number {
+    return binnedQuantile(this.bins.subarray(i * BINS, (i + 1) * BINS), 0.95);
   }
 
   /** Served per ms of mean latency per dollar, summed over the validation steps. */
@@ -52,28 +73,26 @@ class Side {
 
 /**
  * Judges a fleet's changes after their validation period, each VM against its untuned twin on
- * the same random numbers: a resize is reverted when the VM saturated more often or its P95
- * utilization left the target band by more than 10 points; a pricing move when it failed
- * noticeably more requests, unless the work is interruptible.
+ * the same random numbers: a resize is reverted when the VM saturated more often (by over 1% of
+ * the steps), or when its P95 utilization passed the engine's CPU target by more than 10 points
+ * and is higher than it would have been untuned (a VM already pinned at its ceiling before, on
+ * the largest type, is not made worse by a cheaper type of the same vCPUs); a pricing move when
+ * it failed noticeably more requests, unless the work is interruptible.
  */
 export class FleetValidation {
   private readonly untuned: Side;
   private readonly tuned: Side;
-  private readonly bins: Float64Array;
   private steps = 0;
 
   constructor(n: number) {
     this.untuned = new Side(n);
     this.tuned = new Side(n);
-    this.bins = new Float64Array(n * BINS);
   }
 
   add(untuned: FleetSimulation, tuned: FleetSimulation): void {
     this.steps++;
-    this.untuned.add(untuned);
-    this.tuned.add(tuned);
-    for (let i = 0; i < tuned.vms.length; i++)
-      if (tuned.state[i] !== 2) recordUtilization(this.bins, i, BINS, tuned.utilization[i] as number);
+    this.untuned.add(untuned, tuned);
+    this.tuned.add(tuned, untuned);
   }
 
   judge(decision: FleetDecision, vm: FleetVm): { keep: boolean; impactPct: number; reason: string } {
@@ -83,20 +102,24 @@ export class FleetValidation {
     if (decision.component === "rightsizing") {
       const saturated = this.tuned.saturated[i] as number;
       const was = this.untuned.saturated[i] as number;
-      if (saturated > was)
+      if (saturated > was + SATURATION_MARGIN * this.steps)
         return {
           keep: false,
           impactPct,
           reason: `saturated in ${saturated} of ${this.steps} validation steps (untuned: ${was})`,
         };
-      const p95 = binnedQuantile(this.bins.subarray(i * BINS, (i + 1) * BINS), 0.95);
-      if (p95 > CPU_TARGET_BAND.max + UTILIZATION_MARGIN)
+      const p95 = this.tuned.p95(i);
+      if (p95 > CPU_TARGET + UTILIZATION_MARGIN && p95 > this.untuned.p95(i))
         return {
           keep: false,
           impactPct,
-          reason: `P95 CPU ${(p95 * 100).toFixed(0)}% on ${vm.vcpus} vCPUs in validation: above the band`,
+          reason: `P95 CPU ${(p95 * 100).toFixed(0)}% on ${vm.vcpus} vCPUs (${vm.instanceType}) in validation: above the target`,
         };
-      return { keep: true, impactPct, reason: `P95 CPU ${(p95 * 100).toFixed(0)}% on ${vm.vcpus} vCPUs in validation` };
+      return {
+        keep: true,
+        impactPct,
+        reason: `P95 CPU ${(p95 * 100).toFixed(0)}% on ${vm.vcpus} vCPUs (${vm.instanceType}) in validation`,
+      };
     }
     const failed = this.tuned.failedShare(i) - this.untuned.failedShare(i);
     if (failed > FAILURE_MARGIN && !fleetTags(vm).includes("interruptible"))

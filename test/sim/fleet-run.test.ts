@@ -1,17 +1,19 @@
 import { join } from "node:path";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { binnedQuantile } from "../../sim/fluid/fleet-decisions.js";
+import { applyDecision, binnedQuantile, type FleetDecision } from "../../sim/fluid/fleet-decisions.js";
 import { generateFleet } from "../../sim/fluid/fleet-generator.js";
 import { FleetSimulation, simulateFleet } from "../../sim/fluid/fleet-model.js";
 import { runFleetTuning } from "../../sim/fluid/fleet-run.js";
+import { FleetValidation } from "../../sim/fluid/fleet-validation.js";
+import { loadCatalog } from "../../src/catalog/catalog-loader.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { loadScenario } from "../../src/scenario/load-scenario.js";
 import { parseKeyPath } from "../../src/scenario/scenario-override.js";
-import { CPU_TARGET_BAND, placePricing, rightSize } from "../../src/tuners/fleet-sizing.js";
+import { placePricing } from "../../src/tuners/fleet-pricing.js";
 
 const host = loadHostCatalog().find((h) => h.name === "epyc-2s-nps4");
 if (host === undefined) throw new Error("epyc-2s-nps4 missing");
+const catalog = loadCatalog();
 const TINY = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-fleet.yaml");
 const tiny = (sets: Record<string, unknown> = {}) =>
   loadScenario(
@@ -69,21 +71,6 @@ describe("the fleet simulation", () => {
 });
 
 describe("fleet sizing rules", () => {
-  const ladder = [2, 4, 8, 16];
-  it("keep a VM inside the band, else pick the smallest size that keeps P95 CPU at or under 80% (property)", () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...ladder), (p95, vcpus) => {
-        const size = rightSize(p95, vcpus, ladder);
-        if (p95 >= CPU_TARGET_BAND.min && p95 <= CPU_TARGET_BAND.max) return expect(size).toBe(vcpus);
-        const demand = p95 * vcpus;
-        if (size !== 16) expect(demand / size).toBeLessThanOrEqual(CPU_TARGET_BAND.max);
-        for (const smaller of ladder.filter((s) => s < size))
-          expect(demand / smaller).toBeGreaterThan(CPU_TARGET_BAND.max);
-      }),
-      { seed: 3 },
-    );
-  });
-
   it("put interruptible work on spot and latency-sensitive work off it", () => {
     expect(placePricing("on-demand", ["interruptible"])).toBe("spot");
     expect(placePricing("spot", ["latency-sensitive"])).toBe("on-demand");
@@ -97,6 +84,52 @@ describe("fleet sizing rules", () => {
     expect(binnedQuantile(bins, 0.5)).toBeCloseTo(0.11, 12);
     expect(binnedQuantile(bins, 0.95)).toBeCloseTo(0.71, 12);
     expect(binnedQuantile(new Float64Array(100), 0.95)).toBe(0);
+  });
+});
+
+describe("judging a resize after validation", () => {
+  /** One VM offered `rps`, untuned on m5.4xlarge, tuned on `to`, judged over a day of 5-minute steps. */
+  const judge = (rps: number, to: string) => {
+    const spec = generateFleet({ vms: 1, hosts: 1, host, days: 1, seed: 2 });
+    const vm = spec.vms[0];
+    if (vm === undefined) throw new Error("no VM");
+    Object.assign(vm, { instanceType: "m5.4xlarge", vcpus: 16, hourlyUsd: 0.768, noiseCv: 0 });
+    vm.arrivals = { ratePerSec: rps, trendPerDay: 0 };
+    const untuned = new FleetSimulation(spec);
+    const tuned = new FleetSimulation(spec);
+    const decision: FleetDecision = {
+      vm: 0,
+      component: "rightsizing",
+      knob: "instance-type@vm-0",
+      from: "m5.4xlarge",
+      to,
+      reason: "test",
+    };
+    applyDecision(
+      tuned.vms[0] as FleetSimulation["vms"][number],
+      decision,
+      catalog,
+      { interruptionsPerDay: 0, restartMs: 0 },
+      0,
+    );
+    const validation = new FleetValidation(1);
+    for (let t = 0; t < spec.durationMs; t += spec.stepMs) {
+      untuned.step(t);
+      tuned.step(t);
+      validation.add(untuned, tuned);
+    }
+    return validation.judge(decision, tuned.vms[0] as FleetSimulation["vms"][number]);
+  };
+
+  it("keeps a cheaper type of the same vCPUs for a VM pinned at its ceiling either way", () => {
+    expect(judge(1e6, "c5.4xlarge")).toMatchObject({ keep: true });
+  });
+
+  it("reverts a downsize that saturates the VM, and keeps one that stays under the target", () => {
+    const hot = judge(2000, "c5.large");
+    expect(hot.keep).toBe(false);
+    expect(hot.reason).toMatch(/saturated in \d+ of 288 validation steps \(untuned: 0\)/);
+    expect(judge(50, "c5.xlarge")).toMatchObject({ keep: true });
   });
 });
 
@@ -118,12 +151,22 @@ describe("a fleet scenario's run", () => {
     const judged = result.history.filter((e) => e.action !== "apply");
     expect(applied.length).toBeGreaterThan(0);
     expect(judged.map((e) => e.knob)).toEqual(applied.map((e) => e.knob));
-    expect(new Set(applied.map((e) => e.time))).toEqual(new Set([86_400_000]));
-    expect(new Set(judged.map((e) => e.time))).toEqual(new Set([86_400_000 + 12 * 3_600_000]));
+    expect(new Set(applied.map((e) => e.time))).toEqual(new Set([2 * 86_400_000]));
+    expect(new Set(judged.map((e) => e.time))).toEqual(new Set([2 * 86_400_000 + 12 * 3_600_000]));
     for (const e of judged.filter((x) => x.rolledBack))
-      expect(e.reason).toMatch(/saturated|above the band|more requests failed/);
+      expect(e.reason).toMatch(/saturated|above the target|more requests failed/);
     expect(result.rollbacks).toBe(judged.filter((e) => e.rolledBack).length);
-    expect(result.detail.evaluationMinutes).toBe(3 * 1440 - 1440 - 720);
+    expect(result.detail.evaluationMinutes).toBe(4 * 1440 - 2880 - 720);
+    // Sizes come from the right-sizing engine: catalog types, with its reasons and confidence.
+    const resizes = applied.filter((e) => e.component === "rightsizing");
+    expect(resizes.length).toBeGreaterThan(0);
+    for (const e of resizes) {
+      expect(e.knob).toMatch(/^instance-type@vm-\d+$/);
+      expect(catalog.get(JSON.parse(e.to ?? "null"))).toBeDefined();
+      expect(e.reason).toMatch(/^(upsize|downsize|idle)\b.*over 2\.0 days .*holds it with \d+% confidence/);
+    }
+    for (const [knob, type] of Object.entries(result.finalKnobs ?? {}))
+      if (knob.startsWith("instance-type@")) expect(catalog.get(String(type))).toBeDefined();
     expect(result.detail.mode).toBe("fleet");
     // The tuned fleet's cost is what its final sizes and pricing cost.
     const sum = result.detail.tuned.costs.reduce((s, c) => s + c.monthlyCostUsd, 0);

@@ -32,10 +32,15 @@ function within(limit: number, need: number, sigma: number): number {
   return normalCdf(margin / sigma);
 }
 
+/** Probabilities within this share of the best count as equal when no type holds the needs. */
+const SAME_PROBABILITY = 0.01;
+
 /**
  * The cheapest type that holds the needs with at least `threshold` probability. When none
- * does, the most likely one, flagged so the reasons can say so; when none has any chance (the
- * memory floor exceeds every type), the one with the most memory, then vCPUs.
+ * does, the most likely one, flagged so the reasons can say so; of types within 1% of the best
+ * probability, the cheapest (a pricier type that only adds memory nobody needs buys nothing).
+ * When none has any chance (the memory floor exceeds every type), the one with the most memory,
+ * then vCPUs.
  */
 export function chooseType(
   catalog: InstanceCatalog,
@@ -43,20 +48,26 @@ export function chooseType(
   policy: SizingPolicy,
   threshold: number,
 ): { type: InstanceType; probability: number; sufficient: boolean } {
-  let best: { type: InstanceType; probability: number } | undefined;
+  const probabilities: number[] = [];
   for (const type of catalog.types) {
     const probability = holdProbability(type, needs, policy);
     if (probability >= threshold) return { type, probability, sufficient: true };
-    const bigger =
-      best !== undefined &&
-      probability === best.probability &&
-      (type.memoryGiB > best.type.memoryGiB ||
-        (type.memoryGiB === best.type.memoryGiB && type.vcpus > best.type.vcpus));
-    if (best === undefined || probability > best.probability || (probability === 0 && bigger))
-      best = { type, probability };
+    probabilities.push(probability);
   }
-  const fallback = best as { type: InstanceType; probability: number };
-  return { ...fallback, sufficient: false };
+  const best = Math.max(...probabilities);
+  if (best > 0) {
+    // Types are cheapest first, so the first one close enough to the best is the cheapest of them.
+    const index = probabilities.findIndex((p) => p >= best * (1 - SAME_PROBABILITY));
+    return {
+      type: catalog.types[index] as InstanceType,
+      probability: probabilities[index] as number,
+      sufficient: false,
+    };
+  }
+  const largest = catalog.types.reduce((a, b) =>
+    b.memoryGiB > a.memoryGiB || (b.memoryGiB === a.memoryGiB && b.vcpus > a.vcpus) ? b : a,
+  );
+  return { type: largest, probability: 0, sufficient: false };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCatalog } from "../../../src/catalog/catalog-loader.js";
 import { policy } from "../../../src/tuners/rightsize/policy.js";
 import { RightSizer } from "../../../src/tuners/rightsize/right-sizer.js";
+import { chooseType } from "../../../src/tuners/rightsize/type-choice.js";
 import { feedSynthetic, smallCatalog } from "../../helpers/synthetic-vm.js";
 
 const catalog = smallCatalog();
@@ -148,5 +149,29 @@ describe("RightSizer", () => {
     expect(() => sizer.observe("x", { time: 0, cpu: 1.5, mem: 0 }, "c.large")).toThrow(RangeError);
     expect(() => sizer.observe("x", { time: 0, cpu: 0.5, mem: 0 }, "c.larg")).toThrow(/did you mean c\.large/);
     expect(() => sizer.observe("huge", { time: 0, cpu: 0.5, mem: 0.5 }, "c.large")).toThrow(/time goes backwards/);
+  });
+
+  it("when no type holds the needs, picks the cheapest of the most likely, not one that only adds memory", () => {
+    const real = parseCatalog(
+      `instances:
+  - { name: c5.4xlarge, vcpus: 16, memoryGiB: 32, hourlyUsd: 0.68 }
+  - { name: m5.4xlarge, vcpus: 16, memoryGiB: 64, hourlyUsd: 0.768 }
+  - { name: r5.4xlarge, vcpus: 16, memoryGiB: 128, hourlyUsd: 1.008 }
+  - { name: c5.xlarge, vcpus: 4, memoryGiB: 8, hourlyUsd: 0.17 }
+  - { name: r5.xlarge, vcpus: 4, memoryGiB: 32, hourlyUsd: 0.252 }
+`,
+      "inline",
+    );
+    const balanced = policy("balanced");
+    // 20 cores at P95 with 13.5 GiB: no 16-vCPU type holds it, and every chance is tiny.
+    const cpuBound = { cpuCores: 20, memGiB: 13.5, cpuSigma: 0.1, memSigma: 0.1, memFloorGiB: 14 };
+    const choice = chooseType(real, cpuBound, balanced, 0.9);
+    expect(choice.sufficient).toBe(false);
+    expect(choice.type.name).toBe("c5.4xlarge");
+    expect(choice.probability).toBeGreaterThan(0);
+    // A 4-vCPU type is far less likely, however cheap.
+    expect(chooseType(real, { ...cpuBound, cpuCores: 40 }, balanced, 0.9).type.vcpus).toBe(16);
+    // Nothing has a chance (the memory floor beats every type): the most memory.
+    expect(chooseType(real, { ...cpuBound, memFloorGiB: 200 }, balanced, 0.9).type.name).toBe("r5.4xlarge");
   });
 });

@@ -4,6 +4,20 @@ import { fsErrorCode, fsReason, OutputPathError } from "./output-path.js";
 
 let counter = 0;
 
+/**
+ * Writes all of `data`: write(2) may take only part of it (a file-size limit, a full quota), and
+ * the call after a short one returns the error (EFBIG, ENOSPC) that says why.
+ */
+function writeFully(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
+    offset += written;
+  }
+}
+
 /** A hidden name beside `path` that no other writer uses: this process's id and a counter. */
 export function temporaryBeside(path: string, tag = "tmp"): string {
   counter++;
@@ -40,24 +54,36 @@ export class AtomicFile {
     if (this.prepared) throw new Error(`${this.path} was already prepared, committed or aborted`);
     this.pending.push(text);
     this.pendingLength += text.length;
-    if (this.pendingLength >= 1 << 20) this.flush();
+    if (this.pendingLength >= 1 << 20) this.failingSafely(() => this.flush());
   }
 
   /** Writes out what is buffered and makes it durable, leaving only the rename to `commit()`. */
   prepare(): void {
     if (this.prepared) return;
-    this.flush();
-    const fd = this.open();
-    fsyncSync(fd);
-    closeSync(fd);
-    this.fd = undefined;
+    this.failingSafely(() => {
+      this.flush();
+      const fd = this.open();
+      fsyncSync(fd);
+      closeSync(fd);
+      this.fd = undefined;
+    });
     this.prepared = true;
   }
 
   commit(): void {
     this.prepare();
-    renameSync(this.temporary, this.path);
+    this.failingSafely(() => renameSync(this.temporary, this.path));
     this.committed = true;
+  }
+
+  /** Runs a step that touches the disk; if it fails, the temporary file goes and the error names the target. */
+  private failingSafely(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.abort();
+      throw asOutputError(this.path, error);
+    }
   }
 
   abort(): void {
@@ -75,7 +101,7 @@ export class AtomicFile {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    writeSync(this.open(), this.pending.join(""));
+    writeFully(this.open(), this.pending.join(""));
     this.pending = [];
     this.pendingLength = 0;
   }
@@ -105,8 +131,7 @@ export function writeFilesTogether(files: readonly { path: string; data: string 
         const fd = openSync(temporary, "w", 0o644);
         written.push({ temporary, path });
         try {
-          if (typeof data === "string") writeSync(fd, data);
-          else writeSync(fd, data);
+          writeFully(fd, data);
           fsyncSync(fd);
         } finally {
           closeSync(fd);

@@ -19,6 +19,8 @@ const REASONS: Record<string, string> = {
   EPERM: "operation not permitted",
   ENOSPC: "no space left on the device",
   EDQUOT: "disk quota exceeded",
+  EFBIG: "the file would exceed the size this process may write (ulimit -f)",
+  EIO: "input/output error",
   EROFS: "read-only file system",
   EISDIR: "it is a folder",
   ENOTDIR: "a part of the path is not a folder",

@@ -218,6 +218,12 @@ const FleetSchema = z.strictObject({
   spot: SpotSchema.optional(),
 });
 
+/** The before/after measurement: below seconds a P95 rests on a handful of requests (or none). */
+const evaluationWindowMs = durationMs.refine(
+  (ms) => ms >= 10_000,
+  "expected at least 10s: a shorter window holds too few requests to measure throughput or a P95",
+);
+
 export const ScenarioSchema = z
   .strictObject({
     /** Other scenario files merged first (paths relative to this file); this file's keys win. */
@@ -241,7 +247,7 @@ export const ScenarioSchema = z
     fleet: FleetSchema.optional(),
     tuning: TuningSchema.prefault({}),
     evaluation: z
-      .strictObject({ warmup: durationMs.prefault("2m"), window: positiveDurationMs.prefault("10m") })
+      .strictObject({ warmup: durationMs.prefault("2m"), window: evaluationWindowMs.prefault("10m") })
       .prefault({}),
   })
   .superRefine((scenario, ctx) => {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { threadCountOption } from "../../src/cli/args.js";
 import { main } from "../../src/cli/main.js";
 import { checkOutputFile, checkOutputFolder, makeFolders, OutputPathError } from "../../src/output-path.js";
 import { fakeIO } from "../helpers/fake-io.js";
+import { cliArgs } from "../helpers/spawn-cli.js";
 import { tempFolders } from "../helpers/temp-folders.js";
 
 const temp = tempFolders();
@@ -139,6 +141,36 @@ describe("output paths", () => {
       ),
     ).toBe(2);
     expect(huge.err()).toMatch(/--seed expects an integer of at most 15 digits or a word/);
+  });
+});
+
+describe("a write the file system cuts short (a file-size limit, a full quota)", () => {
+  /** Runs `twintune ARGS` in a shell whose processes may write files of at most `kib` KiB. */
+  const limited = (kib: number, dir: string, args: string[]) =>
+    spawnSync("sh", ["-c", `ulimit -f ${kib} && exec "$0" "$@"`, process.execPath, ...cliArgs(args)], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it.skipIf(!linux)("fails with the reason, exit 1, and leaves neither the file nor a temporary one", () => {
+    const dir = workspace();
+    // The trace of 50 VMs over 3 days is about 2.3 MB: past 200 KiB the kernel refuses the rest.
+    const fleet = limited(200, dir, ["fleet", "generate", "--vms", "50", "--days", "3", "--seed", "1", "--out", "f"]);
+    expect(fleet.status, fleet.stderr).toBe(1);
+    expect(fleet.stderr).toMatch(/cannot write .*trace\.csv: the file would exceed the size this process may write/);
+    expect(fleet.stderr).not.toMatch(/internal error|at .*\.ts:/);
+    expect(existsSync(join(dir, "f")) ? readdirSync(join(dir, "f")) : []).toEqual([]);
+  });
+
+  it.skipIf(!linux)("keeps the file it would have replaced whole", () => {
+    const dir = workspace({ "old.svg": "<svg>the previous chart</svg>\n" });
+    const input = join(import.meta.dirname, "..", "fixtures", "profiles", "node-perf-script.txt");
+    const result = limited(0, dir, ["flamegraph", input, "-o", "old.svg"]);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/cannot write .*old\.svg/);
+    expect(readFileSync(join(dir, "old.svg"), "utf8")).toBe("<svg>the previous chart</svg>\n");
+    expect(readdirSync(dir)).toEqual(["old.svg"]);
   });
 });
 

@@ -140,7 +140,12 @@ describe("scenario loading", () => {
       [
         { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 0m }") },
         "s.yaml",
-        /s\.yaml:2:\d+: evaluation\.window: expected a duration above zero/,
+        /s\.yaml:2:\d+: evaluation\.window: expected at least 10s/,
+      ],
+      [
+        { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 1ms }") },
+        "s.yaml",
+        /s\.yaml:2:\d+: evaluation\.window: expected at least 10s: a shorter window holds too few requests/,
       ],
       [
         { "s.yaml": BASE.replace("    workload:\n", "    workload:\n      memoryUsedGiB: 40\n") },

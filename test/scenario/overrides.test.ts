@@ -96,7 +96,11 @@ describe("scenario overrides (--set)", () => {
   it("zero durations are refused where they are set, before anything runs", () => {
     for (const key of ["tuning.interval", "tuning.validation", "evaluation.window", "duration"]) {
       const error = errorOf(() => loadScenario(SEED, undefined, [set(key, "0s")]));
-      expect(error.message).toBe(`--set ${key}="0s": ${key}: expected a duration above zero, like 30s or 5m`);
+      expect(error.message).toBe(
+        key === "evaluation.window"
+          ? `--set ${key}="0s": ${key}: expected at least 10s: a shorter window holds too few requests to measure throughput or a P95`
+          : `--set ${key}="0s": ${key}: expected a duration above zero, like 30s or 5m`,
+      );
     }
     expect(loadScenario(SEED, undefined, [set("evaluation.warmup", "0s")]).scenario.evaluation.warmup).toBe(0);
   });

@@ -48,6 +48,7 @@ export function compareWithTruth(
   if (policy === undefined) throw new UserError(`${truthPath}: unknown policy '${truthFile.policy}'`);
   const truth = truthFile.truth.filter((record) => sizer.history(record.vm) !== undefined);
   if (truth.length === 0) throw new UserError(`${truthPath} and the trace share no VM`);
+  requireSameFleet(truth, truthPath, sizer);
   const ours = new Map<string, Pick>(
     recommendations.map((rec) => [rec.vm, { type: rec.to, terminate: rec.action === "terminate" }]),
   );
@@ -69,6 +70,20 @@ export function compareWithTruth(
     missing: truthFile.truth.length - truth.length,
     rows,
   };
+}
+
+/**
+ * The truth must be of this trace's fleet: a VM's current type in the truth is the type it runs
+ * on in the trace. Another seed's truth names the same VM ids with other types, and scoring
+ * against it would print tables that mean nothing.
+ */
+function requireSameFleet(truth: readonly TruthFile["truth"][number][], shown: string, sizer: RightSizer): void {
+  const differ = truth.filter((record) => sizer.history(record.vm)?.type.name !== record.from);
+  const first = differ[0];
+  if (first === undefined) return;
+  throw new UserError(
+    `${shown} is not the truth of this trace: ${first.vm} runs ${sizer.history(first.vm)?.type.name} in the trace but ${first.from} in the truth (${differ.length} of ${truth.length} shared VMs differ); use the truth.json written with the trace by the same 'twintune fleet generate'`,
+  );
 }
 
 /** Every type the truth names (a VM's current type, the right type) must be in the catalog. */

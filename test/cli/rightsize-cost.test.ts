@@ -130,6 +130,16 @@ describe("twintune rightsize", () => {
       expect(out).toMatch(new RegExp(`^${method}\\s+\\d+\\.\\d%`, "m"));
   });
 
+  it("refuses a truth.json of another fleet (same VM names, other types) instead of scoring against it", async () => {
+    const other = await run(["fleet", "generate", "--vms", "40", "--days", "2", "--seed", "4", "--out", "seed4"]);
+    expect(other.code).toBe(0);
+    const { code, err } = await run(["rightsize", "--compare", "seed4/truth.json", "fleet/trace.csv"]);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /seed4\/truth\.json is not the truth of this trace: vm-\d+ runs \S+ in the trace but \S+ in the truth \(\d+ of 40 shared VMs differ\)/,
+    );
+  });
+
   it("explains bad input: missing file, bad row, unknown type, bad policy", async () => {
     writeFileSync(
       join(dir, "bad.csv"),

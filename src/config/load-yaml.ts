@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { editDistance } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
@@ -9,8 +9,11 @@ import { ConfigError, formatKeyPath } from "./config-error.js";
 export interface SourceDocument {
   file: string;
   data: unknown;
-  /** Line and column (1-based) of the value at `path`, or of its nearest existing parent. */
-  locate(path: readonly PropertyKey[]): { line: number; column: number } | undefined;
+  /**
+   * Line and column (1-based) of the value at `path`, or of its nearest existing parent; with
+   * `at: "key"`, of the key itself when `path` ends at a mapping key (an unknown key's error).
+   */
+  locate(path: readonly PropertyKey[], at?: "value" | "key"): { line: number; column: number } | undefined;
 }
 
 /** Reads and parses a YAML or JSON file; syntax errors become ConfigErrors with the position. */
@@ -37,7 +40,12 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
   return {
     file,
     data: document.toJS({ maxAliasCount: 100 }),
-    locate(path) {
+    locate(path, at = "value") {
+      const key = at === "key" ? keyNode(document, path) : undefined;
+      if (key?.range) {
+        const position = lines.linePos(key.range[0]);
+        return { line: position.line, column: position.col };
+      }
       for (let depth = path.length; depth >= 0; depth--) {
         const node = document.getIn(path.slice(0, depth) as unknown[], true);
         if (isNode(node) && node.range) {
@@ -48,6 +56,16 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
       return undefined;
     },
   };
+}
+
+/** The key node of the mapping entry `path` ends at, if it is one. */
+function keyNode(document: Document, path: readonly PropertyKey[]): Node | undefined {
+  if (path.length === 0) return undefined;
+  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return undefined;
+  const name = path[path.length - 1];
+  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === name);
+  return pair !== undefined && isScalar(pair.key) ? pair.key : undefined;
 }
 
 /**
@@ -64,7 +82,7 @@ export function validateDocument<S extends z.ZodType>(
   const issue = result.error.issues[0];
   if (issue === undefined) throw new ConfigError(document.file, undefined, undefined, "", "invalid");
   const path = issuePath(issue);
-  const position = document.locate(path);
+  const position = document.locate(path, issue.code === "unrecognized_keys" ? "key" : "value");
   throw new ConfigError(
     document.file,
     position?.line,

@@ -62,12 +62,14 @@ function readWithIncludes(file: string, chain: string[] = []): SourceDocument[] 
     );
   const document = readSourceDocument(file);
   if (!isPlainObject(document.data)) throw new ConfigError(file, 1, 1, "", "expected a mapping of scenario keys");
-  const includes = document.data.include;
+  const given = document.data.include;
+  // One file may be named on its own: `include: base.yaml`.
+  const includes = typeof given === "string" ? [given] : given;
   const documents: SourceDocument[] = [];
   if (includes !== undefined) {
     if (!Array.isArray(includes) || includes.some((item) => typeof item !== "string")) {
       const at = document.locate(["include"]);
-      throw new ConfigError(file, at?.line, at?.column, "include", "expected a list of file paths");
+      throw new ConfigError(file, at?.line, at?.column, "include", "expected a file path or a list of file paths");
     }
     for (const [i, include] of (includes as string[]).entries()) {
       // A problem with an included file is said where it is included: this file, its line.
@@ -93,13 +95,18 @@ function readWithIncludes(file: string, chain: string[] = []): SourceDocument[] 
 }
 
 /** The error for key path `path`, located in the last document (in merge order) that sets it. */
-function errorAt(documents: SourceDocument[], path: readonly PropertyKey[], problem: string): ConfigError {
+function errorAt(
+  documents: SourceDocument[],
+  path: readonly PropertyKey[],
+  problem: string,
+  at: "value" | "key" = "value",
+): ConfigError {
   for (let depth = path.length; depth >= 0; depth--) {
     for (let i = documents.length - 1; i >= 0; i--) {
       const document = documents[i] as SourceDocument;
       if (hasPath(document.data, path.slice(0, depth))) {
-        const at = document.locate(path.slice(0, depth));
-        return new ConfigError(document.file, at?.line, at?.column, formatKeyPath(path), problem);
+        const where = document.locate(path.slice(0, depth), depth === path.length ? at : "value");
+        return new ConfigError(document.file, where?.line, where?.column, formatKeyPath(path), problem);
       }
     }
   }
@@ -179,7 +186,12 @@ function resolveScenario(
   const fromFiles = documents.reduce<unknown>((acc, document) => mergeConfig(acc, document.data), {});
   const merged = applyOverrides(fromFiles, overrides);
   // A problem in a value set on the command line names the flag; anything else, the file and line.
-  const locate = (path: PropertyKey[], problem: string, inputs: PropertyKey[][] = []): ConfigError => {
+  const locate = (
+    path: PropertyKey[],
+    problem: string,
+    inputs: PropertyKey[][] = [],
+    at: "value" | "key" = "value",
+  ): ConfigError => {
     const override = [path, ...inputs].map((at) => overrideAt(overrides, at)).find((found) => found !== undefined);
     if (override !== undefined)
       return new ConfigError(override.label, undefined, undefined, formatKeyPath(path), problem);
@@ -189,12 +201,13 @@ function resolveScenario(
       const why = `${problem} (the scenario has no ${section}; this flag would create one)`;
       return new ConfigError(creator.override.label, undefined, undefined, formatKeyPath(path), why);
     }
-    return errorAt(documents, path, problem);
+    return errorAt(documents, path, problem, at);
   };
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema), issueInputs(issue));
+    const at = issue.code === "unrecognized_keys" ? "key" : "value";
+    throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema), issueInputs(issue), at);
   }
   const scenario = parsed.data;
   const fail = (path: PropertyKey[], problem: string): never => {

@@ -33,14 +33,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Reads a policy file; problems name the file, line, key path and what was expected. */
 export function loadPolicy(file: string): TuningPolicy {
   const document = readSourceDocument(file);
-  const fail = (path: (string | number)[], problem: string): never => {
-    const at = document.locate(path);
-    throw new ConfigError(file, at?.line, at?.column, path.join("."), problem);
+  /** `at: "key"` for a key that should not be there: the error points at the key, not its value. */
+  const fail = (path: (string | number)[], problem: string, at: "value" | "key" = "value"): never => {
+    const where = document.locate(path, at);
+    throw new ConfigError(file, where?.line, where?.column, path.join("."), problem);
   };
   const data = document.data;
   if (!isPlainObject(data)) return fail([], "expected a mapping with name, description and tuning");
   for (const key of Object.keys(data))
-    if (!TOP_KEYS.includes(key)) fail([key], `unknown key '${key}'; a policy has ${TOP_KEYS.join(", ")}`);
+    if (!TOP_KEYS.includes(key)) fail([key], `unknown key '${key}'; a policy has ${TOP_KEYS.join(", ")}`, "key");
   const name = data.name ?? basename(file, extname(file));
   if (typeof name !== "string" || name === "") fail(["name"], "expected a non-empty string");
   const description = data.description ?? "";
@@ -51,7 +52,7 @@ export function loadPolicy(file: string): TuningPolicy {
   if (Object.keys(tuning).length === 0) fail(["tuning"], "expected at least one tuning setting");
   const overrides: ScenarioOverride[] = Object.entries(tuning).map(([key, value]) => {
     const problem = checkSchemaPath(ScenarioSchema, ["tuning", key]);
-    if (problem !== null) fail(["tuning", key], problem.problem);
+    if (problem !== null) fail(["tuning", key], problem.problem, "key");
     const at = document.locate(["tuning", key]);
     // The label stands where a file name does in errors, so a bad value points at its line.
     const label = at === undefined ? file : `${file}:${at.line}:${at.column}`;

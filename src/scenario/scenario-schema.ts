@@ -227,7 +227,8 @@ const evaluationWindowMs = durationMs.refine(
 export const ScenarioSchema = z
   .strictObject({
     /** Other scenario files merged first (paths relative to this file); this file's keys win. */
-    include: z.array(z.string()).optional(),
+    // One file or a list of files, merged in order before this one.
+    include: z.union([z.string(), z.array(z.string())]).optional(),
     name,
     description: z.string().default(""),
     seed: z.int().nonnegative().default(1),

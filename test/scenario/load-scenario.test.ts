@@ -70,6 +70,9 @@ describe("scenario loading", () => {
     expect(scenario.host.sysctls.congestionControl).toBe("bbr");
     expect(scenario.vms[0]?.name).toBe("web");
     expect(mergeConfig({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } })).toEqual({ a: { b: 1, c: [3] } });
+    // One file may be named without a list.
+    const single = folder({ "base.yaml": BASE, "one.yaml": "include: base.yaml\nname: one\n" });
+    expect(loadScenario(join(single, "one.yaml")).scenario.host.model).toBe("seed-2s16c");
   });
 
   it("maps legacy scheduler names to blk-mq with a warning", () => {
@@ -141,6 +144,12 @@ describe("scenario loading", () => {
         { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 0m }") },
         "s.yaml",
         /s\.yaml:2:\d+: evaluation\.window: expected at least 10s/,
+      ],
+      [
+        // An unknown key is pointed at itself, not at its value.
+        { "s.yaml": BASE.replace("name: base", "name: base\nbogusKey:   1") },
+        "s.yaml",
+        /s\.yaml:2:1: bogusKey: unknown key 'bogusKey'/,
       ],
       [
         { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 1ms }") },

@@ -160,6 +160,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     const { DEFAULT_SPEED } = await import("./tui.js");
     return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);
   }
+  if (values.out !== undefined && values["no-report"])
+    throw new UsageError("--out names the report folder and --no-report writes none: give one of them");
   const out = resolve(io.cwd, values.out ?? "twintune-report");
   // A report that cannot be written is reported now, not after the simulation.
   if (!values["no-report"]) checkReportFolder(out, values.out ?? "twintune-report");

@@ -111,6 +111,14 @@ describe("output paths", () => {
     expect(existsSync(join(dir, "empty.svg"))).toBe(false);
   });
 
+  it("run: --out with --no-report is a usage error, not a silently ignored flag", async () => {
+    const dir = workspace();
+    const io = inDir(dir);
+    expect(await main(["run", "--no-report", "--out", "rep"], io)).toBe(2);
+    expect(io.err()).toMatch(/--out names the report folder and --no-report writes none/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("run --out: a bad report folder is refused before the simulation", async () => {
     const dir = workspace({ "notes.txt": "mine" });
     const io = inDir(dir);

@@ -292,6 +292,21 @@ function resolveScenario(
         `no path '${network.path}'; paths: ${paths.map((p) => p.name).join(", ") || "none"}`,
       );
     }
+    const overload = openLoadOverCapacity(vm);
+    if (overload !== undefined) warnings.push(overload);
   });
   return { file, scenario, host, devices, schedulers: catalogs.devices.schedulers, paths, warnings };
+}
+
+/**
+ * An open-arrival VM whose mean rate needs more CPU than its vCPUs have, by its request's CPU
+ * time alone (stalls and I/O only add to it): its queue grows for the whole run, which then
+ * takes long and mostly measures timeouts. Worth saying before the run starts.
+ */
+function openLoadOverCapacity(vm: Scenario["vms"][number]): string | undefined {
+  const arrivals = vm.workload.arrivals;
+  if (!("ratePerSec" in arrivals)) return undefined;
+  const busyCpus = (arrivals.ratePerSec * vm.workload.request.cpuMs) / 1000;
+  if (busyCpus <= vm.vcpus) return undefined;
+  return `${vm.name}: ${arrivals.ratePerSec.toLocaleString("en-US")} requests/s x ${vm.workload.request.cpuMs} ms of CPU need ${busyCpus.toFixed(1)} CPUs, ${(busyCpus / vm.vcpus).toFixed(1)}x its ${vm.vcpus} vCPUs: its queue grows all run long, so the run is slow and its requests mostly time out`;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
 import { loadScenario, mergeConfig } from "../../src/scenario/load-scenario.js";
 import { scenarioJsonSchema } from "../../src/scenario/scenario-json-schema.js";
+import { parseKeyPath } from "../../src/scenario/scenario-override.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -73,6 +74,18 @@ describe("scenario loading", () => {
     // One file may be named without a list.
     const single = folder({ "base.yaml": BASE, "one.yaml": "include: base.yaml\nname: one\n" });
     expect(loadScenario(join(single, "one.yaml")).scenario.host.model).toBe("seed-2s16c");
+  });
+
+  it("warns before the run when an open-arrival VM's CPU demand alone exceeds its vCPUs", () => {
+    const noisy = join(import.meta.dirname, "..", "..", "scenarios", "noisy-neighbour.yaml");
+    const at = (rate: number) =>
+      loadScenario(noisy, undefined, [
+        { path: parseKeyPath("vms[0].workload.arrivals.ratePerSec"), value: rate, label: "--set" },
+      ]).warnings;
+    expect(at(500)).toEqual([]);
+    expect(at(100_000)).toEqual([
+      expect.stringMatching(/^web-1: 100,000 requests\/s x 1\.5 ms of CPU need 150\.0 CPUs, 75\.0x its 2 vCPUs/),
+    ]);
   });
 
   it("maps legacy scheduler names to blk-mq with a warning", () => {

@@ -9,6 +9,7 @@ import { integerOption, parseCommandArgs, threadCountOption } from "../args.js";
 import type { Command } from "../command.js";
 import { UsageError } from "../errors.js";
 import type { CliIO } from "../io.js";
+import { PLAIN_PROGRESS_SECONDS } from "../plain-progress.js";
 import { loadScenarioForCli, runScenario } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
 import { shellCommand } from "../shell-command.js";
@@ -167,15 +168,20 @@ async function run(args: string[], io: CliIO): Promise<number> {
   if (!values["no-report"]) checkReportFolder(out, values.out ?? "twintune-report");
   const progress = io.stderr.isTTY === true && !values.json;
   const total = formatMinutes(resolved.scenario.duration / 60_000);
+  let lastPlain = performance.now();
   const result = await runScenario(resolved, {
     seed,
     measureComponents: true,
     forkThreads: threads,
     onUpdate: (update) => {
-      if (progress && update.type === "window")
-        io.stderr.write(
-          `\rtuning ${resolved.scenario.name}: ${formatMinutes(update.endMin)} of ${total} simulated, last window ${signedPercent(update.improvementPct / 100, 1)}   `,
-        );
+      if (update.type !== "window") return;
+      const line = `tuning ${resolved.scenario.name}: ${formatMinutes(update.endMin)} of ${total} simulated, last window ${signedPercent(update.improvementPct / 100, 1)}`;
+      if (progress) io.stderr.write(`\r${line}   `);
+      else if (performance.now() - lastPlain >= PLAIN_PROGRESS_SECONDS * 1000) {
+        // Off a terminal, a slow run says where it is now and then; a quick one prints nothing.
+        lastPlain = performance.now();
+        io.stderr.write(`twintune: ${line}\n`);
+      }
     },
   });
   if (progress) io.stderr.write("\n");

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { RunResult } from "../../report/run-result.js";
 import type { CliIO } from "../io.js";
+import { PLAIN_PROGRESS_SECONDS } from "../plain-progress.js";
 import { progressLine } from "../progress-bar.js";
 import { createRunPool } from "./run-pool.js";
 import { runQueue } from "./run-queue.js";
@@ -34,10 +35,10 @@ export function workerCount(asked: number | undefined, runs: number): number {
 }
 
 /**
- * Off a terminal (a log, CI), a progress line at every tenth of the runs, and when 30 s have
- * passed without one (checked every 5 s, so a log never waits more than 35 s).
+ * Off a terminal (a log, CI), a progress line at every tenth of the runs, and when
+ * PLAIN_PROGRESS_SECONDS have passed without one (checked every 5 s, so a log never waits more
+ * than 35 s).
  */
-const PLAIN_PROGRESS_SECONDS = 30;
 const PLAIN_CHECK_SECONDS = 5;
 
 /**

@@ -16,7 +16,10 @@ steadily around the clock. Then the next 30 days' cost per VM and for the fleet,
 least-squares fit of each VM's demand on trend plus daily and weekly seasonality, with a 95%
 prediction interval. Per VM, the Pareto options trade monthly cost against performance risk
 (the share of the horizon above the policy's targets; 1 for an OOM; spot adds its interruption
-rate). Prices are the catalog's; a month is its hoursPerMonth (730 by default).
+rate). A plan's type must also hold with the right-sizer's 90% confidence, which counts the
+forecast's uncertainty: a cheaper option of risk 0 may fall short of it. A resized VM bound for
+spot gets the type cheapest at spot prices. Prices are the catalog's; a month is its
+hoursPerMonth (730 by default).
 
 Options:
 ${SIZING_HELP}

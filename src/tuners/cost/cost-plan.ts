@@ -1,6 +1,7 @@
 import type { InstanceType } from "../../catalog/instance-type.js";
 import type { Action, Recommendation } from "../rightsize/recommendation.js";
 import type { RightSizer } from "../rightsize/right-sizer.js";
+import { holdProbability } from "../rightsize/type-choice.js";
 import { type CostRiskOption, paretoFrontier } from "./pareto.js";
 import { performanceRisk, spotRisk } from "./performance-risk.js";
 import { bestCommitment, hourlyPrice, type PricingOption } from "./pricing.js";
@@ -57,7 +58,7 @@ export function planCosts(sizer: RightSizer, recommendations: readonly Recommend
   const vms = recommendations.map((rec): VmCostPlan => {
     const history = sizer.history(rec.vm);
     const from = catalog.get(rec.from) as InstanceType;
-    const to = catalog.get(rec.to) as InstanceType;
+    let to = catalog.get(rec.to) as InstanceType;
     const current = from.hourlyUsd * hours;
     const savings = { rightSize: 0, terminate: 0, spot: 0, commitment: 0 };
     const reasons = rec.reasons.slice(0, 1);
@@ -80,6 +81,18 @@ export function planCosts(sizer: RightSizer, recommendations: readonly Recommend
         reasons: [...new Set(reasons)],
       };
     }
+    // A VM bound for spot is sized by the price it will pay: spot discounts differ by family, so
+    // the cheapest type that holds it on-demand need not be the cheapest on spot.
+    const resized = rec.action === "upsize" || rec.action === "downsize";
+    const spotTo = interruptible && resized ? cheapestSpotHolding(sizer, rec.vm) : undefined;
+    if (spotTo !== undefined && spotTo.name !== to.name && spotPrice(spotTo) < spotPrice(to)) {
+      reasons.push(
+        `${spotTo.name} rather than ${to.name}: at spot prices it is the cheaper type that holds it with ${(sizer.config.confidenceThreshold * 100).toFixed(0)}% confidence`,
+      );
+      to = spotTo;
+    }
+    // Sized for spot, a VM may stay on the type it has: then nothing is resized.
+    const action: Action = to.name === from.name ? "maintain" : rec.action;
     savings.rightSize = current - to.hourlyUsd * hours;
     let pricing: PricingOption = "on-demand";
     let hourly = to.hourlyUsd;
@@ -108,7 +121,7 @@ export function planCosts(sizer: RightSizer, recommendations: readonly Recommend
     }
     return {
       vm: rec.vm,
-      action: rec.action,
+      action,
       from: from.name,
       to: to.name,
       pricing,
@@ -120,6 +133,21 @@ export function planCosts(sizer: RightSizer, recommendations: readonly Recommend
     };
   });
   return { vms, totals: totals(vms) };
+}
+
+const spotPrice = (type: InstanceType): number => hourlyPrice(type, "spot") ?? Number.POSITIVE_INFINITY;
+
+/** The type with the lowest spot price that holds the VM's needs with the right-sizer's confidence. */
+function cheapestSpotHolding(sizer: RightSizer, vm: string): InstanceType | undefined {
+  const needs = sizer.needs(vm);
+  if (needs === undefined) return undefined;
+  const { policy, confidenceThreshold } = sizer.config;
+  let best: InstanceType | undefined;
+  for (const type of sizer.catalog.types) {
+    if (type.spot === undefined || holdProbability(type, needs, policy) < confidenceThreshold) continue;
+    if (best === undefined || spotPrice(type) < spotPrice(best)) best = type;
+  }
+  return best;
 }
 
 function paretoOptions(sizer: RightSizer, vm: string, interruptible: boolean, steady: boolean): CostRiskOption[] {

@@ -81,6 +81,12 @@ export class RightSizer {
       : forecastDemand(history, this.config, this.scratch);
   }
 
+  /** What `vm` needs over the horizon, with its uncertainty, or undefined without enough data. */
+  needs(vm: string): Needs | undefined {
+    const f = this.forecast(vm);
+    return f === undefined ? undefined : needsOf(f, this.config.policy);
+  }
+
   /**
    * The VM's samples carried into the horizon (see projection.ts): CPU cores and memory GiB the
    * forecast expects, one pair per observed sample, or undefined without enough data.
@@ -118,13 +124,7 @@ export class RightSizer {
       };
     }
     const f = forecastDemand(history, config, this.scratch);
-    const needs: Needs = {
-      cpuCores: f.cpu.need,
-      memGiB: f.mem.need,
-      cpuSigma: f.cpu.sigma,
-      memSigma: f.mem.sigma,
-      memFloorGiB: f.memPeak * (1 + policy.memMargin),
-    };
+    const needs = needsOf(f, policy);
     const reasons = [observedReason(f, from, policy)];
     for (const line of [
       trendReason("CPU", f.cpu, horizonDays, cores),
@@ -187,4 +187,15 @@ export class RightSizer {
     const span = history.lastTime - (history.times[start] as number);
     return count >= this.config.minSamples && span >= this.config.observationPeriodSeconds;
   }
+}
+
+/** The needs a forecast implies under a policy: forecast CPU and memory, their spread, and the memory floor. */
+function needsOf(f: DemandForecast, policy: RightSizerConfig["policy"]): Needs {
+  return {
+    cpuCores: f.cpu.need,
+    memGiB: f.mem.need,
+    cpuSigma: f.cpu.sigma,
+    memSigma: f.mem.sigma,
+    memFloorGiB: f.memPeak * (1 + policy.memMargin),
+  };
 }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseCatalog } from "../../../src/catalog/catalog-loader.js";
 import { forecastCosts } from "../../../src/tuners/cost/cost-forecast.js";
 import { planCosts } from "../../../src/tuners/cost/cost-plan.js";
 import { type CostRiskOption, paretoFrontier } from "../../../src/tuners/cost/pareto.js";
@@ -40,6 +41,29 @@ describe("the cost plan", () => {
     expect(byVm.get("web-1")).toMatchObject({ action: "downsize", to: "half", pricing: "on-demand" });
     expect(byVm.get("batch-1")).toMatchObject({ action: "maintain", to: "std", pricing: "spot" });
     expect(byVm.get("db-1")).toMatchObject({ action: "maintain", to: "std", pricing: "reserved-1y" });
+  });
+
+  it("sizes an interruptible VM by the spot price it will pay, not the on-demand one", () => {
+    const catalog = parseCatalog(
+      `defaults: { reserved1yDiscount: 0.4 }
+instances:
+  - { name: c.xlarge, family: c, vcpus: 4, memoryGiB: 8, hourlyUsd: 0.17, spot: { discount: 0.47, interruptionRate: 0.05 } }
+  - { name: m.xlarge, family: m, vcpus: 4, memoryGiB: 16, hourlyUsd: 0.192, spot: { discount: 0.6, interruptionRate: 0.05 } }
+  - { name: m.4xlarge, family: m, vcpus: 16, memoryGiB: 64, hourlyUsd: 0.768, spot: { discount: 0.6, interruptionRate: 0.05 } }
+`,
+      "spot.yaml",
+    );
+    const sizer = new RightSizer(catalog);
+    const vm = { type: "m.4xlarge", cpu: () => 1.5, mem: () => 3, days: 8 };
+    feedSynthetic(sizer, { ...vm, id: "batch", tags: ["interruptible"] });
+    feedSynthetic(sizer, { ...vm, id: "web" });
+    const byVm = new Map(planCosts(sizer).vms.map((plan) => [plan.vm, plan]));
+    // On demand c.xlarge is cheapest ($0.170 against $0.192); on spot m.xlarge is ($0.077 against $0.090).
+    expect(byVm.get("web")).toMatchObject({ action: "downsize", to: "c.xlarge", pricing: "on-demand" });
+    const batch = byVm.get("batch");
+    expect(batch).toMatchObject({ action: "downsize", to: "m.xlarge", pricing: "spot" });
+    expect(batch?.planMonthlyUsd).toBeCloseTo(0.192 * 0.4 * 730, 6);
+    expect(batch?.reasons.join(" ")).toMatch(/m\.xlarge rather than c\.xlarge: at spot prices it is the cheaper type/);
   });
 
   it("predicts 30 days by least squares: flat for steady VMs, with an interval that contains the estimate", async () => {

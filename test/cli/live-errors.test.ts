@@ -197,3 +197,22 @@ describe("live journal, revert, recover --help", () => {
     expect(withRoot.out()).toBe(plain.out());
   });
 });
+
+describe("a journal that cannot be read", () => {
+  it("stops every live command with the line at fault and what fixing it costs", async () => {
+    const state = join(temp("tt-state-"), "state");
+    mkdirSync(state);
+    writeFileSync(join(state, "journal.jsonl"), '{"type":"weird"}\n');
+    const command = createLiveCommand({
+      fs: await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt")),
+      runner: new FixtureRunner("numa-2node-smt"),
+      isRoot: true,
+      netnsDir: netnsDir(),
+    });
+    const error = await command.run(["status", "--state-dir", state], fakeIO()).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(
+      /journal\.jsonl:1: unknown record version \(expected v 1\): twintune's journal cannot be read, so it will not touch this host\. .*move the file aside to start afresh/,
+    );
+  });
+});

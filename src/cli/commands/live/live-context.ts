@@ -129,6 +129,11 @@ export function userErrorOf(error: unknown): unknown {
   if (error instanceof LeftoverJournalError || error instanceof JournalBusyError || error instanceof JournalRootError) {
     return new UserError(error.message, EXIT_TRY_LATER);
   }
+  // A journal that cannot be read is why nothing runs: say what it holds and what fixing it costs.
+  if (error instanceof ParseError && /\/journal\.jsonl$/.test(error.file))
+    return new UserError(
+      `${error.message}: twintune's journal cannot be read, so it will not touch this host. It holds the original value of every knob twintune changed here: repair that line, or move the file aside to start afresh (its originals are then forgotten; its lines say what they were).`,
+    );
   if (
     error instanceof KnobValueError ||
     error instanceof KnobUnavailableError ||

@@ -505,11 +505,14 @@ export class Orchestrator {
 
   private skip(group: Candidate, impact: number, reason: string): void {
     for (const r of group.recommendations) {
+      // The value the knob keeps, so a skipped change reads "from X to Y" like an applied one.
+      const from = this.knobValues.get(knobKey(r.knob));
       this.event({
         time: this.backend.clock.now(),
         component: r.component,
         action: "skip",
         knob: r.knob,
+        ...(from === undefined ? {} : { from }),
         to: r.to,
         impact,
         success: false,

@@ -128,7 +128,11 @@ describe("what-if priorities", () => {
     const applied = o.history().filter((e) => e.action === "apply");
     expect(applied.map((e) => e.to)).toEqual([128]);
     // The rejected value rests while the knobs stay as they are.
-    expect(o.history().find((e) => e.to === 1024)?.action).toBe("skip");
+    const skipped = o.history().find((e) => e.to === 1024);
+    expect(skipped?.action).toBe("skip");
+    // A skipped change says what the knob keeps: the value the applied one started from.
+    expect(skipped?.from).toBeDefined();
+    expect(skipped?.from).toBe(applied[0]?.from);
     expect(o.history().find((e) => e.to === 64)?.reason).toMatch(/another value for nr-requests@sda predicts more/);
   });
 });

@@ -58,6 +58,11 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
   };
 }
 
+/** A value as the user wrote it, near enough: JSON, except numbers JSON cannot hold (1e400 is Infinity, not null). */
+function shownInput(input: unknown): string {
+  return typeof input === "number" && !Number.isFinite(input) ? String(input) : JSON.stringify(input);
+}
+
 /** The key node of the mapping entry `path` ends at, if it is one. */
 function keyNode(document: Document, path: readonly PropertyKey[]): Node | undefined {
   if (path.length === 0) return undefined;
@@ -139,7 +144,7 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
 export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   switch (issue.code) {
     case "invalid_type":
-      return `expected ${issue.expected}${"input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : ", but it is missing"}`;
+      return `expected ${issue.expected}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ", but it is missing"}`;
     case "unrecognized_keys": {
       const unknown = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
       const known = schema === undefined ? [] : knownKeys(schema, issue.path as PropertyKey[]);
@@ -162,7 +167,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): stri
             : issue.inclusive
               ? "at most"
               : "less than";
-        return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${JSON.stringify(issue.input)}` : ""}`;
+        return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}`;
       }
       return issue.message;
     default:

@@ -93,6 +93,11 @@ describe("scenario overrides (--set)", () => {
     expect(window.keyPath).toBe("fleet.observe");
   });
 
+  it("a number too big for a double (1e400 reads as Infinity) is shown as such, not as null", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("vms[0].vcpus", Number.POSITIVE_INFINITY)]));
+    expect(error.message).toMatch(/vms\[0\]\.vcpus: expected number, got Infinity$/);
+  });
+
   it("zero durations are refused where they are set, before anything runs", () => {
     for (const key of ["tuning.interval", "tuning.validation", "evaluation.window", "duration"]) {
       const error = errorOf(() => loadScenario(SEED, undefined, [set(key, "0s")]));

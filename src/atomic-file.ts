@@ -1,22 +1,9 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fsErrorCode, fsReason, OutputPathError } from "./output-path.js";
+import { writeFully } from "./write-fully.js";
 
 let counter = 0;
-
-/**
- * Writes all of `data`: write(2) may take only part of it (a file-size limit, a full quota), and
- * the call after a short one returns the error (EFBIG, ENOSPC) that says why.
- */
-function writeFully(fd: number, data: string | Uint8Array): void {
-  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  let offset = 0;
-  while (offset < bytes.length) {
-    const written = writeSync(fd, bytes, offset, bytes.length - offset);
-    if (written <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
-    offset += written;
-  }
-}
 
 /** A hidden name beside `path` that no other writer uses: this process's id and a counter. */
 export function temporaryBeside(path: string, tag = "tmp"): string {

@@ -171,6 +171,17 @@ describe("a write the file system cuts short (a file-size limit, a full quota)",
     expect(existsSync(join(dir, "f")) ? readdirSync(join(dir, "f")) : []).toEqual([]);
   });
 
+  it.skipIf(!linux)("standard output redirected to a file: a cut-short write fails the command", () => {
+    const dir = workspace();
+    const result = spawnSync(
+      "sh",
+      ["-c", `ulimit -f 4 && exec "$0" "$@" > out.json`, process.execPath, ...cliArgs(["validate", "--json"])],
+      { cwd: dir, encoding: "utf8", timeout: 120_000 },
+    );
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/cannot write standard output \(a file\): the file would exceed the size/);
+  });
+
   it.skipIf(!linux)("keeps the file it would have replaced whole", () => {
     const dir = workspace({ "old.svg": "<svg>the previous chart</svg>\n" });
     const input = join(import.meta.dirname, "..", "fixtures", "profiles", "node-perf-script.txt");

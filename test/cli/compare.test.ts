@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,43 @@ describe("twintune compare", () => {
     expect(text.out()).toMatch(/B - A \(95% CI\)/);
     expect(text.out()).toMatch(/runs converged +\d of 5 +\d of 5 +[+-]\d runs? /);
     expect(text.out().trimEnd().split("\n").at(-1)).toBe(result.verdict);
+  }, 120_000);
+
+  it("--out keeps every run and the result; --resume reruns only what is missing or stale", async () => {
+    const dir = policyFiles({
+      "sizes.yaml": "name: sizes-only\ntuning:\n  components: [rightsizing]\n",
+      "both.yaml": "name: sizes-and-spot\ntuning:\n  components: [rightsizing, cost]\n",
+    });
+    const out = join(dir, "cmp");
+    const args = ["compare", FLEET, "--policy", join(dir, "sizes.yaml"), "--policy", join(dir, "both.yaml")];
+    const first = fakeIO();
+    expect(await main([...args, "--seeds", "1-3", "--out", out, "--json"], first)).toBe(0);
+    expect(readdirSync(join(out, "runs")).sort()).toEqual(
+      ["p0-seed1", "p0-seed2", "p0-seed3", "p1-seed1", "p1-seed2", "p1-seed3"].map((id) => `${id}.json`),
+    );
+    expect(JSON.parse(readFileSync(join(out, "comparison.json"), "utf8"))).toEqual(JSON.parse(first.out()));
+    // The same folder again needs --resume; with it, nothing is run again and the result is the same.
+    const refused = fakeIO();
+    expect(await main([...args, "--seeds", "1-3", "--out", out], refused)).toBe(1);
+    expect(refused.err()).toMatch(/holds a comparison already: add --resume/);
+    const resumed = fakeIO();
+    expect(await main([...args, "--seeds", "1-3", "--out", out, "--resume"], resumed)).toBe(0);
+    expect(resumed.out()).toMatch(/\(6 of 6 runs reused from /);
+    // A policy edited since: its runs are stale and run again; the other policy's are reused.
+    writeFileSync(join(dir, "both.yaml"), "name: sizes-and-spot\ntuning:\n  components: [cost]\n");
+    const edited = fakeIO();
+    expect(await main([...args, "--seeds", "1-3", "--out", out, "--resume"], edited)).toBe(0);
+    expect(edited.out()).toMatch(/\(3 of 6 runs reused from /);
+    // Another policy name is another comparison.
+    writeFileSync(join(dir, "both.yaml"), "name: spot\ntuning:\n  components: [cost]\n");
+    const other = fakeIO();
+    expect(await main([...args, "--seeds", "1-3", "--out", out, "--resume"], other)).toBe(1);
+    expect(other.err()).toMatch(
+      /holds a comparison of .* policy=sizes-only,sizes-and-spot; --resume needs the same scenario, policies and --set values/,
+    );
+    const bare = fakeIO();
+    expect(await main([...args, "--resume"], bare)).toBe(2);
+    expect(bare.err()).toMatch(/--resume continues the comparison kept in --out DIR: give --out/);
   }, 120_000);
 
   it("policy files are checked: unknown keys and bad values name the file, line and key", async () => {

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { modelVersion } from "../../../sim/run-detail.js";
 import { ConfigError } from "../../config/config-error.js";
 import type { RunResult } from "../../report/run-result.js";
@@ -15,9 +16,10 @@ import type { CliIO } from "../io.js";
 import { loadScenarioForCli } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
 import { executeGrid, type GridJob } from "../sweep/execute-grid.js";
+import { SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune compare SCENARIO --policy A.yaml --policy B.yaml [--seeds 1-16] [--set key=value ...] [--workers N] [--json]
+const USAGE = `Usage: twintune compare SCENARIO --policy A.yaml --policy B.yaml [--seeds 1-16] [--set key=value ...] [--workers N] [--out DIR [--resume]] [--json]
 
 Runs a scenario under two tuning policies on the same seeds (common random numbers: on a seed
 both policies face the same arrivals and demands), and prints each metric's mean under A and B
@@ -40,6 +42,10 @@ Options:
   --seeds LIST       seeds, like 1-16 or 1,3,5-8 (default 1-16)
   --set key=value    a scenario value for both policies (repeatable; not a key a policy sets)
   --workers N        worker threads (default: one per CPU; more than the CPUs is lowered to them)
+  --out DIR          keep each finished run in DIR/runs/ (written as it finishes) and the result
+                     in DIR/comparison.json; without it nothing is written
+  --resume           continue the comparison in --out: run only the runs not there yet (a run of
+                     a policy or scenario edited since, or of another twintune, is run again)
   --json             print the comparison as JSON
   -h, --help         show this help
 `;
@@ -53,10 +59,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
       seeds: { type: "string", default: "1-16" },
       set: { type: "string", multiple: true, default: [] },
       workers: { type: "string" },
+      out: { type: "string" },
+      resume: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
     },
     { min: 1, max: 1 },
   );
+  if (values.resume && values.out === undefined)
+    throw new UsageError("--resume continues the comparison kept in --out DIR: give --out");
   if (values.policy.length !== 2)
     throw new UsageError(`twintune compare needs exactly two --policy files, got ${values.policy.length}`);
   let seeds: number[];
@@ -132,7 +142,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   });
   const jobs: GridJob[] = sides.flatMap((side, point) =>
     seeds.map((seed) => ({
-      id: `${point}-${seed}`,
+      id: `p${point}-seed${seed}`,
       point,
       seed,
       configHash: side.configHash,
@@ -140,10 +150,31 @@ async function run(args: string[], io: CliIO): Promise<number> {
       task: { file, overrides: side.overrides, seed },
     })),
   );
-  const outcome = await executeGrid(jobs, { workers, io });
+  const folder = values.out === undefined ? undefined : new SweepFolder(resolve(io.cwd, values.out));
+  const manifest: SweepManifest = {
+    generator: "twintune",
+    kind: "comparison",
+    scenario: sides[0]?.scenario.name ?? typed,
+    file: relative(io.cwd, file) || file,
+    path: realpathSync(file),
+    // The policies are the axis; a policy's content is in each run's config hash.
+    axes: [
+      ...flags.map((flag) => ({ key: flag.key, texts: flag.texts })),
+      { key: "policy", texts: [policies[0].name, policies[1].name] },
+    ],
+    seeds,
+    complete: false,
+  };
+  if (folder !== undefined) {
+    for (const note of folder.prepare(manifest, values.resume)) io.stderr.write(`twintune: note: ${note}\n`);
+    folder.writeManifest(manifest);
+  }
+  const outcome = await executeGrid(jobs, { workers, io, ...(folder === undefined ? {} : { folder }) });
   if (outcome.interrupted) {
     io.stderr.write(
-      `twintune: comparison interrupted after ${outcome.results.size} of ${jobs.length} runs; nothing was written\n`,
+      folder === undefined
+        ? `twintune: comparison interrupted after ${outcome.results.size} of ${jobs.length} runs; nothing was written (--out DIR keeps finished runs)\n`
+        : `twintune: comparison interrupted: ${outcome.results.size} of ${jobs.length} runs are done and kept in ${relative(io.cwd, folder.dir) || "."}/runs; run the same command with --resume to finish it\n`,
     );
     return 130;
   }
@@ -153,10 +184,23 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const [a, b] = policies;
   const comparison = comparePolicies(summaries[0] ?? [], summaries[1] ?? [], [a.name, b.name]);
   const scenarioName = sides[0]?.scenario.name ?? "";
+  const document = {
+    scenario: scenarioName,
+    policies: { A: { name: a.name, file: a.file }, B: { name: b.name, file: b.file } },
+    ...comparison,
+  };
+  if (folder !== undefined) {
+    const runs = jobs.map((job) => ({
+      id: job.id,
+      point: job.point,
+      seed: job.seed,
+      traceHash: outcome.results.get(job.id)?.traceHash,
+    }));
+    folder.writeManifest({ ...manifest, complete: true, runs });
+    folder.writeFile("comparison.json", `${JSON.stringify(document, null, 2)}\n`);
+  }
   if (values.json) {
-    io.stdout.write(
-      `${JSON.stringify({ scenario: scenarioName, policies: { A: { name: a.name, file: a.file }, B: { name: b.name, file: b.file } }, ...comparison }, null, 2)}\n`,
-    );
+    io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
     return 0;
   }
   const { converged } = comparison;
@@ -168,7 +212,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       ? `${formatStat(stat)} (n=${stat.n})`
       : formatStat(stat);
   io.stdout.write(
-    `Comparison on ${scenarioName}: A = ${a.name} (${a.file}), B = ${b.name} (${b.file}), ${runs} ${runs === 1 ? "seed" : "seeds"}, common random numbers\n\n`,
+    `Comparison on ${scenarioName}: A = ${a.name} (${a.file}), B = ${b.name} (${b.file}), ${runs} ${runs === 1 ? "seed" : "seeds"}, common random numbers${outcome.reused > 0 && folder !== undefined ? ` (${outcome.reused} of ${jobs.length} runs reused from ${relative(io.cwd, folder.dir) || "."})` : ""}\n\n`,
   );
   io.stdout.write(
     renderTable(

@@ -8,10 +8,14 @@ import type { RunResult } from "../../report/run-result.js";
 import type { SweepAxis } from "../../sweep/sweep-grid.js";
 import { UserError } from "../errors.js";
 
-/** sweep.json: what the sweep is (so --resume can check it is the same), then its results. */
+/**
+ * sweep.json: what the sweep is (so --resume can check it is the same), then its results. A
+ * comparison of two policies (`twintune compare --out`) keeps its runs the same way, its
+ * policies an axis of two values.
+ */
 export interface SweepManifest {
   generator: "twintune";
-  kind: "sweep";
+  kind: "sweep" | "comparison";
   scenario: string;
   /** The scenario file as typed (relative to where the sweep ran), for people. */
   file: string;
@@ -57,19 +61,23 @@ export class SweepFolder {
     const exists = existsSync(this.dir);
     if (exists && !statSync(this.dir).isDirectory()) throw new UserError(`${this.dir} exists and is not a folder`);
     const holdsSweep = existsSync(this.manifestPath);
+    const what = manifest.kind;
     if (!resume) {
       if (holdsSweep)
-        throw new UserError(`${this.dir} holds a sweep already: add --resume to continue it, or choose another --out`);
+        throw new UserError(
+          `${this.dir} holds a ${this.readManifest().kind ?? "sweep"} already: add --resume to continue it, or choose another --out`,
+        );
       if (exists && readdirSync(this.dir).length > 0)
-        throw new UserError(`${this.dir} is not empty and holds no sweep; choose another --out`);
+        throw new UserError(`${this.dir} is not empty and holds no ${what}; choose another --out`);
     } else {
       if (!holdsSweep) throw new UserError(`nothing to resume: ${this.dir} holds no sweep.json`);
       const old = this.readManifest();
-      // Folders from before `path` was stored compare the file as typed.
+      // Folders from before `path` was stored compare the file as typed; before `kind` could vary, sweeps.
       const sameScenario = old.path !== undefined ? old.path === manifest.path : old.file === manifest.file;
-      if (!sameScenario || JSON.stringify(old.axes) !== JSON.stringify(manifest.axes))
+      const oldKind = old.kind ?? "sweep";
+      if (oldKind !== what || !sameScenario || JSON.stringify(old.axes) !== JSON.stringify(manifest.axes))
         throw new UserError(
-          `${this.dir} holds a sweep of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs the same scenario and --set values`,
+          `${this.dir} holds a ${oldKind} of ${old.file} over ${old.axes.map((a) => `${a.key}=${a.texts.join(",")}`).join(" ") || "no --set"}; --resume needs ${oldKind === what ? "" : `a ${what} of `}the same scenario${what === "comparison" ? ", policies" : ""} and --set values`,
         );
       return seedChangeNotes(this.storedSeeds(), manifest.seeds);
     }

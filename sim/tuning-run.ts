@@ -12,6 +12,7 @@ import { CpuPinning } from "../src/tuners/cpu-pinning.js";
 import { IoTuner } from "../src/tuners/io-tuner.js";
 import { NetworkTuner } from "../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../src/tuners/numa-optimizer.js";
+import type { PolicyName } from "../src/tuners/rightsize/policy.js";
 import { RightsizingTuner } from "../src/tuners/rightsizing-tuner.js";
 import type { Tuner } from "../src/tuners/tuner.js";
 import { measureComponentImpact } from "./component-impact.js";
@@ -51,13 +52,17 @@ export interface TuningRunOptions {
   measureComponents?: boolean;
 }
 
-export function defaultTuners(components: readonly string[], catalog: InstanceCatalog): Tuner[] {
+export function defaultTuners(
+  components: readonly string[],
+  catalog: InstanceCatalog,
+  sizingPolicy: PolicyName = "balanced",
+): Tuner[] {
   const all: Tuner[] = [
     new NumaOptimizer(),
     new CpuPinning(),
     new IoTuner({ judged: true }),
     new NetworkTuner(),
-    new RightsizingTuner(catalog),
+    new RightsizingTuner(catalog, { policy: sizingPolicy }),
     new CostTuner(catalog),
   ];
   return all.filter((tuner) => components.includes(tuner.component));
@@ -103,19 +108,23 @@ async function tune(
   const tuning = scenario.tuning;
   const driven = options.wrapBackend?.(backend) ?? backend;
   const timeline = new TimelineRecorder();
-  const orchestrator = new Orchestrator(driven, options.tuners ?? defaultTuners(tuning.components, catalog), {
-    config: {
-      tuningIntervalMs: tuning.interval,
-      validationPeriodMs: tuning.validation,
-      convergenceTargetMs: tuning.convergenceTarget,
-      degradationThreshold: tuning.degradationThreshold,
-      maxConcurrentTuning: tuning.maxConcurrent,
-      minWhatIfGain: tuning.minGain,
-      ...options.orchestrator,
+  const orchestrator = new Orchestrator(
+    driven,
+    options.tuners ?? defaultTuners(tuning.components, catalog, tuning.policy),
+    {
+      config: {
+        tuningIntervalMs: tuning.interval,
+        validationPeriodMs: tuning.validation,
+        convergenceTargetMs: tuning.convergenceTarget,
+        degradationThreshold: tuning.degradationThreshold,
+        maxConcurrentTuning: tuning.maxConcurrent,
+        minWhatIfGain: tuning.minGain,
+        ...options.orchestrator,
+      },
+      counterfactual: new ForkCounterfactual(runner, seed),
+      onUpdate: timeline.watch(options.onUpdate),
     },
-    counterfactual: new ForkCounterfactual(runner, seed),
-    onUpdate: timeline.watch(options.onUpdate),
-  });
+  );
   await orchestrator.initialize();
   const initial = new Map(orchestrator.knobs());
   const start = backend.clock.now();

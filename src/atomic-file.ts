@@ -51,8 +51,9 @@ export class AtomicFile {
       this.flush();
       const fd = this.open();
       fsyncSync(fd);
-      closeSync(fd);
+      // Forgotten before closing: a close that fails (EIO, EDQUOT on NFS) has still released it.
       this.fd = undefined;
+      closeSync(fd);
     });
     this.prepared = true;
   }
@@ -75,8 +76,13 @@ export class AtomicFile {
 
   abort(): void {
     if (this.committed) return;
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    try {
+      if (fd !== undefined) closeSync(fd);
+    } catch {
+      // the file goes anyway; the error that made us abort is the one to report
+    }
     this.prepared = true; // nothing more may be written
     this.committed = true;
     try {
@@ -120,9 +126,14 @@ export function writeFilesTogether(files: readonly { path: string; data: string 
         try {
           writeFully(fd, data);
           fsyncSync(fd);
-        } finally {
-          closeSync(fd);
+        } catch (error) {
+          // The write's error is the one to report, not a close that fails after it.
+          try {
+            closeSync(fd);
+          } catch {}
+          throw error;
         }
+        closeSync(fd);
       } catch (error) {
         throw asOutputError(path, error);
       }

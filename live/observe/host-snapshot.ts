@@ -38,11 +38,17 @@ export interface HostSnapshot {
   processes: Map<number, ProcessSnapshot>;
 }
 
-/** /proc/net/snmp and /proc/net/netstat (optional: older kernels and some containers lack it) merged. */
-async function readTcpCounters(fs: TextFs): Promise<Map<string, number>> {
+/**
+ * /proc/net/snmp and /proc/net/netstat merged. On the host netstat is optional (older kernels and
+ * some containers lack it); in a namespace both must be read, or a half-read snapshot would look
+ * like counters that went back to zero.
+ */
+async function readTcpCounters(fs: TextFs, netstatRequired = false): Promise<Map<string, number>> {
   const [snmp, netstat] = await Promise.all([
     readParsed(fs, "/proc/net/snmp", parseNetSnmp),
-    readOptional(fs, "/proc/net/netstat", parseNetSnmp),
+    netstatRequired
+      ? readParsed(fs, "/proc/net/netstat", parseNetSnmp)
+      : readOptional(fs, "/proc/net/netstat", parseNetSnmp),
   ]);
   return new Map([...snmp, ...(netstat ?? [])]);
 }
@@ -55,7 +61,7 @@ async function readNetnsCounters(namespaces: ReadonlyMap<string, TextFs>): Promi
   const out = new Map<string, Map<string, number>>();
   for (const [name, fs] of namespaces) {
     try {
-      out.set(name, await readTcpCounters(fs));
+      out.set(name, await readTcpCounters(fs, true));
     } catch (error) {
       if (!(error instanceof HostFsError)) throw error;
     }

@@ -103,6 +103,17 @@ function networkObservations(a: HostSnapshot, b: HostSnapshot, ms: number): Netw
   });
 }
 
+const TCP_COUNTERS = ["Tcp.RetransSegs", "Tcp.OutSegs", "TcpExt.ListenOverflows"];
+
+/** Every TCP counter an observation uses is in both snapshots and did not go down. */
+function countersGrew(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): boolean {
+  return TCP_COUNTERS.every((key) => {
+    const a = before.get(key);
+    const b = after.get(key);
+    return a !== undefined && b !== undefined && b >= a;
+  });
+}
+
 function tcpObservation(
   a: ReadonlyMap<string, number>,
   b: ReadonlyMap<string, number>,
@@ -154,10 +165,11 @@ export function observationBetween(a: HostSnapshot, b: HostSnapshot, options: Ob
     network: networkObservations(a, b, ms),
     tcp: [
       tcpObservation(a.snmp, b.snmp, ms, "host"),
-      // A namespace read at only one end of the interval has no counter delta: no line, not zeros.
+      // A namespace read at only one end of the interval, or whose counters went down (deleted and
+      // made again under its name), has no delta: no line, rather than zeros or a wrap.
       ...[...b.netnsSnmp].flatMap(([name, after]) => {
         const before = a.netnsSnmp.get(name);
-        return before === undefined ? [] : [tcpObservation(before, after, ms, name)];
+        return before === undefined || !countersGrew(before, after) ? [] : [tcpObservation(before, after, ms, name)];
       }),
     ],
     workloads: workloadObservations(a, b, ms),

@@ -5,6 +5,7 @@ import type { OrchestratorUpdate } from "../../src/orchestrator/tuning-event.js"
 import type { ComponentImpact, HistoryEntry, RunResult, TimelinePoint } from "../../src/report/run-result.js";
 import { configHash } from "../../src/scenario/config-hash.js";
 import type { ResolvedScenario } from "../../src/scenario/load-scenario.js";
+import { policy } from "../../src/tuners/rightsize/policy.js";
 import { RightSizer } from "../../src/tuners/rightsize/right-sizer.js";
 import { modelVersion } from "../run-detail.js";
 import { applyDecision, decideFleet, type FleetDecision, observeFleetVm } from "./fleet-decisions.js";
@@ -75,8 +76,10 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
   const untuned = new FleetSimulation(spec);
   const tuned = new FleetSimulation(spec);
   const n = spec.vms.length;
-  const sizer = scenario.tuning.components.includes("rightsizing") ? new RightSizer(catalog) : undefined;
-  const validation = new FleetValidation(n);
+  const sizer = scenario.tuning.components.includes("rightsizing")
+    ? new RightSizer(catalog, { policy: scenario.tuning.policy })
+    : undefined;
+  const validation = new FleetValidation(n, policy(scenario.tuning.policy).cpuTarget);
   const meters = { untuned: new FleetMeter(stepMs), tuned: new FleetMeter(stepMs) };
   const windows = { untuned: new ScoreWindow(), tuned: new ScoreWindow() };
   const hourly = new ScoreWindow();

@@ -1,11 +1,9 @@
-import { policy } from "../../src/tuners/rightsize/policy.js";
 import { binnedQuantile, type FleetDecision, recordUtilization } from "./fleet-decisions.js";
 import type { FleetSimulation, FleetVm } from "./fleet-model.js";
 import { fleetTags } from "./fleet-setup.js";
 
 const BINS = 100;
-/** The right-sizing engine's CPU target (its balanced policy: P95 at most 80% of the vCPUs). */
-const CPU_TARGET = policy("balanced").cpuTarget;
+
 /** A resized VM whose P95 utilization in validation passes the CPU target by this much is reverted. */
 const UTILIZATION_MARGIN = 0.1;
 /**
@@ -23,6 +21,8 @@ class Side {
   readonly latencyWeighted: Float64Array;
   readonly offered: Float64Array;
   readonly cost: Float64Array;
+  /** Per VM, the steps both sides were up: what saturation and utilization are counted over. */
+  readonly upSteps: Float64Array;
   /** Per VM, utilization samples in 1% bins, of the steps both sides were up. */
   readonly bins: Float64Array;
 
@@ -33,6 +33,7 @@ class Side {
     this.offered = new Float64Array(n);
     this.cost = new Float64Array(n);
     this.bins = new Float64Array(n * BINS);
+    this.upSteps = new Float64Array(n);
   }
 
   /**
@@ -44,6 +45,7 @@ class Side {
     const { servedRps, latencyMs, offeredRps, state, vms } = simulation;
     for (let i = 0; i < vms.length; i++) {
       const bothUp = state[i] !== 2 && other.state[i] !== 2;
+      if (bothUp) this.upSteps[i] = (this.upSteps[i] as number) + 1;
       if (bothUp && state[i] === 1) this.saturated[i] = (this.saturated[i] as number) + 1;
       this.served[i] = (this.served[i] as number) + (servedRps[i] as number);
       this.latencyWeighted[i] =
@@ -82,15 +84,17 @@ class Side {
 export class FleetValidation {
   private readonly untuned: Side;
   private readonly tuned: Side;
-  private steps = 0;
 
-  constructor(n: number) {
+  constructor(
+    n: number,
+    /** The right-sizing policy's CPU target (balanced: P95 at most 80% of the vCPUs). */
+    private readonly cpuTarget = 0.8,
+  ) {
     this.untuned = new Side(n);
     this.tuned = new Side(n);
   }
 
   add(untuned: FleetSimulation, tuned: FleetSimulation): void {
-    this.steps++;
     this.untuned.add(untuned, tuned);
     this.tuned.add(tuned, untuned);
   }
@@ -102,14 +106,15 @@ export class FleetValidation {
     if (decision.component === "rightsizing") {
       const saturated = this.tuned.saturated[i] as number;
       const was = this.untuned.saturated[i] as number;
-      if (saturated > was + SATURATION_MARGIN * this.steps)
+      const steps = this.tuned.upSteps[i] as number;
+      if (saturated > was + SATURATION_MARGIN * steps)
         return {
           keep: false,
           impactPct,
-          reason: `saturated in ${saturated} of ${this.steps} validation steps (untuned: ${was})`,
+          reason: `saturated in ${saturated} of ${steps} validation steps it was up (untuned: ${was}; more than 1% more reverts)`,
         };
       const p95 = this.tuned.p95(i);
-      if (p95 > CPU_TARGET + UTILIZATION_MARGIN && p95 > this.untuned.p95(i))
+      if (p95 > this.cpuTarget + UTILIZATION_MARGIN && p95 > this.untuned.p95(i))
         return {
           keep: false,
           impactPct,

@@ -12,6 +12,7 @@ import { loadNetworkCatalog, type PathSpec } from "../catalog/network-catalog.js
 import { ConfigError, formatKeyPath } from "../config/config-error.js";
 import { describeIssue, issuePath, readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
 import { parseCpuList } from "../cpulist.js";
+import { grouped } from "../number-text.js";
 import { applyOverrides, overrideAt, type ScenarioOverride } from "./scenario-override.js";
 import { issueInputs, type Scenario, ScenarioSchema } from "./scenario-schema.js";
 
@@ -292,7 +293,7 @@ function resolveScenario(
         `no path '${network.path}'; paths: ${paths.map((p) => p.name).join(", ") || "none"}`,
       );
     }
-    const overload = openLoadOverCapacity(vm);
+    const overload = openLoadOverCapacity(vm, scenario.duration);
     if (overload !== undefined) warnings.push(overload);
   });
   return { file, scenario, host, devices, schedulers: catalogs.devices.schedulers, paths, warnings };
@@ -303,10 +304,14 @@ function resolveScenario(
  * time alone (stalls and I/O only add to it): its queue grows for the whole run, which then
  * takes long and mostly measures timeouts. Worth saying before the run starts.
  */
-function openLoadOverCapacity(vm: Scenario["vms"][number]): string | undefined {
+function openLoadOverCapacity(vm: Scenario["vms"][number], durationMs: number): string | undefined {
   const arrivals = vm.workload.arrivals;
   if (!("ratePerSec" in arrivals)) return undefined;
-  const busyCpus = (arrivals.ratePerSec * vm.workload.request.cpuMs) / 1000;
+  // The mean rate at the start and, with a trend, at the end: the higher of the two.
+  const atEnd = arrivals.ratePerSec * Math.max(0, 1 + arrivals.trendPerDay * (durationMs / 86_400_000));
+  const rate = Math.max(arrivals.ratePerSec, atEnd);
+  const busyCpus = (rate * vm.workload.request.cpuMs) / 1000;
   if (busyCpus <= vm.vcpus) return undefined;
-  return `${vm.name}: ${arrivals.ratePerSec.toLocaleString("en-US")} requests/s x ${vm.workload.request.cpuMs} ms of CPU need ${busyCpus.toFixed(1)} CPUs, ${(busyCpus / vm.vcpus).toFixed(1)}x its ${vm.vcpus} vCPUs: its queue grows all run long, so the run is slow and its requests mostly time out`;
+  const when = atEnd > arrivals.ratePerSec ? "by the end of the run (its trend)" : "from the start";
+  return `${vm.name}: ${grouped(rate, 0)} requests/s ${when} x ${vm.workload.request.cpuMs} ms of CPU need ${busyCpus.toFixed(1)} CPUs, ${(busyCpus / vm.vcpus).toFixed(1)}x its ${vm.vcpus} vCPUs: its queue grows while that lasts, so the run is slow and its requests mostly time out`;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { durationMs, positiveDurationMs } from "../config/duration.js";
+import { durationMs, formatDuration, positiveDurationMs } from "../config/duration.js";
 import { parseCpuList } from "../cpulist.js";
+import { resolveConfig } from "../tuners/rightsize/config.js";
+import { POLICY_NAMES } from "../tuners/rightsize/policy.js";
 
 const name = z
   .string()
@@ -190,7 +192,8 @@ const TuningSchema = z.strictObject({
   components: z
     .array(z.enum(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]))
     .default(["numa", "cpu-pinning", "io", "network", "rightsizing", "cost"]),
-  policy: z.string().default("balanced"),
+  /** The right-sizing engine's sizing policy (src/tuners/rightsize/policy.ts): targets and quantiles. */
+  policy: z.enum(POLICY_NAMES).default("balanced"),
 });
 
 const SpotSchema = z.strictObject({
@@ -265,6 +268,21 @@ export const ScenarioSchema = z
         message: "a fleet scenario generates its VMs: remove vms or fleet",
       });
     const fleet = scenario.fleet;
+    if (fleet !== undefined && scenario.tuning.components.includes("rightsizing")) {
+      // Samples come every step from time 0 to observe - step: the engine needs their span and count.
+      const { observationPeriodSeconds, minSamples } = resolveConfig();
+      const needed = Math.max(observationPeriodSeconds * 1000 + fleet.step, minSamples * fleet.step);
+      if (fleet.observe < needed)
+        crossFieldIssue(
+          ctx,
+          ["fleet", "observe"],
+          [
+            ["fleet", "step"],
+            ["tuning", "components"],
+          ],
+          `expected at least ${formatDuration(needed)} with a step of ${formatDuration(fleet.step)}: the right-sizing engine decides nothing before ${observationPeriodSeconds / 3600} h and ${minSamples} samples of a VM, got ${formatDuration(fleet.observe)}`,
+        );
+    }
     if (fleet !== undefined && fleet.observe + scenario.tuning.validation + fleet.step >= scenario.duration)
       crossFieldIssue(
         ctx,

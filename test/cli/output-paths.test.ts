@@ -153,9 +153,9 @@ describe("output paths", () => {
 });
 
 describe("a write the file system cuts short (a file-size limit, a full quota)", () => {
-  /** Runs `twintune ARGS` in a shell whose processes may write files of at most `kib` KiB. */
-  const limited = (kib: number, dir: string, args: string[]) =>
-    spawnSync("sh", ["-c", `ulimit -f ${kib} && exec "$0" "$@"`, process.execPath, ...cliArgs(args)], {
+  /** Runs `twintune ARGS` in a shell whose processes may write files of at most `blocks` blocks (sh's ulimit -f unit: 512 bytes in dash, 1 KiB in bash). */
+  const limited = (blocks: number, dir: string, args: string[]) =>
+    spawnSync("sh", ["-c", `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, ...cliArgs(args)], {
       cwd: dir,
       encoding: "utf8",
       timeout: 60_000,
@@ -163,7 +163,7 @@ describe("a write the file system cuts short (a file-size limit, a full quota)",
 
   it.skipIf(!linux)("fails with the reason, exit 1, and leaves neither the file nor a temporary one", () => {
     const dir = workspace();
-    // The trace of 50 VMs over 3 days is about 2.3 MB: past 200 KiB the kernel refuses the rest.
+    // The trace of 50 VMs over 3 days is about 2.3 MB: past 200 blocks (100-200 KiB) the kernel refuses the rest.
     const fleet = limited(200, dir, ["fleet", "generate", "--vms", "50", "--days", "3", "--seed", "1", "--out", "f"]);
     expect(fleet.status, fleet.stderr).toBe(1);
     expect(fleet.stderr).toMatch(/cannot write .*trace\.csv: the file would exceed the size this process may write/);

@@ -122,6 +122,28 @@ describe("observations are counter deltas over the interval", () => {
     expect(tcp[0]).toEqual({ ...host[0], listenOverflowsPerSec: (host[0]?.listenOverflowsPerSec ?? 0) / 2 });
   });
 
+  it("a namespace half read (netstat failed) or made again under its name (counters reset) gets no line, not a wrap", async () => {
+    const fixture = await LocalHostFs.open(join(FIXTURES, "kvm-2cpu"));
+    const files = (outSegs: number, overflows: number, netstat = true): TextFs => ({
+      readText: async (path) => {
+        if (path === "/proc/net/snmp") return `Tcp: OutSegs RetransSegs\nTcp: ${outSegs} 0\n`;
+        if (path === "/proc/net/netstat" && netstat) return `TcpExt: ListenOverflows\nTcpExt: ${overflows}\n`;
+        throw new HostFsError("read", path, "EIO", "nsenter timed out");
+      },
+      exists: async () => true,
+      checkWritable: async () => {},
+      writeText: async () => {},
+    });
+    const at = (ms: number, namespaces: Record<string, TextFs>) =>
+      readHostSnapshot(fixture, ms, [], new Map(Object.entries(namespaces)));
+    const a = await at(0, { half: files(100, 5000), reset: files(90_000, 5000), fine: files(100, 5) });
+    const b = await at(1000, { half: files(200, 0, false), reset: files(50, 2), fine: files(300, 9) });
+    expect(b.netnsSnmp.has("half")).toBe(false);
+    const tcp = observationBetween(a, b, { disks: [] }).tcp;
+    expect(tcp.map((line) => line.netns)).toEqual(["host", "fine"]);
+    expect(tcp[1]?.listenOverflowsPerSec).toBe(4);
+  });
+
   it("a namespace's counters that cannot be parsed are an error, not a silent gap", async () => {
     const garbled: TextFs = {
       readText: async () => "Tcp: OutSegs\nTcp: lots\n",

@@ -76,6 +76,23 @@ describe("scenario loading", () => {
     expect(loadScenario(join(single, "one.yaml")).scenario.host.model).toBe("seed-2s16c");
   });
 
+  it("a fleet that right-sizes must observe long enough for the engine to decide anything", () => {
+    const fleet = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-fleet.yaml");
+    const withObserve = (value: string) =>
+      loadScenario(fleet, undefined, [{ path: parseKeyPath("fleet.observe"), value, label: "--set fleet.observe" }]);
+    expect(() => withObserve("1d")).toThrow(
+      /fleet\.observe: expected at least 25h with a step of 15m: the right-sizing engine decides nothing before 24 h and 100 samples of a VM, got 1d/,
+    );
+    expect(withObserve("25h").scenario.fleet?.observe).toBe(25 * 3_600_000);
+    // Without right-sizing, any observation will do.
+    expect(
+      loadScenario(fleet, undefined, [
+        { path: parseKeyPath("fleet.observe"), value: "1d", label: "--set fleet.observe" },
+        { path: parseKeyPath("tuning.components"), value: ["cost"], label: "--set tuning.components" },
+      ]).scenario.fleet?.observe,
+    ).toBe(86_400_000);
+  });
+
   it("warns before the run when an open-arrival VM's CPU demand alone exceeds its vCPUs", () => {
     const noisy = join(import.meta.dirname, "..", "..", "scenarios", "noisy-neighbour.yaml");
     const at = (rate: number) =>
@@ -84,7 +101,9 @@ describe("scenario loading", () => {
       ]).warnings;
     expect(at(500)).toEqual([]);
     expect(at(100_000)).toEqual([
-      expect.stringMatching(/^web-1: 100,000 requests\/s x 1\.5 ms of CPU need 150\.0 CPUs, 75\.0x its 2 vCPUs/),
+      expect.stringMatching(
+        /^web-1: 100,000 requests\/s from the start x 1\.5 ms of CPU need 150\.0 CPUs, 75\.0x its 2 vCPUs/,
+      ),
     ]);
   });
 

@@ -177,7 +177,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       if (update.type !== "window") return;
       const line = `tuning ${resolved.scenario.name}: ${formatMinutes(update.endMin)} of ${total} simulated, last window ${signedPercent(update.improvementPct / 100, 1)}`;
       if (progress) io.stderr.write(`\r${line}   `);
-      else if (performance.now() - lastPlain >= PLAIN_PROGRESS_SECONDS * 1000) {
+      else if (io.stderr.isTTY !== true && performance.now() - lastPlain >= PLAIN_PROGRESS_SECONDS * 1000) {
         // Off a terminal, a slow run says where it is now and then; a quick one prints nothing.
         lastPlain = performance.now();
         io.stderr.write(`twintune: ${line}\n`);

@@ -91,8 +91,16 @@ export function planCosts(sizer: RightSizer, recommendations: readonly Recommend
       );
       to = spotTo;
     }
-    // Sized for spot, a VM may stay on the type it has: then nothing is resized.
-    const action: Action = to.name === from.name ? "maintain" : rec.action;
+    // Sized for spot, a VM may stay on its type (nothing is resized), or move to one dearer on
+    // demand than the one it has (an upsize, whatever the right-sizer's pick would have been).
+    const action: Action =
+      to.name === rec.to
+        ? rec.action
+        : to.name === from.name
+          ? "maintain"
+          : to.hourlyUsd > from.hourlyUsd
+            ? "upsize"
+            : "downsize";
     savings.rightSize = current - to.hourlyUsd * hours;
     let pricing: PricingOption = "on-demand";
     let hourly = to.hourlyUsd;

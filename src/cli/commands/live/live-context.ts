@@ -132,7 +132,7 @@ export function userErrorOf(error: unknown): unknown {
   // A journal that cannot be read is why nothing runs: say what it holds and what fixing it costs.
   if (error instanceof ParseError && /\/journal\.jsonl$/.test(error.file))
     return new UserError(
-      `${error.message}: twintune's journal cannot be read, so it will not touch this host. It holds the original value of every knob twintune changed here: repair that line, or move the file aside to start afresh (its originals are then forgotten; its lines say what they were).`,
+      `${error.message}: twintune's journal cannot be read, so it will not touch this host. It holds the original value of every knob twintune changed here: repair ${error.line > 0 ? "that line" : "it"}, or move the file aside to start afresh (its originals are then forgotten; its lines say what they were).`,
     );
   if (
     error instanceof KnobValueError ||

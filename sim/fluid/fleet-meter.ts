@@ -1,13 +1,14 @@
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { CostItem, EvaluationDetail, RunMetrics } from "../../src/report/run-result.js";
 import { latencyBuckets } from "../run-detail.js";
-import type { FleetSimulation, FleetStep } from "./fleet-model.js";
+import type { FleetSimulation, FleetStep, FleetVm } from "./fleet-model.js";
 import { costGroup } from "./fleet-setup.js";
 
 const HOURS_PER_MONTH = 730;
 
 /**
- * Accumulates a fleet's figures over steps: requests served and failed, host utilization, cost,
+ * Accumulates a fleet's figures over steps: requests served and failed, host utilization, memory
+ * in use against memory allocated, cost,
  * and the distribution of each VM's mean latency per step, weighted by the requests it served.
  */
 export class FleetMeter {
@@ -17,9 +18,14 @@ export class FleetMeter {
   private failed = 0;
   private utilization = 0;
   private hourly = 0;
+  private memory = 0;
   private servedByVm: Float64Array | undefined;
 
-  constructor(private readonly stepMs: number) {}
+  constructor(
+    private readonly stepMs: number,
+    /** GiB of memory a VM's type has (its catalog type's). */
+    private readonly memoryOf: (vm: FleetVm) => number,
+  ) {}
 
   add(simulation: FleetSimulation, step: FleetStep): void {
     this.steps++;
@@ -27,6 +33,13 @@ export class FleetMeter {
     this.failed += step.failedRps;
     this.utilization += step.meanHostUtilization;
     this.hourly += (step.costUsd * 3_600_000) / this.stepMs;
+    let used = 0;
+    let allocated = 0;
+    for (const vm of simulation.vms) {
+      used += vm.memoryGiB;
+      allocated += this.memoryOf(vm);
+    }
+    this.memory += allocated > 0 ? used / allocated : 0;
     const seconds = this.stepMs / 1000;
     const { servedRps, latencyMs } = simulation;
     this.servedByVm ??= new Float64Array(servedRps.length);
@@ -46,8 +59,9 @@ export class FleetMeter {
       throughputRps: this.served / n,
       p95LatencyMs: this.latencyUs.count > 0 ? this.latencyUs.quantile(0.95) / 1000 : 0,
       cpuUtil: this.utilization / n,
-      // The fluid mode models CPUs only: no memory or disk figures.
-      memUtil: 0,
+      // The fleet's resident memory over the memory its types give it: right-sizing moves it.
+      memUtil: this.memory / n,
+      // The fluid mode has no disks.
       monthlyCostUsd: (this.hourly / n) * HOURS_PER_MONTH,
       iops: 0,
       errorRate: offered > 0 ? this.failed / offered : 0,

@@ -26,6 +26,12 @@ export interface FleetRunOptions {
   onUpdate?: (update: OrchestratorUpdate) => void;
 }
 
+/** The memory of a VM's catalog type, GiB. */
+const memoryOf =
+  (catalog: InstanceCatalog) =>
+  (vm: FleetVm): number =>
+    catalog.get(vm.instanceType)?.memoryGiB ?? 0;
+
 /** Runs a fleet with `decisions` applied at `at` and measures from `measureFrom` on. */
 function measureWith(
   spec: FleetSpec,
@@ -37,7 +43,7 @@ function measureWith(
   discount: number,
 ): FleetMeter {
   const simulation = new FleetSimulation(spec);
-  const meter = new FleetMeter(spec.stepMs);
+  const meter = new FleetMeter(spec.stepMs, memoryOf(catalog));
   for (let t = 0; t < spec.durationMs; t += spec.stepMs) {
     if (t === at)
       for (const d of decisions)
@@ -80,7 +86,10 @@ export async function runFleetTuning(resolved: ResolvedScenario, options: FleetR
     ? new RightSizer(catalog, { policy: scenario.tuning.policy })
     : undefined;
   const validation = new FleetValidation(n, policy(scenario.tuning.policy).cpuTarget);
-  const meters = { untuned: new FleetMeter(stepMs), tuned: new FleetMeter(stepMs) };
+  const meters = {
+    untuned: new FleetMeter(stepMs, memoryOf(catalog)),
+    tuned: new FleetMeter(stepMs, memoryOf(catalog)),
+  };
   const windows = { untuned: new ScoreWindow(), tuned: new ScoreWindow() };
   const hourly = new ScoreWindow();
   const tracker = new ConvergenceTracker(1);

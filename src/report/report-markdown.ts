@@ -2,7 +2,7 @@ import { costPerMillion } from "./cost-chart.js";
 import { bucketQuantile } from "./latency-chart.js";
 import { markdownCode } from "./markdown-code.js";
 import { markdownTable, percentChange } from "./markdown-table.js";
-import { METRIC_KEYS, METRICS, type RunResult } from "./run-result.js";
+import { METRICS, measuredMetricKeys, type RunResult } from "./run-result.js";
 import { formatMinutes } from "./time-axis.js";
 
 /** Where the report's charts are, by file name. */
@@ -23,8 +23,7 @@ export interface ReportContext {
 function beforeAfter(result: RunResult): string {
   return markdownTable(
     ["Metric", "Before", "After", "Change"],
-    // The fluid fleet mode models CPUs only: no memory or IOPS rows.
-    METRIC_KEYS.filter((key) => result.detail.mode === "host" || (key !== "memUtil" && key !== "iops")).map((key) => {
+    measuredMetricKeys(result.detail.mode).map((key) => {
       const m = METRICS[key];
       return [
         m.label,

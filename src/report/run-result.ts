@@ -118,6 +118,11 @@ export const METRIC_KEYS = [
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
+/** The metrics a run of `mode` measures: the fluid fleet mode has no disks, so no IOPS. */
+export function measuredMetricKeys(mode: RunDetail["mode"]): MetricKey[] {
+  return METRIC_KEYS.filter((key) => mode === "host" || key !== "iops");
+}
+
 /** A share as a percentage; one decimal under 10%, where whole percents hide the change beside it. */
 function utilization(share: number): string {
   const pct = share * 100;

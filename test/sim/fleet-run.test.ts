@@ -4,6 +4,7 @@ import { applyDecision, binnedQuantile, type FleetDecision } from "../../sim/flu
 import { generateFleet } from "../../sim/fluid/fleet-generator.js";
 import { FleetSimulation, simulateFleet } from "../../sim/fluid/fleet-model.js";
 import { runFleetTuning } from "../../sim/fluid/fleet-run.js";
+import { fleetSpec } from "../../sim/fluid/fleet-setup.js";
 import { FleetValidation } from "../../sim/fluid/fleet-validation.js";
 import { loadCatalog } from "../../src/catalog/catalog-loader.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
@@ -169,6 +170,13 @@ describe("a fleet scenario's run", () => {
     }
     for (const [knob, type] of Object.entries(result.finalKnobs ?? {}))
       if (knob.startsWith("instance-type@")) expect(catalog.get(String(type))).toBeDefined();
+    // Memory utilization: the fleet's resident memory over its types' memory, before and after.
+    const vms = fleetSpec(tiny(), 1, catalog).vms;
+    const used = vms.reduce((sum, vm) => sum + vm.memoryGiB, 0);
+    const memoryOf = (name: string) => catalog.get(name)?.memoryGiB ?? Number.NaN;
+    expect(result.baseline.memUtil).toBeCloseTo(used / vms.reduce((sum, vm) => sum + memoryOf(vm.instanceType), 0), 9);
+    const final = vms.reduce((sum, vm) => sum + memoryOf(String(result.finalKnobs[`instance-type@${vm.name}`])), 0);
+    expect(result.tuned.memUtil).toBeCloseTo(used / final, 9);
     expect(result.detail.mode).toBe("fleet");
     // The tuned fleet's cost is what its final sizes and pricing cost.
     const sum = result.detail.tuned.costs.reduce((s, c) => s + c.monthlyCostUsd, 0);

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { signedPercent } from "../../number-text.js";
 import { packageRoot } from "../../package-root.js";
-import { METRIC_KEYS, METRICS, type RunResult } from "../../report/run-result.js";
+import { METRICS, measuredMetricKeys, type RunResult } from "../../report/run-result.js";
 import { formatMinutes } from "../../report/time-axis.js";
 import { checkReportFolder, writeReport } from "../../report/write-report.js";
 import { integerOption, parseCommandArgs, threadCountOption } from "../args.js";
@@ -53,7 +53,7 @@ Options:
 function beforeAfter(result: RunResult): string {
   return renderTable(
     ["Metric", "Before", "After", "Change"],
-    METRIC_KEYS.filter((key) => result.detail.mode === "host" || (key !== "memUtil" && key !== "iops")).map((key) => {
+    measuredMetricKeys(result.detail.mode).map((key) => {
       const before = result.baseline[key];
       const after = result.tuned[key];
       const metric = METRICS[key];

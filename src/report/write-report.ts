@@ -38,6 +38,9 @@ export function reportFiles(result: RunResult, context: ReportContext): Record<s
   };
 }
 
+/** The names of a report folder's files (reportFiles' keys). */
+export const REPORT_FILE_NAMES: readonly string[] = ["report.md", "results.json", ...Object.values(CHART_FILES)];
+
 /** Whether `dir` holds a report twintune wrote (so it may be replaced). */
 export function isTwintuneReport(dir: string): boolean {
   const path = join(dir, "results.json");
@@ -49,13 +52,16 @@ export function isTwintuneReport(dir: string): boolean {
   }
 }
 
-/** Writes the report folder whole, replacing an earlier twintune report there; returns the file names. */
 /** Fails at once (OutputFolderError, OutputPathError) when a report could not be written to `dir`. */
 export function checkReportFolder(dir: string, shown = dir): void {
-  checkReplaceable(dir, isTwintuneReport, shown);
+  checkReplaceable(dir, isTwintuneReport, shown, REPORT_FILE_NAMES);
   checkOutputFolder(dir, shown);
 }
 
+/**
+ * Writes the report folder, replacing an earlier twintune report there file by file (a folder
+ * holding anything else is refused); returns the file names.
+ */
 export function writeReport(dir: string, result: RunResult, context: ReportContext): string[] {
   const files = reportFiles(result, context);
   replaceFolder(dir, files, isTwintuneReport);

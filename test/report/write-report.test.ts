@@ -1,11 +1,22 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AtomicFile, writeFileAtomic } from "../../src/atomic-file.js";
 import { OutputFolderError, replaceFolder } from "../../src/report/atomic-files.js";
 import { reportMarkdown } from "../../src/report/report-markdown.js";
-import { isTwintuneReport, reportFiles, writeReport } from "../../src/report/write-report.js";
+import { checkReportFolder, isTwintuneReport, reportFiles, writeReport } from "../../src/report/write-report.js";
 import { fixtureResult } from "../helpers/run-result-fixture.js";
 
 const context = { file: "scenarios/x.yaml", command: "twintune run scenarios/x.yaml --seed 7" };
@@ -65,16 +76,35 @@ describe("the report folder", () => {
     expect(md).toContain("each VM's mean latency per time step");
   });
 
-  it("replaces an earlier twintune report whole, leaving no temporary folder behind", () => {
+  it("replaces an earlier twintune report file by file: the folder, its mode and a link to it stay", () => {
     const root = mkdtempSync(join(tmpdir(), "tt-report-"));
     const out = join(root, "report");
     writeReport(out, fixtureResult({ seed: 1 }), context);
     expect(isTwintuneReport(out)).toBe(true);
-    writeFileSync(join(out, "stale.txt"), "from an older version");
-    writeReport(out, fixtureResult({ seed: 2 }), context);
+    chmodSync(out, 0o700);
+    const inode = statSync(out).ino;
+    symlinkSync(out, join(root, "link"));
+    writeReport(join(root, "link"), fixtureResult({ seed: 2 }), context);
     expect(JSON.parse(readFileSync(join(out, "results.json"), "utf8")).seed).toBe(2);
-    expect(existsSync(join(out, "stale.txt"))).toBe(false);
-    expect(readdirSync(root)).toEqual(["report"]);
+    expect(lstatSync(join(root, "link")).isSymbolicLink()).toBe(true);
+    expect(statSync(out).ino).toBe(inode);
+    expect(statSync(out).mode & 0o777).toBe(0o700);
+    expect(readdirSync(root).sort()).toEqual(["link", "report"]);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(reportFiles(fixtureResult(), context)).sort());
+  });
+
+  it("refuses a report folder that holds anything else, naming it, and deletes nothing", () => {
+    const root = mkdtempSync(join(tmpdir(), "tt-report-"));
+    const out = join(root, "report");
+    writeReport(out, fixtureResult({ seed: 1 }), context);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    mkdirSync(join(out, "src"));
+    expect(() => writeReport(out, fixtureResult({ seed: 2 }), context)).toThrow(
+      /holds a twintune report and other files \(notes\.txt, src\), which writing the report there would not keep/,
+    );
+    expect(() => checkReportFolder(out, "report")).toThrow(OutputFolderError);
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine");
+    expect(JSON.parse(readFileSync(join(out, "results.json"), "utf8")).seed).toBe(1);
   });
 
   it("refuses to replace a folder that is not a twintune report, and touches nothing in it", () => {

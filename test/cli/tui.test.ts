@@ -35,6 +35,16 @@ describe("twintune tui", () => {
     expect(missing.err().trim().split("\n")).toHaveLength(1);
   });
 
+  it("refuses a fleet scenario (fluid mode), which it cannot show, and points at 'twintune run'", async () => {
+    const fleet = new URL("../fixtures/scenarios/tiny-fleet.yaml", import.meta.url).pathname;
+    for (const args of [["tui", fleet], ["run", fleet, "--tui"]]) {
+      const io = fakeIO();
+      expect(await main(args, io)).toBe(1);
+      expect(io.err()).toMatch(/tiny-fleet is a fleet scenario: it runs in the fluid mode .*run it with 'twintune run /);
+      expect(io.out()).toBe("");
+    }
+  });
+
   it("is also 'twintune run --tui', which does not combine with --json", async () => {
     const io = fakeIO();
     expect(await main(["run", FIXTURE, "--tui", "--json"], io)).toBe(2);

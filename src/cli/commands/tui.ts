@@ -18,7 +18,8 @@ scenarios/seed-fleet.yaml): the improvement per tuning window converging (with t
 the converged point), the service-level metrics now against the baseline, each component's state
 (validating, kept, rolled back, frozen) and what it last changed, and the tuning history with
 rollbacks marked ↺. The run is the one 'twintune run' makes; when it ends, the metrics show its
-before/after on the same window.
+before/after on the same window. Host scenarios only: a fleet scenario (fluid mode) is refused,
+'twintune run' shows it.
 
 Keys: space pause/resume · + and - speed · ↑ ↓ PgUp PgDn scroll the history (End follows it) ·
 r revert the last change still in effect (the orchestrator then leaves that knob alone) ·

@@ -1,6 +1,7 @@
 import type { FeedInfo } from "../../../tui/feed.js";
 import { DEFAULT_ORCHESTRATOR_CONFIG } from "../../orchestrator/orchestrator-config.js";
 import type { ResolvedScenario } from "../../scenario/load-scenario.js";
+import { UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { processTerminal, showFeed, type Terminal } from "./show-feed.js";
 import type { TwinWorkerData } from "./twin-protocol.js";
@@ -42,6 +43,11 @@ export function twinInfo(resolved: ResolvedScenario): FeedInfo {
  * (129 and 143 for SIGHUP and SIGTERM).
  */
 export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinTuiDeps = {}): Promise<number> {
+  // The view follows the orchestrator on one host; a fleet runs in the fluid mode, over days.
+  if (options.resolved.scenario.fleet !== undefined)
+    throw new UserError(
+      `${options.resolved.scenario.name} is a fleet scenario: it runs in the fluid mode (days of generated VMs), which the terminal UI does not show; run it with 'twintune run ${options.file}'`,
+    );
   const terminal = deps.terminal ?? processTerminal(io);
   const session = new TwinSession({
     info: twinInfo(options.resolved),

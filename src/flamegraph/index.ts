@@ -12,7 +12,7 @@ export { formatFolded } from "./folded-writer.js";
 export { buildFrameTree, type FrameNode } from "./frame-tree.js";
 export { findHotspots, type Hotspot } from "./hotspots.js";
 export { renderHtml } from "./html-renderer.js";
-export { type FlameJson, toFlameJson } from "./json-renderer.js";
+export { type FlameJson, flameJsonText, toFlameJson } from "./json-renderer.js";
 export { ProfileParseError } from "./parse-error.js";
 export { parsePerfScript } from "./perf-script-parser.js";
 export { parsePprof } from "./pprof-parser.js";

@@ -37,10 +37,15 @@ describe("twintune tui", () => {
 
   it("refuses a fleet scenario (fluid mode), which it cannot show, and points at 'twintune run'", async () => {
     const fleet = new URL("../fixtures/scenarios/tiny-fleet.yaml", import.meta.url).pathname;
-    for (const args of [["tui", fleet], ["run", fleet, "--tui"]]) {
+    for (const args of [
+      ["tui", fleet],
+      ["run", fleet, "--tui"],
+    ]) {
       const io = fakeIO();
       expect(await main(args, io)).toBe(1);
-      expect(io.err()).toMatch(/tiny-fleet is a fleet scenario: it runs in the fluid mode .*run it with 'twintune run /);
+      expect(io.err()).toMatch(
+        /tiny-fleet is a fleet scenario: it runs in the fluid mode .*run it with 'twintune run /,
+      );
       expect(io.out()).toBe("");
     }
   });

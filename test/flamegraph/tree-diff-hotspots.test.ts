@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { functionChanges } from "../../src/flamegraph/diff.js";
+import { annotateBefore, functionChanges } from "../../src/flamegraph/diff.js";
 import { parseFolded } from "../../src/flamegraph/folded-parser.js";
 import { buildFrameTree, type FrameNode } from "../../src/flamegraph/frame-tree.js";
 import { findHotspots } from "../../src/flamegraph/hotspots.js";
+import { flameJsonText, toFlameJson } from "../../src/flamegraph/json-renderer.js";
 import type { StackProfile } from "../../src/flamegraph/stack-profile.js";
 import { frameName } from "./arbitraries.js";
 
@@ -41,6 +42,29 @@ describe("frame tree", () => {
       }),
       { seed: 5, numRuns: 300 },
     );
+  });
+});
+
+describe("flame graph JSON", () => {
+  it("written without recursion, it is exactly JSON.stringify of the tree (property), also in a diff", () => {
+    fc.assert(
+      fc.property(profileArbitrary, profileArbitrary, (before, after) => {
+        const tree = buildFrameTree(after);
+        expect(flameJsonText(tree)).toBe(JSON.stringify(toFlameJson(tree)));
+        const diff = annotateBefore(buildFrameTree(after), buildFrameTree(before));
+        expect(flameJsonText(diff)).toBe(JSON.stringify(toFlameJson(diff)));
+      }),
+      { seed: 9, numRuns: 100 },
+    );
+  });
+
+  it("holds a stack 20,000 frames deep, where JSON.stringify overflows", () => {
+    const deep = Array.from({ length: 20_000 }, (_, i) => `f${i}`).join(";");
+    const tree = buildFrameTree(parseFolded(`${deep} 5\n`));
+    const parsed = JSON.parse(flameJsonText(tree));
+    let depth = 0;
+    for (let node = parsed; node.children.length > 0; node = node.children[0]) depth++;
+    expect(depth).toBe(20_000);
   });
 });
 

@@ -5,7 +5,7 @@ import { drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
 import { buildFrameTree } from "../../flamegraph/frame-tree.js";
 import { renderHtml } from "../../flamegraph/html-renderer.js";
-import { toFlameJson } from "../../flamegraph/json-renderer.js";
+import { flameJsonText } from "../../flamegraph/json-renderer.js";
 import { totalWeight } from "../../flamegraph/stack-profile.js";
 import { renderSvg } from "../../flamegraph/svg-renderer.js";
 import { checkOutputFiles } from "../../output-path.js";
@@ -103,9 +103,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
       drawn: rendered.drawn,
       pruned: rendered.pruned,
       ...(changes === undefined ? {} : { changes }),
-      tree: toFlameJson(tree),
     };
-    io.stdout.write(`${JSON.stringify(report)}\n`);
+    // The tree last, written without recursion (a deep stack would overflow JSON.stringify).
+    io.stdout.write(`${JSON.stringify(report).slice(0, -1)},"tree":${flameJsonText(tree)}}\n`);
     return 0;
   }
   const written = outputs.join(" and ");

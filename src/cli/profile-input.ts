@@ -42,6 +42,7 @@ export async function readProfileArgument(
     const loaded = await loadProfile(absolute, format);
     // An empty profile draws a blank graph and divides by zero in a diff: say so instead.
     if (totalWeight(loaded.profile) <= 0) throw new UserError(`${path}: the profile holds no samples`);
+    for (const note of loaded.profile.notes ?? []) io.stderr.write(`twintune: note: ${path}: ${note}\n`);
     return { ...loaded, path: absolute };
   } catch (error) {
     if (error instanceof ProfileParseError) {

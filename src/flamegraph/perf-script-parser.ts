@@ -6,6 +6,12 @@ const HEADER = /^(\S.*?)\s+-?\d+(?:\/-?\d+)?\s+(?:\[\d+\]\s+)?(?:\d+\.\d+:\s+)?(
 // `addr symbol+offset (dso)`, leaf first; the dso part is optional.
 const FRAME = /^\s+[0-9a-fA-F]+\s+(.*?)\s*$/;
 const OFFSET = /\+0x[0-9a-fA-F]+$/;
+// Without call graphs (`perf record` with no -g) a sample is one line: the header, then the
+// sampled address, symbol and binary; perf pads the command name to the right.
+const FLAT =
+  /^\s*(\S.*?)\s+-?\d+(?:\/-?\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:\d+\s+)?(\S+?):\s+[0-9a-fA-F]+\s+(\S.*?)\s*$/;
+// perf's event modifiers (`cycles:u`, `cpu-clock:pppH`): the same event, however it was qualified.
+const MODIFIERS = /:[ukhIGHpPSDWe]+$/;
 
 function basename(path: string): string {
   const slash = path.lastIndexOf("/");
@@ -41,9 +47,11 @@ function frameName(rest: string): string {
  * stackcollapse-perf.pl: a header line per sample, then one line per frame, leaf first, and a
  * blank line to end the sample. The process name is the root frame; `+0x..` offsets and C++
  * argument lists are stripped; an unknown symbol becomes its binary's name; kernel frames get
- * `_[k]` and JIT frames from a perf map `_[j]`. Only the first event type is kept. Each sample
- * weighs 1. A line that is neither a header, a frame, a comment nor blank is an error with its
- * line number.
+ * `_[k]` and JIT frames from a perf map `_[j]`. Output of `perf record` without -g (one line per
+ * sample, the sampled function on it) gives one-frame stacks. Only the first event type is kept
+ * (modifiers such as `:pppH` aside), and a note says how many samples of others were left out.
+ * Each sample weighs 1. A line that is neither a header, a frame, a comment nor blank is an
+ * error with its line number.
  */
 export function parsePerfScript(text: string, source = "<input>"): StackProfile {
   const profile: StackProfile = { stacks: new Map(), unit: "samples" };
@@ -51,6 +59,14 @@ export function parsePerfScript(text: string, source = "<input>"): StackProfile 
   let comm: string | undefined;
   let keep = false;
   let frames: string[] = [];
+  const dropped = new Map<string, number>();
+  /** Whether a sample of `name` is kept: the first event seen is. */
+  const keeps = (name: string): boolean => {
+    const plain = name.replace(MODIFIERS, "");
+    event ??= plain;
+    if (plain !== event) dropped.set(plain, (dropped.get(plain) ?? 0) + 1);
+    return plain === event;
+  };
   const flush = () => {
     if (comm !== undefined && keep) addStack(profile, [comm, ...frames.reverse()], 1);
     comm = undefined;
@@ -64,6 +80,11 @@ export function parsePerfScript(text: string, source = "<input>"): StackProfile 
       continue;
     }
     if (line.startsWith("#")) continue;
+    const flat = comm === undefined ? FLAT.exec(line) : null;
+    if (flat !== null) {
+      if (keeps(flat[2] as string)) addStack(profile, [(flat[1] as string).trim(), frameName(flat[3] as string)], 1);
+      continue;
+    }
     const first = line.charCodeAt(0);
     if (first !== 32 && first !== 9) {
       const header = HEADER.exec(line);
@@ -76,9 +97,7 @@ export function parsePerfScript(text: string, source = "<input>"): StackProfile 
       }
       flush();
       comm = (header[1] as string).trim();
-      const name = header[2] as string;
-      event ??= name;
-      keep = name === event;
+      keep = keeps(header[2] as string);
       continue;
     }
     const frame = FRAME.exec(line);
@@ -93,5 +112,11 @@ export function parsePerfScript(text: string, source = "<input>"): StackProfile 
     frames.push(frameName(frame[1] as string));
   }
   flush();
+  if (dropped.size > 0) {
+    const left = [...dropped.values()].reduce((a, b) => a + b, 0);
+    profile.notes = [
+      `kept the ${event} samples; left out ${left} of other events (${[...dropped.keys()].join(", ")}): record or script one event at a time to see them`,
+    ];
+  }
   return profile;
 }

@@ -11,8 +11,10 @@ export type ProfileFormat = "folded" | "pprof" | "cpuprofile" | "perf-script";
 
 export const PROFILE_FORMATS: readonly ProfileFormat[] = ["folded", "pprof", "cpuprofile", "perf-script"];
 
-// The first header line of `perf script`: "comm pid[/tid] [cpu] secs.usecs: [period] event:".
-const PERF_HEADER = /^\S.*?\s+-?\d+(?:\/-?\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:\d+\s+)?\S+:\s*$/m;
+// The first header line of `perf script`: "comm pid[/tid] [cpu] secs.usecs: [period] event:",
+// followed without call graphs by the sampled "address symbol (binary)" on the same line.
+const PERF_HEADER =
+  /^\s*\S.*?\s+-?\d+(?:\/-?\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:\d+\s+)?\S+:(?:\s*|\s+[0-9a-fA-F]+\s+\S.*)$/m;
 
 /** Tells the format from the content: gzip or binary is pprof, "{" a .cpuprofile, perf's sample header perf script, the rest folded. */
 export function detectFormat(bytes: Uint8Array): ProfileFormat {

@@ -8,6 +8,8 @@ export interface StackProfile {
   stacks: Map<string, number>;
   /** What a weight counts: "samples", "microseconds", "nanoseconds", "bytes". */
   unit: string;
+  /** What the parser left out or assumed, for the user to see ("kept the cycles samples..."). */
+  notes?: string[];
 }
 
 export function emptyProfile(unit = "samples"): StackProfile {

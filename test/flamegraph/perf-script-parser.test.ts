@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ProfileParseError } from "../../src/flamegraph/parse-error.js";
 import { parsePerfScript } from "../../src/flamegraph/perf-script-parser.js";
+import { detectFormat } from "../../src/flamegraph/profile-loader.js";
 import { expectParseErrorOrResult } from "./arbitraries.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "profiles");
@@ -43,6 +44,34 @@ describe("parsePerfScript", () => {
       // The page-faults sample is a second event type: dropped.
       ["app;v8::internal::(anonymous namespace)::Invoke;main.(*Server).serve", 1],
     ]);
+    expect(profile.notes).toEqual([
+      "kept the cpu-clock samples; left out 1 of other events (page-faults): record or script one event at a time to see them",
+    ]);
+  });
+
+  it("takes one event whatever its modifiers (cpu-clock:pppH and cpu-clock: are one)", () => {
+    const text =
+      "app 1 1.0: 1 cpu-clock:pppH:\n\t    7f01 main (/bin/app)\n\napp 1 2.0: 1 cpu-clock:\n\t    7f01 main (/bin/app)\n";
+    const profile = parsePerfScript(text);
+    expect([...profile.stacks]).toEqual([["app;main", 2]]);
+    expect(profile.notes).toBeUndefined();
+  });
+
+  it("reads perf record without -g (one line per sample) as one-frame stacks, and is detected as perf script", () => {
+    // Lines as perf 6.1 prints them for a recording without call graphs (command name padded).
+    const flat = [
+      "           burn0  4427  3679.781732:    2004008 cpu-clock:pppH:      55ae36b5f16a leaf_a+0x31 (/tmp/fg/burn0)",
+      "           burn0  4427  3679.783735:    2004008 cpu-clock:pppH:      55ae36b5f166 leaf_a+0x2d (/tmp/fg/burn0)",
+      "           burn0  4427  3679.785779:    2004008 cpu-clock:pppH:      55ae36b5f1b3 leaf_b+0x31 (/tmp/fg/burn0)",
+      "           burn0  4427  3679.787000:    2004008 cpu-clock:pppH:  ffffffff81000001 do_syscall_64+0x33 ([kernel.kallsyms])",
+      "",
+    ].join("\n");
+    expect([...parsePerfScript(flat).stacks]).toEqual([
+      ["burn0;leaf_a", 2],
+      ["burn0;leaf_b", 1],
+      ["burn0;do_syscall_64_[k]", 1],
+    ]);
+    expect(detectFormat(new TextEncoder().encode(flat))).toBe("perf-script");
   });
 
   it("reads a real recording of node --perf-basic-prof (perf 6.1): JIT frames marked _[j], offsets stripped", () => {

@@ -103,7 +103,7 @@ export class FoldedParser {
       COUNT.test(stack.slice(digits))
     ) {
       this.fail(
-        "two counts on one line (flamegraph.pl's differential input): give the two profiles separately, as --diff BEFORE AFTER",
+        "two counts on one line (flamegraph.pl's differential input): give the two profiles separately: twintune flamegraph AFTER --diff BEFORE",
       );
     }
   }

@@ -16,6 +16,9 @@ export const GEOMETRY = {
   minWidth: 0.1,
 } as const;
 
+/** The width the frames are drawn across at the default image width (the padding on both sides left out). */
+export const DRAWN_WIDTH = GEOMETRY.imageWidth - 2 * GEOMETRY.xpad;
+
 export interface FrameRect {
   node: FrameNode;
   /** 0 for the root. */

@@ -23,6 +23,8 @@ describe("twintune run writes a report", () => {
     expect(results.modelVersion).toMatch(/^\d+\.\d+\.\d+\+engine\.[0-9a-f]{8}\+models\.[0-9a-f]{8}$/);
     // Quoted as a shell reads it back, so it pastes as it ran.
     expect(results.command).toMatch(/^twintune run .*tiny-host\.yaml --seed 3 --set 'description=a b'$/);
+    // A scenario named by an absolute path is recorded so, and the command works from anywhere.
+    expect(results.file).toBe(HOST);
     expect(results.result.detail.latencyUnit).toBe("request");
     expect(
       results.result.detail.baseline.latency.reduce((s: number, b: { count: number }) => s + b.count, 0),

@@ -1,7 +1,7 @@
 import { basename, extname, resolve } from "node:path";
 import { writeFilesTogether } from "../../atomic-file.js";
 import { annotateBefore, functionChanges } from "../../flamegraph/diff.js";
-import { drawThreshold } from "../../flamegraph/frame-layout.js";
+import { DRAWN_WIDTH, drawThreshold } from "../../flamegraph/frame-layout.js";
 import { formatWeight } from "../../flamegraph/frame-text.js";
 import { buildFrameTree } from "../../flamegraph/frame-tree.js";
 import { renderHtml } from "../../flamegraph/html-renderer.js";
@@ -58,7 +58,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
     { min: 1, max: 1 },
   );
   const input = positionals[0] as string;
-  const minWidth = numberOption("min-width", values["min-width"], 0.1, { min: 0, max: 1200 });
+  // A frame is at most as wide as the drawing: a larger minimum would prune everything.
+  const minWidth = numberOption("min-width", values["min-width"], 0.1, { min: 0, max: DRAWN_WIDTH });
   const format = formatOption(values.format);
   const stem = `${values.diff === undefined ? "" : "diff-"}${basename(input, extname(input)).replace(/\.(pb|us|bytes)$/, "")}`;
   const svgPath = values.output ?? (values.html === undefined && !values.json ? `${stem}.svg` : undefined);

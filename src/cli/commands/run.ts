@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { signedPercent } from "../../number-text.js";
 import { packageRoot } from "../../package-root.js";
 import { METRICS, measuredMetricKeys, type RunResult } from "../../report/run-result.js";
@@ -187,7 +187,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
   if (progress) io.stderr.write("\n");
   let written: string[] = [];
   if (!values["no-report"]) {
-    const shown = relative(io.cwd, resolve(io.cwd, file)) || file;
+    // The command to reproduce the run works from where it ran: a path inside it stays relative,
+    // one given absolute or outside it is absolute.
+    const absolute = resolve(io.cwd, file);
+    const inside = relative(io.cwd, absolute);
+    const typedAbsolute = positionals[0] !== undefined && isAbsolute(positionals[0]);
+    const shown = typedAbsolute || inside === "" || inside.startsWith("..") ? absolute : inside;
     const command = shellCommand([
       "twintune",
       "run",

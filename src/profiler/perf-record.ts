@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +33,18 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
   if ((target.pid === undefined) === (target.command === undefined)) throw new Error("give a pid or a command");
   const dir = await mkdtemp(join(tmpdir(), "twintune-perf-"));
   const data = join(dir, "perf.data");
+  // Interrupted (Ctrl-C, a kill), the recording goes with us: remove it, then die of the signal
+  // as we would have, so the shell sees the usual status (130 for Ctrl-C).
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(dir, { recursive: true, force: true });
+    removeHandlers();
+    process.kill(process.pid, signal);
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const removeHandlers = () => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  };
+  for (const signal of signals) process.once(signal, onSignal);
   try {
     const args = ["record", "-F", String(target.frequency ?? 99), "-g", "-o", data];
     if (target.pid !== undefined) {
@@ -50,6 +63,7 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     if (script.code !== 0) throw new ToolError(`perf script failed: ${lastLine(script.stderr)}`);
     return { profile: parsePerfScript(script.stdout, "perf script"), exitCode: recorded.code };
   } finally {
+    removeHandlers();
     await rm(dir, { recursive: true, force: true });
   }
 }

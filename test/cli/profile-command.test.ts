@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { parseFolded } from "../../src/flamegraph/folded-parser.js";
 import { parsePprof } from "../../src/flamegraph/pprof-parser.js";
 import { lastLine, runProcess } from "../../src/profiler/run-process.js";
 import { fakeIO } from "../helpers/fake-io.js";
-import { runCli } from "../helpers/spawn-cli.js";
+import { cliArgs, runCli } from "../helpers/spawn-cli.js";
 
 const dirs: string[] = [];
 const scratch = () => {
@@ -144,5 +144,44 @@ describe("twintune profile", () => {
       }
     },
     30_000,
+  );
+
+  it.skipIf(noPerf)(
+    `interrupted while perf records, exits 130 and leaves no recording behind${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    async () => {
+      const dir = scratch();
+      const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
+      // Its own TMPDIR, so the recording's folder is the only one there.
+      const tmp = join(dir, "tmp");
+      mkdirSync(tmp);
+      const child = spawn(
+        process.execPath,
+        [...cliArgs(["profile", "--pid", String(sleeper.pid), "--duration", "20"])],
+        {
+          cwd: dir,
+          env: { ...process.env, TMPDIR: tmp },
+          stdio: "ignore",
+        },
+      );
+      try {
+        // Wait for perf's recording to exist, then interrupt as Ctrl-C would (twintune and perf).
+        const deadline = Date.now() + 20_000;
+        while (!readdirSync(tmp).some((name) => name.startsWith("twintune-perf-")) && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-perf-"))).toHaveLength(1);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const exited = new Promise<number | null>((resolve) =>
+          child.once("exit", (_code, signal) => resolve(signal === "SIGINT" ? 130 : _code)),
+        );
+        child.kill("SIGINT");
+        spawnSync("pkill", ["-INT", "-f", `perf record .*-p ${sleeper.pid}`]);
+        expect(await exited).toBe(130);
+        expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-perf-"))).toEqual([]);
+      } finally {
+        child.kill("SIGKILL");
+        sleeper.kill();
+      }
+    },
+    40_000,
   );
 });

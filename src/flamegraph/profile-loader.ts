@@ -57,21 +57,34 @@ export async function loadProfile(
     // The first 4 KiB tell the format; a folded file is then streamed, never read whole.
     const handle = await open(path, "r");
     let detected: ProfileFormat;
+    let binary: boolean;
     try {
       const head = Buffer.alloc(4096);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       detected = detectFormat(head.subarray(0, bytesRead));
+      // gzip or NUL bytes: surely binary. Other control bytes may be a text file with a stray one.
+      binary = isGzip(head.subarray(0, bytesRead)) || head.subarray(0, bytesRead).includes(0);
     } finally {
       await handle.close();
     }
     // A binary profile read as text would be quoted back as bytes in the error: say what it is.
-    if (chosen !== undefined && chosen !== "pprof" && detected === "pprof")
+    if (chosen !== undefined && chosen !== "pprof" && detected === "pprof" && binary)
       throw new ProfileParseError(path, undefined, `is a pprof profile (binary), not ${chosen}; leave out --format`);
+    const guessed = chosen === undefined && detected === "pprof" && !binary;
     chosen ??= detected;
-    profile =
-      chosen === "folded"
-        ? parseFoldedFile(path, path, foldedUnit(path))
-        : parseProfile(await readFile(path), chosen, path);
+    try {
+      profile =
+        chosen === "folded"
+          ? parseFoldedFile(path, path, foldedUnit(path))
+          : parseProfile(await readFile(path), chosen, path);
+    } catch (error) {
+      if (!(guessed && error instanceof ProfileParseError)) throw error;
+      throw new ProfileParseError(
+        path,
+        undefined,
+        `${error.message.replace(`${path}: `, "")} (read as pprof for the control bytes near its start; if it is text, give --format folded or perf-script)`,
+      );
+    }
   } catch (error) {
     if (error instanceof ProfileParseError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -75,6 +75,16 @@ describe("twintune flamegraph", () => {
     expect(forced.err()).toBe(
       "twintune: cpu.pb.gz: is a pprof profile (binary), not perf-script; leave out --format\n",
     );
+    // A text profile with a stray control byte reads as pprof by guess; --format folded reads it.
+    writeFileSync(join(dir, "stray.folded"), "main;x\u0001ctl 1\nmain;y 2\n");
+    const guessed = inDir(dir);
+    expect(await main(["hotspots", "stray.folded"], guessed)).toBe(1);
+    expect(guessed.err()).toMatch(
+      /read as pprof for the control bytes near its start; if it is text, give --format folded/,
+    );
+    const told = inDir(dir);
+    expect(await main(["hotspots", "stray.folded", "--format", "folded", "--threshold", "0"], told)).toBe(0);
+    expect(told.out()).toMatch(/^y\s/m);
     const usage = inDir(dir);
     expect(await main(["flamegraph", "bad.folded", "--min-width", "wide"], usage)).toBe(2);
     expect(usage.err()).toMatch(/--min-width expects a number/);

@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePerfScript } from "../flamegraph/perf-script-parser.js";
 import type { StackProfile } from "../flamegraph/stack-profile.js";
@@ -61,7 +61,10 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     }
     const script = await runProcess("perf", ["script", "-i", data], { installHint: INSTALL });
     if (script.code !== 0) throw new ToolError(`perf script failed: ${lastLine(script.stderr)}`);
-    return { profile: parsePerfScript(script.stdout, "perf script"), exitCode: recorded.code };
+    // perf dies of the signal that killed its command: report it the way a shell does (128 + n).
+    const exitCode =
+      recorded.code ?? (recorded.signal === null ? null : 128 + (constants.signals[recorded.signal] ?? 0));
+    return { profile: parsePerfScript(script.stdout, "perf script"), exitCode };
   } finally {
     removeHandlers();
     await rm(dir, { recursive: true, force: true });

@@ -103,6 +103,9 @@ describe("twintune profile", () => {
       const folded = parseFolded(readFileSync(join(dir, "sh.folded"), "utf8"));
       expect(folded.stacks.size).toBeGreaterThan(0);
       expect([...folded.stacks.keys()].every((key) => key.startsWith("sh;"))).toBe(true);
+      // A command killed by a signal exits as a shell reports it: 128 + 15 for SIGTERM.
+      const killed = { ...fakeIO(), cwd: dir };
+      expect(await main(["profile", "-o", "k.folded", "--", "/bin/sh", "-c", "kill -TERM $$"], killed)).toBe(143);
     },
     30_000,
   );

@@ -33,9 +33,12 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
   if ((target.pid === undefined) === (target.command === undefined)) throw new Error("give a pid or a command");
   const dir = await mkdtemp(join(tmpdir(), "twintune-perf-"));
   const data = join(dir, "perf.data");
-  // Interrupted (Ctrl-C, a kill), the recording goes with us: remove it, then die of the signal
-  // as we would have, so the shell sees the usual status (130 for Ctrl-C).
+  // Interrupted (Ctrl-C, a kill), perf and the recording go with us: stop perf, remove its file,
+  // then die of the signal as we would have, so the shell sees the usual status (130 for Ctrl-C).
+  const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
+    // perf may have been spared the signal (a kill to twintune alone): stop it too.
+    stop.abort();
     rmSync(dir, { recursive: true, force: true });
     removeHandlers();
     process.kill(process.pid, signal);
@@ -53,6 +56,7 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     // A command talks to the terminal; attaching to a pid, perf's own messages are kept for errors.
     const recorded = await runProcess("perf", args, {
       installHint: INSTALL,
+      signal: stop.signal,
       ...(target.command === undefined ? {} : { inherit: target.output ?? "terminal" }),
       ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
     });

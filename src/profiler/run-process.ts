@@ -29,7 +29,14 @@ export type PassThrough = "terminal" | "stdout-to-stderr";
 export function runProcess(
   command: string,
   args: readonly string[],
-  options: { inherit?: PassThrough; installHint?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: {
+    inherit?: PassThrough;
+    installHint?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Aborting it stops the program with SIGINT (perf then writes what it has and exits). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const stdio =
@@ -40,12 +47,14 @@ export function runProcess(
       stdio: [...stdio],
       env: options.env ?? process.env,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.signal === undefined ? {} : { signal: options.signal, killSignal: "SIGINT" as const }),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.name === "AbortError") return; // stopped on purpose: "close" reports how it ended
       if (error.code === "ENOENT") {
         reject(new ToolError(`'${command}' was not found${options.installHint ? ` (${options.installHint})` : ""}`));
       } else reject(new ToolError(`could not run '${command}': ${error.message}`));

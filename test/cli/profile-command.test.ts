@@ -150,7 +150,7 @@ describe("twintune profile", () => {
   );
 
   it.skipIf(noPerf)(
-    `interrupted while perf records, exits 130 and leaves no recording behind${noPerf ? ` (skipped: ${perfReason})` : ""}`,
+    `interrupted while perf records, stops perf, exits 130 and leaves no recording behind${noPerf ? ` (skipped: ${perfReason})` : ""}`,
     async () => {
       const dir = scratch();
       const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
@@ -176,10 +176,12 @@ describe("twintune profile", () => {
         const exited = new Promise<number | null>((resolve) =>
           child.once("exit", (_code, signal) => resolve(signal === "SIGINT" ? 130 : _code)),
         );
+        // To twintune alone (a kill, not Ctrl-C to the group): it stops perf itself.
         child.kill("SIGINT");
-        spawnSync("pkill", ["-INT", "-f", `perf record .*-p ${sleeper.pid}`]);
         expect(await exited).toBe(130);
         expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-perf-"))).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        expect(spawnSync("pgrep", ["-f", `perf record .*-p ${sleeper.pid}`]).status).toBe(1);
       } finally {
         child.kill("SIGKILL");
         sleeper.kill();

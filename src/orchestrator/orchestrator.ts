@@ -503,6 +503,18 @@ export class Orchestrator {
     return whatIfPrediction(comparison, this.config.degradationThreshold);
   }
 
+  /**
+   * A change the backend refused (dry run) or failed to make: recorded, and counted against the
+   * knob, which the tracker disables after repeated failures (recorded too).
+   */
+  private recordFailure(change: Change, reason: string, value: KnobValue): void {
+    const at = { time: this.backend.clock.now(), component: change.component, knob: change.knob };
+    this.event({ ...at, action: "fail", to: change.to, impact: 0, success: false, rolledBack: false, reason });
+    const disabled = this.tracker.failed(knobKey(change.knob), value);
+    if (disabled !== undefined)
+      this.event({ ...at, action: "disable", impact: 0, success: false, rolledBack: false, reason: disabled });
+  }
+
   private skip(group: Candidate, impact: number, reason: string): void {
     for (const r of group.recommendations) {
       // The value the knob keeps, so a skipped change reads "from X to Y" like an applied one.
@@ -564,29 +576,7 @@ export class Orchestrator {
           try {
             await this.backend.apply(change, { dryRun: true });
           } catch (error) {
-            this.event({
-              time: this.backend.clock.now(),
-              component: change.component,
-              action: "fail",
-              knob: change.knob,
-              to,
-              impact: 0,
-              success: false,
-              rolledBack: false,
-              reason: `dry run refused: ${(error as Error).message}`,
-            });
-            const disabled = this.tracker.failed(knobKey(change.knob), current ?? to);
-            if (disabled !== undefined)
-              this.event({
-                time: this.backend.clock.now(),
-                component: change.component,
-                action: "disable",
-                knob: change.knob,
-                impact: 0,
-                success: false,
-                rolledBack: false,
-                reason: disabled,
-              });
+            this.recordFailure(change, `dry run refused: ${(error as Error).message}`, current ?? to);
             planned.length = 0;
             break;
           }
@@ -629,29 +619,7 @@ export class Orchestrator {
             reason: frozen,
           });
       } catch (error) {
-        this.event({
-          time: this.backend.clock.now(),
-          component: change.component,
-          action: "fail",
-          knob: change.knob,
-          to: change.to,
-          impact: 0,
-          success: false,
-          rolledBack: false,
-          reason: `apply failed: ${(error as Error).message}`,
-        });
-        const disabled = this.tracker.failed(key, this.knobValues.get(key) ?? change.to);
-        if (disabled !== undefined)
-          this.event({
-            time: this.backend.clock.now(),
-            component: change.component,
-            action: "disable",
-            knob: change.knob,
-            impact: 0,
-            success: false,
-            rolledBack: false,
-            reason: disabled,
-          });
+        this.recordFailure(change, `apply failed: ${(error as Error).message}`, this.knobValues.get(key) ?? change.to);
       }
     }
     // One batch per component: each is judged on its own against the state before the round, so

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { explicitChanges } from "../../src/cli/commands/live/live-changes.js";
 import type { LiveDeps } from "../../src/cli/commands/live/live-context.js";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
 import { UsageError, UserError } from "../../src/cli/errors.js";
@@ -128,6 +129,41 @@ describe("live plan/apply --set: what the user asked for exactly", () => {
     const filtered = await live(["plan", "--set", "somaxconn=8192", "--only", "tcp-sack"]);
     expect(filtered.out).toMatch(/^No changes: --only or --device leaves out every --set change\./);
     expect(filtered.out).not.toMatch(/the rules/);
+  });
+});
+
+describe("live --set stays where --netns and --pid say", () => {
+  it("a --set aimed at the host or another namespace under --netns is refused before any write", async () => {
+    for (const sub of ["plan", "apply"]) {
+      const result = await live(
+        [sub, "--yes", "--netns", "ns1", "--set", "tcp-sack@host=0"].filter((a) => sub === "apply" || a !== "--yes"),
+        {
+          netnsDir: netnsDir("ns1"),
+        },
+      );
+      expect(result.code).toBe(2);
+      expect(result.err).toMatch(
+        /^twintune: --set tcp-sack@host=0: --netns ns1 limits network knobs to that namespace, and this one is for the host/,
+      );
+      expect(result.writes).toEqual([]);
+    }
+  });
+
+  it("a process knob aimed at another pid under --pid is refused", async () => {
+    const result = await live(["plan", "--pid", String(process.pid), "--set", "cpu-affinity@pid:1=0"]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/--pid \d+ limits process knobs to that process, and this one is for pid:1/);
+  });
+
+  it("a disk named by its /dev path is a usage error that names it as /sys/block does", async () => {
+    const result = await live(["plan", "--set", "read-ahead-kb@/dev/sda=512"]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/name the disk as \/sys\/block does \('sda'\), not by its \/dev path/);
+  });
+
+  it("a cgroup has one spelling: trailing and doubled slashes go", () => {
+    const [change] = explicitChanges({ set: ["cpuset-cpus@/sys/fs/cgroup//cpuset/g/=1"] });
+    expect(change?.knob.target).toBe("/sys/fs/cgroup/cpuset/g");
   });
 });
 

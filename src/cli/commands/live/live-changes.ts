@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { ioTunerSource, networkTunerSource } from "../../../../live/plan/tuner-source.js";
@@ -122,6 +123,37 @@ function defaultTarget(knob: KnobName, values: PlanArgs, pids: number[]): string
   }
 }
 
+/**
+ * One spelling per target, so the journal keeps one record per knob: a cgroup directory without
+ * trailing or doubled slashes ("/sys/fs/cgroup/g/" is "/sys/fs/cgroup/g"). A disk is named as
+ * /sys/block names it; its /dev path is a usage mistake, said as such.
+ */
+function canonicalTarget(group: string, target: string, text: string): string {
+  if (group === "cgroup") return posix.normalize(target).replace(/(.)\/+$/, "$1");
+  if (group === "block" && target.startsWith("/dev/"))
+    throw new UsageError(
+      `--set ${text}: name the disk as /sys/block does ('${target.slice("/dev/".length)}'), not by its /dev path`,
+    );
+  return target;
+}
+
+/**
+ * --netns and --pid say where a run may act: an explicit --set aimed elsewhere (the host's own
+ * TCP settings, another process) is refused rather than written, as --device leaves out other disks.
+ */
+function requireInScope(group: string, target: string, values: PlanArgs, pids: number[], text: string): void {
+  if (group === "net" && values.netns !== undefined && target !== values.netns)
+    throw new UsageError(
+      `--set ${text}: --netns ${values.netns} limits network knobs to that namespace, and this one is for ${target === "host" ? "the host" : `namespace ${target}`}`,
+      "Leave out @TARGET to set it inside the namespace, or leave out --netns.",
+    );
+  if (group === "process" && pids.length > 0 && !pids.some((pid) => target === `pid:${pid}`))
+    throw new UsageError(
+      `--set ${text}: --pid ${pids.join(",")} limits process knobs to ${pids.length === 1 ? "that process" : "those processes"}, and this one is for ${target}`,
+      "Leave out @TARGET to act on the --pid process, or name it with --pid.",
+    );
+}
+
 /** The changes `--set KNOB[@TARGET]=VALUE` asks for. */
 export function explicitChanges(values: PlanArgs): Change[] {
   const pids = parsePids(values.pid);
@@ -132,9 +164,11 @@ export function explicitChanges(values: PlanArgs): Change[] {
     const knob = liveKnob(name);
     if (knob === undefined)
       throw new UsageError(`--set: no knob '${name}' (knobs: ${LIVE_KNOBS.map((k) => k.name).join(", ")})`);
-    const target = explicitTarget ?? defaultTarget(knob.name, values, pids);
-    if (target === undefined)
+    const given = explicitTarget ?? defaultTarget(knob.name, values, pids);
+    if (given === undefined)
       throw new UsageError(`--set ${name}: say which target (${name}@TARGET=..., or --device/--pid)`);
+    const target = canonicalTarget(knob.group, given, text);
+    requireInScope(knob.group, target, values, pids, text);
     let to: KnobValue;
     try {
       to = knob.parse(valueText);

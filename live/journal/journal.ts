@@ -1,4 +1,4 @@
-import { open, readFile, unlink } from "node:fs/promises";
+import { open, readFile, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type KnobRef, type KnobValue, sameKnobValue } from "../../src/backend.js";
 import { makeFolders } from "../../src/output-path.js";
@@ -78,6 +78,7 @@ export class Journal {
     try {
       makeFolders(this.dir, 0o700);
       const created = this.records.length === 0;
+      await this.dropTornTail();
       const handle = await open(this.path, "a", 0o600);
       try {
         await handle.write(`${JSON.stringify(full)}\n`);
@@ -90,6 +91,23 @@ export class Journal {
       throw hostFsError("write", this.path, error);
     }
     this.records.push(full);
+  }
+
+  /**
+   * A crash (or a full disk) mid-append leaves a last line without its newline, which reading
+   * ignores; appending after it would glue the next record to it and make the journal unreadable.
+   * So the torn part goes before the first append: what the journal said is unchanged.
+   */
+  private async dropTornTail(): Promise<void> {
+    let text: Buffer;
+    try {
+      text = await readFile(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+    await truncate(this.path, text.lastIndexOf(0x0a) + 1);
   }
 
   /** Records a write unless the last record of that knob already says the same. */

@@ -69,6 +69,19 @@ describe("the journal file", () => {
     expect(!wrong.ok && wrong.error.detail).toMatch(/written without knob or value/);
   });
 
+  it("appending after a torn last line drops the torn part first, so the journal stays readable", async () => {
+    const dir = temp();
+    const good = '{"v":1,"at":1,"session":"s","type":"begin","pid":1,"command":"apply"}';
+    writeFileSync(join(dir, "journal.jsonl"), `${good}\n{"v":1,"at":2,"session":"s","type":"orig`);
+    const journal = await Journal.open(dir, () => 3, "s2");
+    await journal.append({ type: "begin", pid: 2, command: "apply" });
+    const text = readFileSync(join(dir, "journal.jsonl"), "utf8");
+    expect(text.split("\n").filter((line) => line !== "")).toHaveLength(2);
+    expect(text.endsWith("\n")).toBe(true);
+    const again = await Journal.open(dir, () => 4, "s3");
+    expect(again.all().map((record) => record.session)).toEqual(["s", "s2"]);
+  });
+
   it("a malformed journal refuses to open, naming file and line", async () => {
     const dir = temp();
     writeFileSync(join(dir, "journal.jsonl"), "{}\n");

@@ -1,10 +1,10 @@
 import { join } from "node:path";
-import { processAlive } from "../../src/process-alive.js";
 import { JournalRootError, LeftoverJournalError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { BeginRecord } from "../journal/journal-record.js";
 import { UNRECORDED_ROOT } from "../journal/journal-state.js";
 import { JournalBusyError, JournalLock } from "../journal/lock.js";
+import { processStartTicks, sameProcessAlive } from "../process-identity.js";
 
 export type SessionOutcome = "completed" | "failed" | "reverted";
 
@@ -20,7 +20,7 @@ function sameTree(journalRoot: string, root: string): boolean {
 
 /** An open session's process is alive, and is not this one (a crashed run of ours with our pid, in a container). */
 export function sessionAlive(record: BeginRecord): boolean {
-  return record.pid !== process.pid && processAlive(record.pid);
+  return record.pid !== process.pid && sameProcessAlive(record.pid, record.started);
 }
 
 export class Session {
@@ -68,7 +68,14 @@ export class Session {
       await this.release();
       throw refusal;
     }
-    await this.journal.append({ type: "begin", pid: process.pid, command, root: this.root });
+    const started = processStartTicks(process.pid);
+    await this.journal.append({
+      type: "begin",
+      pid: process.pid,
+      ...(started === undefined ? {} : { started }),
+      command,
+      root: this.root,
+    });
   }
 
   /** Ends the session (the changes stay in effect), drops the journal if nothing is left, releases the lock. */

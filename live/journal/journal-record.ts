@@ -12,6 +12,8 @@ interface Base {
 export interface BeginRecord extends Base {
   type: "begin";
   pid: number;
+  /** When that process started (USER_HZ ticks after boot): with the pid, it tells a reused pid apart. */
+  started?: number;
   command: string;
   /** The host tree the session changed (--root), when not the real host "/". */
   root?: string;

@@ -1,8 +1,8 @@
 import { open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { makeFolders } from "../../src/output-path.js";
-import { processAlive } from "../../src/process-alive.js";
 import { hostFsError } from "../host-fs-error.js";
+import { processStartTicks, sameProcessAlive } from "../process-identity.js";
 
 /** Another twintune run holds the journal. */
 export class JournalBusyError extends Error {
@@ -16,8 +16,9 @@ export class JournalBusyError extends Error {
 }
 
 /**
- * An exclusive lock on the state directory (`lock`, created O_EXCL, holding the pid), so two runs
- * never interleave journal records. A lock left by a killed run (its pid gone) is taken over: that
+ * An exclusive lock on the state directory (`lock`, created O_EXCL, holding the pid and its start
+ * time), so two runs never interleave journal records. A lock left by a killed run (its pid gone,
+ * or reused by another process) is taken over: that
  * run's unfinished session is then what `recover` restores.
  */
 export class JournalLock {
@@ -39,7 +40,9 @@ export class JournalLock {
       try {
         const handle = await open(path, "wx", 0o600);
         try {
-          await handle.write(`${pid}\n`);
+          // The start time too: a pid reused by another process after a crash is not our holder.
+          const started = processStartTicks(pid);
+          await handle.write(started === undefined ? `${pid}\n` : `${pid} ${started}\n`);
           await handle.sync();
         } finally {
           await handle.close();
@@ -47,10 +50,12 @@ export class JournalLock {
         return new JournalLock(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        const holder = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-        if (Number.isSafeInteger(holder) && holder !== pid && processAlive(holder))
+        const [holderText, startedText] = (await readFile(path, "utf8").catch(() => "")).trim().split(/\s+/);
+        const holder = Number.parseInt(holderText ?? "", 10);
+        const started = startedText === undefined ? undefined : Number(startedText);
+        if (Number.isSafeInteger(holder) && holder !== pid && sameProcessAlive(holder, started))
           throw new JournalBusyError(holder, path);
-        await unlink(path).catch(() => undefined); // stale: its holder is gone
+        await unlink(path).catch(() => undefined); // stale: its holder is gone (or its pid is another process's now)
       }
     }
     throw new JournalBusyError(-1, path);

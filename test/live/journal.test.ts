@@ -9,6 +9,7 @@ import { parseJournal } from "../../live/journal/journal-record.js";
 import { JournalBusyError, JournalLock } from "../../live/journal/lock.js";
 import { stateDirectory } from "../../live/journal/state-dir.js";
 import { LiveBackend } from "../../live/live-backend.js";
+import { processStartTicks } from "../../live/process-identity.js";
 import { change, harness } from "../helpers/live-harness.js";
 
 const dirs: string[] = [];
@@ -105,7 +106,18 @@ describe("the lock", () => {
     await expect(JournalLock.acquire(dir)).rejects.toThrow(JournalBusyError);
     writeFileSync(join(dir, "lock"), "999999999\n"); // no such process
     const lock = await JournalLock.acquire(dir);
-    expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.pid} ${processStartTicks(process.pid)}\n`);
+    await lock.release();
+  });
+
+  it("a lock whose pid now belongs to another process (its start time differs) is stale and taken over", async () => {
+    const dir = temp();
+    const parent = processStartTicks(process.ppid);
+    if (parent === undefined) throw new Error("no /proc here");
+    writeFileSync(join(dir, "lock"), `${process.ppid} ${parent}\n`); // the same process: busy
+    await expect(JournalLock.acquire(dir)).rejects.toThrow(JournalBusyError);
+    writeFileSync(join(dir, "lock"), `${process.ppid} ${parent + 1}\n`); // that pid, another start: reused
+    const lock = await JournalLock.acquire(dir);
     await lock.release();
   });
 });

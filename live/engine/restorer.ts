@@ -1,4 +1,5 @@
 import { type KnobRef, KnobUnavailableError, type KnobValue, sameKnobValue } from "../../src/backend.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { knobWriteError } from "../errors.js";
 import type { Journal } from "../journal/journal.js";
 import type { ManagedKnob } from "../journal/journal-state.js";
@@ -26,9 +27,17 @@ export class Restorer {
     private readonly writer: KnobWriter,
   ) {}
 
+  /**
+   * Values found changed by someone else during this restore, by knob: a scheduler restored
+   * after them resets them in the kernel, and they are written back as that someone left them.
+   */
+  private yielded = new Map<string, KnobValue>();
+
   async restoreAll(): Promise<RestoreOutcome[]> {
     const outcomes: RestoreOutcome[] = [];
+    this.yielded = new Map();
     for (const entry of [...this.journal.state().managed].reverse()) outcomes.push(await this.restore(entry));
+    this.yielded = new Map();
     return outcomes;
   }
 
@@ -55,6 +64,7 @@ export class Restorer {
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
       if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
         await this.journal.append({ type: "yielded", knob: ref, found: current });
+        this.yielded.set(knobKey(ref), current);
         return {
           ...base,
           status: "yielded",
@@ -88,9 +98,11 @@ export class Restorer {
     for (const dependent of dependents) {
       try {
         const access = this.writer.knob(dependent.knob);
+        // Someone else's value, left as is a moment ago, is what the switch must not wipe.
+        const value = this.yielded.get(knobKey(dependent.knob)) ?? dependent.value;
         const now = await access.get(ctx, dependent.knob.target);
-        if (sameKnobValue(now, dependent.value)) continue;
-        await access.set(ctx, dependent.knob.target, dependent.value as never, { dryRun: false, restore: true });
+        if (sameKnobValue(now, value)) continue;
+        await access.set(ctx, dependent.knob.target, value as never, { dryRun: false, restore: true });
         rewritten++;
       } catch (error) {
         problems.push(`${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`);

@@ -123,6 +123,23 @@ describe("the journal, verification and yielding", () => {
     await backend.close();
   });
 
+  it("reverting a scheduler after a yielded nr_requests keeps the admin's nr_requests, which the switch resets", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.applyAll([change("io-scheduler", "sda", "bfq"), change("nr-requests", "sda", 64)]);
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "48\n"); // the admin
+    const outcomes = await backend.revertAll();
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["nr-requests", "yielded"],
+      ["io-scheduler", "restored"],
+    ]);
+    expect(outcomes[0]?.detail).toMatch(/changed by someone else to 48; left as is/);
+    expect(await h.fs.readText(`${SDA}/queue/scheduler`)).toMatch(/\[mq-deadline\]/);
+    // Left as is, as the outcome says: the switch back reset it, and revert wrote the admin's value again.
+    expect(await h.fs.readText(`${SDA}/queue/nr_requests`)).toBe("48\n");
+    await backend.close();
+  });
+
   it("a permission problem on any knob of a batch writes nothing, naming the knob and the path", async () => {
     h = await harness();
     h.fs.denied.add("/sys/block/sda/queue/read_ahead_kb");

@@ -50,7 +50,17 @@ export class Restorer {
     try {
       if (record.identity !== undefined && knob.identity) {
         const now = await knob.identity(ctx, ref.target).catch(() => undefined);
-        if (now !== record.identity) return this.gone(knob, ctx, base, "the process exited (or its pid was reused)");
+        if (now !== record.identity)
+          return this.gone(
+            knob,
+            ctx,
+            base,
+            knob.group === "process"
+              ? "the process exited (or its pid was reused)"
+              : now === undefined
+                ? `${ref.target} is gone`
+                : `${ref.target} is another device now (${now}, not ${record.identity}): left alone`,
+          );
       }
       let current: KnobValue;
       try {

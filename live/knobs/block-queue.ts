@@ -2,7 +2,7 @@ import type { KnobRef } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import { parseNaturalFile, parseSchedulerFile } from "../parsers/sysfs-values.js";
 import { readOptional } from "../read-parsed.js";
-import { blockTargets, deviceName } from "./block-targets.js";
+import { blockTargets, deviceName, diskIdentity } from "./block-targets.js";
 import { requireInteger } from "./bounds.js";
 import type { KnobAccess, KnobContext } from "./knob-access.js";
 import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
@@ -26,6 +26,7 @@ export async function effectiveScheduler(ctx: KnobContext, device: string): Prom
 export const ioScheduler: KnobAccess<"io-scheduler"> = {
   name: "io-scheduler",
   group: "block",
+  identity: (ctx, target) => diskIdentity(ctx.host, target),
   order: 10,
   summary: "blk-mq scheduler of a disk (none, mq-deadline, bfq, kyber): queue/scheduler",
   targets: async (ctx) => {
@@ -85,6 +86,7 @@ async function nrRequestsLimit(ctx: KnobContext, device: string): Promise<number
 export const nrRequests: KnobAccess<"nr-requests"> = {
   name: "nr-requests",
   group: "block",
+  identity: (ctx, target) => diskIdentity(ctx.host, target),
   order: 20,
   summary: "requests the block layer queues per disk: queue/nr_requests (reset by a scheduler switch)",
   targets: (ctx) => blockTargets(ctx.host, "nr_requests"),
@@ -114,6 +116,7 @@ const MAX_READ_AHEAD_KB = 65_536;
 export const readAheadKb: KnobAccess<"read-ahead-kb"> = {
   name: "read-ahead-kb",
   group: "block",
+  identity: (ctx, target) => diskIdentity(ctx.host, target),
   order: 30,
   summary: "read-ahead of a disk in KiB: queue/read_ahead_kb",
   targets: (ctx) => blockTargets(ctx.host, "read_ahead_kb"),

@@ -17,3 +17,14 @@ export function deviceName(target: string): string {
   if (!/^[\w:!+-][\w.:!+-]{0,63}$/.test(target)) throw new Error(`'${target}' is not a block device name`);
   return target;
 }
+
+/**
+ * A disk beyond its name: its diskseq (/sys/block/<dev>/diskseq, Linux 5.15+), which a new disk
+ * under a reused name (a loop device detached and attached again) does not share. Where the
+ * kernel has none, the name alone.
+ */
+export async function diskIdentity(fs: HostFs, device: string): Promise<string> {
+  if (!(await fs.exists(`/sys/block/${deviceName(device)}`))) throw new Error(`no disk '${device}'`);
+  const seq = await readOptional(fs, `/sys/block/${device}/diskseq`, parseNaturalFile);
+  return seq === undefined ? device : `${device}@diskseq:${seq}`;
+}

@@ -1,7 +1,7 @@
 import type { KnobRef } from "../../src/backend.js";
 import { parseNaturalFile } from "../parsers/sysfs-values.js";
 import { effectiveScheduler, ioScheduler } from "./block-queue.js";
-import { deviceName } from "./block-targets.js";
+import { deviceName, diskIdentity } from "./block-targets.js";
 import { requireInteger } from "./bounds.js";
 import type { KnobAccess } from "./knob-access.js";
 import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
@@ -60,6 +60,7 @@ const get: KnobAccess<"iosched-tunable">["get"] = (ctx, target) =>
 export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
   name: "iosched-tunable",
   group: "block",
+  identity: (ctx, target) => diskIdentity(ctx.host, target.split("/")[0] as string),
   order: 40,
   summary: "a tunable of the active scheduler, target <disk>/<name>: queue/iosched/<name>",
   async targets(ctx) {

@@ -115,6 +115,31 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  it.skipIf(loopSkip !== undefined || !existsSync("/sys/block/loop0/diskseq"))(
+    title(
+      "(1b) a loop device detached and attached again to another image is another disk: revert leaves it alone",
+      loopSkip ?? (existsSync("/sys/block/loop0/diskseq") ? undefined : "needs diskseq (Linux 5.15+)"),
+    ),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const backend = await LiveBackend.open({ stateDir: join(dir, "state") });
+        await backend.applyAll([change("read-ahead-kb", device, 512)]);
+        await backend.close();
+        // The same name, a new disk: what the admin sets on it is not ours to "restore".
+        execFileSync("losetup", ["-d", `/dev/${device}`]);
+        execFileSync("truncate", ["-s", "32M", join(dir, "other.img")]);
+        execFileSync("losetup", [`/dev/${device}`, join(dir, "other.img")]);
+        writeFileSync(`/sys/block/${device}/queue/read_ahead_kb`, "1024");
+        const again = await LiveBackend.open({ stateDir: join(dir, "state") });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["gone"]);
+        expect(outcomes[0]?.detail).toMatch(/is another device now/);
+        expect(readFileSync(`/sys/block/${device}/queue/read_ahead_kb`, "utf8")).toBe("1024\n");
+      });
+    },
+  );
+
   const netnsSkip = skipReason(["ip", "nsenter"]);
   it.skipIf(netnsSkip !== undefined)(
     title(

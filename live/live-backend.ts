@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { realpath } from "node:fs/promises";
-import { resolve } from "node:path";
+import { realpath, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 
 export type { BatchOptions } from "./engine/batch.js";
 
@@ -105,6 +105,10 @@ export class LiveBackend implements Backend {
       isRoot: this.options.isRoot,
       pending,
       netns: (name) => this.netnsFs(name),
+      netnsIdentity: async (name) => {
+        const file = join(this.options.netnsDir ?? "/run/netns", name);
+        return `${name}@ino:${(await stat(file)).ino}`;
+      },
     };
   }
 

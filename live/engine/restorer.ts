@@ -59,7 +59,7 @@ export class Restorer {
               ? "the process exited (or its pid was reused)"
               : now === undefined
                 ? `${ref.target} is gone`
-                : `${ref.target} is another device now (${now}, not ${record.identity}): left alone`,
+                : `${ref.target} is another ${knob.group === "net" ? "namespace" : "device"} now (${now}, not ${record.identity}): left alone`,
           );
       }
       let current: KnobValue;

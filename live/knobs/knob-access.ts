@@ -11,6 +11,11 @@ export interface KnobContext {
   runner: CommandRunner;
   /** The sysctls of a network namespace ("host" = the host's own). */
   netns(name: string): TextFs;
+  /**
+   * A named network namespace beyond its name (the inode of its /run/netns file), so a namespace
+   * deleted and made again under that name is told apart; rejects when it is gone.
+   */
+  netnsIdentity?(name: string): Promise<string>;
   /** Whether the process may write kernel tunables at all (effective uid 0). */
   isRoot: boolean;
   pending: PendingValues;

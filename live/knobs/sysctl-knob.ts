@@ -37,6 +37,8 @@ export function sysctlKnob<K extends KnobName>(spec: SysctlSpec<K>): KnobAccess<
       spec.scope === "global" && target !== "host" ? false : ctx.netns(target).exists(path),
     path: () => path,
     get,
+    identity: async (ctx, target) =>
+      target === "host" || ctx.netnsIdentity === undefined ? target : ctx.netnsIdentity(target),
     writable: (ctx, target) => ctx.netns(target).checkWritable(path),
     async set(ctx, target, value, options) {
       const ref = { knob: spec.name, target } as KnobRef;

@@ -197,6 +197,34 @@ describe("on the real kernel", { timeout: SLOW }, () => {
   );
 
   it.skipIf(netnsSkip !== undefined)(
+    title("(2d) a namespace deleted and made again under its name is another one: revert leaves it alone", netnsSkip),
+    async () => {
+      const name = `twintune-again-${process.pid}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-netns-"));
+      const inside = () =>
+        execFileSync("ip", ["netns", "exec", name, "cat", "/proc/sys/net/core/somaxconn"], { encoding: "utf8" });
+      try {
+        execFileSync("ip", ["netns", "add", name]);
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.applyAll([change("somaxconn", name, 8192)]);
+        await backend.close();
+        execFileSync("ip", ["netns", "del", name]);
+        execFileSync("ip", ["netns", "add", name]);
+        execFileSync("ip", ["netns", "exec", name, "sh", "-c", "echo 1024 > /proc/sys/net/core/somaxconn"]);
+        const again = await LiveBackend.open({ stateDir });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["gone"]);
+        expect(outcomes[0]?.detail).toMatch(/is another namespace now/);
+        expect(inside()).toBe("1024\n");
+      } finally {
+        spawnSync("ip", ["netns", "del", name]);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(netnsSkip !== undefined)(
     title(
       "(2c) a namespace's own TCP counters: accept-queue overflows inside it reach the observation and live plan's somaxconn",
       netnsSkip,

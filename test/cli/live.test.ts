@@ -322,6 +322,26 @@ describe("twintune live apply, journal, revert", () => {
     expect(fs.snapshot()).toEqual(before);
   });
 
+  it("--revert-on-exit leaves a knob someone changed meanwhile as they set it, and that is not a failure", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "kvm-2cpu"));
+    const live = createLiveCommand({
+      fs,
+      runner: new FixtureRunner("kvm-2cpu"),
+      isRoot: true,
+      waitForExit: async () => {
+        await fs.writeText("/proc/sys/net/core/somaxconn", "2048"); // the admin, while twintune holds
+        return "SIGTERM";
+      },
+    });
+    const io = fakeIO();
+    const args = ["apply", "--yes", "--revert-on-exit", "--set", "somaxconn=8192", "--state-dir", temp("tt-state-")];
+    expect(await live.run(args, io)).toBe(0);
+    expect(io.out()).toMatch(/somaxconn on host: .*left as is\n/);
+    expect(io.out()).toMatch(/SIGTERM: restored 0 of 1 change\(s\); 1 changed by someone else, left as is\./);
+    expect(io.err()).toBe("");
+    expect(await fs.readText("/proc/sys/net/core/somaxconn")).toBe("2048\n");
+  });
+
   it.skipIf(!isRoot)(
     "a closed output does not stop --revert-on-exit from holding and then restoring (twintune live apply ... | true)",
     async () => {

@@ -156,19 +156,28 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
       let failed = 0;
+      let yielded = 0;
       for (const receipt of [...receipts].reverse()) {
+        const { knob, target } = receipt.change.knob;
         try {
           await backend.revert(receipt);
         } catch (error) {
+          // Someone else changed it meanwhile: left as they set it, as 'live revert' does; not a failure.
+          if (error instanceof KnobConflictError) {
+            yielded++;
+            say(`${knob} on ${target}: ${error.message}; left as is\n`);
+            continue;
+          }
           failed++;
-          io.stderr.write(
-            `twintune: could not restore ${receipt.change.knob.knob} on ${receipt.change.knob.target}: ${(error as Error).message}\n`,
-          );
+          io.stderr.write(`twintune: could not restore ${knob} on ${target}: ${(error as Error).message}\n`);
         }
       }
       await backend.close(failed === 0 ? "reverted" : "failed");
       exitSignal?.stop();
-      say(`${signal}: restored ${receipts.length - failed} of ${receipts.length} change(s).\n`);
+      const restored = receipts.length - failed - yielded;
+      say(
+        `${signal}: restored ${restored} of ${receipts.length} change(s)${yielded > 0 ? `; ${yielded} changed by someone else, left as is` : ""}.\n`,
+      );
       return failed === 0 ? 0 : 1;
     },
     { changesHost: true },

@@ -1,4 +1,4 @@
-import type { Change, KnobName, KnobValue, Observation, Receipt } from "../../src/backend.js";
+import type { Change, KnobName, KnobRef, KnobValue, Observation, Receipt } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import { liveKnob } from "../knobs/knob-table.js";
 import type { LiveBackend } from "../live-backend.js";
@@ -18,21 +18,35 @@ export interface LivePlan {
   rejected: { change: Change; error: Error }[];
   /** What the sources considered. */
   notes: string[];
+  /** Why the network namespace's settings could not be read (nothing was planned for it), if so. */
+  unreadableNetns?: string;
 }
 
-/** The current values of the knobs the host offers, plus the network knobs of `netns`. */
-async function currentValues(backend: LiveBackend, netns: string): Promise<Map<string, KnobValue>> {
+/**
+ * The current values of the knobs the host offers, plus the network knobs of `netns`; when none
+ * of the namespace's could be read (nsenter needs root), the first reason why.
+ */
+async function currentValues(
+  backend: LiveBackend,
+  netns: string,
+): Promise<{ values: Map<string, KnobValue>; unreadableNetns?: string }> {
   const refs = await backend.knobs();
+  const inside: KnobRef[] = [];
   if (netns !== "host") {
     for (const ref of refs.filter((r) => liveKnob(r.knob)?.group === "net"))
-      refs.push({ knob: ref.knob, target: netns });
+      inside.push({ knob: ref.knob, target: netns });
   }
   const values = new Map<string, KnobValue>();
-  for (const ref of refs) {
-    const value = await backend.readKnob(ref).catch(() => undefined);
+  let failure: string | undefined;
+  for (const ref of [...refs, ...inside]) {
+    const value = await backend.readKnob(ref).catch((error: Error) => {
+      if (ref.target === netns && netns !== "host") failure ??= error.message;
+      return undefined;
+    });
     if (value !== undefined) values.set(knobKey(ref), value);
   }
-  return values;
+  const readInside = inside.some((ref) => values.has(knobKey(ref)));
+  return inside.length > 0 && !readInside && failure !== undefined ? { values, unreadableNetns: failure } : { values };
 }
 
 function keep(change: Change, filter: PlanFilter): boolean {
@@ -56,7 +70,7 @@ export async function livePlan(
   options: { observation?: Observation; netns?: string; filter?: PlanFilter; extra?: readonly Change[] } = {},
 ): Promise<LivePlan> {
   const netns = options.netns ?? "host";
-  const values = await currentValues(backend, netns);
+  const { values, unreadableNetns } = await currentValues(backend, netns);
   const topology = await backend.topology();
   const input = {
     topology,
@@ -80,5 +94,9 @@ export async function livePlan(
     },
   );
   const notes = sources.flatMap((source) => source.explain?.(input) ?? []);
-  return { receipts, rejected, notes };
+  if (unreadableNetns !== undefined)
+    notes.unshift(
+      `network namespace ${netns}: its settings could not be read (${unreadableNetns}; reading inside a namespace takes root), so nothing is planned for it`,
+    );
+  return { receipts, rejected, notes, ...(unreadableNetns === undefined ? {} : { unreadableNetns }) };
 }

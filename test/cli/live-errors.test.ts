@@ -87,6 +87,18 @@ describe("live plan/apply: a --device or --netns that does not exist is an error
     expect(result.err).toMatch(/^twintune: --set somaxconn@nope=8192: no network namespace 'nope'/);
   });
 
+  it("a namespace whose settings cannot be read (no nsenter, not root) is said so, not planned as fine", async () => {
+    const result = await live(["plan", "--netns", "ns1", "--only", "tcp-sack", "--interval", "1"], {
+      netnsDir: netnsDir("ns1"),
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^No changes planned: network namespace ns1 could not be read \(see below\)\./);
+    expect(result.out).toMatch(
+      /network namespace ns1: its settings could not be read \(.*nsenter.*\), so nothing is planned for it/,
+    );
+    expect(result.out).not.toMatch(/find this host's knobs as they would set them/);
+  });
+
   it("an existing namespace is accepted", async () => {
     const result = await live(["plan", "--netns", "ns1", "--interval", "1"], { netnsDir: netnsDir("ns1") });
     expect(result.code).toBe(0);

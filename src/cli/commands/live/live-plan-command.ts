@@ -154,6 +154,8 @@ export function planJson(plan: LivePlan): object {
 
 /** Why the plan is empty, true to where its changes came from (the rules, or --set). */
 export function nothingPlanned(values: PlanArgs, plan: LivePlan): string {
+  if (plan.unreadableNetns !== undefined)
+    return `No changes planned: network namespace ${values.netns} could not be read (see below).`;
   if ((values.set ?? []).length > 0) {
     return plan.rejected.length > 0
       ? "No changes: none of the --set changes can be made here (see below)."

@@ -73,6 +73,16 @@ async function withLoopDevice(run: (device: string, dir: string) => Promise<void
   }
 }
 
+/** Waits until an apply run with TWINTUNE_TEST_PAUSE_AFTER_JOURNAL has paused (its marker file exists). */
+async function pausedAt(child: ReturnType<typeof spawnCli>, marker: string): Promise<void> {
+  const started = Date.now();
+  while (!existsSync(marker)) {
+    if (child.exitCode !== null || Date.now() - started > 30_000)
+      throw new Error(`apply did not pause (exit ${child.exitCode})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Every file of the device's request queue that twintune touches, with the scheduler's tunables. */
 function queueFiles(device: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -389,12 +399,7 @@ describe("on the real kernel", { timeout: SLOW }, () => {
         ];
         const child = spawnCli(args, { TWINTUNE_TEST_PAUSE_AFTER_JOURNAL: `${pauseAt}:${marker}` });
         try {
-          const started = Date.now();
-          while (!existsSync(marker)) {
-            if (child.exitCode !== null || Date.now() - started > 30_000)
-              throw new Error(`apply did not pause (exit ${child.exitCode})`);
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
+          await pausedAt(child, marker);
           child.kill("SIGKILL");
           await new Promise((resolve) => child.once("exit", resolve));
         } finally {
@@ -417,6 +422,46 @@ describe("on the real kernel", { timeout: SLOW }, () => {
         expect(queueFiles(device)).toEqual(before);
         expect(existsSync(join(stateDir, "journal.jsonl"))).toBe(false);
         expect(runCli(["live", "recover", "--state-dir", stateDir]).stdout).toMatch(/Nothing to recover/);
+      });
+    },
+  );
+
+  it.skipIf(killSkip !== undefined)(
+    title("(4b) SIGTERM between two writes of an apply: the batch is finished, said so, exit 143", killSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const stateDir = join(dir, "state");
+        const marker = join(dir, "paused");
+        const args = [
+          "live",
+          "apply",
+          "--yes",
+          "--device",
+          device,
+          "--set",
+          "nr-requests=64",
+          "--set",
+          "read-ahead-kb=512",
+          "--state-dir",
+          stateDir,
+        ];
+        const child = spawnCli(args, { TWINTUNE_TEST_PAUSE_AFTER_JOURNAL: `1:1500:${marker}` });
+        let stderr = "";
+        child.stderr?.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString("utf8");
+        });
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        await pausedAt(child, marker);
+        child.kill("SIGTERM");
+        expect(await exited).toBe(143);
+        expect(stderr).toMatch(
+          /SIGTERM came during the writes: the batch was finished first, so nothing is half-applied; its 2 change\(s\) stay in effect/,
+        );
+        expect(readFileSync(`/sys/block/${device}/queue/nr_requests`, "utf8")).toBe("64\n");
+        expect(readFileSync(`/sys/block/${device}/queue/read_ahead_kb`, "utf8")).toBe("512\n");
+        // No interrupted session: a plain revert restores them.
+        const revert = runCli(["live", "revert", "--state-dir", stateDir]);
+        expect(revert.status, revert.stderr).toBe(0);
       });
     },
   );

@@ -88,6 +88,10 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
               io.stderr.write(`twintune: ${signal}: still restoring the originals; wait for it to finish\n`),
             )
           : undefined;
+      // Without it, a signal during the writes is held until the batch is done: a kill between two
+      // writes would leave half a plan for 'live recover' to find, and nothing said.
+      const duringWrites =
+        exitSignal === undefined && !values.tui && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
       let receipts: Receipt[] = [];
       try {
         // The knobs someone else changed go in too: planned inside the session, each yield is
@@ -100,8 +104,18 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
           },
         });
       } catch (error) {
+        duringWrites?.stop();
         await backend.close("failed");
         throw error;
+      }
+      duringWrites?.stop();
+      const interrupted = duringWrites?.received();
+      if (interrupted !== undefined) {
+        await backend.close("completed");
+        io.stderr.write(
+          `twintune: ${interrupted} came during the writes: the batch was finished first, so nothing is half-applied; its ${receipts.length} change(s) stay in effect ('twintune live revert' restores them)\n`,
+        );
+        return 128 + (interrupted === "SIGINT" ? 2 : 15);
       }
       if (receipts.length === 0) {
         await backend.close("completed");

@@ -168,6 +168,8 @@ export interface ExitSignal {
   wait(): Promise<string>;
   /** Stops catching them (after the restore: a signal during it must not cut it short). */
   stop(): void;
+  /** The signal caught so far, if any. */
+  received(): string | undefined;
 }
 
 /** `onRepeat` hears of a signal after the first (say the restore is under way). */
@@ -198,5 +200,6 @@ export function listenForExitSignal(onRepeat: (signal: string) => void = () => u
       process.off("SIGINT", caught);
       process.off("SIGTERM", caught);
     },
+    received: () => received,
   };
 }

@@ -62,7 +62,17 @@ export async function applyBatch(
       receipts.push({ change, previous: written.previous, applied: written.applied, at: now(), dryRun: false });
     }
   } catch (error) {
-    for (const receipt of [...receipts].reverse()) await undo(receipt).catch(() => undefined);
+    let undone = 0;
+    const stuck: string[] = [];
+    for (const receipt of [...receipts].reverse()) {
+      await undo(receipt).then(
+        () => undone++,
+        () => stuck.push(`${receipt.change.knob.knob} on ${receipt.change.knob.target}`),
+      );
+    }
+    // Say what became of the batch's earlier writes: the user sees one error, not what preceded it.
+    if (error instanceof Error && receipts.length > 0)
+      error.message += `; the batch's ${undone} earlier change(s) were undone${stuck.length > 0 ? `, but not ${stuck.join(", ")} ('twintune live revert' restores them)` : ""}`;
     throw error;
   }
   return receipts;

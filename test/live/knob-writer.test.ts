@@ -167,6 +167,7 @@ describe("the journal, verification and yielding", () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(KnobValueError);
     expect(error.message).toMatch(/the kernel refused it \(EINVAL/);
+    expect(error.message).toMatch(/; the batch's 2 earlier change\(s\) were undone$/);
     expect(h.fs.snapshot()).toEqual(before);
     expect(backend.journalState().managed).toEqual([]);
     await backend.close("failed");

@@ -15,12 +15,17 @@ export function lineOf(doc: Document, lines: LineCounter, path: readonly Propert
 }
 
 function keyStart(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  return keyNode(doc, path)?.range?.[0];
+}
+
+/** The key node of the mapping entry `path` ends at, if it is one. */
+export function keyNode(doc: Document, path: readonly PropertyKey[]): Node | undefined {
   if (path.length === 0) return undefined;
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
   if (!isMap(parent)) return undefined;
   const key = path[path.length - 1];
   const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
-  return pair !== undefined && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+  return pair !== undefined && isScalar(pair.key) ? pair.key : undefined;
 }
 
 /** The value at `path` in plain data, and whether it is there at all. */

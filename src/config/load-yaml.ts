@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { keyNode } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
@@ -61,16 +62,6 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
 /** A value as the user wrote it, near enough: JSON, except numbers JSON cannot hold (1e400 is Infinity, not null). */
 function shownInput(input: unknown): string {
   return typeof input === "number" && !Number.isFinite(input) ? String(input) : JSON.stringify(input);
-}
-
-/** The key node of the mapping entry `path` ends at, if it is one. */
-function keyNode(document: Document, path: readonly PropertyKey[]): Node | undefined {
-  if (path.length === 0) return undefined;
-  const parent = path.length === 1 ? document.contents : document.getIn(path.slice(0, -1) as unknown[], true);
-  if (!isMap(parent)) return undefined;
-  const name = path[path.length - 1];
-  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === name);
-  return pair !== undefined && isScalar(pair.key) ? pair.key : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
 import type { InstanceType } from "../../src/catalog/instance-type.js";
 import { type Pricing, placePricing } from "../../src/tuners/fleet-pricing.js";
 import type { RightSizer } from "../../src/tuners/rightsize/right-sizer.js";
-import type { FleetVm } from "./fleet-model.js";
+import type { FleetVm, SpotTerms } from "./fleet-model.js";
 import { fleetTags } from "./fleet-setup.js";
 
 /** One change to one VM of a fleet: its instance type (right-sizing) or its pricing (cost). */
@@ -32,7 +32,7 @@ export function applyDecision(
   vm: FleetVm,
   decision: FleetDecision,
   catalog: InstanceCatalog,
-  spot: { interruptionsPerDay: number; restartMs: number },
+  spot: SpotTerms,
   discount: number,
   revert = false,
 ): void {
@@ -60,7 +60,8 @@ export function observeFleetVm(
       time: timeMs / 1000,
       cpu: Math.min(1, Math.max(0, utilization)),
       mem: Math.min(1, vm.memoryGiB / type.memoryGiB),
-      tags: fleetTags(vm),
+      // The engine keeps a VM's tags from its samples: once, with the first, is enough.
+      ...(sizer.history(vm.name) === undefined ? { tags: fleetTags(vm) } : {}),
     },
     type,
   );

@@ -115,23 +115,3 @@ export function decideFleet(
   });
   return decisions;
 }
-
-/** The q-quantile of utilization recorded in `bins` equal bins over [0, 1] (the bin's upper edge). */
-export function binnedQuantile(counts: ArrayLike<number>, q: number): number {
-  let total = 0;
-  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
-  if (total === 0) return 0;
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) {
-    seen += counts[i] as number;
-    if (seen >= q * total) return (i + 1) / counts.length;
-  }
-  return 1;
-}
-
-/** Records a utilization sample into a VM's bins. */
-export function recordUtilization(bins: Float64Array, vm: number, binCount: number, utilization: number): void {
-  const bin = Math.min(binCount - 1, Math.max(0, Math.floor(utilization * binCount)));
-  const index = vm * binCount + bin;
-  bins[index] = (bins[index] as number) + 1;
-}

@@ -1,4 +1,5 @@
-import { binnedQuantile, type FleetDecision, recordUtilization } from "./fleet-decisions.js";
+import { policy } from "../../src/tuners/rightsize/policy.js";
+import type { FleetDecision } from "./fleet-decisions.js";
 import type { FleetSimulation, FleetVm } from "./fleet-model.js";
 import { fleetTags } from "./fleet-setup.js";
 
@@ -88,7 +89,7 @@ export class FleetValidation {
   constructor(
     n: number,
     /** The right-sizing policy's CPU target (balanced: P95 at most 80% of the vCPUs). */
-    private readonly cpuTarget = 0.8,
+    private readonly cpuTarget = policy("balanced").cpuTarget,
   ) {
     this.untuned = new Side(n);
     this.tuned = new Side(n);
@@ -135,4 +136,24 @@ export class FleetValidation {
       reason: `failed requests ${failed >= 0 ? "+" : ""}${(failed * 100).toFixed(2)} points on ${decision.to}`,
     };
   }
+}
+
+/** The q-quantile of utilization recorded in `bins` equal bins over [0, 1] (the bin's upper edge). */
+export function binnedQuantile(counts: ArrayLike<number>, q: number): number {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
+  if (total === 0) return 0;
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i] as number;
+    if (seen >= q * total) return (i + 1) / counts.length;
+  }
+  return 1;
+}
+
+/** Records a utilization sample into a VM's bins. */
+export function recordUtilization(bins: Float64Array, vm: number, binCount: number, utilization: number): void {
+  const bin = Math.min(binCount - 1, Math.max(0, Math.floor(utilization * binCount)));
+  const index = vm * binCount + bin;
+  bins[index] = (bins[index] as number) + 1;
 }

@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { applyDecision, binnedQuantile, type FleetDecision } from "../../sim/fluid/fleet-decisions.js";
+import { applyDecision, type FleetDecision } from "../../sim/fluid/fleet-decisions.js";
 import { generateFleet } from "../../sim/fluid/fleet-generator.js";
 import { FleetSimulation, simulateFleet } from "../../sim/fluid/fleet-model.js";
 import { runFleetTuning } from "../../sim/fluid/fleet-run.js";
 import { fleetSpec } from "../../sim/fluid/fleet-setup.js";
-import { FleetValidation } from "../../sim/fluid/fleet-validation.js";
+import { binnedQuantile, FleetValidation } from "../../sim/fluid/fleet-validation.js";
 import { loadCatalog } from "../../src/catalog/catalog-loader.js";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { loadScenario } from "../../src/scenario/load-scenario.js";

@@ -16,7 +16,7 @@ import type { CliIO } from "../io.js";
 import { loadScenarioForCli } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
 import { executeGrid, type GridJob } from "../sweep/execute-grid.js";
-import { SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
+import { interruptedMessage, runIndex, SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
 import { renderTable } from "../table.js";
 
 const USAGE = `Usage: twintune compare SCENARIO --policy A.yaml --policy B.yaml [--seeds 1-16] [--set key=value ...] [--workers N] [--out DIR [--resume]] [--json]
@@ -174,7 +174,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr.write(
       folder === undefined
         ? `twintune: comparison interrupted after ${outcome.results.size} of ${jobs.length} runs; nothing was written (--out DIR keeps finished runs)\n`
-        : `twintune: comparison interrupted: ${outcome.results.size} of ${jobs.length} runs are done and kept in ${relative(io.cwd, folder.dir) || "."}/runs; run the same command with --resume to finish it\n`,
+        : interruptedMessage("comparison", outcome.results.size, jobs.length, relative(io.cwd, folder.dir) || "."),
     );
     return 130;
   }
@@ -190,13 +190,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     ...comparison,
   };
   if (folder !== undefined) {
-    const runs = jobs.map((job) => ({
-      id: job.id,
-      point: job.point,
-      seed: job.seed,
-      traceHash: outcome.results.get(job.id)?.traceHash,
-    }));
-    folder.writeManifest({ ...manifest, complete: true, runs });
+    folder.writeManifest({ ...manifest, complete: true, runs: runIndex(jobs, outcome.results) });
     folder.writeFile("comparison.json", `${JSON.stringify(document, null, 2)}\n`);
   }
   if (values.json) {

@@ -17,7 +17,7 @@ import { loadScenarioForCli } from "../scenario-runner.js";
 import { overridesFor, parseSetFlags } from "../set-flags.js";
 import { shellCommand } from "../shell-command.js";
 import { executeGrid, type GridJob } from "../sweep/execute-grid.js";
-import { SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
+import { interruptedMessage, runIndex, SweepFolder, type SweepManifest } from "../sweep/sweep-folder.js";
 import { renderTable } from "../table.js";
 
 const USAGE = `Usage: twintune sweep SCENARIO [--seeds 1-32] [--set key=v1,v2 ...] [--workers N] [--out DIR] [--resume] [--json]
@@ -107,9 +107,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const outcome = await executeGrid(jobs, { workers, io, folder });
   const where = relative(io.cwd, folder.dir) || ".";
   if (outcome.interrupted) {
-    io.stderr.write(
-      `twintune: sweep interrupted: ${outcome.results.size} of ${jobs.length} runs are done and kept in ${where}/runs; run the same command with --resume to finish it\n`,
-    );
+    io.stderr.write(interruptedMessage("sweep", outcome.results.size, jobs.length, where));
     return 130;
   }
   const aggregate: PointAggregate[] = points.map((point) => {
@@ -126,13 +124,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
     values.seeds,
     ...flags.flatMap((f) => ["--set", `${f.key}=${f.texts.join(",")}`]),
   ]);
-  const runs = jobs.map((job) => ({
-    id: job.id,
-    point: job.point,
-    seed: job.seed,
-    traceHash: outcome.results.get(job.id)?.traceHash,
-  }));
-  folder.writeManifest({ ...manifest, complete: true, command, points: aggregate, runs });
+  folder.writeManifest({
+    ...manifest,
+    complete: true,
+    command,
+    points: aggregate,
+    runs: runIndex(jobs, outcome.results),
+  });
   folder.writeFile("summary.md", sweepMarkdown(scenarioName, shown, command, seeds, aggregate));
   folder.writeFile(
     "sweep.svg",

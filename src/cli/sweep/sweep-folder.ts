@@ -154,3 +154,21 @@ export function seedChangeNotes(stored: readonly number[], now: readonly number[
     `runs/ also holds runs of ${seedsText(dropped)}, which the summary of ${seedsText(now)} leaves out (resume with --seeds ${formatCpuList(all)} to include them)`,
   ];
 }
+
+/** The index of runs a finished sweep.json ends with: each run's id, grid point, seed and trace hash. */
+export function runIndex(
+  jobs: readonly { id: string; point: number; seed: number }[],
+  results: ReadonlyMap<string, RunResult>,
+): { id: string; point: number; seed: number; traceHash: string | undefined }[] {
+  return jobs.map((job) => ({
+    id: job.id,
+    point: job.point,
+    seed: job.seed,
+    traceHash: results.get(job.id)?.traceHash,
+  }));
+}
+
+/** What an interrupted sweep or comparison says: how many runs are kept where, and how to finish. */
+export function interruptedMessage(kind: SweepManifest["kind"], done: number, total: number, where: string): string {
+  return `twintune: ${kind} interrupted: ${done} of ${total} runs are done and kept in ${where}/runs; run the same command with --resume to finish it\n`;
+}

@@ -8,6 +8,13 @@ import { readHostSnapshot } from "../../live/observe/host-snapshot.js";
 import { observationBetween } from "../../live/observe/observation.js";
 import { FIXTURES } from "../helpers/fixture-runner.js";
 
+/** What a read-only namespace view needs besides readText. */
+const READ_ONLY: Omit<TextFs, "readText"> = {
+  exists: async () => true,
+  checkWritable: async () => {},
+  writeText: async () => {},
+};
+
 /** Two snapshots of the test VM one second apart, with a 300 MB direct read of vda in between. */
 async function pair() {
   const before = await readHostSnapshot(await LocalHostFs.open(join(FIXTURES, "kvm-2cpu")), 10_000, [10828]);
@@ -84,9 +91,7 @@ describe("observations are counter deltas over the interval", () => {
           return `TcpExt: ListenOverflows ListenDrops\nTcpExt: ${overflows} ${overflows}\n`;
         throw new HostFsError("read", path, "ENOENT", "absent");
       },
-      exists: async () => true,
-      checkWritable: async () => {},
-      writeText: async () => {},
+      ...READ_ONLY,
     });
     const gone: TextFs = {
       ...namespace(0, 0, 0),
@@ -130,9 +135,7 @@ describe("observations are counter deltas over the interval", () => {
         if (path === "/proc/net/netstat" && netstat) return `TcpExt: ListenOverflows\nTcpExt: ${overflows}\n`;
         throw new HostFsError("read", path, "EIO", "nsenter timed out");
       },
-      exists: async () => true,
-      checkWritable: async () => {},
-      writeText: async () => {},
+      ...READ_ONLY,
     });
     const at = (ms: number, namespaces: Record<string, TextFs>) =>
       readHostSnapshot(fixture, ms, [], new Map(Object.entries(namespaces)));
@@ -147,9 +150,7 @@ describe("observations are counter deltas over the interval", () => {
   it("a namespace's counters that cannot be parsed are an error, not a silent gap", async () => {
     const garbled: TextFs = {
       readText: async () => "Tcp: OutSegs\nTcp: lots\n",
-      exists: async () => true,
-      checkWritable: async () => {},
-      writeText: async () => {},
+      ...READ_ONLY,
     };
     const fs = await LocalHostFs.open(join(FIXTURES, "kvm-2cpu"));
     await expect(readHostSnapshot(fs, 0, [], new Map([["blue", garbled]]))).rejects.toThrow(/proc\/net\/snmp/);

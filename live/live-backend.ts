@@ -31,9 +31,15 @@ import type { BeginRecord } from "./journal/journal-record.js";
 import type { JournalState } from "./journal/journal-state.js";
 import type { JournalBusyError } from "./journal/lock.js";
 import type { KnobContext, PendingValues } from "./knobs/knob-access.js";
-import { LIVE_KNOBS } from "./knobs/knob-table.js";
+import { LIVE_KNOBS, liveKnob } from "./knobs/knob-table.js";
 import { NetnsFs } from "./netns-fs.js";
 import { Observer, type ObserveScope } from "./observe/observer.js";
+
+/** A knob reference with its target spelled as the knob spells it (see KnobAccess.canonical). */
+export function canonicalRef(ref: KnobRef): KnobRef {
+  const canonical = liveKnob(ref.knob)?.canonical;
+  return canonical === undefined ? ref : { ...ref, target: canonical(ref.target) };
+}
 
 export interface LiveBackendOptions {
   /** The journal's directory (see journal/state-dir.ts). */
@@ -205,7 +211,7 @@ export class LiveBackend implements Backend {
     if (!options.dryRun) await this.session.begin("apply");
     return applyBatch(
       this.writer,
-      changes,
+      changes.map((change) => ({ ...change, knob: canonicalRef(change.knob) })),
       options,
       () => this.clock.now(),
       (receipt) => this.revert(receipt),

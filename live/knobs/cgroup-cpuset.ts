@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { KnobRef } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
 import { parseListFile } from "../parsers/sysfs-values.js";
@@ -47,6 +48,8 @@ function cpusetKnob(
     order,
     summary: `${kind === "cpus" ? "CPUs" : "memory nodes"} of a cgroup's cpuset, target = the cgroup directory: cpuset.${kind}`,
     targets: async () => [],
+    // No trailing or doubled slashes: "/sys/fs/cgroup//g/" and "/sys/fs/cgroup/g" are one cgroup.
+    canonical: (target) => posix.normalize(target).replace(/(.)\/+$/, "$1"),
     available: async (ctx, target) => ctx.host.exists(await fileOf(ctx, { knob: name, target }, kind)),
     path: (target) => `${target.replace(/\/+$/, "")}/cpuset.${kind}`,
     writable: async (ctx, target) => ctx.host.checkWritable(await fileOf(ctx, { knob: name, target }, kind)),

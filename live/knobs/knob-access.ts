@@ -65,6 +65,11 @@ export interface KnobAccess<K extends KnobName = KnobName> {
    * replaces the iosched tunables): saved with its original and restored after it.
    */
   dependents?(ctx: KnobContext, target: string): Promise<KnobRef[]>;
+  /**
+   * The one spelling of a target this knob accepts under several ("/sys/fs/cgroup/g/" is
+   * "/sys/fs/cgroup/g"), so the journal keeps one record per knob; absent: targets are as given.
+   */
+  canonical?(target: string): string;
   /** Identifies the target beyond its name (a pid's start time), so revert never hits a reused pid. */
   identity?(ctx: KnobContext, target: string): Promise<string>;
   /**

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { canonicalRef } from "../../live/live-backend.js";
 import { explicitChanges } from "../../src/cli/commands/live/live-changes.js";
 import type { LiveDeps } from "../../src/cli/commands/live/live-context.js";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
@@ -176,6 +177,11 @@ describe("live --set stays where --netns and --pid say", () => {
   it("a cgroup has one spelling: trailing and doubled slashes go", () => {
     const [change] = explicitChanges({ set: ["cpuset-cpus@/sys/fs/cgroup//cpuset/g/=1"] });
     expect(change?.knob.target).toBe("/sys/fs/cgroup/cpuset/g");
+    // The backend spells it so too, for any caller of twintune/live, not only the CLI.
+    expect(canonicalRef({ knob: "cpuset-mems", target: "/sys/fs/cgroup/cpuset/g//" }).target).toBe(
+      "/sys/fs/cgroup/cpuset/g",
+    );
+    expect(canonicalRef({ knob: "read-ahead-kb", target: "sda" }).target).toBe("sda");
   });
 });
 

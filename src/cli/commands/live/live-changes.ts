@@ -1,5 +1,5 @@
-import { posix } from "node:path";
 import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
+import { canonicalRef } from "../../../../live/live-backend.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { ioTunerSource, networkTunerSource } from "../../../../live/plan/tuner-source.js";
 import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
@@ -124,17 +124,15 @@ function defaultTarget(knob: KnobName, values: PlanArgs, pids: number[]): string
 }
 
 /**
- * One spelling per target, so the journal keeps one record per knob: a cgroup directory without
- * trailing or doubled slashes ("/sys/fs/cgroup/g/" is "/sys/fs/cgroup/g"). A disk is named as
- * /sys/block names it; its /dev path is a usage mistake, said as such.
+ * The target as the knob spells it (one record per knob in the journal; see KnobAccess.canonical).
+ * A disk is named as /sys/block names it; its /dev path is a usage mistake, said as such.
  */
-function canonicalTarget(group: string, target: string, text: string): string {
-  if (group === "cgroup") return posix.normalize(target).replace(/(.)\/+$/, "$1");
+function canonicalTarget(knob: KnobName, group: string, target: string, text: string): string {
   if (group === "block" && target.startsWith("/dev/"))
     throw new UsageError(
       `--set ${text}: name the disk as /sys/block does ('${target.slice("/dev/".length)}'), not by its /dev path`,
     );
-  return target;
+  return canonicalRef({ knob, target }).target;
 }
 
 /**
@@ -167,7 +165,7 @@ export function explicitChanges(values: PlanArgs): Change[] {
     const given = explicitTarget ?? defaultTarget(knob.name, values, pids);
     if (given === undefined)
       throw new UsageError(`--set ${name}: say which target (${name}@TARGET=..., or --device/--pid)`);
-    const target = canonicalTarget(knob.group, given, text);
+    const target = canonicalTarget(knob.name, knob.group, given, text);
     requireInScope(knob.group, target, values, pids, text);
     let to: KnobValue;
     try {

@@ -65,7 +65,9 @@ export class JournalRootError extends Error {
 export function knobWriteError(ref: KnobRef, path: string, error: unknown): Error {
   if (error instanceof WriteRefusedError) return new KnobPermissionError(ref, error.path, error.reason);
   if (!(error instanceof HostFsError)) return error as Error;
-  const detail = error.message.replace(/^cannot \w+ \S+: /, "");
+  // The message without its "cannot write PATH: " (a command's PATH has spaces: taskset -a -p ...).
+  const prefix = `cannot ${error.op} ${error.path}: `;
+  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   if (error.denied) return new KnobPermissionError(ref, error.path || path, detail);
   if (error.code === "ENOENT") return new KnobUnavailableError(ref, `${error.path || path}: ${detail}`);
   if (["EINVAL", "ERANGE", "EOPNOTSUPP", "EBUSY", "ENOSPC"].includes(error.code)) {

@@ -1,5 +1,6 @@
-import type { ApplyOptions, Change, Receipt } from "../../src/backend.js";
+import { type ApplyOptions, type Change, KnobConflictError, type Receipt } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
+import type { PendingValues } from "../knobs/knob-access.js";
 import type { KnobWriter, Planned } from "./knob-writer.js";
 
 export interface BatchOptions extends ApplyOptions {
@@ -8,6 +9,12 @@ export interface BatchOptions extends ApplyOptions {
    * else changed): return true to leave it out and go on, false to stop the batch (the default).
    */
   skip?: (change: Change, error: Error) => boolean;
+  /**
+   * Called when a knob was changed by someone else since twintune wrote it: return true to take it
+   * over (an explicit --set: the user asked for exactly this value) rather than yield it. The
+   * knob is yielded, then written afresh, so their value becomes the original revert restores.
+   */
+  takeOver?: (change: Change, conflict: KnobConflictError) => boolean;
 }
 
 /** Changes in knob order (scheduler, nr_requests, read-ahead, iosched tunables, then the rest), stable otherwise. */
@@ -17,6 +24,23 @@ export function batchOrder(writer: KnobWriter, changes: readonly Change[]): Chan
     .map((change, index) => ({ change, index }))
     .sort((a, b) => order(a.change) - order(b.change) || a.index - b.index)
     .map(({ change }) => change);
+}
+
+/** One change's dry run; a conflict the caller takes over is yielded (when writing) and planned afresh. */
+async function planChange(
+  writer: KnobWriter,
+  change: Change,
+  pending: PendingValues,
+  options: BatchOptions,
+): Promise<Planned> {
+  const ownership = options.dryRun ? "report" : "yield";
+  try {
+    return await writer.plan(change.knob, change.to, pending, ownership);
+  } catch (error) {
+    if (!(error instanceof KnobConflictError && options.takeOver?.(change, error))) throw error;
+    // Writing, the yield is now in the journal and the knob no longer ours; a dry run wrote nothing.
+    return writer.plan(change.knob, change.to, pending, options.dryRun ? "ignore" : "yield");
+  }
 }
 
 /**
@@ -36,7 +60,7 @@ export async function applyBatch(
   for (const change of batchOrder(writer, changes)) {
     let plan: Planned;
     try {
-      plan = await writer.plan(change.knob, change.to, pending, !options.dryRun);
+      plan = await planChange(writer, change, pending, options);
     } catch (error) {
       if (error instanceof Error && options.skip?.(change, error)) continue;
       throw error;

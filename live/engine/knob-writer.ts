@@ -49,10 +49,17 @@ export class KnobWriter {
 
   /**
    * The dry run: validates and normalizes, checks we may write and nobody else changed it. Writes
-   * nothing to the host; with `recordYield` a conflict is also recorded in the journal (in a
-   * session about to write), without it only reported (shadow mode writes no file at all).
+   * nothing to the host. A knob someone else changed since our write is, by `ownership`: "yield",
+   * recorded as yielded in the journal (a session about to write) and refused; "report", only
+   * refused (shadow mode writes no file at all); "ignore", planned as if never ours (a dry run of
+   * a take-over, which yields it first).
    */
-  async plan(ref: KnobRef, value: KnobValue, pending: PendingValues = new Map(), recordYield = true): Promise<Planned> {
+  async plan(
+    ref: KnobRef,
+    value: KnobValue,
+    pending: PendingValues = new Map(),
+    ownership: "yield" | "report" | "ignore" = "yield",
+  ): Promise<Planned> {
     const knob = this.knob(ref);
     const ctx = this.context(pending);
     let available: boolean;
@@ -73,7 +80,7 @@ export class KnobWriter {
       if (!(error instanceof KnobUnavailableError && pending.size > 0)) throw error;
     }
     const normalized = await knob.set(ctx, ref.target, value as never, { dryRun: true });
-    if (current !== undefined) await this.checkOwnership(ref, current, recordYield);
+    if (current !== undefined && ownership !== "ignore") await this.checkOwnership(ref, current, ownership === "yield");
     // Writability of a file that does not exist yet is its parent change's (checked there).
     if (current !== undefined && !sameKnobValue(current, normalized)) {
       try {

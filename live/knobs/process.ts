@@ -1,6 +1,7 @@
 import type { KnobName, KnobRef } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
 import { pidOfTarget } from "../discovery/process-workloads.js";
+import { HostFsError } from "../host-fs-error.js";
 import { bytesByNode, parseNumaMaps } from "../parsers/numa-maps.js";
 import { parsePidStat } from "../parsers/pid-stat.js";
 import { parsePidStatus } from "../parsers/pid-status.js";
@@ -62,7 +63,7 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
   available: async (ctx, target) =>
     pidOfTarget(target) !== undefined && ctx.host.exists(`/proc/${pidOfTarget(target)}/status`),
   path: (target) => `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`,
-  writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${target}`),
+  writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`),
   async get(ctx, target) {
     const ref: KnobRef = { knob: "cpu-affinity", target };
     return (await readKnobFile(ctx.host, ref, `/proc/${pidOf(ref)}/status`, parsePidStatus)).cpusAllowed;
@@ -77,7 +78,18 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
       const args = ["-a", "-p", "-c", formatCpuList(cpus), String(pid)];
       requireRoot(ctx, `taskset ${args.join(" ")}`);
       const result = await ctx.runner.run("taskset", args);
-      if (result.code !== 0) throw commandFailure("taskset", args, result);
+      if (result.code !== 0) {
+        const failure = commandFailure("taskset", args, result);
+        // sched_setaffinity(2): EINVAL when no CPU of the mask is in the task's cpuset, or the
+        // task is a kernel thread bound to its CPU (PF_NO_SETAFFINITY).
+        if (failure.code !== "EINVAL") throw failure;
+        throw new HostFsError(
+          "write",
+          failure.path,
+          "EINVAL",
+          `${failure.message.slice(`cannot write ${failure.path}: `.length)}; its cpuset does not allow these CPUs, or it is a kernel thread bound to its CPU`,
+        );
+      }
     }
     return cpus;
   },
@@ -114,7 +126,7 @@ export const numaMemoryNodes: KnobAccess<"numa-memory-nodes"> = {
     );
   },
   path: (target) => `migratepages ${pidOfTarget(target) ?? target} <from> <to>`,
-  writable: async (ctx, target) => requireRoot(ctx, `migratepages ${target}`),
+  writable: async (ctx, target) => requireRoot(ctx, `migratepages ${pidOfTarget(target) ?? target} <from> <to>`),
   get: memoryNodes,
   async set(ctx, target, value, options) {
     const ref: KnobRef = { knob: "numa-memory-nodes", target };

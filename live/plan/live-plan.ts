@@ -1,4 +1,12 @@
-import type { Change, KnobName, KnobRef, KnobValue, Observation, Receipt } from "../../src/backend.js";
+import type {
+  Change,
+  KnobConflictError,
+  KnobName,
+  KnobRef,
+  KnobValue,
+  Observation,
+  Receipt,
+} from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import { liveKnob } from "../knobs/knob-table.js";
 import type { LiveBackend } from "../live-backend.js";
@@ -61,8 +69,20 @@ function keep(change: Change, filter: PlanFilter): boolean {
 }
 
 /**
+ * What taking over a knob someone else changed means: a change the user asked for by name (an
+ * explicit --set) is written, not yielded, and their value becomes the original to restore.
+ */
+export function takeOverText(conflict: KnobConflictError): string {
+  const { knob, target } = conflict.knob;
+  const found = JSON.stringify(conflict.found);
+  return `${knob} on ${target} was changed by someone else since twintune wrote it (expected ${JSON.stringify(conflict.expected)}, found ${found}); --set takes it over, and ${found} becomes the original that 'live revert' restores`;
+}
+
+/**
  * What the sources would change and why, validated by a dry run of the whole batch (so a tunable
- * of a scheduler the plan switches to is checked against that scheduler). Writes nothing.
+ * of a scheduler the plan switches to is checked against that scheduler). Writes nothing. The
+ * `extra` changes (explicit --set values) take over a knob someone else changed; the sources'
+ * changes yield it.
  */
 export async function livePlan(
   backend: LiveBackend,
@@ -83,6 +103,8 @@ export async function livePlan(
   const unique = new Map<string, Change>();
   for (const change of proposed) if (!unique.has(knobKey(change.knob))) unique.set(knobKey(change.knob), change);
   const rejected: LivePlan["rejected"] = [];
+  const explicit = new Set((options.extra ?? []).map((change) => change.id));
+  const takenOver: string[] = [];
   const receipts = await backend.applyAll(
     [...unique.values()].filter((change) => keep(change, options.filter ?? {})),
     {
@@ -91,9 +113,14 @@ export async function livePlan(
         rejected.push({ change, error });
         return true;
       },
+      takeOver: (change, conflict) => {
+        if (!explicit.has(change.id)) return false;
+        takenOver.push(takeOverText(conflict));
+        return true;
+      },
     },
   );
-  const notes = sources.flatMap((source) => source.explain?.(input) ?? []);
+  const notes = [...takenOver, ...sources.flatMap((source) => source.explain?.(input) ?? [])];
   if (unreadableNetns !== undefined)
     notes.unshift(
       `network namespace ${netns}: its settings could not be read (${unreadableNetns}; reading inside a namespace takes root), so nothing is planned for it`,

@@ -282,19 +282,24 @@ describe("twintune live apply, journal, revert", () => {
     expect(revert.err()).toBe("twintune: 1 knob(s) could not be restored; they stay in the journal (revert again)\n");
   });
 
-  it("a knob someone else changed is yielded with --yes: said once, left as they set it, no longer managed", async () => {
+  it("an explicit --set takes over a knob someone else changed: written at once, their value the one revert restores", async () => {
     const { fs, stateDir, live } = await withReadAheadApplied();
     fs.files.set(fs.real("/sys/block/sda/queue/read_ahead_kb"), "1024\n"); // an admin's edit
+    const plan = fakeIO();
+    expect(await live.run(["plan", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], plan)).toBe(0);
+    expect(plan.out()).toMatch(/read-ahead-kb +sda +1024 +256/);
+    expect(plan.out()).toMatch(/--set takes it over, and 1024 becomes the original that 'live revert' restores/);
     const io = fakeIO();
     expect(await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], io)).toBe(0);
-    expect(io.err()).toMatch(
-      /read-ahead-kb on sda was changed by someone else \(expected 512, found 1024\); yielding it/,
+    expect(io.err()).toBe(
+      "twintune: read-ahead-kb on sda was changed by someone else since twintune wrote it (expected 512, found 1024); --set takes it over, and 1024 becomes the original that 'live revert' restores\n",
     );
-    expect(io.err().match(/yielding/g)).toHaveLength(1);
+    expect(io.out()).toMatch(/read-ahead-kb +sda +1024 +256/);
+    expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("256\n");
+    // The journal says the old original was given up, and revert brings back the admin's value, not ours.
+    expect(readFileSync(join(stateDir, "journal.jsonl"), "utf8")).toMatch(/"type":"yielded".*"found":1024/);
+    expect(await live.run(["revert", "--state-dir", stateDir], fakeIO())).toBe(0);
     expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("1024\n");
-    const journal = fakeIO();
-    await live.run(["journal", "--state-dir", stateDir], journal);
-    expect(journal.out()).toMatch(/twintune manages no knob on this host/); // yielded: no longer ours to revert
   });
 
   it("--revert-on-exit holds the changes until the signal, then restores them", async () => {

@@ -123,6 +123,45 @@ describe("the journal, verification and yielding", () => {
     await backend.close();
   });
 
+  it("a batch may take over a knob someone else changed: yielded, then written with their value as the original", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n"); // the admin
+    const asked: string[] = [];
+    const takeOver = (c: { id: string }, conflict: KnobConflictError) => {
+      asked.push(`${c.id}: ${JSON.stringify(conflict.expected)} -> ${JSON.stringify(conflict.found)}`);
+      return c.id === "mine";
+    };
+    const planned = await backend.applyAll([{ ...change("read-ahead-kb", "sda", 1024), id: "mine" }], {
+      dryRun: true,
+      takeOver,
+    });
+    expect(planned.map((r) => [r.previous, r.applied])).toEqual([[512, 1024]]);
+    expect(h.fs.writes.filter((w) => w.path.endsWith("read_ahead_kb"))).toHaveLength(1); // the dry run wrote nothing
+    const [receipt] = await backend.applyAll([{ ...change("read-ahead-kb", "sda", 1024), id: "mine" }], { takeOver });
+    expect(receipt).toMatchObject({ previous: 512, applied: 1024 });
+    expect(asked).toEqual(["mine: 4096 -> 512", "mine: 4096 -> 512"]);
+    expect(backend.journalState().yielded).toMatchObject([{ knob: { knob: "read-ahead-kb" }, found: 512 }]);
+    expect(backend.journalState().managed.map((entry) => entry.record.original)).toEqual([512]);
+    expect(await backend.revertAll()).toMatchObject([{ status: "restored" }]);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512\n");
+    await backend.close();
+  });
+
+  it("a batch that declines to take over yields as before", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n");
+    const error = await backend
+      .applyAll([change("read-ahead-kb", "sda", 1024)], { takeOver: () => false })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobConflictError);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512\n");
+    await backend.close();
+  });
+
   it("reverting a scheduler after a yielded nr_requests keeps the admin's nr_requests, which the switch resets", async () => {
     h = await harness();
     const backend = await h.open();

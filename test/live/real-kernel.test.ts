@@ -339,6 +339,32 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  it.skipIf(pinReason !== undefined)(
+    title(
+      "(3b) a kernel thread bound to its CPU cannot be pinned: refused with why, nothing left journaled",
+      pinReason,
+    ),
+    async () => {
+      // ksoftirqd/0 is a per-CPU kernel thread: sched_setaffinity(2) refuses it with EINVAL.
+      const pid = readdirSync("/proc")
+        .filter((name) => /^\d+$/.test(name))
+        .find((name) => readFileSync(`/proc/${name}/comm`, "utf8").trim() === "ksoftirqd/0");
+      expect(pid, "no ksoftirqd/0").toBeDefined();
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-pin-"));
+      try {
+        const backend = await LiveBackend.open({ stateDir });
+        const error = await backend.apply(change("cpu-affinity", `pid:${pid}`, [1])).catch((e: Error) => e);
+        await backend.close("failed");
+        expect((error as Error).message).toBe(
+          `cpu-affinity on pid:${pid}: the kernel refused it (EINVAL: taskset: failed to set pid ${pid}'s affinity: Invalid argument; its cpuset does not allow these CPUs, or it is a kernel thread bound to its CPU) at taskset -a -p -c 1 ${pid}`,
+        );
+        expect(backend.journalState().managed).toEqual([]);
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
   const cpusetRoot = "/sys/fs/cgroup/cpuset";
   const cpusetReason =
     skipReason([]) ??
@@ -462,6 +488,34 @@ describe("on the real kernel", { timeout: SLOW }, () => {
         // No interrupted session: a plain revert restores them.
         const revert = runCli(["live", "revert", "--state-dir", stateDir]);
         expect(revert.status, revert.stderr).toBe(0);
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
+    title("(4c) --revert-on-exit, Ctrl-C twice during the writes: said what is still to come, then restored", killSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const marker = join(dir, "paused");
+        const args = ["live", "apply", "--yes", "--revert-on-exit", "--device", device];
+        args.push("--set", "nr-requests=64", "--set", "read-ahead-kb=512", "--state-dir", join(dir, "state"));
+        const child = spawnCli(args, { TWINTUNE_TEST_PAUSE_AFTER_JOURNAL: `1:1500:${marker}` });
+        let output = "";
+        for (const stream of [child.stdout, child.stderr])
+          stream?.on("data", (chunk: Buffer) => {
+            output += chunk.toString("utf8");
+          });
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        await pausedAt(child, marker);
+        child.kill("SIGINT");
+        await new Promise((resolve) => setTimeout(resolve, 200)); // two signals sent at once merge into one
+        child.kill("SIGINT");
+        expect(await exited).toBe(0);
+        expect(output).toMatch(/SIGINT: finishing the batch being written, then restoring the originals/);
+        expect(output).not.toMatch(/still restoring/);
+        expect(output).toMatch(/SIGINT: restored 2 of 2 change\(s\)\./);
+        expect(queueFiles(device)).toEqual(before);
       });
     },
   );

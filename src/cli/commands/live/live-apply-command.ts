@@ -1,3 +1,4 @@
+import { takeOverText } from "../../../../live/plan/live-plan.js";
 import { KnobConflictError, type Observation, type Receipt } from "../../../backend.js";
 import { integerOption, parseCommandArgs } from "../../args.js";
 import { UsageError, UserError } from "../../errors.js";
@@ -15,8 +16,9 @@ Writes the plan (see 'twintune live plan'). Without --yes it only shows it. Ever
 validated first, so a bad value or a missing permission writes nothing. Before the first write
 to a knob its original value is appended to the journal and fsync'd; every write is read back
 (a mismatch is reported and undone); a knob someone else changed since twintune wrote it is
-yielded, never overwritten. The changes stay in effect after the command ends: 'twintune live
-revert' restores them. Refuses to run while an interrupted run's journal is left ('live recover').
+yielded, never overwritten, unless a --set names it (their value then becomes the original).
+The changes stay in effect after the command ends: 'twintune live revert' restores them.
+Refuses to run while an interrupted run's journal is left ('live recover').
 
 Options:
   --yes            really write
@@ -36,7 +38,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
   if (values.tui && values.json) throw new UsageError("--tui and --json do not go together");
   return withLiveErrors(
     async () => {
-      const { backend, plan, observation } = await planFromArgs(values, io, deps);
+      const { backend, plan, observation, explicit } = await planFromArgs(values, io, deps);
       const view = async (fields: Pick<LiveView, "planned" | "applied" | "outcome"> & { after?: Observation }) => {
         const { showLive } = await import("../../tui/live-tui.js");
         await showLive(
@@ -82,10 +84,15 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       }
       // With --revert-on-exit the signals are caught before the first write: SIGINT or SIGTERM
       // during the writes then means "restore once the batch is done", not a kill between two.
+      let restoring = false;
       const exitSignal =
         values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined
           ? listenForExitSignal((signal) =>
-              io.stderr.write(`twintune: ${signal}: still restoring the originals; wait for it to finish\n`),
+              io.stderr.write(
+                restoring
+                  ? `twintune: ${signal}: still restoring the originals; wait for it to finish\n`
+                  : `twintune: ${signal}: finishing the batch being written, then restoring the originals; wait for it to finish\n`,
+              ),
             )
           : undefined;
       // Without it, a signal during the writes is held until the batch is done: a kill between two
@@ -100,6 +107,11 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
           skip: (_change, error) => {
             if (!(error instanceof KnobConflictError)) return false;
             io.stderr.write(`twintune: ${error.message}\n`);
+            return true;
+          },
+          takeOver: (change, conflict) => {
+            if (!explicit.some((wanted) => wanted.id === change.id)) return false;
+            io.stderr.write(`twintune: ${takeOverText(conflict)}\n`);
             return true;
           },
         });
@@ -169,6 +181,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       const signal = values.tui
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
+      restoring = true;
       let failed = 0;
       let yielded = 0;
       for (const receipt of [...receipts].reverse()) {

@@ -40,6 +40,8 @@ export interface PlannedChanges {
   plan: LivePlan;
   /** The metrics window the tuners looked at (none when --set gives the changes). */
   observation: Observation | undefined;
+  /** The changes --set asked for by name. */
+  explicit: readonly Change[];
 }
 
 /** Opens the backend and computes the plan (dry run) the flags ask for. */
@@ -80,7 +82,7 @@ export async function planFromArgs(
   refuseExplicit(plan, extra, values.set ?? []);
   // With --device, what the rules looked at is that disk (and the network), not the others.
   plan.notes = plan.notes.filter((note) => !otherDisks.some((disk) => note.startsWith(`${disk} (`)));
-  return { backend, plan, observation };
+  return { backend, plan, observation, explicit: extra };
 }
 
 /**

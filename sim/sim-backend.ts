@@ -86,7 +86,12 @@ export class SimBackend implements Backend {
         schedulers: ["none", "mq-deadline", "kyber", "bfq"],
         model: device.spec.description,
       })),
-      interfaces: twin.interfaces.map((nic) => ({ name: nic.name, speedMbps: nic.speedMbps, mtu: 1500 })),
+      interfaces: twin.interfaces.map((nic) => ({
+        name: nic.name,
+        speedMbps: nic.speedMbps,
+        mtu: 1500,
+        maxRing: { rx: nic.maxRing, tx: nic.maxRing },
+      })),
       workloads: twin.vms.map((vm) => ({
         id: vm.config.name,
         kind: "vm" as const,

@@ -65,6 +65,8 @@ export interface NetInterface {
   /** Link speed when known (ethtool/sysfs `speed`, or the twin's link). */
   speedMbps?: number;
   mtu: number;
+  /** The driver's largest ring sizes (`ethtool -g`, "Pre-set maximums"), when known. */
+  maxRing?: { rx: number; tx: number };
   /** Network namespace, when not the host's. */
   netns?: string;
 }
@@ -142,6 +144,12 @@ export interface NetworkObservation {
   txBytesPerSec: number;
   rxDropsPerSec: number;
   txDropsPerSec: number;
+  /**
+   * Packets the NIC dropped for want of a free receive descriptor: the counter a bigger ring
+   * cures (rtnl_link_stats64 `rx_missed_errors`, which /proc/net/dev folds into its "drop" with
+   * drops no ring size helps). Undefined where not measured.
+   */
+  rxMissedPerSec?: number;
 }
 
 export interface TcpObservation {

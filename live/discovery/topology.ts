@@ -38,7 +38,7 @@ export async function discoverTopology(
       cpus,
       caches: caches.caches,
       devices: await discoverBlockDevices(fs),
-      interfaces: await discoverInterfaces(fs),
+      interfaces: await discoverInterfaces(fs, runner),
       workloads: await discoverProcessWorkloads(fs, pids),
       memoryBytes,
     },

@@ -11,6 +11,7 @@ import { type PidStatus, parsePidStatus } from "../parsers/pid-status.js";
 import { type Pressure, parsePressure } from "../parsers/pressure.js";
 import { type ProcStat, parseProcStat } from "../parsers/proc-stat.js";
 import { parseSchedstat } from "../parsers/schedstat.js";
+import { parseNaturalFile } from "../parsers/sysfs-values.js";
 import { readOptional, readParsed } from "../read-parsed.js";
 
 export interface ProcessSnapshot {
@@ -86,6 +87,11 @@ export async function readHostSnapshot(
     readTcpCounters(fs),
     readNetnsCounters(namespaces),
   ]);
+  for (const iface of interfaces) {
+    // Not a /proc/net/dev column: its "drop" is rx_dropped + rx_missed_errors (net/core/net-procfs.c).
+    const missed = await readOptional(fs, `/sys/class/net/${iface.name}/statistics/rx_missed_errors`, parseNaturalFile);
+    if (missed !== undefined) iface.rxMissed = missed;
+  }
   const [cpu, memory, io] = await Promise.all(
     ["cpu", "memory", "io"].map((name) => readOptional(fs, `/proc/pressure/${name}`, parsePressure)),
   );

@@ -91,15 +91,16 @@ function networkObservations(a: HostSnapshot, b: HostSnapshot, ms: number): Netw
   return b.interfaces.flatMap((iface) => {
     const before = a.interfaces.find((i) => i.name === iface.name);
     if (before === undefined) return [];
-    return [
-      {
-        interface: iface.name,
-        rxBytesPerSec: perSecond(counterDelta(before.rxBytes, iface.rxBytes), ms),
-        txBytesPerSec: perSecond(counterDelta(before.txBytes, iface.txBytes), ms),
-        rxDropsPerSec: perSecond(counterDelta(before.rxDrops, iface.rxDrops), ms),
-        txDropsPerSec: perSecond(counterDelta(before.txDrops, iface.txDrops), ms),
-      },
-    ];
+    const observed: NetworkObservation = {
+      interface: iface.name,
+      rxBytesPerSec: perSecond(counterDelta(before.rxBytes, iface.rxBytes), ms),
+      txBytesPerSec: perSecond(counterDelta(before.txBytes, iface.txBytes), ms),
+      rxDropsPerSec: perSecond(counterDelta(before.rxDrops, iface.rxDrops), ms),
+      txDropsPerSec: perSecond(counterDelta(before.txDrops, iface.txDrops), ms),
+    };
+    if (before.rxMissed !== undefined && iface.rxMissed !== undefined)
+      observed.rxMissedPerSec = perSecond(counterDelta(before.rxMissed, iface.rxMissed), ms);
+    return [observed];
   });
 }
 

@@ -10,6 +10,8 @@ export interface InterfaceCounters {
   txPackets: number;
   txErrors: number;
   txDrops: number;
+  /** rx_missed_errors from /sys/class/net/IFACE/statistics (not in /proc/net/dev's columns), when read. */
+  rxMissed?: number;
 }
 
 /** /proc/net/dev: two header lines, then `iface: 8 receive and 8 transmit counters` (per netns). */

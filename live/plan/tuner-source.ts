@@ -83,15 +83,16 @@ const LIVE_NETWORK_KNOBS: readonly KnobName[] = [
   "tcp-sack",
   "tcp-timestamps",
   "somaxconn",
+  "nic-rings",
   "nic-offloads",
 ];
 
 /**
  * The engine's network tuner for a live plan. One metrics window measures no path, so the
  * buffers follow the path the operator gives (--bandwidth, --rtt), and congestion control the
- * loss the namespace's retransmissions show on it. Not the ring rule: it waits for the drivers'
- * maxima in the discovered topology and for a drop count that is the ring's alone (/proc/net/dev's
- * rx_dropped also counts drops no ring size cures, and `ethtool -G` resets the link on many drivers).
+ * loss the namespace's retransmissions show on it. Rings grow only for packets the NIC missed
+ * for want of a descriptor (rx_missed_errors, not /proc/net/dev's drops, which also count drops
+ * no ring size cures), up to the driver's maximum read with `ethtool -g`.
  */
 export function networkTunerSource(options: NetworkTunerOptions = {}): RecommendationSource {
   return tunerSource(new NetworkTuner(options), {
@@ -116,7 +117,14 @@ export function networkTunerSource(options: NetworkTunerOptions = {}): Recommend
       }
       if (!context.observation.tcp.some((t) => t.netns === netns))
         notes.push(`no TCP counters read for namespace ${netns}: somaxconn raised to the default floor only`);
-      return notes.map((note) => `${note} (network namespace ${netns})`);
+      const missing = context.observation.network.filter((nic) => (nic.rxMissedPerSec ?? 0) > 0);
+      const ringNotes =
+        netns === "host" && missing.length > 0
+          ? [
+              `NIC rings: ${missing.map((nic) => nic.interface).join(", ")} missed packets for want of a receive descriptor; ethtool -G resets the link on many drivers, a moment without network (--only picks what a plan writes)`,
+            ]
+          : [];
+      return [...notes.map((note) => `${note} (network namespace ${netns})`), ...ringNotes];
     },
   });
 }

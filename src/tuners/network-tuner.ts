@@ -177,15 +177,20 @@ export class NetworkTuner implements Tuner {
       const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface })) as
         | KnobValues["nic-rings"]
         | undefined;
-      if (nic.rxDropsPerSec > 0 && rings !== undefined && rings.rx < 4096) {
+      const missed = nic.rxMissedPerSec ?? 0;
+      // At most 4096 (the usual driver maximum) and the driver's own maximum where known.
+      const max = context.topology.interfaces.find((i) => i.name === nic.interface)?.maxRing;
+      const rxCap = Math.min(4096, max?.rx ?? 4096);
+      const txCap = Math.min(4096, max?.tx ?? 4096);
+      if (missed > 0 && rings !== undefined && rings.rx < rxCap) {
         out.push({
           component: this.component,
           knob: { knob: "nic-rings", target: nic.interface },
-          // Only ever larger: a ring already past 4096 keeps its size.
-          to: { rx: Math.min(4096, rings.rx * 4), tx: Math.max(rings.tx, Math.min(4096, rings.tx * 4)) },
+          // Only ever larger: a ring already past the cap keeps its size.
+          to: { rx: Math.min(rxCap, rings.rx * 4), tx: Math.max(rings.tx, Math.min(txCap, rings.tx * 4)) },
           expectedImpact: 0.02,
           reasons: [
-            `${nic.rxDropsPerSec.toFixed(0)} receive drops/s on ${nic.interface}: a bigger ring absorbs bursts between interrupts`,
+            `${missed.toFixed(0)} packets/s missed on ${nic.interface} (no free receive descriptor): a bigger ring absorbs bursts between interrupts`,
           ],
         });
       }

@@ -35,6 +35,13 @@ describe("topology discovery on the test VM's captured files (kvm-2cpu)", () => 
       ["ifb1", 1500, undefined],
       ["lo", 65536, undefined],
     ]);
+    // `ethtool -g` as captured: virtio-net offers rings of at most 256; ifb and lo have none.
+    expect(topology.interfaces.map((iface) => [iface.name, iface.maxRing])).toEqual([
+      ["eth0", { rx: 256, tx: 256 }],
+      ["ifb0", undefined],
+      ["ifb1", undefined],
+      ["lo", undefined],
+    ]);
   });
 
   it("without sysfs cacheinfo, takes cache sizes from CPUID (getconf) and says the sharing is assumed", async () => {

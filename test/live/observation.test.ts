@@ -41,6 +41,22 @@ describe("observations are counter deltas over the interval", () => {
     expect(observation.disks.map((disk) => disk.device)).toEqual(["vda"]);
   });
 
+  it("missed packets from sysfs rx_missed_errors, only where both snapshots read them", async () => {
+    const { before, after } = await pair();
+    expect(before.interfaces.find((i) => i.name === "eth0")?.rxMissed).toBe(0); // captured from the test VM
+    // kvm-2cpu-t1 holds /proc only: no rate rather than a made-up zero.
+    expect(observationBetween(before, after, { disks: [] }).network.map((n) => n.rxMissedPerSec)).toEqual(
+      before.interfaces.map(() => undefined),
+    );
+    const missedLater = {
+      ...before,
+      timeMs: 12_000,
+      interfaces: before.interfaces.map((i) => (i.name === "eth0" ? { ...i, rxMissed: 1000 } : i)),
+    };
+    const eth0 = observationBetween(before, missedLater, { disks: [] }).network.find((n) => n.interface === "eth0");
+    expect(eth0).toMatchObject({ rxMissedPerSec: 500, rxDropsPerSec: 0 });
+  });
+
   it("CPU utilization is 1 − Δ(idle + iowait) / Δtotal of /proc/stat", async () => {
     const { before, after } = await pair();
     const host = observationBetween(before, after, { disks: [] }).host;

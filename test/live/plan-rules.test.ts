@@ -234,11 +234,11 @@ describe("the live plan's network: the engine's network tuner", () => {
     ]);
   });
 
-  it("turns batching offloads on (not TSO without scatter-gather), and proposes no ring change", () => {
+  it("turns batching offloads on (not TSO without scatter-gather), and no ring change for drops a ring does not cure", () => {
     const withNic: Topology = {
       ...topology([]),
       interfaces: [
-        { name: "eth0", mtu: 1500 },
+        { name: "eth0", mtu: 1500, maxRing: { rx: 4096, tx: 4096 } },
         { name: "eth1", mtu: 1500 },
       ],
     };
@@ -266,6 +266,41 @@ describe("the live plan's network: the engine's network tuner", () => {
       ["nic-offloads", "eth1", { "generic-segmentation-offload": true }],
     ]);
     expect(changes.every((c) => c.component === "network tuner" && c.reason.length > 20)).toBe(true);
+  });
+
+  it("grows the rings of a NIC missing packets, to the driver's maximum, and says what a ring change costs", () => {
+    const withNic: Topology = {
+      ...topology([]),
+      interfaces: [{ name: "eth0", mtu: 1500, maxRing: { rx: 2048, tx: 1024 } }],
+    };
+    const source = networkTunerSource();
+    const input = {
+      topology: withNic,
+      netns: "host",
+      values: values([
+        [
+          { knob: "nic-rings", target: "eth0" },
+          { rx: 512, tx: 512 },
+        ],
+      ]),
+      observation: {
+        ...observing([]),
+        network: [
+          {
+            interface: "eth0",
+            rxBytesPerSec: 1e9,
+            txBytesPerSec: 1e7,
+            rxDropsPerSec: 300,
+            txDropsPerSec: 0,
+            rxMissedPerSec: 250,
+          },
+        ],
+      },
+    };
+    const changes = source.recommend(input).filter((c) => c.knob.knob === "nic-rings");
+    expect(changes.map((c) => [c.knob.target, c.to])).toEqual([["eth0", { rx: 2048, tx: 1024 }]]);
+    expect(changes[0]?.reason).toMatch(/250 packets\/s missed on eth0 \(no free receive descriptor\)/);
+    expect(source.explain?.(input)).toContainEqual(expect.stringMatching(/ethtool -G resets the link on many drivers/));
   });
 
   it("every proposed buffer triple passes the live sanity bounds, whatever the path (property)", () => {

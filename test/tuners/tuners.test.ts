@@ -502,16 +502,16 @@ describe("network tuner", () => {
     );
   });
 
-  it("grows a dropping NIC's rings, never shrinking one already past the cap", () => {
-    const topology = { ...seed, interfaces: [{ name: "eth0", mtu: 1500 }] };
-    const rings = (rx: number, tx: number) =>
+  it("grows the rings of a NIC missing packets, up to the driver's maximum, never shrinking one past the cap", () => {
+    const rings = (rx: number, tx: number, traffic: { rxDropsPerSec: number; rxMissedPerSec?: number }, max?: number) =>
       new NetworkTuner()
         .recommend({
-          topology,
+          topology: {
+            ...seed,
+            interfaces: [{ name: "eth0", mtu: 1500, ...(max === undefined ? {} : { maxRing: { rx: max, tx: max } }) }],
+          },
           observation: observationOf({
-            network: [
-              { interface: "eth0", rxBytesPerSec: 1e8, txBytesPerSec: 1e7, rxDropsPerSec: 20, txDropsPerSec: 0 },
-            ],
+            network: [{ interface: "eth0", rxBytesPerSec: 1e8, txBytesPerSec: 1e7, txDropsPerSec: 0, ...traffic }],
           }),
           history: [],
           knobs: new Map<string, unknown>([["nic-rings@eth0", { rx, tx }]]) as never,
@@ -519,8 +519,15 @@ describe("network tuner", () => {
           now: 0,
         })
         .find((r) => r.knob.knob === "nic-rings")?.to;
-    expect(rings(256, 256)).toEqual({ rx: 1024, tx: 1024 });
-    expect(rings(512, 8192)).toEqual({ rx: 2048, tx: 8192 });
-    expect(rings(4096, 256)).toBeUndefined();
+    const missing = { rxDropsPerSec: 20, rxMissedPerSec: 20 };
+    expect(rings(256, 256, missing)).toEqual({ rx: 1024, tx: 1024 });
+    expect(rings(512, 8192, missing)).toEqual({ rx: 2048, tx: 8192 });
+    expect(rings(4096, 256, missing)).toBeUndefined();
+    // The driver's maximum bounds it (ethtool -G refuses more), and a ring at it is left alone.
+    expect(rings(256, 256, missing, 512)).toEqual({ rx: 512, tx: 512 });
+    expect(rings(512, 512, missing, 512)).toBeUndefined();
+    // Drops a ring does not cure (an unknown protocol, a full backlog) or not measured: no change.
+    expect(rings(256, 256, { rxDropsPerSec: 20, rxMissedPerSec: 0 })).toBeUndefined();
+    expect(rings(256, 256, { rxDropsPerSec: 20 })).toBeUndefined();
   });
 });

@@ -65,11 +65,12 @@ export function renderTopology({ topology, caches }: HostDiscovery): string {
   );
   lines.push(
     renderTable(
-      ["interface", "mtu", "speed"],
+      ["interface", "mtu", "speed", "largest rings"],
       topology.interfaces.map((iface) => [
         iface.name,
         String(iface.mtu),
         iface.speedMbps ? `${iface.speedMbps} Mb/s` : "-",
+        iface.maxRing ? `rx ${iface.maxRing.rx} tx ${iface.maxRing.tx}` : "-",
       ]),
     ),
   );
@@ -106,12 +107,13 @@ export function renderMetrics(observation: Observation): string {
   );
   lines.push(
     renderTable(
-      ["interface", "rx", "tx", "rx drops/s", "tx drops/s"],
+      ["interface", "rx", "tx", "rx drops/s", "rx missed/s", "tx drops/s"],
       observation.network.map((net) => [
         net.interface,
         `${formatBytes(net.rxBytesPerSec)}/s`,
         `${formatBytes(net.txBytesPerSec)}/s`,
         net.rxDropsPerSec.toFixed(1),
+        net.rxMissedPerSec === undefined ? "-" : net.rxMissedPerSec.toFixed(1),
         net.txDropsPerSec.toFixed(1),
       ]),
     ),

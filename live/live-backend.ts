@@ -18,6 +18,8 @@ import { KnobConflictError, sameKnobValue } from "../src/backend.js";
 import type { Clock } from "../src/clock.js";
 import { WallClock } from "../src/wall-clock.js";
 import { type CommandRunner, ProcessRunner } from "./command-runner.js";
+import { discoverBlockDevices } from "./discovery/block-devices.js";
+import type { RingMaximaCache } from "./discovery/net-interfaces.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
 import { applyBatch, type BatchOptions } from "./engine/batch.js";
 import { KnobWriter } from "./engine/knob-writer.js";
@@ -74,6 +76,7 @@ export class LiveBackend implements Backend {
   private readonly session: Session;
   private readonly observer: Observer;
   private readonly netnsCache = new Map<string, TextFs>();
+  private readonly ringMaxima: RingMaximaCache = new Map();
 
   private constructor(
     readonly fs: HostFs,
@@ -130,13 +133,13 @@ export class LiveBackend implements Backend {
 
   /** The host's disks, and the named network namespaces whose TCP counters to read too. */
   private async scope(netns: readonly string[]): Promise<ObserveScope> {
-    const disks = (await this.topology()).devices.map((device) => device.name);
+    const disks = (await discoverBlockDevices(this.fs)).map((device) => device.name);
     const names = netns.filter((name) => name !== "host");
     return { disks, namespaces: new Map(names.map((name) => [name, this.netnsFs(name)])) };
   }
 
   async discover(): Promise<HostDiscovery> {
-    return discoverTopology(this.fs, this.options.runner, this.options.pids ?? []);
+    return discoverTopology(this.fs, this.options.runner, this.options.pids ?? [], this.ringMaxima);
   }
 
   async topology(): Promise<Topology> {

@@ -64,7 +64,7 @@ done
 for iface in /sys/class/net/*; do
   real=$(readlink -f "$iface")
   link "$iface"
-  copy "$real"/mtu "$real"/speed "$real"/operstate "$real"/type "$real"/tx_queue_len "$real"/statistics/rx_missed_errors
+  copy "$real"/mtu "$real"/speed "$real"/operstate "$real"/type "$real"/tx_queue_len "$real"/ifindex "$real"/statistics/rx_missed_errors
 done
 for file in /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpuset/cpuset.mems \
   /sys/fs/cgroup/cpuset/cpuset.effective_cpus /sys/fs/cgroup/cpuset/cpuset.effective_mems; do copy "$file"; done

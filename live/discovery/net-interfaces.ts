@@ -14,11 +14,18 @@ async function maxRing(runner: CommandRunner, name: string): Promise<NetInterfac
   return rings.ok ? { rx: rings.value.maxRx, tx: rings.value.maxTx } : undefined;
 }
 
+/** Ring maxima already read, by interface name and ifindex: a driver's maxima do not change. */
+export type RingMaximaCache = Map<string, NetInterface["maxRing"]>;
+
 /**
  * Network interfaces of the host's namespace (/sys/class/net). `speed` is absent, -1 or EINVAL
  * for virtual and down links: then the speed is left unknown.
  */
-export async function discoverInterfaces(fs: HostFs, runner: CommandRunner): Promise<NetInterface[]> {
+export async function discoverInterfaces(
+  fs: HostFs,
+  runner: CommandRunner,
+  rings: RingMaximaCache = new Map(),
+): Promise<NetInterface[]> {
   const out: NetInterface[] = [];
   for (const name of await fs.readDir("/sys/class/net")) {
     const dir = `/sys/class/net/${name}`;
@@ -27,7 +34,10 @@ export async function discoverInterfaces(fs: HostFs, runner: CommandRunner): Pro
     const speed = await readOptional(fs, `${dir}/speed`, parseIntegerFile).catch(() => undefined);
     const iface: NetInterface = { name, mtu };
     if (speed !== undefined && speed > 0) iface.speedMbps = speed;
-    const max = name === "lo" ? undefined : await maxRing(runner, name);
+    // The ifindex tells an interface made again under the same name (another driver, maybe).
+    const key = `${name}@${await readOptional(fs, `${dir}/ifindex`, parseNaturalFile).catch(() => undefined)}`;
+    if (!rings.has(key)) rings.set(key, name === "lo" ? undefined : await maxRing(runner, name));
+    const max = rings.get(key);
     if (max !== undefined) iface.maxRing = max;
     out.push(iface);
   }

@@ -8,7 +8,7 @@ import { readParsed } from "../read-parsed.js";
 import { discoverBlockDevices } from "./block-devices.js";
 import { type CacheDiscovery, discoverCaches } from "./caches.js";
 import { discoverCpus } from "./cpus.js";
-import { discoverInterfaces } from "./net-interfaces.js";
+import { discoverInterfaces, type RingMaximaCache } from "./net-interfaces.js";
 import { discoverNodes } from "./numa-nodes.js";
 import { discoverProcessWorkloads } from "./process-workloads.js";
 
@@ -22,6 +22,7 @@ export async function discoverTopology(
   fs: HostFs,
   runner: CommandRunner,
   pids: readonly number[] = [],
+  rings: RingMaximaCache = new Map(),
 ): Promise<HostDiscovery> {
   const meminfo = await readParsed(fs, "/proc/meminfo", parseMeminfo);
   const memoryBytes = unwrap(requireKey(meminfo, "MemTotal", "/proc/meminfo"));
@@ -38,7 +39,7 @@ export async function discoverTopology(
       cpus,
       caches: caches.caches,
       devices: await discoverBlockDevices(fs),
-      interfaces: await discoverInterfaces(fs, runner),
+      interfaces: await discoverInterfaces(fs, runner, rings),
       workloads: await discoverProcessWorkloads(fs, pids),
       memoryBytes,
     },

@@ -1,4 +1,4 @@
-import { type ApplyOptions, type Change, KnobConflictError, type Receipt } from "../../src/backend.js";
+import { type ApplyOptions, type Change, KnobConflictError, type Receipt, sameKnobValue } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import type { PendingValues } from "../knobs/knob-access.js";
 import type { KnobWriter, Planned } from "./knob-writer.js";
@@ -10,11 +10,13 @@ export interface BatchOptions extends ApplyOptions {
    */
   skip?: (change: Change, error: Error) => boolean;
   /**
-   * Called when a knob was changed by someone else since twintune wrote it: return true to take it
-   * over (an explicit --set: the user asked for exactly this value) rather than yield it. The
-   * knob is yielded, then written afresh, so their value becomes the original revert restores.
+   * Whether `change` takes over a knob someone else changed since twintune wrote it (an explicit
+   * --set: the user asked for exactly this value) rather than yield it. The knob is yielded, then
+   * written afresh, so their value becomes the original revert restores.
    */
-  takeOver?: (change: Change, conflict: KnobConflictError) => boolean;
+  takeOver?: (change: Change) => boolean;
+  /** Told of each take-over that will write (not when the knob already holds the value asked for). */
+  tookOver?: (change: Change, conflict: KnobConflictError) => void;
 }
 
 /** Changes in knob order (scheduler, nr_requests, read-ahead, iosched tunables, then the rest), stable otherwise. */
@@ -26,20 +28,32 @@ export function batchOrder(writer: KnobWriter, changes: readonly Change[]): Chan
     .map(({ change }) => change);
 }
 
-/** One change's dry run; a conflict the caller takes over is yielded (when writing) and planned afresh. */
+interface PlannedChange {
+  change: Change;
+  plan: Planned;
+  /** A knob someone else changed that this change takes over: yielded just before its write. */
+  takesOver?: KnobConflictError;
+}
+
+/** A take-over that writes: not one asking for the value the knob already holds (it is only yielded). */
+function writesTakeOver({ plan, takesOver }: PlannedChange): boolean {
+  return takesOver !== undefined && (plan.current === undefined || !sameKnobValue(plan.current, plan.normalized));
+}
+
+/** One change's dry run; a conflict the caller takes over is planned as if the knob were not ours. */
 async function planChange(
   writer: KnobWriter,
   change: Change,
   pending: PendingValues,
   options: BatchOptions,
-): Promise<Planned> {
-  const ownership = options.dryRun ? "report" : "yield";
+): Promise<PlannedChange> {
+  const takesOver = options.takeOver?.(change) === true;
+  const ownership = options.dryRun || takesOver ? "report" : "yield";
   try {
-    return await writer.plan(change.knob, change.to, pending, ownership);
+    return { change, plan: await writer.plan(change.knob, change.to, pending, ownership) };
   } catch (error) {
-    if (!(error instanceof KnobConflictError && options.takeOver?.(change, error))) throw error;
-    // Writing, the yield is now in the journal and the knob no longer ours; a dry run wrote nothing.
-    return writer.plan(change.knob, change.to, pending, options.dryRun ? "ignore" : "yield");
+    if (!(error instanceof KnobConflictError && takesOver)) throw error;
+    return { change, plan: await writer.plan(change.knob, change.to, pending, "ignore"), takesOver: error };
   }
 }
 
@@ -56,19 +70,21 @@ export async function applyBatch(
   undo: (receipt: Receipt) => Promise<void>,
 ): Promise<Receipt[]> {
   const pending = new Map<string, unknown>();
-  const planned: { change: Change; plan: Planned }[] = [];
+  const planned: PlannedChange[] = [];
   for (const change of batchOrder(writer, changes)) {
-    let plan: Planned;
+    let entry: PlannedChange;
     try {
-      plan = await planChange(writer, change, pending, options);
+      entry = await planChange(writer, change, pending, options);
     } catch (error) {
       if (error instanceof Error && options.skip?.(change, error)) continue;
       throw error;
     }
-    pending.set(knobKey(change.knob), plan.normalized);
-    planned.push({ change, plan });
+    pending.set(knobKey(change.knob), entry.plan.normalized);
+    planned.push(entry);
   }
   if (options.dryRun) {
+    for (const entry of planned)
+      if (entry.takesOver && writesTakeOver(entry)) options.tookOver?.(entry.change, entry.takesOver);
     const at = now();
     // A tunable that only exists after a pending scheduler switch has no value before: shown as the new one.
     return planned.map(({ change, plan }) => ({
@@ -81,7 +97,13 @@ export async function applyBatch(
   }
   const receipts: Receipt[] = [];
   try {
-    for (const { change, plan } of planned) {
+    for (const entry of planned) {
+      const { change, plan, takesOver } = entry;
+      if (takesOver) {
+        // Their value is no longer twintune's to restore: the write below journals it as the original.
+        await writer.yieldTo(change.knob, takesOver.found);
+        if (writesTakeOver(entry)) options.tookOver?.(change, takesOver);
+      }
       const written = await writer.write(plan, pending);
       receipts.push({ change, previous: written.previous, applied: written.applied, at: now(), dryRun: false });
     }

@@ -95,13 +95,14 @@ export class KnobWriter {
   /** Throws KnobConflictError (and records the yield) when a managed knob no longer holds what we wrote. */
   private async checkOwnership(ref: KnobRef, current: KnobValue, record: boolean): Promise<void> {
     const entry = this.journal.managed(ref);
-    if (entry === undefined) return;
-    const ours = entry.lastWritten ?? entry.intended;
-    if (sameKnobValue(current, ours)) return;
-    // Never written (a crash between journal and write): still at its original, nobody else's.
-    if (entry.lastWritten === undefined && sameKnobValue(current, entry.record.original)) return;
-    if (record) await this.journal.append({ type: "yielded", knob: ref, found: current });
-    throw new KnobConflictError(ref, ours, current);
+    if (entry === undefined || !changedByOthers(entry, current)) return;
+    if (record) await this.yieldTo(ref, current);
+    throw new KnobConflictError(ref, entry.lastWritten ?? entry.intended, current);
+  }
+
+  /** Records that someone else's value now holds: twintune no longer manages the knob. */
+  async yieldTo(ref: KnobRef, found: KnobValue): Promise<void> {
+    await this.journal.append({ type: "yielded", knob: ref, found });
   }
 
   /**
@@ -114,6 +115,7 @@ export class KnobWriter {
     const current = await knob.get(ctx, ref.target);
     await this.checkOwnership(ref, current, true);
     if (sameKnobValue(current, normalized)) return { previous: current, applied: current, changed: false };
+    await this.yieldChangedDependents(ctx, knob, ref);
     const entry = this.journal.managed(ref);
     if (entry === undefined) {
       const dependents = await this.snapshotDependents(ctx, knob, ref);
@@ -165,6 +167,23 @@ export class KnobWriter {
     // Otherwise the record stays open with its original: revert/recover will deal with it.
   }
 
+  /**
+   * Before a write that resets other knobs (a scheduler switch resets nr_requests): a managed one
+   * someone else changed since our write is theirs, yielded now, so the reset is not recorded as
+   * ours and the switch back restores their value (see the restorer).
+   */
+  private async yieldChangedDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef): Promise<void> {
+    if (!knob.dependents) return;
+    for (const dependent of await knob.dependents(ctx, ref.target)) {
+      const managed = this.journal.managed(dependent);
+      if (managed === undefined) continue;
+      const current = await this.knob(dependent)
+        .get(ctx, dependent.target)
+        .catch(() => undefined);
+      if (current !== undefined && changedByOthers(managed, current)) await this.yieldTo(dependent, current);
+    }
+  }
+
   /** The values a write to `knob` would reset, each at its true original when we already manage it. */
   private async snapshotDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
     if (!knob.dependents) return [];
@@ -202,4 +221,11 @@ export class KnobWriter {
       } else await this.journal.written(other, value);
     }
   }
+}
+
+/** A managed knob holds neither what we last wrote nor, never written yet, its original. */
+function changedByOthers(entry: ManagedKnob, current: KnobValue): boolean {
+  if (sameKnobValue(current, entry.lastWritten ?? entry.intended)) return false;
+  // Never written (a crash between journal and write): still at its original, nobody else's.
+  return !(entry.lastWritten === undefined && sameKnobValue(current, entry.record.original));
 }

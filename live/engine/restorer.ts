@@ -81,6 +81,7 @@ export class Restorer {
           detail: `changed by someone else to ${JSON.stringify(current)}; left as is`,
         };
       }
+      const theirs = this.othersDependents(entry);
       if (!atOriginal) {
         try {
           await knob.set(ctx, ref.target, record.original as never, { dryRun: false, restore: true });
@@ -90,7 +91,7 @@ export class Restorer {
       }
       // What the switch reset (nr_requests, the scheduler's tunables) goes back too: switching away
       // and back, even within one run, leaves the kernel's defaults, not the host's values.
-      const { rewritten, problems } = await this.restoreDependents(ctx, record.dependents ?? []);
+      const { rewritten, problems } = await this.restoreDependents(ctx, record.dependents ?? [], theirs);
       const check = await knob.verify(ctx, ref.target, record.original as never);
       if (!check.ok) return { ...base, status: "failed", detail: `reads back ${JSON.stringify(check.found)}` };
       await this.journal.append({ type: "reverted", knob: ref });
@@ -102,14 +103,32 @@ export class Restorer {
     }
   }
 
-  private async restoreDependents(ctx: KnobContext, dependents: readonly { knob: KnobRef; value: KnobValue }[]) {
+  /**
+   * The dependents someone else owns, with the value the switch back must leave them at: those
+   * yielded in this restore (as found a moment ago), then those yielded since this record was
+   * saved, as found then (a later switch of ours may have reset them in the kernel since).
+   */
+  private othersDependents(entry: ManagedKnob): Map<string, KnobValue> {
+    const out = new Map<string, KnobValue>();
+    const dependents = new Set((entry.record.dependents ?? []).map((dependent) => knobKey(dependent.knob)));
+    for (const y of this.journal.state().yielded)
+      if (y.index > entry.index && dependents.has(knobKey(y.knob))) out.set(knobKey(y.knob), y.found);
+    for (const [key, value] of this.yielded) if (dependents.has(key)) out.set(key, value);
+    return out;
+  }
+
+  private async restoreDependents(
+    ctx: KnobContext,
+    dependents: readonly { knob: KnobRef; value: KnobValue }[],
+    theirs: ReadonlyMap<string, KnobValue>,
+  ) {
     let rewritten = 0;
     const problems: string[] = [];
     for (const dependent of dependents) {
       try {
         const access = this.writer.knob(dependent.knob);
-        // Someone else's value, left as is a moment ago, is what the switch must not wipe.
-        const value = this.yielded.get(knobKey(dependent.knob)) ?? dependent.value;
+        // Someone else's value is what the switch must not wipe.
+        const value = theirs.get(knobKey(dependent.knob)) ?? dependent.value;
         const now = await access.get(ctx, dependent.knob.target);
         if (sameKnobValue(now, value)) continue;
         await access.set(ctx, dependent.knob.target, value as never, { dryRun: false, restore: true });

@@ -11,6 +11,8 @@ export interface ManagedKnob {
   intended: KnobValue;
   /** Order in which the originals were saved: revert runs in reverse. */
   seq: number;
+  /** Position of the original record in the journal (orders it among the yields). */
+  index: number;
 }
 
 export interface JournalState {
@@ -19,7 +21,7 @@ export interface JournalState {
   /** Sessions that began and never ended: a crashed or killed run. */
   interrupted: BeginRecord[];
   /** Knobs twintune stopped managing because someone else changed them. */
-  yielded: { knob: KnobRef; found: KnobValue; at: number }[];
+  yielded: { knob: KnobRef; found: KnobValue; at: number; index: number }[];
   /**
    * The host trees (--root; "/" for the real host; UNRECORDED_ROOT for an older journal) that the
    * managed knobs and open sessions belong to.
@@ -37,7 +39,7 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
   const yielded: JournalState["yielded"] = [];
   const sessionRoots = new Map<string, string>();
   let seq = 0;
-  for (const record of records) {
+  for (const [index, record] of records.entries()) {
     switch (record.type) {
       case "begin":
         begun.set(record.session, record);
@@ -49,7 +51,7 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
       case "original":
         // The first original wins: a later one for a knob still managed would be our own value.
         if (!managed.has(knobKey(record.knob))) {
-          managed.set(knobKey(record.knob), { record, intended: record.intended, seq: seq++ });
+          managed.set(knobKey(record.knob), { record, intended: record.intended, seq: seq++, index });
         }
         break;
       case "intent": {
@@ -67,7 +69,7 @@ export function journalState(records: readonly JournalRecord[]): JournalState {
         break;
       case "yielded":
         managed.delete(knobKey(record.knob));
-        yielded.push({ knob: record.knob, found: record.found, at: record.at });
+        yielded.push({ knob: record.knob, found: record.found, at: record.at, index });
         break;
     }
   }

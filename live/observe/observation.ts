@@ -98,8 +98,10 @@ function networkObservations(a: HostSnapshot, b: HostSnapshot, ms: number): Netw
       rxDropsPerSec: perSecond(counterDelta(before.rxDrops, iface.rxDrops), ms),
       txDropsPerSec: perSecond(counterDelta(before.txDrops, iface.txDrops), ms),
     };
-    if (before.rxMissed !== undefined && iface.rxMissed !== undefined)
-      observed.rxMissedPerSec = perSecond(counterDelta(before.rxMissed, iface.rxMissed), ms);
+    // A 64-bit sysfs counter that went down was reset (the interface made again under its name):
+    // no rate, rather than a 32-bit wrap's billion packets a second.
+    if (before.rxMissed !== undefined && iface.rxMissed !== undefined && iface.rxMissed >= before.rxMissed)
+      observed.rxMissedPerSec = perSecond(iface.rxMissed - before.rxMissed, ms);
     return [observed];
   });
 }

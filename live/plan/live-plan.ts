@@ -24,8 +24,10 @@ export interface LivePlan {
   receipts: Receipt[];
   /** Proposed changes that would not be applied, with why (out of bounds, knob missing, yielded...). */
   rejected: { change: Change; error: Error }[];
-  /** What the sources considered. */
+  /** What the sources considered, and the --set take-overs (also in `takeOvers`). */
   notes: string[];
+  /** Knobs someone else changed that an explicit --set takes over, each said as takeOverText says it. */
+  takeOvers: string[];
   /** Why the network namespace's settings could not be read (nothing was planned for it), if so. */
   unreadableNetns?: string;
 }
@@ -113,11 +115,8 @@ export async function livePlan(
         rejected.push({ change, error });
         return true;
       },
-      takeOver: (change, conflict) => {
-        if (!explicit.has(change.id)) return false;
-        takenOver.push(takeOverText(conflict));
-        return true;
-      },
+      takeOver: (change) => explicit.has(change.id),
+      tookOver: (_change, conflict) => takenOver.push(takeOverText(conflict)),
     },
   );
   const notes = [...takenOver, ...sources.flatMap((source) => source.explain?.(input) ?? [])];
@@ -125,5 +124,11 @@ export async function livePlan(
     notes.unshift(
       `network namespace ${netns}: its settings could not be read (${unreadableNetns}; reading inside a namespace takes root), so nothing is planned for it`,
     );
-  return { receipts, rejected, notes, ...(unreadableNetns === undefined ? {} : { unreadableNetns }) };
+  return {
+    receipts,
+    rejected,
+    notes,
+    takeOvers: takenOver,
+    ...(unreadableNetns === undefined ? {} : { unreadableNetns }),
+  };
 }

@@ -74,7 +74,7 @@ export function ioTunerSource(options: IoTunerOptions = {}): RecommendationSourc
   });
 }
 
-/** The network knobs a live plan takes from the network tuner: all but the NIC rings. */
+/** The network knobs a live plan takes from the network tuner. */
 const LIVE_NETWORK_KNOBS: readonly KnobName[] = [
   "tcp-rmem",
   "tcp-wmem",
@@ -98,7 +98,7 @@ export function networkTunerSource(options: NetworkTunerOptions = {}): Recommend
   return tunerSource(new NetworkTuner(options), {
     forInput: (input) => new NetworkTuner({ ...options, netns: options.netns ?? input.netns }),
     knobs: LIVE_NETWORK_KNOBS,
-    explain: (_tuner, context, input) => {
+    explain: (tuner, context, input) => {
       const netns = options.netns ?? input.netns;
       const path = options.path;
       const notes: string[] = [];
@@ -117,11 +117,14 @@ export function networkTunerSource(options: NetworkTunerOptions = {}): Recommend
       }
       if (!context.observation.tcp.some((t) => t.netns === netns))
         notes.push(`no TCP counters read for namespace ${netns}: somaxconn raised to the default floor only`);
-      const missing = context.observation.network.filter((nic) => (nic.rxMissedPerSec ?? 0) > 0);
+      const rings = tuner
+        .recommend(context)
+        .filter((r) => r.knob.knob === "nic-rings")
+        .map((r) => r.knob.target);
       const ringNotes =
-        netns === "host" && missing.length > 0
+        rings.length > 0
           ? [
-              `NIC rings: ${missing.map((nic) => nic.interface).join(", ")} missed packets for want of a receive descriptor; ethtool -G resets the link on many drivers, a moment without network (--only picks what a plan writes)`,
+              `NIC rings of ${rings.join(", ")}: ethtool -G resets the link on many drivers, a moment without network (--only picks what a plan writes)`,
             ]
           : [];
       return [...notes.map((note) => `${note} (network namespace ${netns})`), ...ringNotes];

@@ -2,6 +2,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } fr
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
+import { UsageError } from "../../src/cli/errors.js";
 import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
@@ -273,6 +274,21 @@ describe("twintune live apply, journal, revert", () => {
     expect(contents(root)).toEqual(before);
   });
 
+  it("two --set values for one knob are a usage error naming both", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const error = await live
+      .run(
+        ["plan", "--set", "read-ahead-kb@sda=256", "--set", "read-ahead-kb@sda=512", "--state-dir", temp("tt-")],
+        fakeIO(),
+      )
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UsageError); // exit 2
+    expect(error.message).toBe(
+      "--set read-ahead-kb@sda=256 and --set read-ahead-kb@sda=512 both set read-ahead-kb on sda: give one value",
+    );
+  });
+
   it("a knob that cannot be restored: exit 1, said on stderr as well as in the table, kept in the journal", async () => {
     const { fs, stateDir, live } = await withReadAheadApplied();
     fs.denied.add("/sys/block/sda/queue/read_ahead_kb");
@@ -289,6 +305,9 @@ describe("twintune live apply, journal, revert", () => {
     expect(await live.run(["plan", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], plan)).toBe(0);
     expect(plan.out()).toMatch(/read-ahead-kb +sda +1024 +256/);
     expect(plan.out()).toMatch(/--set takes it over, and 1024 becomes the original that 'live revert' restores/);
+    const shown = fakeIO(); // without --yes: the table, and the take-over said on stderr
+    await live.run(["apply", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], shown).catch(() => 1);
+    expect(shown.err()).toMatch(/--set takes it over, and 1024 becomes the original/);
     const io = fakeIO();
     expect(await live.run(["apply", "--yes", "--set", "read-ahead-kb@sda=256", "--state-dir", stateDir], io)).toBe(0);
     expect(io.err()).toBe(
@@ -298,6 +317,10 @@ describe("twintune live apply, journal, revert", () => {
     expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("256\n");
     // The journal says the old original was given up, and revert brings back the admin's value, not ours.
     expect(readFileSync(join(stateDir, "journal.jsonl"), "utf8")).toMatch(/"type":"yielded".*"found":1024/);
+    const journal = fakeIO(); // managed again: the yield is history, not a contradiction
+    await live.run(["journal", "--state-dir", stateDir], journal);
+    expect(journal.out()).toMatch(/read-ahead-kb +sda .* 1024 +256/);
+    expect(journal.out()).not.toMatch(/Yielded/);
     expect(await live.run(["revert", "--state-dir", stateDir], fakeIO())).toBe(0);
     expect(await fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("1024\n");
   });

@@ -1,8 +1,11 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyDevice } from "../../live/discovery/block-devices.js";
 import { discoverTopology } from "../../live/discovery/topology.js";
 import { LocalHostFs } from "../../live/host-fs.js";
+import { LiveBackend } from "../../live/live-backend.js";
 import { FIXTURES, FixtureRunner } from "../helpers/fixture-runner.js";
 
 const discover = async (name: string) =>
@@ -54,6 +57,25 @@ describe("topology discovery on the test VM's captured files (kvm-2cpu)", () => 
       { level: 1, type: "data", sizeBytes: 49152, sharedCpus: [1] },
     ]);
     expect(topology.caches.filter((cache) => cache.level === 3).map((cache) => cache.sharedCpus)).toEqual([[0, 1]]);
+  });
+});
+
+describe("ring maxima on a live backend", () => {
+  it("are read once per interface (ethtool -g), and observing runs no ethtool at all", async () => {
+    const runner = new FixtureRunner("kvm-2cpu");
+    const backend = await LiveBackend.open({
+      root: join(FIXTURES, "kvm-2cpu"),
+      stateDir: mkdtempSync(join(tmpdir(), "tt-rings-")),
+      runner,
+      isRoot: true,
+    });
+    await backend.observe();
+    await backend.observe();
+    expect(runner.calls.filter(([program]) => program === "ethtool")).toEqual([]);
+    await backend.topology();
+    await backend.topology();
+    const rings = runner.calls.filter(([program, flag]) => program === "ethtool" && flag === "-g");
+    expect(rings.map((call) => call[2])).toEqual(["eth0", "ifb0", "ifb1"]);
   });
 });
 

@@ -128,24 +128,76 @@ describe("the journal, verification and yielding", () => {
     const backend = await h.open();
     await backend.apply(change("read-ahead-kb", "sda", 4096));
     h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n"); // the admin
-    const asked: string[] = [];
-    const takeOver = (c: { id: string }, conflict: KnobConflictError) => {
-      asked.push(`${c.id}: ${JSON.stringify(conflict.expected)} -> ${JSON.stringify(conflict.found)}`);
-      return c.id === "mine";
+    const told: string[] = [];
+    const options = {
+      takeOver: (c: { id: string }) => c.id === "mine",
+      tookOver: (c: { id: string }, conflict: KnobConflictError) =>
+        told.push(`${c.id}: ${JSON.stringify(conflict.expected)} -> ${JSON.stringify(conflict.found)}`),
     };
     const planned = await backend.applyAll([{ ...change("read-ahead-kb", "sda", 1024), id: "mine" }], {
       dryRun: true,
-      takeOver,
+      ...options,
     });
     expect(planned.map((r) => [r.previous, r.applied])).toEqual([[512, 1024]]);
     expect(h.fs.writes.filter((w) => w.path.endsWith("read_ahead_kb"))).toHaveLength(1); // the dry run wrote nothing
-    const [receipt] = await backend.applyAll([{ ...change("read-ahead-kb", "sda", 1024), id: "mine" }], { takeOver });
+    expect(backend.journalState().yielded).toEqual([]);
+    const [receipt] = await backend.applyAll([{ ...change("read-ahead-kb", "sda", 1024), id: "mine" }], options);
     expect(receipt).toMatchObject({ previous: 512, applied: 1024 });
-    expect(asked).toEqual(["mine: 4096 -> 512", "mine: 4096 -> 512"]);
+    expect(told).toEqual(["mine: 4096 -> 512", "mine: 4096 -> 512"]);
     expect(backend.journalState().yielded).toMatchObject([{ knob: { knob: "read-ahead-kb" }, found: 512 }]);
     expect(backend.journalState().managed.map((entry) => entry.record.original)).toEqual([512]);
     expect(await backend.revertAll()).toMatchObject([{ status: "restored" }]);
     expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("512\n");
+    await backend.close();
+  });
+
+  it("a take-over is yielded only when its write comes: a batch refused first leaves the knob managed", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n");
+    h.fs.denied.add("/sys/block/sda/queue/nr_requests");
+    const told: string[] = [];
+    const error = await backend
+      .applyAll([change("read-ahead-kb", "sda", 1024), change("nr-requests", "sda", 64)], {
+        takeOver: () => true,
+        tookOver: (c) => told.push(c.knob.knob),
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobPermissionError);
+    expect(told).toEqual([]);
+    expect(backend.journalState().yielded).toEqual([]);
+    expect(backend.journalState().managed.map((entry) => entry.record.knob.knob)).toEqual(["read-ahead-kb"]);
+    await backend.close();
+  });
+
+  it("a take-over asking for the value the knob already holds writes and tells nothing", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.apply(change("read-ahead-kb", "sda", 4096));
+    h.fs.files.set(`${SDA}/queue/read_ahead_kb`, "512\n");
+    const told: string[] = [];
+    const options = { takeOver: () => true, tookOver: (c: { id: string }) => told.push(c.id) };
+    const [planned] = await backend.applyAll([change("read-ahead-kb", "sda", 512)], { dryRun: true, ...options });
+    expect(planned).toMatchObject({ previous: 512, applied: 512 });
+    const [receipt] = await backend.applyAll([change("read-ahead-kb", "sda", 512)], options);
+    expect(receipt).toMatchObject({ previous: 512, applied: 512 });
+    expect(told).toEqual([]);
+    await backend.close();
+  });
+
+  it("a scheduler switch after someone changed a managed nr_requests: theirs is yielded and restored with the scheduler", async () => {
+    h = await harness();
+    const backend = await h.open();
+    await backend.applyAll([change("io-scheduler", "sda", "bfq"), change("nr-requests", "sda", 64)]);
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "48\n"); // the admin
+    await backend.apply(change("io-scheduler", "sda", "kyber"));
+    expect(backend.journalState().yielded).toMatchObject([{ knob: { knob: "nr-requests" }, found: 48 }]);
+    const outcomes = await backend.revertAll();
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([["io-scheduler", "restored"]]);
+    expect(await h.fs.readText(`${SDA}/queue/scheduler`)).toMatch(/\[mq-deadline\]/);
+    // The switch back reset nr_requests; the scheduler's record puts back the value it had before the switch.
+    expect(await h.fs.readText(`${SDA}/queue/nr_requests`)).toBe("48\n");
     await backend.close();
   });
 

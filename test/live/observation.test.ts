@@ -55,6 +55,9 @@ describe("observations are counter deltas over the interval", () => {
     };
     const eth0 = observationBetween(before, missedLater, { disks: [] }).network.find((n) => n.interface === "eth0");
     expect(eth0).toMatchObject({ rxMissedPerSec: 500, rxDropsPerSec: 0 });
+    // Gone down: the interface was made again (a reset, not a wrap of a 64-bit counter): no rate.
+    const reset = observationBetween(missedLater, { ...before, timeMs: 13_000 }, { disks: [] });
+    expect(reset.network.find((n) => n.interface === "eth0")?.rxMissedPerSec).toBeUndefined();
   });
 
   it("CPU utilization is 1 − Δ(idle + iowait) / Δtotal of /proc/stat", async () => {

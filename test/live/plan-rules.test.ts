@@ -242,7 +242,7 @@ describe("the live plan's network: the engine's network tuner", () => {
         { name: "eth1", mtu: 1500 },
       ],
     };
-    const changes = networkTunerSource().recommend({
+    const input = {
       topology: withNic,
       netns: "host",
       values: values([
@@ -260,12 +260,14 @@ describe("the live plan's network: the engine's network tuner", () => {
         ...observing([]),
         network: [{ interface: "eth0", rxBytesPerSec: 1e8, txBytesPerSec: 1e7, rxDropsPerSec: 50, txDropsPerSec: 0 }],
       },
-    });
+    };
+    const changes = networkTunerSource().recommend(input);
     expect(changes.map((c) => [c.knob.knob, c.knob.target, c.to])).toEqual([
       ["nic-offloads", "eth0", { "generic-receive-offload": true }],
       ["nic-offloads", "eth1", { "generic-segmentation-offload": true }],
     ]);
     expect(changes.every((c) => c.component === "network tuner" && c.reason.length > 20)).toBe(true);
+    expect(networkTunerSource().explain?.(input)).not.toContainEqual(expect.stringMatching(/NIC rings/));
   });
 
   it("grows the rings of a NIC missing packets, to the driver's maximum, and says what a ring change costs", () => {

@@ -72,6 +72,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
             : nothingPlanned(values, plan);
       if (!values.yes) {
         for (const { error } of plan.rejected) io.stderr.write(`twintune: ${error.message}\n`);
+        for (const text of plan.takeOvers) io.stderr.write(`twintune: ${text}\n`);
         if (values.json) io.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
         if (changes.length === 0) {
           if (!values.json) io.stdout.write(`${nothing}\n`);
@@ -84,16 +85,17 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       }
       // With --revert-on-exit the signals are caught before the first write: SIGINT or SIGTERM
       // during the writes then means "restore once the batch is done", not a kill between two.
-      let restoring = false;
+      let phase: "writing" | "holding" | "restoring" = "writing";
       const exitSignal =
         values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined
-          ? listenForExitSignal((signal) =>
-              io.stderr.write(
-                restoring
-                  ? `twintune: ${signal}: still restoring the originals; wait for it to finish\n`
-                  : `twintune: ${signal}: finishing the batch being written, then restoring the originals; wait for it to finish\n`,
-              ),
-            )
+          ? listenForExitSignal((signal, repeat) => {
+              if (phase === "writing")
+                io.stderr.write(
+                  `twintune: ${signal}: finishing the batch being written, then restoring the originals; wait for it to finish\n`,
+                );
+              else if (repeat)
+                io.stderr.write(`twintune: ${signal}: still restoring the originals; wait for it to finish\n`);
+            })
           : undefined;
       // Without it, a signal during the writes is held until the batch is done: a kill between two
       // writes would leave half a plan for 'live recover' to find, and nothing said.
@@ -109,17 +111,16 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
             io.stderr.write(`twintune: ${error.message}\n`);
             return true;
           },
-          takeOver: (change, conflict) => {
-            if (!explicit.some((wanted) => wanted.id === change.id)) return false;
-            io.stderr.write(`twintune: ${takeOverText(conflict)}\n`);
-            return true;
-          },
+          takeOver: (change) => explicit.some((wanted) => wanted.id === change.id),
+          tookOver: (_change, conflict) => io.stderr.write(`twintune: ${takeOverText(conflict)}\n`),
         });
       } catch (error) {
         duringWrites?.stop();
+        exitSignal?.stop();
         await backend.close("failed");
         throw error;
       }
+      phase = "holding";
       duringWrites?.stop();
       const interrupted = duringWrites?.received();
       if (interrupted !== undefined) {
@@ -130,6 +131,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         return 128 + (interrupted === "SIGINT" ? 2 : 15);
       }
       if (receipts.length === 0) {
+        exitSignal?.stop();
         await backend.close("completed");
         io.stdout.write(
           values.json ? `${JSON.stringify(appliedJson([], backend.journal.path), null, 2)}\n` : `${nothing}\n`,
@@ -177,11 +179,12 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         return 0;
       }
       // With --tui the screen held them: quitting it is the exit.
-      if (!values.tui) say("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+      if (!values.tui && exitSignal?.received() === undefined)
+        say("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
       const signal = values.tui
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
-      restoring = true;
+      phase = "restoring";
       let failed = 0;
       let yielded = 0;
       for (const receipt of [...receipts].reverse()) {

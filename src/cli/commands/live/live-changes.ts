@@ -3,6 +3,7 @@ import { canonicalRef } from "../../../../live/live-backend.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { ioTunerSource, networkTunerSource } from "../../../../live/plan/tuner-source.js";
 import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
+import { knobKey } from "../../../tuners/tuner.js";
 import { UsageError } from "../../errors.js";
 import { parsePids } from "./live-context.js";
 
@@ -155,7 +156,7 @@ function requireInScope(group: string, target: string, values: PlanArgs, pids: n
 /** The changes `--set KNOB[@TARGET]=VALUE` asks for. */
 export function explicitChanges(values: PlanArgs): Change[] {
   const pids = parsePids(values.pid);
-  return (values.set ?? []).map((text, index) => {
+  const changes = (values.set ?? []).map((text, index): Change => {
     const match = /^([a-z-]+)(?:@([^=]+))?=(.*)$/s.exec(text);
     if (match === null) throw new UsageError(`--set expects KNOB[@TARGET]=VALUE, got '${text}'`);
     const [, name, explicitTarget, valueText] = match as unknown as [string, string, string | undefined, string];
@@ -176,4 +177,13 @@ export function explicitChanges(values: PlanArgs): Change[] {
     const ref: KnobRef = { knob: knob.name, target };
     return { id: `set-${index + 1}`, knob: ref, to, component: "command line", reason: `--set ${text}` };
   });
+  // Two values for one knob: neither can be the one meant.
+  for (const [index, change] of changes.entries()) {
+    const first = changes.findIndex((other) => knobKey(other.knob) === knobKey(change.knob));
+    if (first !== index)
+      throw new UsageError(
+        `--set ${values.set?.[first]} and --set ${values.set?.[index]} both set ${change.knob.knob} on ${change.knob.target}: give one value`,
+      );
+  }
+  return changes;
 }

@@ -172,12 +172,13 @@ export interface ExitSignal {
   received(): string | undefined;
 }
 
-/** `onRepeat` hears of a signal after the first (say the restore is under way). */
-export function listenForExitSignal(onRepeat: (signal: string) => void = () => undefined): ExitSignal {
+/** `onSignal` hears of each signal caught (to say what happens now); `repeat` after the first. */
+export function listenForExitSignal(onSignal: (signal: string, repeat: boolean) => void = () => undefined): ExitSignal {
   let received: string | undefined;
   let wake: ((signal: string) => void) | undefined;
   const caught = (signal: string) => {
-    if (received !== undefined) return onRepeat(signal);
+    onSignal(signal, received !== undefined);
+    if (received !== undefined) return;
     received = signal;
     wake?.(signal);
   };

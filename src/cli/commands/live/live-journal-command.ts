@@ -1,3 +1,4 @@
+import { knobKey } from "../../../tuners/tuner.js";
 import { parseCommandArgs } from "../../args.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
@@ -66,7 +67,9 @@ export async function runJournal(args: string[], io: CliIO, deps: LiveDeps): Pro
         `\nRunning: 'twintune live ${record.command}' (pid ${record.pid}) began ${new Date(record.at).toISOString()} and is still changing this host.\n`,
       );
     }
-    for (const yielded of state.yielded) {
+    // A knob taken over since (an explicit --set) is managed again: its yield is history.
+    const managedSince = new Map(state.managed.map((entry) => [knobKey(entry.record.knob), entry.index]));
+    for (const yielded of state.yielded.filter((y) => (managedSince.get(knobKey(y.knob)) ?? -1) < y.index)) {
       io.stdout.write(
         `Yielded: ${yielded.knob.knob} on ${yielded.knob.target} was changed by someone else to ${formatValue(yielded.knob.knob, yielded.found)}; twintune left it.\n`,
       );

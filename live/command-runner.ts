@@ -43,3 +43,24 @@ export class ProcessRunner implements CommandRunner {
     return canRun(program, this.env.PATH);
   }
 }
+
+/**
+ * For a captured host tree (--root): the programs act on the real host (taskset on a real pid,
+ * ethtool on a real NIC, getconf on this CPU), not on the tree, so none is run and the knobs and
+ * facts that need one are simply not offered there.
+ */
+export class NoProgramsRunner implements CommandRunner {
+  constructor(private readonly root: string) {}
+
+  async run(program: string): Promise<CommandResult> {
+    return {
+      code: null,
+      stdout: "",
+      stderr: `${program} is not run for the host tree ${this.root}: it would act on this host`,
+    };
+  }
+
+  async has(): Promise<boolean> {
+    return false;
+  }
+}

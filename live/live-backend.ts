@@ -17,7 +17,7 @@ import type {
 import { KnobConflictError, sameKnobValue } from "../src/backend.js";
 import type { Clock } from "../src/clock.js";
 import { WallClock } from "../src/wall-clock.js";
-import { type CommandRunner, ProcessRunner } from "./command-runner.js";
+import { type CommandRunner, NoProgramsRunner, ProcessRunner } from "./command-runner.js";
 import { discoverBlockDevices } from "./discovery/block-devices.js";
 import type { RingMaximaCache } from "./discovery/net-interfaces.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
@@ -101,7 +101,8 @@ export class LiveBackend implements Backend {
     const journal = await Journal.open(options.stateDir, () => clock.now(), session);
     const full = {
       ...options,
-      runner: options.runner ?? new ProcessRunner(),
+      // A captured tree's programs would act on this host instead (see NoProgramsRunner).
+      runner: options.runner ?? (root === "/" ? new ProcessRunner() : new NoProgramsRunner(root)),
       isRoot: options.isRoot ?? process.geteuid?.() === 0,
     };
     return new LiveBackend(fs, journal, { ...full, root }, clock);

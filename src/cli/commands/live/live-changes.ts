@@ -43,7 +43,8 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
                    mix every connection and congestion losses, so they are not used)
   --interval MS    metrics window the rules look at (default 1000)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
-  --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
+  --root DIR       read the host's files under DIR (a captured fixture tree) instead of /;
+                   no program (taskset, ethtool, getconf, nsenter) is run for it
   --json           print the plan as JSON ({"written": false, "changes", ...}); apply --yes prints
                    what it wrote ({"written": true, "changes" with before/after, "journal"}); a
                    failure prints no JSON, only its message on stderr (apply without --yes

@@ -19,7 +19,8 @@ Options:
   --pid PID        also show this process (its CPU affinity, NUMA nodes, L3 ways, CPU use); repeatable
   --json           print {"topology", "caches", "knobs", "observation", "journal"}
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
-  --root DIR       read the host's files under DIR (a captured fixture tree) instead of /
+  --root DIR       read the host's files under DIR (a captured fixture tree) instead of /;
+                   no program (taskset, ethtool, getconf, nsenter) is run for it
 `;
 
 export interface KnobReading {

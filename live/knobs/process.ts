@@ -61,7 +61,14 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
   summary: "CPUs a process (all its threads) may run on, target pid:<pid>: taskset -a -p -c",
   targets: async () => [],
   available: async (ctx, target) =>
-    pidOfTarget(target) !== undefined && ctx.host.exists(`/proc/${pidOfTarget(target)}/status`),
+    pidOfTarget(target) !== undefined &&
+    (await ctx.host.exists(`/proc/${pidOfTarget(target)}/status`)) &&
+    (await ctx.runner.has("taskset")),
+  async unavailableWhy(ctx, target) {
+    if (!(await ctx.runner.has("taskset")))
+      return "taskset cannot be run: not installed (util-linux), or the host is a captured tree (--root)";
+    return `no process ${pidOfTarget(target) ?? target}`;
+  },
   path: (target) => `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`,
   writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`),
   async get(ctx, target) {

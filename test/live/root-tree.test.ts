@@ -28,5 +28,15 @@ describe("a captured host tree (--root)", () => {
         reason: "t",
       }),
     ).rejects.toThrow(/not offered here/);
+    // Nor a process of the tree: taskset would pin the pid of this host.
+    await expect(
+      backend.apply({
+        id: "y",
+        knob: { knob: "cpu-affinity", target: "pid:10828" },
+        to: [0],
+        component: "t",
+        reason: "t",
+      }),
+    ).rejects.toThrow(/taskset cannot be run: not installed \(util-linux\), or the host is a captured tree/);
   });
 });

@@ -7,7 +7,8 @@ import { share, usd } from "../money.js";
 import { loadSizingInputs, SIZING_HELP, SIZING_OPTIONS } from "../sizing-inputs.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune cost TRACE.csv [--catalog FILE] [--policy NAME] [--horizon 7d] [--pareto] [--json]
+const USAGE = `Usage: twintune cost TRACE.csv [--catalog FILE] [--policy NAME] [--horizon 7d] [--pareto] [--skip-bad-rows]
+                     [--json]
 
 The cost plan for the VMs of a trace, step by step: right-size (the 'twintune rightsize'
 recommendation; idle VMs terminated), spot for VMs tagged interruptible, then a 1-year

@@ -15,7 +15,8 @@ import type { CliIO } from "../io.js";
 import { formatOption, numberOption, readProfileArgument } from "../profile-input.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune flamegraph INPUT [-o OUT.svg] [--html OUT.html] [--diff BEFORE] [--min-width PX] [--json]
+const USAGE = `Usage: twintune flamegraph INPUT [-o OUT.svg] [--html OUT.html] [--diff BEFORE] [--min-width PX]
+                           [--title TEXT] [--format FORMAT] [--json]
 
 Draws a flame graph of a profile: folded stacks, pprof (.pb.gz), a V8 .cpuprofile or 'perf script'
 output (detected from the content). The SVG follows flamegraph.pl: frames merged per level in

@@ -7,7 +7,7 @@ import type { CliIO } from "../io.js";
 import { formatOption, numberOption, readProfileArgument } from "../profile-input.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune hotspots INPUT [--threshold 0.05] [--json]
+const USAGE = `Usage: twintune hotspots INPUT [--threshold 0.05] [--format FORMAT] [--json]
 
 Lists the functions whose self time (samples with the function at the top of the stack, summed
 over every call path, as pprof's flat column) is at least --threshold of the whole profile,

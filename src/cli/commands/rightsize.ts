@@ -8,7 +8,7 @@ import { compareWithTruth, renderCompare } from "../rightsize-compare.js";
 import { loadSizingInputs, SIZING_HELP, SIZING_OPTIONS } from "../sizing-inputs.js";
 import { renderTable } from "../table.js";
 
-const USAGE = `Usage: twintune rightsize TRACE.csv [--catalog FILE] [--policy NAME] [--horizon 7d] [--json]
+const USAGE = `Usage: twintune rightsize TRACE.csv [--catalog FILE] [--policy NAME] [--horizon 7d] [--skip-bad-rows] [--json]
        twintune rightsize --compare TRUTH.json TRACE.csv [options]
 
 Recommends an instance type for every VM of a trace: the cheapest catalog type that keeps the

@@ -9,7 +9,12 @@ import type { ToWorker, WorkerSide } from "./twin-protocol.js";
  * and carries out the operator's reverts at those steps, where the orchestrator is only
  * observing (Orchestrator.revertLast). Resolves when the run is over and reported.
  */
-export async function runPacedTuning(resolved: ResolvedScenario, seed: number, port: WorkerSide): Promise<void> {
+export async function runPacedTuning(
+  resolved: ResolvedScenario,
+  seed: number,
+  port: WorkerSide,
+  forkThreads = 1,
+): Promise<void> {
   let orchestrator: Orchestrator | undefined;
   let startTime = 0;
   let over = false;
@@ -68,6 +73,7 @@ export async function runPacedTuning(resolved: ResolvedScenario, seed: number, p
   try {
     const result = await runTuning(resolved, {
       seed,
+      forkThreads,
       pace,
       onStart: (run) => {
         orchestrator = run.orchestrator;

@@ -9,6 +9,8 @@ import type { OrchestratorUpdate } from "../../orchestrator/tuning-event.js";
 export interface TwinWorkerData {
   file: string;
   seed: number;
+  /** Worker threads for the twin's what-if, validation and evaluation forks (1: in the worker). */
+  forkThreads: number;
 }
 
 /** A run's end as the worker reports it: what the before/after figures and the summary need. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { FeedInfo } from "../../../tui/feed.js";
 import { DEFAULT_ORCHESTRATOR_CONFIG } from "../../orchestrator/orchestrator-config.js";
 import type { ResolvedScenario } from "../../scenario/load-scenario.js";
@@ -51,7 +52,12 @@ export async function runTwinTui(options: TwinTuiOptions, io: CliIO, deps: TwinT
   const terminal = deps.terminal ?? processTerminal(io);
   const session = new TwinSession({
     info: twinInfo(options.resolved),
-    worker: (deps.spawn ?? spawnTwinWorker)({ file: options.file, seed: options.seed }),
+    // The forks on threads of their own, as `twintune run` runs them: the same result at any count.
+    worker: (deps.spawn ?? spawnTwinWorker)({
+      file: options.file,
+      seed: options.seed,
+      forkThreads: Math.min(4, availableParallelism()),
+    }),
     speed: terminal === undefined ? Number.POSITIVE_INFINITY : options.speed,
   });
   let ended: number | undefined;

@@ -6,4 +6,4 @@ import type { TwinWorkerData } from "./twin-protocol.js";
 
 const data = workerData as TwinWorkerData;
 if (parentPort === null) throw new Error("twin-worker runs as a worker thread");
-await runPacedTuning(loadScenario(data.file), data.seed, parentPort);
+await runPacedTuning(loadScenario(data.file), data.seed, parentPort, data.forkThreads);

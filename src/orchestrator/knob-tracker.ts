@@ -52,6 +52,16 @@ export class KnobTracker {
     return undefined;
   }
 
+  /**
+   * Notes that the orchestrator undid the knob's last move (a rollback, an operator's revert): the
+   * move is cancelled, not a move back. A rolled-back change counts as a failure (see `failed`),
+   * so a change reverted again and again is disabled as failing, not frozen as oscillating.
+   */
+  undone(key: string): void {
+    const record = this.knobs.get(key);
+    if (record !== undefined && record.values.length > 1) record.values.pop();
+  }
+
   /** Stops the knob from being tuned again (an operator undid its change); returns the reason, or undefined if it already was. */
   hold(key: string, current: KnobValue, reason: string): string | undefined {
     const record = this.record(key, current);

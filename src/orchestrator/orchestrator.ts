@@ -720,7 +720,7 @@ export class Orchestrator {
       });
       return false;
     }
-    this.tracker.moved(knobKey(receipt.change.knob), receipt.applied, receipt.previous);
+    this.tracker.undone(knobKey(receipt.change.knob));
     return true;
   }
 

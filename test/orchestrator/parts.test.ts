@@ -21,6 +21,25 @@ describe("A/B verdicts", () => {
     expect(abVerdict(before, noisy, 0.1, false).degraded).toBe(false);
   });
 
+  it("a mean 15% worse is not a degradation while the test cannot tell it from noise", () => {
+    const before = [10, 10.2, 9.8, 10.1, 9.9, 10, 10.3, 9.7].map((p95) => sample(1000, p95));
+    const noisy = before.map((s, i) => sample(s.throughputRps, s.p95LatencyMs * (i % 2 === 0 ? 1.6 : 0.7)));
+    for (const paired of [true, false]) {
+      const verdict = abVerdict(before, noisy, 0.1, paired);
+      const p95 = verdict.metrics.find((m) => m.metric === "p95LatencyMs");
+      expect(p95?.worsening).toBeGreaterThan(0.1); // over the threshold on the means...
+      expect(p95?.significant).toBe(false); // ...but not significant at 5%
+      expect(verdict.degraded).toBe(false);
+    }
+  });
+
+  it("throughput 20% lower is a degradation on its own", () => {
+    const before = [1000, 1010, 990, 1005, 995, 1000, 1008, 992].map((x) => sample(x, 10));
+    const slower = before.map((s) => sample(s.throughputRps * 0.8, s.p95LatencyMs));
+    expect(abVerdict(before, slower, 0.1, true).degraded).toBe(true);
+    expect(abVerdict(before, slower, 0.1, false).degraded).toBe(true);
+  });
+
   it("identical samples never degrade and a significant gain is reported as impact (property)", () => {
     fc.assert(
       fc.property(

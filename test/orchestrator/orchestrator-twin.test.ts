@@ -5,13 +5,15 @@ import { RandomStreams } from "../../sim/rng.js";
 import { SimBackend } from "../../sim/sim-backend.js";
 import { runTuning } from "../../sim/tuning-run.js";
 import type { KnobRef, KnobValue } from "../../src/backend.js";
+import { abVerdict } from "../../src/orchestrator/ab-test.js";
+import type { Counterfactual } from "../../src/orchestrator/counterfactual.js";
 import { Orchestrator } from "../../src/orchestrator/orchestrator.js";
 import { loadScenario } from "../../src/scenario/load-scenario.js";
 import { CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { IoTuner } from "../../src/tuners/io-tuner.js";
 import { NetworkTuner } from "../../src/tuners/network-tuner.js";
 import { NumaOptimizer } from "../../src/tuners/numa-optimizer.js";
-import type { Recommendation, Tuner, TunerContext } from "../../src/tuners/tuner.js";
+import { knobKey, type Recommendation, type Tuner, type TunerContext } from "../../src/tuners/tuner.js";
 import { FaultyBackend } from "../helpers/faulty-backend.js";
 
 const SMALL = new URL("../fixtures/scenarios/orchestrator-small.yaml", import.meta.url).pathname;
@@ -77,15 +79,15 @@ describe("the orchestrator on the twin", () => {
     interface Real {
       orchestrator: Orchestrator;
       faulty: FaultyBackend;
-      backend: SimBackend;
       maxInFlight: number;
     }
+    const LIMIT = 2; // low enough to bind: the tuners below propose more than two batches a round
     class Round implements fc.AsyncCommand<Model, Real> {
       check = () => true;
       async run(model: Model, real: Real) {
         await real.orchestrator.runOnce();
         model.rounds++;
-        expect(real.maxInFlight).toBeLessThanOrEqual(5);
+        expect(real.maxInFlight).toBeLessThanOrEqual(LIMIT);
       }
       toString = () => "round";
     }
@@ -116,25 +118,59 @@ describe("the orchestrator on the twin", () => {
     const commands = [
       fc.constant(new Round()),
       fc.constant(new Round()),
-      fc.constantFrom("cpu-affinity", "memory-policy", "io-scheduler").map((knob) => new FailWrites(knob)),
+      fc.constant(new Round()),
+      fc.constantFrom("cpu-affinity", "memory-policy", "nr-requests").map((knob) => new FailWrites(knob)),
       fc.integer({ min: 1, max: 4 }).map((n) => new Gap(n)),
       fc.integer({ min: 1, max: 6 }).map((n) => new Spike(n)),
     ];
+    // What the runs went through, all of them together: the faults must really have been met.
+    const seen = { reverts: 0, failedWrites: 0, degradedValidations: 0, atLimit: 0 };
+    const validationMs = 120_000;
+    const threshold = 0.1;
     await fc.assert(
       fc.asyncProperty(
-        fc.commands(commands, { maxCommands: 14 }),
+        fc.commands(commands, { maxCommands: 16 }),
         fc.integer({ min: 0, max: 1000 }),
-        async (cmds, seed) => {
+        fc.boolean(),
+        async (cmds, seed, rankWithWhatIf) => {
           const backend = new SimBackend(resolved, { seed });
           const faulty = new FaultyBackend(backend);
-          const real: Real = { faulty, backend, maxInFlight: 0, orchestrator: undefined as never };
-          const runner = new ForkRunner(resolved, undefined, 30_000);
+          const real: Real = { faulty, maxInFlight: 0, orchestrator: undefined as never };
+          // Every validation's verdict, by time and knob, judged as the orchestrator must judge it.
+          const verdicts: { time: number; changes: string[]; degraded: boolean }[] = [];
+          const twin = new ForkCounterfactual(new ForkRunner(resolved, undefined, 30_000), seed);
+          const recording: Counterfactual = {
+            evaluate: (state, windowMs, sampleMs) => twin.evaluate(state, windowMs, sampleMs),
+            compare: async (state, changes, windowMs, sampleMs) => {
+              const result = await twin.compare(state, changes, windowMs, sampleMs);
+              if (windowMs === validationMs)
+                verdicts.push({
+                  time: backend.clock.now(),
+                  changes: changes.map((c) => `${knobKey(c.knob)}=${JSON.stringify(c.to)}`),
+                  degraded: abVerdict(result.a, result.b, threshold, true).degraded,
+                });
+              return result;
+            },
+          };
           real.orchestrator = new Orchestrator(
             faulty,
-            [new NumaOptimizer(), new CpuPinning(), new IoTuner({ judged: true }), new NetworkTuner()],
+            [
+              new NumaOptimizer(),
+              new CpuPinning(),
+              new IoTuner({ judged: true }),
+              new NetworkTuner(),
+              new RandomTuner(seed),
+            ],
             {
-              config: { ...FAST, tuningIntervalMs: 60_000, validationPeriodMs: 120_000 },
-              counterfactual: new ForkCounterfactual(runner, seed),
+              config: {
+                ...FAST,
+                tuningIntervalMs: 60_000,
+                validationPeriodMs: validationMs,
+                degradationThreshold: threshold,
+                maxConcurrentTuning: LIMIT,
+                rankWithWhatIf,
+              },
+              counterfactual: recording,
               onUpdate: (update) => {
                 if (update.type === "in-flight") real.maxInFlight = Math.max(real.maxInFlight, update.operations);
               },
@@ -144,6 +180,19 @@ describe("the orchestrator on the twin", () => {
           const initial = new Map(real.orchestrator.knobs());
           await fc.asyncModelRun(() => ({ model: { rounds: 0 }, real }), cmds);
           await real.orchestrator.finish();
+          const history = real.orchestrator.history();
+          // Change by change: what validation found degrading was reverted, and nothing it found so was kept.
+          for (const verdict of verdicts) {
+            const judged = history.filter(
+              (e) =>
+                e.time === verdict.time &&
+                verdict.changes.includes(`${knobKey(e.knob)}=${JSON.stringify(e.to)}`) &&
+                (e.action === "keep" || e.action === "revert"),
+            );
+            const kept = judged.filter((e) => e.action === "keep");
+            if (verdict.degraded) expect(kept, `kept after a degrading validation at ${verdict.time}`).toEqual([]);
+            else expect(judged.filter((e) => e.action === "revert")).toEqual([]);
+          }
           // Judge the end state against the start on the same window and seed: nothing kept degrades the service.
           const evaluation = new ForkRunner(resolved, undefined, 30_000);
           const before = await evaluation.run(seed, initial, [], 120_000, 120_000);
@@ -154,13 +203,21 @@ describe("the orchestrator on the twin", () => {
           expect(after.window.service?.latencyMs.p95 ?? 0).toBeLessThanOrEqual(
             (before.window.service?.latencyMs.p95 ?? 0) * 1.1,
           );
-          const history = real.orchestrator.history();
           expect(history.filter((e) => e.action === "apply").length).toBe(
             history.filter((e) => e.action === "keep" || e.action === "revert").length,
           );
+          seen.reverts += history.filter((e) => e.action === "revert").length;
+          seen.failedWrites += history.filter((e) => e.action === "fail").length;
+          seen.degradedValidations += verdicts.filter((v) => v.degraded).length;
+          if (real.maxInFlight === LIMIT) seen.atLimit++;
         },
       ),
-      { numRuns: 4, seed: 20261130 },
+      { numRuns: 6, seed: 20261201 },
     );
-  }, 600_000);
+    // The faults were met, not only declared: degrading changes, failing writes, a binding limit.
+    expect(seen.degradedValidations).toBeGreaterThan(0);
+    expect(seen.reverts).toBeGreaterThan(0);
+    expect(seen.failedWrites).toBeGreaterThan(0);
+    expect(seen.atLimit).toBeGreaterThan(0);
+  }, 900_000);
 });

@@ -4,11 +4,30 @@ import { abVerdict, type SloSample, significantDifference } from "../../src/orch
 import { ConvergenceTracker } from "../../src/orchestrator/convergence.js";
 import { gradualStep } from "../../src/orchestrator/gradual-step.js";
 import { KnobTracker } from "../../src/orchestrator/knob-tracker.js";
+import { DEFAULT_ORCHESTRATOR_CONFIG } from "../../src/orchestrator/orchestrator-config.js";
 
 const sample = (throughputRps: number, p95LatencyMs: number, errorRate = 0): SloSample => ({
   throughputRps,
   p95LatencyMs,
   errorRate,
+});
+
+describe("the seed document's orchestrator configuration", () => {
+  it("is the default: 5-minute interval, 30-minute target, 5 in flight, 10-minute validation, 10% threshold, safe, gradual, rollback", () => {
+    expect(DEFAULT_ORCHESTRATOR_CONFIG).toMatchObject({
+      tuningIntervalMs: 5 * 60_000,
+      convergenceTargetMs: 30 * 60_000,
+      maxConcurrentTuning: 5,
+      validationPeriodMs: 10 * 60_000,
+      degradationThreshold: 0.1,
+      convergenceThreshold: 0.01,
+      safeTuning: true,
+      gradualChanges: true,
+      autoRollback: true,
+      oscillationLimit: 3,
+      failureLimit: 3,
+    });
+  });
 });
 
 describe("A/B verdicts", () => {

@@ -7,7 +7,7 @@ import { confineCachelessVms } from "../../src/tuners/cache-allocation.js";
 import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { classifyReads, IoTuner, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
-import { NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
+import { DEFAULT_NUMA_CONFIG, NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
 import { observationOf } from "../helpers/observation.js";
 
 const hosts = loadHostCatalog();
@@ -103,6 +103,38 @@ describe("NUMA optimizer ranking", () => {
     expect(impact("b-busy")).toBeGreaterThan(impact("a-idle"));
     // In proportion to how much each runs: an idle VM's move must not rank with busy work.
     expect(impact("a-idle")).toBeLessThan(impact("b-busy") / 10);
+  });
+
+  it("acts above 10% remote accesses only, at most once per VM in 5 minutes, with numad's 85% by default", () => {
+    expect(DEFAULT_NUMA_CONFIG).toMatchObject({
+      crossNodeTarget: 0.1,
+      maxNodeUtilization: 0.85,
+      moveIntervalMs: 300_000,
+    });
+    const run = (crossNodeRatio: number, recentChanges: { key: string; at: number }[] = [], now = 0) =>
+      new NumaOptimizer()
+        .recommend({
+          topology: seed,
+          observation: observationOf({
+            workloads: [
+              { id: "vm", cpuUtilization: 0.5, memoryBytes: 2 ** 31, memoryUtilization: 0.5, crossNodeRatio },
+            ],
+          }),
+          history: [],
+          knobs: new Map(),
+          recentChanges,
+          now,
+        })
+        .filter((r) => r.group === "numa:vm");
+    expect(run(0.1)).toEqual([]); // at the target: left alone
+    expect(
+      run(0.11)
+        .map((r) => r.knob.knob)
+        .sort(),
+    ).toEqual(["cpu-affinity", "memory-policy"]);
+    const moved = [{ key: "cpu-affinity@vm", at: 0 }];
+    expect(run(0.5, moved, 299_999)).toEqual([]); // moved under 5 minutes ago
+    expect(run(0.5, moved, 300_000)).toHaveLength(2);
   });
 });
 

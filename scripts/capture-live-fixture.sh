@@ -26,7 +26,7 @@ link() { # recreate a sysfs symlink under $dest, keeping its relative target
   ln -sfn "$target" "$dest$path"
 }
 
-copy /proc/stat /proc/meminfo /proc/vmstat /proc/loadavg /proc/diskstats /proc/net/dev /proc/net/snmp \
+copy /proc/stat /proc/meminfo /proc/vmstat /proc/loadavg /proc/diskstats /proc/net/dev /proc/net/snmp /proc/net/softnet_stat \
   /proc/net/netstat /proc/pressure/cpu /proc/pressure/memory /proc/pressure/io
 [ "${2:-}" = "--counters" ] && exit 0
 

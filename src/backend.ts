@@ -119,6 +119,11 @@ export interface HostObservation {
   numaRemoteRatio?: number;
   contextSwitchesPerSec?: number;
   loadAverage?: number;
+  /**
+   * Packets dropped because a CPU's input backlog already held net.core.netdev_max_backlog
+   * (/proc/net/softnet_stat, second column), when measured.
+   */
+  backlogDropsPerSec?: number;
 }
 
 export interface DiskObservation {

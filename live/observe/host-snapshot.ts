@@ -11,6 +11,7 @@ import { type PidStatus, parsePidStatus } from "../parsers/pid-status.js";
 import { type Pressure, parsePressure } from "../parsers/pressure.js";
 import { type ProcStat, parseProcStat } from "../parsers/proc-stat.js";
 import { parseSchedstat } from "../parsers/schedstat.js";
+import { parseSoftnetStat, type SoftnetCpu } from "../parsers/softnet-stat.js";
 import { parseNaturalFile } from "../parsers/sysfs-values.js";
 import { readOptional, readParsed } from "../read-parsed.js";
 
@@ -37,6 +38,8 @@ export interface HostSnapshot {
   netnsSnmp: Map<string, Map<string, number>>;
   /** Processes still alive, by pid. */
   processes: Map<number, ProcessSnapshot>;
+  /** Per-CPU input-queue counters (/proc/net/softnet_stat), when the file could be read. */
+  softnet?: SoftnetCpu[];
 }
 
 /**
@@ -95,6 +98,7 @@ export async function readHostSnapshot(
   const [cpu, memory, io] = await Promise.all(
     ["cpu", "memory", "io"].map((name) => readOptional(fs, `/proc/pressure/${name}`, parsePressure)),
   );
+  const softnet = await readOptional(fs, "/proc/net/softnet_stat", parseSoftnetStat);
   const processes = new Map<number, ProcessSnapshot>();
   for (const pid of pids) {
     const [pidStat, status, schedstat] = await Promise.all([
@@ -118,5 +122,6 @@ export async function readHostSnapshot(
     processes,
   };
   if (cpu !== undefined && memory !== undefined && io !== undefined) snapshot.pressure = { cpu, memory, io };
+  if (softnet !== undefined) snapshot.softnet = softnet;
   return snapshot;
 }

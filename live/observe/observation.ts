@@ -50,6 +50,12 @@ function hostObservation(a: HostSnapshot, b: HostSnapshot, ms: number): HostObse
       );
     host.pressure = { cpu: share("cpu"), memory: share("memory"), io: share("io") };
   }
+  // Per CPU, each a 32-bit counter that may wrap; the same CPUs in both (a CPU going offline
+  // drops its line, and the lines are not numbered): no rate then.
+  if (a.softnet !== undefined && b.softnet !== undefined && a.softnet.length === b.softnet.length) {
+    const dropped = b.softnet.reduce((sum, cpu, i) => sum + counterDelta(a.softnet?.[i]?.dropped ?? 0, cpu.dropped), 0);
+    host.backlogDropsPerSec = perSecond(dropped, ms);
+  }
   const numaA = numaCounters(a.vmstat);
   const numaB = numaCounters(b.vmstat);
   if (numaA && numaB) {

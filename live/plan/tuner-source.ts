@@ -83,6 +83,7 @@ const LIVE_NETWORK_KNOBS: readonly KnobName[] = [
   "tcp-sack",
   "tcp-timestamps",
   "somaxconn",
+  "netdev-max-backlog",
   "nic-rings",
   "nic-offloads",
 ];

@@ -55,6 +55,12 @@ export function bdpBytes(bandwidthMbps: number, rttMs: number): number {
   return ((bandwidthMbps * 1e6) / 8) * (rttMs / 1000);
 }
 
+/**
+ * Red Hat's network performance tuning guide: when softnet_stat's second column grows, double
+ * net.core.netdev_max_backlog. The cap is ours: a longer queue only adds latency under overload.
+ */
+const MAX_BACKLOG = 65_536;
+
 /** somaxconn's default since Linux 5.4 (include/linux/socket.h SOMAXCONN): a smaller one is a leftover. */
 const DEFAULT_SOMAXCONN = 4096;
 
@@ -63,8 +69,8 @@ const DEFAULT_SOMAXCONN = 4096;
  * (measured, or given in the options), congestion control from loss and RTT (BBR only where loss
  * limits CUBIC; otherwise the default stays), window scaling, SACK and timestamps back on where
  * they were turned off, somaxconn at least the kernel's default and higher on accept-queue
- * overflows, NIC rings from receive drops and batching offloads where they are off. Every value
- * is bounded and explained.
+ * overflows, netdev_max_backlog from input-backlog drops, NIC rings from missed packets and
+ * batching offloads where they are off. Every value is bounded and explained.
  */
 export class NetworkTuner implements Tuner {
   readonly component = "network";
@@ -171,8 +177,17 @@ export class NetworkTuner implements Tuner {
           `listen backlog ${backlog} overflows under connection bursts; ${DEFAULT_SOMAXCONN} is the kernel default since 5.4`,
         );
     }
-    // NICs are the host's: a namespace's tuning leaves them alone.
+    // NICs and the input backlog are the host's: a namespace's tuning leaves them alone.
     if (target !== "host") return out.map((r) => ({ ...r, group: `network:${target}` }));
+    const backlogDrops = context.observation.host.backlogDropsPerSec ?? 0;
+    const inputBacklog = knob("netdev-max-backlog");
+    if (backlogDrops > 0 && typeof inputBacklog === "number" && inputBacklog < MAX_BACKLOG)
+      propose(
+        "netdev-max-backlog",
+        Math.min(MAX_BACKLOG, inputBacklog * 2),
+        0.02,
+        `${backlogDrops.toFixed(0)} packets/s dropped at a full per-CPU input backlog (softnet_stat's second column): double netdev_max_backlog`,
+      );
     for (const nic of context.observation.network) {
       const rings = context.knobs.get(knobKey({ knob: "nic-rings", target: nic.interface })) as
         | KnobValues["nic-rings"]

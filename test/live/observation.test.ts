@@ -60,6 +60,22 @@ describe("observations are counter deltas over the interval", () => {
     expect(reset.network.find((n) => n.interface === "eth0")?.rxMissedPerSec).toBeUndefined();
   });
 
+  it("input-backlog drops: softnet_stat's second column summed over CPUs, each a 32-bit counter", async () => {
+    const { before } = await pair();
+    expect(before.softnet).toHaveLength(2); // captured from the test VM
+    const later = (dropped: number[]) => ({
+      ...before,
+      timeMs: 12_000,
+      softnet: before.softnet?.map((cpu, i) => ({ ...cpu, dropped: dropped[i] as number })),
+    });
+    const from = { ...before, softnet: before.softnet?.map((cpu) => ({ ...cpu, dropped: 2 ** 32 - 10 })) };
+    // Both from 2^32 - 10: CPU 0 wrapped to 10 (+20), CPU 1 to 20 (+30), over 2 s.
+    expect(observationBetween(from, later([10, 20]), { disks: [] }).host.backlogDropsPerSec).toBe((20 + 30) / 2);
+    // A CPU gone offline between the two: no rate.
+    const fewer = { ...later([0, 0]), softnet: before.softnet?.slice(0, 1) };
+    expect(observationBetween(before, fewer, { disks: [] }).host.backlogDropsPerSec).toBeUndefined();
+  });
+
   it("CPU utilization is 1 − Δ(idle + iowait) / Δtotal of /proc/stat", async () => {
     const { before, after } = await pair();
     const host = observationBetween(before, after, { disks: [] }).host;

@@ -21,6 +21,7 @@ import { parsePressure } from "../../live/parsers/pressure.js";
 import { parseProcStat } from "../../live/parsers/proc-stat.js";
 import { parseCbmMask, parseSchemata, parseTasks } from "../../live/parsers/resctrl.js";
 import { parseSchedstat } from "../../live/parsers/schedstat.js";
+import { parseSoftnetStat } from "../../live/parsers/softnet-stat.js";
 import {
   parseCacheSize,
   parseIntegerFile,
@@ -44,6 +45,7 @@ const PARSERS: [string, (text: string, file: string) => Parsed<unknown>, string]
   ["proc/diskstats", parseDiskstats, host("proc/diskstats")],
   ["proc/net/dev", parseNetDev, host("proc/net/dev")],
   ["proc/net/snmp", parseNetSnmp, host("proc/net/snmp")],
+  ["proc/net/softnet_stat", parseSoftnetStat, host("proc/net/softnet_stat")],
   ["proc/pid/stat", parsePidStat, host("proc/10828/stat")],
   ["proc/pid/status", parsePidStatus, host("proc/10828/status")],
   ["proc/pid/numa_maps", parseNumaMaps, host("proc/10828/numa_maps")],

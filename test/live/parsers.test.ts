@@ -27,6 +27,7 @@ import {
   waysMask,
 } from "../../live/parsers/resctrl.js";
 import { parseSchedstat } from "../../live/parsers/schedstat.js";
+import { parseSoftnetStat } from "../../live/parsers/softnet-stat.js";
 import {
   parseCacheSize,
   parseIntegerRow,
@@ -106,6 +107,18 @@ describe("procfs parsers on files captured from the test VM (test/fixtures/live/
       flushesCompleted: 1262,
     });
     expect(value(parseDiskstats(" 8 0 sda 1 2 3 4 5 6 7 8 9 10 11\n"))[0]?.discardsCompleted).toBeUndefined();
+  });
+
+  it("softnet_stat: a line per CPU of hexadecimal counters, processed, dropped and time_squeeze first", () => {
+    // Captured on the test VM: 2 CPUs, nothing dropped.
+    const cpus = value(parseSoftnetStat(host("proc/net/softnet_stat")));
+    expect(cpus).toHaveLength(2);
+    expect(cpus.every((cpu) => cpu.processed > 0 && cpu.dropped === 0)).toBe(true);
+    expect(value(parseSoftnetStat("0000a000 00000010 00000003 00000000\n"))).toEqual([
+      { processed: 0xa000, dropped: 16, timeSqueeze: 3 },
+    ]);
+    const bad = parseSoftnetStat("0000a000 00000010 00000003\n0000a000 zz 00000003\n");
+    expect(bad.ok ? "" : bad.error.message).toMatch(/softnet_stat:2: expected at least 3 hexadecimal counters/);
   });
 
   it("/proc/net/dev and /proc/net/snmp", () => {

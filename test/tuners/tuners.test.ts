@@ -534,6 +534,36 @@ describe("network tuner", () => {
     );
   });
 
+  it("doubles netdev_max_backlog on input-backlog drops, up to 65,536, on the host only", () => {
+    const backlog = (value: number, backlogDropsPerSec: number | undefined, netns?: string) =>
+      new NetworkTuner(netns === undefined ? {} : { netns })
+        .recommend({
+          topology: seed,
+          observation: {
+            ...observationOf({}),
+            host: {
+              ...observationOf({}).host,
+              ...(backlogDropsPerSec === undefined ? {} : { backlogDropsPerSec }),
+            },
+          },
+          history: [],
+          knobs: new Map<string, unknown>([
+            ["netdev-max-backlog@host", value],
+            [`netdev-max-backlog@${netns ?? "host"}`, value],
+          ]) as never,
+          recentChanges: [],
+          now: 0,
+        })
+        .find((r) => r.knob.knob === "netdev-max-backlog");
+    expect(backlog(1000, 120)?.to).toBe(2000);
+    expect(backlog(1000, 120)?.reasons[0]).toMatch(/^120 packets\/s dropped at a full per-CPU input backlog/);
+    expect(backlog(40_000, 120)?.to).toBe(65_536);
+    expect(backlog(65_536, 120)).toBeUndefined();
+    expect(backlog(1000, 0)).toBeUndefined();
+    expect(backlog(1000, undefined)).toBeUndefined(); // not measured (the twin): left alone
+    expect(backlog(1000, 120, "ns1")).toBeUndefined(); // a namespace's tuning leaves it alone
+  });
+
   it("grows the rings of a NIC missing packets, up to the driver's maximum, never shrinking one past the cap", () => {
     const rings = (rx: number, tx: number, traffic: { rxDropsPerSec: number; rxMissedPerSec?: number }, max?: number) =>
       new NetworkTuner()

@@ -330,6 +330,11 @@ export interface Receipt {
   /** Backend clock time of the apply, ms. */
   at: number;
   dryRun: boolean;
+  /**
+   * Dry run only: the knob comes into being with an earlier change of the same batch (a tunable
+   * of the scheduler it switches to), so it has no value before; `previous` repeats `applied`.
+   */
+  createdByBatch?: true;
 }
 
 export interface ApplyOptions {

@@ -1,3 +1,6 @@
+/** Ids above this are refused: far past the kernel's NR_CPUS maximum of 8192. */
+const MAX_CPU_ID = 65_535;
+
 /**
  * The kernel's list format for CPUs and nodes ("0-3,8-11", cpulist_parse in lib/bitmap.c), used
  * by sysfs *_list files, /proc/<pid>/status Cpus_allowed_list and cpuset files. Also accepts the
@@ -14,6 +17,8 @@ export function parseCpuList(text: string): number[] {
     const high = match[2] === undefined ? low : Number(match[2]);
     const stride = match[3] === undefined ? 1 : Number(match[3]);
     if (high < low || stride < 1) throw new RangeError(`not a CPU list: '${text}' (range '${part}')`);
+    // Expanding a typo such as 0-15000000 would take seconds and gigabytes.
+    if (high > MAX_CPU_ID) throw new RangeError(`not a CPU list: '${text}' (ids stop at ${MAX_CPU_ID})`);
     for (let cpu = low; cpu <= high; cpu += stride) out.add(cpu);
   }
   return [...out].sort((a, b) => a - b);

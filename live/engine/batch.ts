@@ -93,6 +93,7 @@ export async function applyBatch(
       applied: plan.normalized,
       at,
       dryRun: true,
+      ...(plan.current === undefined ? { createdByBatch: true as const } : {}),
     }));
   }
   const receipts: Receipt[] = [];

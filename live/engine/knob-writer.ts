@@ -3,6 +3,7 @@ import {
   type KnobRef,
   KnobUnavailableError,
   type KnobValue,
+  KnobValueError,
   sameKnobValue,
 } from "../../src/backend.js";
 import { knobKey } from "../../src/tuners/tuner.js";
@@ -62,6 +63,11 @@ export class KnobWriter {
   ): Promise<Planned> {
     const knob = this.knob(ref);
     const ctx = this.context(pending);
+    try {
+      knob.path(ref.target); // a block target that is no device name ('../vda', 'vda/x/y') is refused here
+    } catch (error) {
+      throw new KnobValueError(ref, (error as Error).message);
+    }
     let available: boolean;
     try {
       available = await knob.available(ctx, ref.target);

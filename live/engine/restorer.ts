@@ -91,13 +91,15 @@ export class Restorer {
       }
       // What the switch reset (nr_requests, the scheduler's tunables) goes back too: switching away
       // and back, even within one run, leaves the kernel's defaults, not the host's values.
-      const { rewritten, problems } = await this.restoreDependents(ctx, record.dependents ?? [], theirs);
+      const { rewritten, problems, notes } = await this.restoreDependents(ctx, record.dependents ?? [], theirs);
       const check = await knob.verify(ctx, ref.target, record.original as never);
       if (!check.ok) return { ...base, status: "failed", detail: `reads back ${JSON.stringify(check.found)}` };
-      await this.journal.append({ type: "reverted", knob: ref });
+      // A dependent of ours not put back keeps the record, so that the next revert tries again.
       if (problems.length > 0)
         return { ...base, status: "failed", detail: `restored, but not: ${problems.join("; ")}` };
-      return { ...base, status: atOriginal && rewritten === 0 ? "unchanged" : "restored" };
+      await this.journal.append({ type: "reverted", knob: ref });
+      const status = atOriginal && rewritten === 0 ? "unchanged" : "restored";
+      return notes.length === 0 ? { ...base, status } : { ...base, status, detail: notes.join("; ") };
     } catch (error) {
       return { ...base, status: "failed", detail: (error as Error).message };
     }
@@ -124,20 +126,25 @@ export class Restorer {
   ) {
     let rewritten = 0;
     const problems: string[] = [];
+    /** Someone else's value the kernel would not take back under the original scheduler: theirs to redo. */
+    const notes: string[] = [];
     for (const dependent of dependents) {
+      const key = knobKey(dependent.knob);
       try {
         const access = this.writer.knob(dependent.knob);
         // Someone else's value is what the switch must not wipe.
-        const value = theirs.get(knobKey(dependent.knob)) ?? dependent.value;
+        const value = theirs.get(key) ?? dependent.value;
         const now = await access.get(ctx, dependent.knob.target);
         if (sameKnobValue(now, value)) continue;
         await access.set(ctx, dependent.knob.target, value as never, { dryRun: false, restore: true });
         rewritten++;
       } catch (error) {
-        problems.push(`${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`);
+        const problem = `${dependent.knob.knob} on ${dependent.knob.target}: ${(error as Error).message}`;
+        if (theirs.has(key)) notes.push(`${problem} (someone else's value, left to them)`);
+        else problems.push(problem);
       }
     }
-    return { rewritten, problems };
+    return { rewritten, problems, notes };
   }
 
   /** The target is gone: the knob cleans up what it made for it, and the record is closed. */

@@ -1,4 +1,4 @@
-import type { KnobName, KnobRef } from "../../src/backend.js";
+import { type KnobName, type KnobRef, KnobUnavailableError } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
 import { pidOfTarget } from "../discovery/process-workloads.js";
 import { HostFsError } from "../host-fs-error.js";
@@ -71,9 +71,22 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
   },
   path: (target) => `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`,
   writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`),
+  /**
+   * The process's CPUs: every thread's, when they agree. Threads pinned apart (a runtime's own
+   * per-thread pinning) have no one value: set as a whole and restored as a whole, their masks
+   * would be lost, so the knob is not offered for that process.
+   */
   async get(ctx, target) {
     const ref: KnobRef = { knob: "cpu-affinity", target };
-    return (await readKnobFile(ctx.host, ref, `/proc/${pidOf(ref)}/status`, parsePidStatus)).cpusAllowed;
+    const main = (await readKnobFile(ctx.host, ref, `/proc/${pidOf(ref)}/status`, parsePidStatus)).cpusAllowed;
+    const masks = new Set((await threadAffinities(ctx, ref)).map((cpus) => formatCpuList(cpus)));
+    masks.add(formatCpuList(main));
+    if (masks.size > 1)
+      throw new KnobUnavailableError(
+        ref,
+        `its threads run on different CPUs (${[...masks].join(" / ")}); twintune sets and restores a whole process's, which would lose each thread's own`,
+      );
+    return main;
   },
   async set(ctx, target, value, options) {
     const ref: KnobRef = { knob: "cpu-affinity", target };

@@ -201,6 +201,44 @@ describe("the journal, verification and yielding", () => {
     await backend.close();
   });
 
+  it("a scheduler whose reset nr_requests cannot be put back stays in the journal, and the next revert finishes it", async () => {
+    h = await harness();
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "100\n"); // not what a switch back resets it to
+    const backend = await h.open();
+    await backend.applyAll([change("io-scheduler", "sda", "bfq"), change("nr-requests", "sda", 64)]);
+    h.fs.denied.add("/sys/block/sda/queue/nr_requests");
+    const first = await backend.revertAll();
+    expect(first.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["nr-requests", "failed"],
+      ["io-scheduler", "failed"],
+    ]);
+    expect(
+      backend
+        .journalState()
+        .managed.map((e) => e.record.knob.knob)
+        .sort(),
+    ).toEqual(["io-scheduler", "nr-requests"]);
+    h.fs.denied.delete("/sys/block/sda/queue/nr_requests");
+    const second = await backend.revertAll();
+    expect(second.every((o) => o.status === "restored" || o.status === "unchanged")).toBe(true);
+    expect(backend.journalState().managed).toEqual([]);
+    expect(await h.fs.readText(`${SDA}/queue/nr_requests`)).toBe("100\n");
+    await backend.close();
+  });
+
+  it("a target that is no device name is a bad value, not an internal error", async () => {
+    h = await harness();
+    const backend = await h.open();
+    for (const target of ["../sda", "sda/x/y"])
+      await expect(backend.apply(change("read-ahead-kb", target, 512), { dryRun: true })).rejects.toBeInstanceOf(
+        KnobValueError,
+      );
+    await expect(backend.apply(change("iosched-tunable", "sda/FIFO", 2), { dryRun: true })).rejects.toBeInstanceOf(
+      KnobValueError,
+    );
+    await backend.close();
+  });
+
   it("a batch that declines to take over yields as before", async () => {
     h = await harness();
     const backend = await h.open();

@@ -341,6 +341,34 @@ describe("on the real kernel", { timeout: SLOW }, () => {
 
   it.skipIf(pinReason !== undefined)(
     title(
+      "(3c) a process whose threads are pinned apart is not pinned as a whole: each thread's mask would be lost",
+      pinReason,
+    ),
+    async () => {
+      const child = spawn(process.execPath, [
+        "-e",
+        "const { Worker } = require('node:worker_threads'); new Worker('setInterval(() => {}, 1000)', { eval: true }); setInterval(() => {}, 1000);",
+      ]);
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-pin-"));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500)); // the worker thread starts
+        const tids = readdirSync(`/proc/${child.pid}/task`).filter((tid) => tid !== String(child.pid));
+        expect(spawnSync("taskset", ["-p", "-c", "1", tids[0] as string]).status).toBe(0); // one thread only
+        const backend = await LiveBackend.open({ stateDir });
+        const error = await backend.apply(change("cpu-affinity", `pid:${child.pid}`, [0])).catch((e: Error) => e);
+        await backend.close("failed");
+        expect((error as Error).message).toMatch(
+          /its threads run on different CPUs \(.*\); twintune sets and restores a whole process's/,
+        );
+        expect(readFileSync(`/proc/${child.pid}/task/${tids[0]}/status`, "utf8")).toMatch(/Cpus_allowed_list:\s*1\n/);
+      } finally {
+        child.kill("SIGKILL");
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+  it.skipIf(pinReason !== undefined)(
+    title(
       "(3b) a kernel thread bound to its CPU cannot be pinned: refused with why, nothing left journaled",
       pinReason,
     ),
@@ -488,6 +516,27 @@ describe("on the real kernel", { timeout: SLOW }, () => {
         // No interrupted session: a plain revert restores them.
         const revert = runCli(["live", "revert", "--state-dir", stateDir]);
         expect(revert.status, revert.stderr).toBe(0);
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
+    title("(1c) a tunable of the scheduler the same --set switches to is written with it, and reverted", loopSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const stateDir = join(dir, "state");
+        const set = ["--set", "io-scheduler=mq-deadline", "--set", `iosched-tunable@${device}/fifo_batch=8`];
+        const plan = runCli(["live", "plan", "--device", device, ...set, "--state-dir", stateDir]);
+        expect(plan.stdout).toMatch(
+          new RegExp(`iosched-tunable +${device}/fifo_batch +\\(comes with the switch\\) +8`),
+        );
+        const apply = runCli(["live", "apply", "--yes", "--device", device, ...set, "--state-dir", stateDir]);
+        expect(apply.status, apply.stderr).toBe(0);
+        expect(readFileSync(`/sys/block/${device}/queue/iosched/fifo_batch`, "utf8")).toBe("8\n");
+        const revert = runCli(["live", "revert", "--state-dir", stateDir]);
+        expect(revert.status, revert.stderr).toBe(0);
+        expect(queueFiles(device)).toEqual(before);
       });
     },
   );

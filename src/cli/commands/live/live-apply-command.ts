@@ -5,6 +5,7 @@ import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import type { LiveView } from "../../tui/live-tui.js";
+import { processTerminal } from "../../tui/show-feed.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
 import { type LiveDeps, listenForExitSignal, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
@@ -36,6 +37,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
     "revert-on-exit": { type: "boolean", default: false },
   });
   if (values.tui && values.json) throw new UsageError("--tui and --json do not go together");
+  // Whether --tui really draws a screen (a terminal), or prints its plain log instead.
+  const onScreen = values.tui === true && (deps.terminal ?? processTerminal(io)) !== undefined;
   return withLiveErrors(
     async () => {
       const { backend, plan, observation, explicit } = await planFromArgs(values, io, deps);
@@ -61,7 +64,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob
       const conflicts = plan.rejected.map(({ change }) => change);
       const changes = plan.receipts.filter(
-        (receipt) => JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
+        (receipt) =>
+          receipt.createdByBatch === true || JSON.stringify(receipt.previous) !== JSON.stringify(receipt.applied),
       );
       // An explicit --set that --device or --only filtered out is said, not silently dropped.
       const nothing =
@@ -87,7 +91,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // during the writes then means "restore once the batch is done", not a kill between two.
       let phase: "writing" | "holding" | "restoring" = "writing";
       const exitSignal =
-        values["revert-on-exit"] && !values.tui && deps.waitForExit === undefined
+        values["revert-on-exit"] && !onScreen && deps.waitForExit === undefined
           ? listenForExitSignal((signal, repeat) => {
               if (phase === "writing")
                 io.stderr.write(
@@ -100,7 +104,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // Without it, a signal during the writes is held until the batch is done: a kill between two
       // writes would leave half a plan for 'live recover' to find, and nothing said.
       const duringWrites =
-        exitSignal === undefined && !values.tui && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
+        exitSignal === undefined && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
       let receipts: Receipt[] = [];
       try {
         // The knobs someone else changed go in too: planned inside the session, each yield is
@@ -121,16 +125,18 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         throw error;
       }
       phase = "holding";
-      duringWrites?.stop();
       const interrupted = duringWrites?.received();
       if (interrupted !== undefined) {
+        // Still caught while the session is closed: another Ctrl-C now must not leave it open.
         await backend.close("completed");
         io.stderr.write(
           `twintune: ${interrupted} came during the writes: the batch was finished first, so nothing is half-applied; its ${receipts.length} change(s) stay in effect ('twintune live revert' restores them)\n`,
         );
+        duringWrites?.stop();
         return 128 + (interrupted === "SIGINT" ? 2 : 15);
       }
       if (receipts.length === 0) {
+        duringWrites?.stop();
         exitSignal?.stop();
         await backend.close("completed");
         io.stdout.write(
@@ -139,6 +145,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         return 0;
       }
       if (values.tui) {
+        // The screen takes the keys (and Ctrl-C) from here: the writes are done.
+        duringWrites?.stop();
         // The same metrics window again, now with the changes in effect.
         const after = await backend.observeOver(
           integerOption("interval", values.interval, 1000, 1),
@@ -175,13 +183,15 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         io.stdout.write(`\nApplied ${receipts.length} change(s); originals saved in ${backend.journal.path}.\n`);
       if (!values["revert-on-exit"]) {
         await backend.close("completed");
+        duringWrites?.stop();
         if (!values.json) io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
         return 0;
       }
-      // With --tui the screen held them: quitting it is the exit.
-      if (!values.tui && exitSignal?.received() === undefined)
+      // With --tui on a terminal the screen held them: quitting it is the exit. Off a terminal
+      // (--tui printed the plain log), the signal is, as without --tui.
+      if (!onScreen && exitSignal?.received() === undefined)
         say("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
-      const signal = values.tui
+      const signal = onScreen
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
       phase = "restoring";

@@ -105,11 +105,12 @@ export function renderPlan(receipts: readonly Receipt[]): string {
     ["knob", "target", "current", "proposed", "reason"],
     receipts.map((receipt) => {
       const { knob } = receipt.change;
-      const same = JSON.stringify(receipt.previous) === JSON.stringify(receipt.applied);
+      const same =
+        receipt.createdByBatch !== true && JSON.stringify(receipt.previous) === JSON.stringify(receipt.applied);
       return [
         knob.knob,
         knob.target,
-        formatValue(knob.knob, receipt.previous),
+        receipt.createdByBatch === true ? "(comes with the switch)" : formatValue(knob.knob, receipt.previous),
         same ? "(no change)" : formatValue(knob.knob, receipt.applied),
         `${receipt.change.reason} [${receipt.change.component}]`,
       ];
@@ -139,7 +140,7 @@ export function planJson(plan: LivePlan): object {
     changes: plan.receipts.map((receipt) => ({
       knob: receipt.change.knob.knob,
       target: receipt.change.knob.target,
-      current: receipt.previous,
+      current: receipt.createdByBatch === true ? null : receipt.previous,
       proposed: receipt.applied,
       component: receipt.change.component,
       reason: receipt.change.reason,

@@ -1,7 +1,7 @@
 /**
  * What happens when the reader of twintune's output goes away (`twintune run | head -1`): Node
  * ignores SIGPIPE, so each later write fails with EPIPE, which would otherwise surface as a stack
- * trace. Most commands then stop at once, as a program killed by SIGPIPE would, with the shell's
+ * trace (a terminal that hung up gives EIO the same way). Most commands then stop at once, as a program killed by SIGPIPE would, with the shell's
  * status for that (128 + 13). A command changing a host does not: stopping between two knob
  * writes would leave a half-applied change, so it finishes (or restores) with its output
  * dropped, and exits with its own status (1 when a knob could not be restored).
@@ -14,7 +14,8 @@ let changesHost = false;
 export function stopWhenOutputCloses(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code !== "EPIPE") throw error;
+      // EPIPE: the reader of a pipe went away; EIO: the terminal hung up (a closed SSH session).
+      if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
       if (!changesHost) process.exit(EXIT_OUTPUT_CLOSED);
     });
   }

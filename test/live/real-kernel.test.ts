@@ -542,6 +542,32 @@ describe("on the real kernel", { timeout: SLOW }, () => {
   );
 
   it.skipIf(loopSkip !== undefined)(
+    title("(4d) --revert-on-exit holding: a hangup (SIGHUP, a closed SSH session) restores, as SIGINT does", killSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const args = ["live", "apply", "--yes", "--revert-on-exit", "--device", device];
+        args.push("--set", "read-ahead-kb=512", "--state-dir", join(dir, "state"));
+        const child = spawnCli(args, {});
+        let output = "";
+        for (const stream of [child.stdout, child.stderr])
+          stream?.on("data", (chunk: Buffer) => {
+            output += chunk.toString("utf8");
+          });
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        const started = Date.now();
+        while (!output.includes("Holding them") && Date.now() - started < 30_000)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(readFileSync(`/sys/block/${device}/queue/read_ahead_kb`, "utf8")).toBe("512\n");
+        child.kill("SIGHUP");
+        expect(await exited).toBe(0);
+        expect(output).toMatch(/SIGHUP: restored 1 of 1 change\(s\)\./);
+        expect(queueFiles(device)).toEqual(before);
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
     title("(4c) --revert-on-exit, Ctrl-C twice during the writes: said what is still to come, then restored", killSkip),
     async () => {
       await withLoopDevice(async (device, dir) => {

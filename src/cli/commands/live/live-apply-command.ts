@@ -7,7 +7,7 @@ import { renderTable } from "../../table.js";
 import type { LiveView } from "../../tui/live-tui.js";
 import { processTerminal } from "../../tui/show-feed.js";
 import { PLAN_OPTIONS, PLAN_OPTIONS_HELP } from "./live-changes.js";
-import { type LiveDeps, listenForExitSignal, withLiveErrors } from "./live-context.js";
+import { type LiveDeps, listenForExitSignal, signalStatus, withLiveErrors } from "./live-context.js";
 import { formatValue } from "./live-format.js";
 import { appliedJson, nothingPlanned, planFromArgs, planJson, renderPlan } from "./live-plan-command.js";
 
@@ -23,7 +23,7 @@ Refuses to run while an interrupted run's journal is left ('live recover').
 
 Options:
   --yes            really write
-  --revert-on-exit keep running and restore the originals on SIGINT/SIGTERM (with --tui: on quit);
+  --revert-on-exit keep running and restore the originals on SIGINT, SIGTERM or SIGHUP (with --tui: on quit);
                    a signal during the writes restores once the batch is written
 ${PLAN_OPTIONS_HELP}
 Exit codes: 0 applied; 1 a change failed or was refused (nothing written); 2 usage; 75 a journal
@@ -133,7 +133,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
           `twintune: ${interrupted} came during the writes: the batch was finished first, so nothing is half-applied; its ${receipts.length} change(s) stay in effect ('twintune live revert' restores them)\n`,
         );
         duringWrites?.stop();
-        return 128 + (interrupted === "SIGINT" ? 2 : 15);
+        return signalStatus(interrupted);
       }
       if (receipts.length === 0) {
         duringWrites?.stop();
@@ -190,7 +190,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // With --tui on a terminal the screen held them: quitting it is the exit. Off a terminal
       // (--tui printed the plain log), the signal is, as without --tui.
       if (!onScreen && exitSignal?.received() === undefined)
-        say("Holding them until SIGINT or SIGTERM (--revert-on-exit), then restoring the originals.\n");
+        say("Holding them until SIGINT, SIGTERM or SIGHUP (--revert-on-exit), then restoring the originals.\n");
       const signal = onScreen
         ? "quit"
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());

@@ -162,7 +162,18 @@ export async function withLiveErrors(
   }
 }
 
-/** SIGINT or SIGTERM, caught from the moment this is made until `stop()`. */
+/**
+ * The signals that end a run: Ctrl-C, kill, and a hangup (an SSH session or terminal gone), which
+ * must restore as the others do rather than kill a --revert-on-exit holder with its changes made.
+ */
+const EXIT_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+/** The exit status of a run ended by `signal`: 128 + its number, as a shell reports it. */
+export function signalStatus(signal: string): number {
+  return 128 + (EXIT_SIGNALS[signal as keyof typeof EXIT_SIGNALS] ?? 15);
+}
+
+/** SIGHUP, SIGINT or SIGTERM, caught from the moment this is made until `stop()`. */
 export interface ExitSignal {
   /** The first signal's name once it came; the process stays alive while this is awaited. */
   wait(): Promise<string>;
@@ -182,8 +193,7 @@ export function listenForExitSignal(onSignal: (signal: string, repeat: boolean) 
     received = signal;
     wake?.(signal);
   };
-  process.on("SIGINT", caught);
-  process.on("SIGTERM", caught);
+  for (const signal of Object.keys(EXIT_SIGNALS)) process.on(signal, caught);
   return {
     wait: () =>
       received !== undefined
@@ -198,8 +208,7 @@ export function listenForExitSignal(onSignal: (signal: string, repeat: boolean) 
             };
           }),
     stop: () => {
-      process.off("SIGINT", caught);
-      process.off("SIGTERM", caught);
+      for (const signal of Object.keys(EXIT_SIGNALS)) process.off(signal, caught);
     },
     received: () => received,
   };

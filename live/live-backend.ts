@@ -191,8 +191,12 @@ export class LiveBackend implements Backend {
     };
   }
 
-  /** The refusal to tune while an interrupted run's journal is left, if it is (checked again under the lock). */
-  leftover(): LeftoverJournalError | JournalBusyError | undefined {
+  /**
+   * The refusal to tune while an interrupted run's journal is left, if it is (checked again under
+   * the lock). Read afresh: a run that ended since this one opened is not an interrupted one.
+   */
+  async leftover(): Promise<LeftoverJournalError | JournalBusyError | undefined> {
+    if (!this.journal.inSession) await this.journal.reload();
     return this.session.leftover();
   }
 

@@ -187,6 +187,25 @@ describe("a journal belongs to one host tree and knows a running session from a 
     }
   });
 
+  it("a run that ended after this one opened the journal is not taken for an interrupted one", async () => {
+    const h = await harness();
+    try {
+      const sleeper = spawn("sleep", ["30"]);
+      const begin = { v: 1, at: 1, session: "other", type: "begin", pid: sleeper.pid, command: "apply" };
+      writeFileSync(join(h.stateDir, "journal.jsonl"), `${JSON.stringify(begin)}\n`);
+      const backend = await h.open(); // reads the other run's open session
+      const end = { v: 1, at: 2, session: "other", type: "end", outcome: "completed" };
+      writeFileSync(join(h.stateDir, "journal.jsonl"), `${JSON.stringify(begin)}\n${JSON.stringify(end)}\n`);
+      sleeper.kill("SIGKILL"); // ...which then ended cleanly, and its process is gone
+      await new Promise((resolve) => sleeper.on("exit", resolve));
+      expect(await backend.leftover()).toBeUndefined();
+      await backend.apply(change("read-ahead-kb", "sda", 512));
+      await backend.close();
+    } finally {
+      h.cleanup();
+    }
+  });
+
   it("a session whose process is alive is running (wait for it), not interrupted (recover)", async () => {
     const h = await harness();
     const sleeper = spawn("sleep", ["30"]);
@@ -196,7 +215,7 @@ describe("a journal belongs to one host tree and knows a running session from a 
       writeFileSync(join(h.stateDir, "lock"), `${sleeper.pid}\n`); // a running run holds the lock
       const backend = await h.open();
       expect(backend.journalState()).toMatchObject({ running: [{ pid: sleeper.pid }], interrupted: [] });
-      expect(backend.leftover()).toBeInstanceOf(JournalBusyError);
+      expect(await backend.leftover()).toBeInstanceOf(JournalBusyError);
       await expect(backend.apply(change("read-ahead-kb", "sda", 512))).rejects.toThrow(JournalBusyError);
       sleeper.kill("SIGKILL");
       await new Promise((resolve) => sleeper.on("exit", resolve));

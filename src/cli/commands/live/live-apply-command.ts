@@ -58,7 +58,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
           deps.terminal,
         );
       };
-      const leftover = backend.leftover();
+      const leftover = await backend.leftover();
       if (leftover !== undefined) throw leftover;
       const refused = plan.rejected.filter(({ error }) => !(error instanceof KnobConflictError));
       if (refused.length > 0) throw refused[0]?.error; // nothing written: the first refusal names the knob

@@ -1,4 +1,5 @@
 import type { RestoreOutcome } from "../../../../live/engine/restorer.js";
+import { LeftoverJournalError } from "../../../../live/errors.js";
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import { parseCommandArgs } from "../../args.js";
 import { UserError } from "../../errors.js";
@@ -96,7 +97,7 @@ export async function runRevert(args: string[], io: CliIO, deps: LiveDeps): Prom
   return withLiveErrors(
     async () => {
       const backend = await openBackend(io, values, deps);
-      if (backend.journalState().interrupted.length > 0) {
+      if ((await backend.leftover()) instanceof LeftoverJournalError) {
         throw new UserError(
           "an interrupted run left its journal: run 'twintune live recover' (it also restores these)",
           EXIT_TRY_LATER,

@@ -59,14 +59,17 @@ export class NetnsFs implements TextFs {
     this.check(path, "read");
     const result = await this.run(["test", "-e", path]);
     if (result.code === 0) return true;
-    if (result.code === 1) return false;
+    // test answers "no" with status 1 and says nothing; nsenter failing to enter (not root) is
+    // status 1 too, with its reason on stderr.
+    if (result.code === 1 && result.stderr.trim() === "") return false;
     throw this.failure("read", path, result.stderr, result.code);
   }
 
   async checkWritable(path: string): Promise<void> {
     this.check(path);
     const result = await this.run(["test", "-w", path]);
-    if (result.code === 1) throw new HostFsError("write", path, "EACCES", `not writable in netns ${this.name}`);
+    if (result.code === 1 && result.stderr.trim() === "")
+      throw new HostFsError("write", path, "EACCES", `not writable in netns ${this.name}`);
     if (result.code !== 0) throw this.failure("write", path, result.stderr, result.code);
   }
 

@@ -56,6 +56,21 @@ describe("NetnsFs reaches a namespace's sysctls through nsenter", () => {
     await expect(missing.readText("/proc/sys/net/core/somaxconn")).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  it("tells nsenter failing to enter (not root) from a file that is not there: both are status 1", async () => {
+    const notRoot = new NetnsFs(
+      "blue",
+      new ScriptedRunner(() => ({
+        code: 1,
+        stdout: "",
+        stderr: "nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted\n",
+      })),
+    );
+    await expect(notRoot.exists("/proc/sys/net/core/somaxconn")).rejects.toMatchObject({ code: "EPERM" });
+    await expect(notRoot.checkWritable("/proc/sys/net/core/somaxconn")).rejects.toMatchObject({ code: "EPERM" });
+    const absent = new NetnsFs("blue", new ScriptedRunner(() => ({ code: 1, stdout: "", stderr: "" })));
+    expect(await absent.exists("/proc/sys/net/ipv4/tcp_nope")).toBe(false);
+  });
+
   it("refuses anything but /proc/sys, and names that are not namespace names, before running anything", async () => {
     const runner = new ScriptedRunner(() => ({ code: 0, stdout: "", stderr: "" }));
     const fs = new NetnsFs("blue", runner);

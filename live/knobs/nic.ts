@@ -2,6 +2,8 @@ import type { KnobRef, KnobValues } from "../../src/backend.js";
 import { type Feature, parseEthtoolFeatures } from "../parsers/ethtool-features.js";
 import { parseEthtoolRings } from "../parsers/ethtool-rings.js";
 import { type Parsed, unwrap } from "../parsers/parsed.js";
+import { parseNaturalFile } from "../parsers/sysfs-values.js";
+import { readOptional } from "../read-parsed.js";
 import { requireInteger } from "./bounds.js";
 import type { KnobAccess, KnobContext } from "./knob-access.js";
 import { commandFailure, requireRoot, valueError, verifyByReadBack } from "./shared.js";
@@ -42,6 +44,15 @@ async function supports(ctx: KnobContext, flag: string, target: string): Promise
   return (await ctx.runner.run("ethtool", [flag, target])).code === 0;
 }
 
+/**
+ * An interface beyond its name: its ifindex, which an interface made again under the same name
+ * (a veth pair recreated, a driver reloaded) does not share. Where sysfs has none, the name alone.
+ */
+async function interfaceIdentity(ctx: KnobContext, target: string): Promise<string> {
+  const ifindex = await readOptional(ctx.host, `/sys/class/net/${target}/ifindex`, parseNaturalFile);
+  return ifindex === undefined ? target : `${target}@ifindex:${ifindex}`;
+}
+
 const getRings = async (ctx: KnobContext, target: string) => {
   const rings = await ethtoolRead(ctx, { knob: "nic-rings", target }, "-g", parseEthtoolRings);
   return { rx: rings.rx, tx: rings.tx };
@@ -59,6 +70,7 @@ export const nicRings: KnobAccess<"nic-rings"> = {
   },
   available: (ctx, target) => supports(ctx, "-g", target),
   path: (target) => `ethtool -G ${target}`,
+  identity: interfaceIdentity,
   writable: async (ctx, target) => requireRoot(ctx, `ethtool -G ${target}`),
   get: getRings,
   async set(ctx, target, value, options) {
@@ -116,6 +128,7 @@ export const nicOffloads: KnobAccess<"nic-offloads"> = {
   },
   available: (ctx, target) => supports(ctx, "-k", target),
   path: (target) => `ethtool -K ${target}`,
+  identity: interfaceIdentity,
   writable: async (ctx, target) => requireRoot(ctx, `ethtool -K ${target}`),
   get: getOffloads,
   async set(ctx, target, value, options) {

@@ -206,6 +206,39 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  const vethSkip = skipReason(["ip", "ethtool"]);
+  it.skipIf(vethSkip !== undefined)(
+    title(
+      "(2e) a veth made again under its name is another interface (new ifindex): revert leaves its offloads alone",
+      vethSkip,
+    ),
+    async () => {
+      const name = `ttv${process.pid % 100000}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-veth-"));
+      const make = () => execFileSync("ip", ["link", "add", name, "type", "veth", "peer", "name", `${name}p`]);
+      const tso = () =>
+        /tcp-segmentation-offload: (on|off)/.exec(execFileSync("ethtool", ["-k", name], { encoding: "utf8" }))?.[1];
+      try {
+        make();
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.applyAll([change("nic-offloads", name, { tso: false })]);
+        await backend.close();
+        expect(tso()).toBe("off");
+        execFileSync("ip", ["link", "del", name]);
+        make(); // tso on again, by the new interface's own default
+        const again = await LiveBackend.open({ stateDir });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.map((o) => o.status)).toEqual(["gone"]);
+        expect(outcomes[0]?.detail).toMatch(/is another device now .*ifindex/);
+        expect(tso()).toBe("on");
+      } finally {
+        spawnSync("ip", ["link", "del", name]);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it.skipIf(netnsSkip !== undefined)(
     title("(2d) a namespace deleted and made again under its name is another one: revert leaves it alone", netnsSkip),
     async () => {

@@ -274,6 +274,16 @@ describe("twintune live apply, journal, revert", () => {
     expect(contents(root)).toEqual(before);
   });
 
+  it("a --set that --only leaves out, beside one it keeps, is said on stderr", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const io = fakeIO();
+    const args = ["plan", "--set", "read-ahead-kb@sda=256", "--set", "nr-requests@sda=64", "--only", "read-ahead-kb"];
+    expect(await live.run([...args, "--state-dir", temp("tt-")], io)).toBe(0);
+    expect(io.out()).toMatch(/read-ahead-kb +sda/);
+    expect(io.err()).toBe("twintune: --set nr-requests@sda=64: left out by --only read-ahead-kb\n");
+  });
+
   it("two --set values for one knob are a usage error naming both", async () => {
     const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
     const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });

@@ -129,6 +129,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       if (interrupted !== undefined) {
         // Still caught while the session is closed: another Ctrl-C now must not leave it open.
         await backend.close("completed");
+        // A script reading --json still learns what was written.
+        if (values.json) io.stdout.write(`${JSON.stringify(appliedJson(receipts, backend.journal.path), null, 2)}\n`);
         io.stderr.write(
           `twintune: ${interrupted} came during the writes: the batch was finished first, so nothing is half-applied; its ${receipts.length} change(s) stay in effect ('twintune live revert' restores them)\n`,
         );

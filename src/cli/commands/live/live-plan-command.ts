@@ -80,6 +80,11 @@ export async function planFromArgs(
     ...(observation ? { observation } : {}),
   });
   refuseExplicit(plan, extra, values.set ?? []);
+  // A --set that --only or --device left out is said, not dropped without a word.
+  const kept = new Set([...plan.receipts.map((r) => r.change.id), ...plan.rejected.map((r) => r.change.id)]);
+  for (const [index, change] of extra.entries())
+    if (!kept.has(change.id))
+      io.stderr.write(`twintune: --set ${values.set?.[index]}: left out by ${filterFlags(values)}\n`);
   // With --device, what the rules looked at is that disk (and the network), not the others.
   plan.notes = plan.notes.filter((note) => !otherDisks.some((disk) => note.startsWith(`${disk} (`)));
   return { backend, plan, observation, explicit: extra };
@@ -153,6 +158,15 @@ export function planJson(plan: LivePlan): object {
       error: error.message,
     })),
   };
+}
+
+/** The flags that narrow a plan, as given. */
+function filterFlags(values: PlanArgs): string {
+  const given = [
+    values.only === undefined ? "" : `--only ${values.only}`,
+    values.device === undefined ? "" : `--device ${values.device}`,
+  ];
+  return given.filter(Boolean).join(" and ");
 }
 
 /** Why the plan is empty, true to where its changes came from (the rules, or --set). */

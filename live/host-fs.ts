@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, mkdir, open, readdir, readFile, readlink, realpath, rmdir, statfs } from "node:fs/promises";
+import { access, mkdir, open, readdir, readFile, readlink, realpath, rmdir, stat, statfs } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { HostFsError, hostFsError } from "./host-fs-error.js";
 import { parseMounts } from "./parsers/mounts.js";
@@ -31,6 +31,11 @@ export interface HostFs extends TextFs {
   makeDir?(path: string): Promise<void>;
   /** rmdir(2) under the allow-list (a resctrl group: its tasks go back to the root group). */
   removeDir?(path: string): Promise<void>;
+  /**
+   * The inode number of a path: kernfs (cgroup, sysfs) numbers a directory made again under the
+   * same name anew. Optional: without it, a target is known by its path alone.
+   */
+  inode?(path: string): Promise<number>;
 }
 
 /**
@@ -98,6 +103,14 @@ export class LocalHostFs implements HostFs {
   async readText(path: string): Promise<string> {
     try {
       return await readFile(this.real(path), "utf8");
+    } catch (error) {
+      throw hostFsError("read", path, error);
+    }
+  }
+
+  async inode(path: string): Promise<number> {
+    try {
+      return (await stat(this.real(path))).ino;
     } catch (error) {
       throw hostFsError("read", path, error);
     }

@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { KnobRef } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
+import { knobKey } from "../../src/tuners/tuner.js";
 import { parseListFile } from "../parsers/sysfs-values.js";
 import { readOptional } from "../read-parsed.js";
 import { requireIdSet } from "./bounds.js";
@@ -23,9 +24,14 @@ async function fileOf(ctx: KnobContext, ref: KnobRef, kind: "cpus" | "mems"): Pr
   return `${dir}/cpuset.${kind}`;
 }
 
-/** What the parent allows: its effective set (v2, and v1 since 4.x), else its configured set. */
+/**
+ * What the parent allows: the value an earlier change of the same batch gives it (a parent set up
+ * before its child), else its effective set (v2, and v1 since 4.x), else its configured set.
+ */
 async function parentSet(ctx: KnobContext, ref: KnobRef, kind: "cpus" | "mems"): Promise<number[] | undefined> {
   const parent = ref.target.replace(/\/+$/, "").replace(/\/[^/]+$/, "");
+  const pending = ctx.pending.get(knobKey({ knob: kind === "cpus" ? "cpuset-cpus" : "cpuset-mems", target: parent }));
+  if (Array.isArray(pending)) return pending as number[];
   for (const name of [`cpuset.effective_${kind}`, `effective_${kind}`, `cpuset.${kind}`, kind]) {
     const set = await readOptional(ctx.host, `${parent}/${name}`, parseListFile);
     if (set !== undefined) return set;
@@ -50,6 +56,8 @@ function cpusetKnob(
     targets: async () => [],
     // No trailing or doubled slashes: "/sys/fs/cgroup//g/" and "/sys/fs/cgroup/g" are one cgroup.
     canonical: (target) => posix.normalize(target).replace(/(.)\/+$/, "$1"),
+    // The directory's inode: a cgroup removed and made again under its name is another one.
+    identity: async (ctx, target) => (ctx.host.inode ? `${target}@ino:${await ctx.host.inode(target)}` : target),
     available: async (ctx, target) => ctx.host.exists(await fileOf(ctx, { knob: name, target }, kind)),
     path: (target) => `${target.replace(/\/+$/, "")}/cpuset.${kind}`,
     writable: async (ctx, target) => ctx.host.checkWritable(await fileOf(ctx, { knob: name, target }, kind)),

@@ -458,6 +458,44 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  it.skipIf(cpusetReason !== undefined)(
+    title(
+      "(5b) a parent and its child cpuset set up in one batch; a cgroup made again under its name is left alone",
+      cpusetReason,
+    ),
+    async () => {
+      const group = `${cpusetRoot}/twintune-test-${process.pid}`;
+      const child = `${group}/child`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-cpuset-"));
+      try {
+        mkdirSync(child, { recursive: true }); // both empty: the child's values need the parent's first
+        const backend = await LiveBackend.open({ stateDir });
+        await backend.applyAll([
+          change("cpuset-mems", group, [0]),
+          change("cpuset-cpus", group, [0, 1]),
+          change("cpuset-mems", child, [0]),
+          change("cpuset-cpus", child, [1]),
+        ]);
+        await backend.close();
+        expect(readFileSync(`${child}/cpuset.cpus`, "utf8")).toBe("1\n");
+        // The child removed and made again, set up by someone else: not the cgroup twintune changed.
+        rmdirSync(child);
+        mkdirSync(child);
+        writeFileSync(`${child}/cpuset.mems`, "0");
+        writeFileSync(`${child}/cpuset.cpus`, "0");
+        const again = await LiveBackend.open({ stateDir });
+        const outcomes = await again.revertAll();
+        await again.close("reverted");
+        expect(outcomes.filter((o) => o.knob.target === child).map((o) => o.status)).toEqual(["gone", "gone"]);
+        expect(readFileSync(`${child}/cpuset.cpus`, "utf8")).toBe("0\n");
+      } finally {
+        if (existsSync(child)) rmdirSync(child);
+        if (existsSync(group)) rmdirSync(group);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
   const killSkip = skipReason(["losetup", "truncate"]);
   it.skipIf(killSkip !== undefined).each([1, 3])(
     title(

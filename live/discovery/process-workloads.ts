@@ -9,6 +9,12 @@ export function processWorkloadId(pid: number): string {
 }
 
 /** The pid a process target names ("pid:1234" or "1234"), or undefined. */
+/** A process's one spelling, pid:N ("1234" and "pid:1234" are one target). */
+export function canonicalProcessTarget(target: string): string {
+  const pid = pidOfTarget(target);
+  return pid === undefined ? target : `pid:${pid}`;
+}
+
 export function pidOfTarget(target: string): number | undefined {
   const match = /^(?:pid:)?(\d{1,10})$/.exec(target);
   const pid = match === null ? Number.NaN : Number(match[1]);

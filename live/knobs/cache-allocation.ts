@@ -1,6 +1,6 @@
 import type { KnobRef } from "../../src/backend.js";
 import { KnobUnavailableError } from "../../src/backend.js";
-import { pidOfTarget, processWorkloadId } from "../discovery/process-workloads.js";
+import { canonicalProcessTarget, pidOfTarget, processWorkloadId } from "../discovery/process-workloads.js";
 import { type L3Allocation, probeL3Allocation, RESCTRL } from "../discovery/resctrl.js";
 import { HostFsError } from "../host-fs-error.js";
 import { maskWays, parseSchemata, parseTasks, waysMask } from "../parsers/resctrl.js";
@@ -163,6 +163,7 @@ async function unconfine(ctx: KnobContext, ref: KnobRef, tids: number[]) {
 export const llcWays: KnobAccess<"llc-ways"> = {
   name: "llc-ways",
   group: "process",
+  canonical: canonicalProcessTarget,
   // After cpu-affinity (70): where a process runs is decided before its share of the cache there.
   order: 75,
   summary: "Ways of the L3 cache a process (all its threads) may fill, target pid:<pid>: a resctrl group (CAT)",

@@ -1,6 +1,6 @@
 import { type KnobName, type KnobRef, KnobUnavailableError } from "../../src/backend.js";
 import { formatCpuList, parseCpuList } from "../../src/cpulist.js";
-import { pidOfTarget } from "../discovery/process-workloads.js";
+import { canonicalProcessTarget, pidOfTarget } from "../discovery/process-workloads.js";
 import { HostFsError } from "../host-fs-error.js";
 import { bytesByNode, parseNumaMaps } from "../parsers/numa-maps.js";
 import { parsePidStat } from "../parsers/pid-stat.js";
@@ -57,6 +57,7 @@ async function onlineCpus(ctx: KnobContext): Promise<number[]> {
 export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
   name: "cpu-affinity",
   group: "process",
+  canonical: canonicalProcessTarget,
   order: 70,
   summary: "CPUs a process (all its threads) may run on, target pid:<pid>: taskset -a -p -c",
   targets: async () => [],
@@ -136,6 +137,7 @@ async function memoryNodes(ctx: KnobContext, target: string): Promise<number[]> 
 export const numaMemoryNodes: KnobAccess<"numa-memory-nodes"> = {
   name: "numa-memory-nodes",
   group: "process",
+  canonical: canonicalProcessTarget,
   order: 80,
   summary: "NUMA nodes holding a process's pages, target pid:<pid>: migratepages moves them",
   targets: async () => [],

@@ -284,6 +284,23 @@ describe("twintune live apply, journal, revert", () => {
     expect(io.err()).toBe("twintune: --set nr-requests@sda=64: left out by --only read-ahead-kb\n");
   });
 
+  it("a process has one spelling: 1234 and pid:1234 are one target", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "kvm-2cpu"));
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("kvm-2cpu", new Set(["taskset"])), isRoot: true });
+    const io = fakeIO();
+    expect(
+      await live.run(["plan", "--pid", "10828", "--set", "cpu-affinity@10828=0", "--state-dir", temp("tt-")], io),
+    ).toBe(0);
+    expect(io.out()).toMatch(/cpu-affinity +pid:10828 +0-1 +0/);
+    const error = await live
+      .run(
+        ["plan", "--set", "cpu-affinity@10828=0", "--set", "cpu-affinity@pid:10828=1", "--state-dir", temp("tt-")],
+        fakeIO(),
+      )
+      .catch((e) => e);
+    expect(error.message).toMatch(/both set cpu-affinity on pid:10828: give one value/);
+  });
+
   it("two --set values for one knob are a usage error naming both", async () => {
     const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
     const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });

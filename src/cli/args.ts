@@ -88,16 +88,24 @@ export function integerOption(
   value: string | undefined,
   fallback: number,
   min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min) {
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+    const bounds = [
+      min > Number.MIN_SAFE_INTEGER ? `>= ${min}` : "",
+      max < Number.MAX_SAFE_INTEGER ? `<= ${max}` : "",
+    ].filter(Boolean);
     throw new UsageError(
-      `--${flag} expects an integer${min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ""}, got '${value}'`,
+      `--${flag} expects an integer${bounds.length > 0 ? ` ${bounds.join(" and ")}` : ""}, got '${value}'`,
     );
   }
   return number;
 }
+
+/** A metrics window's longest: a day. Node's timers stop at 2^31 ms (about 24.8 days) anyway. */
+export const MAX_INTERVAL_MS = 86_400_000;
 
 /**
  * A count of worker threads: 1 up to the CPUs this process may use. Simulation workers are

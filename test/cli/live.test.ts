@@ -301,6 +301,14 @@ describe("twintune live apply, journal, revert", () => {
     expect(error.message).toMatch(/both set cpu-affinity on pid:10828: give one value/);
   });
 
+  it("a metrics window longer than a day is a usage error (Node's timers would fire at once)", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const error = await live.run(["status", "--interval", "2147483648"], fakeIO()).catch((e) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe("--interval expects an integer >= 1 and <= 86400000, got '2147483648'");
+  });
+
   it("two --set values for one knob are a usage error naming both", async () => {
     const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
     const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });

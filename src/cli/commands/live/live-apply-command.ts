@@ -1,6 +1,6 @@
 import { takeOverText } from "../../../../live/plan/live-plan.js";
 import { KnobConflictError, type Observation, type Receipt } from "../../../backend.js";
-import { integerOption, parseCommandArgs } from "../../args.js";
+import { integerOption, MAX_INTERVAL_MS, parseCommandArgs } from "../../args.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
@@ -151,7 +151,7 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         duringWrites?.stop();
         // The same metrics window again, now with the changes in effect.
         const after = await backend.observeOver(
-          integerOption("interval", values.interval, 1000, 1),
+          integerOption("interval", values.interval, 1000, 1, MAX_INTERVAL_MS),
           values.netns === undefined ? [] : [values.netns],
         );
         await view({

@@ -41,7 +41,7 @@ export const PLAN_OPTIONS_HELP = `  --set KNOB[@TARGET]=VALUE  change exactly th
   --loss RATE      the path's random loss rate (0.001 = 0.1%), with --bandwidth and --rtt: BBR
                    where it would hold CUBIC under half the path (a host's retransmit counters
                    mix every connection and congestion losses, so they are not used)
-  --interval MS    metrics window the rules look at (default 1000)
+  --interval MS    metrics window the rules look at (default 1000, at most a day)
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
   --root DIR       read the host's files under DIR (a captured fixture tree) instead of /;
                    no program (taskset, ethtool, getconf, nsenter) is run for it

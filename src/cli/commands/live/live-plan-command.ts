@@ -2,7 +2,7 @@ import { liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
 import { type Change, KnobUnavailableError, KnobValueError, type Observation, type Receipt } from "../../../backend.js";
-import { integerOption, parseCommandArgs } from "../../args.js";
+import { integerOption, MAX_INTERVAL_MS, parseCommandArgs } from "../../args.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
@@ -53,7 +53,7 @@ export async function planFromArgs(
   const sources = sourcesFrom(values);
   const extra = explicitChanges(values);
   const only = onlyFrom(values);
-  const interval = integerOption("interval", values.interval, 1000, 1);
+  const interval = integerOption("interval", values.interval, 1000, 1, MAX_INTERVAL_MS);
   if (values.netns !== undefined) await requireNetns(values.netns, "--netns", deps);
   for (const [index, change] of extra.entries()) {
     if (liveKnob(change.knob.knob)?.group === "net" && change.knob.target !== values.netns)

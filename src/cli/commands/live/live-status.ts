@@ -1,7 +1,7 @@
 import { liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import type { KnobRef, KnobValue, Observation } from "../../../backend.js";
-import { integerOption, parseCommandArgs } from "../../args.js";
+import { integerOption, MAX_INTERVAL_MS, parseCommandArgs } from "../../args.js";
 import type { CliIO } from "../../io.js";
 import { renderTable } from "../../table.js";
 import { type LiveDeps, openBackend, withLiveErrors } from "./live-context.js";
@@ -15,7 +15,7 @@ and SMT siblings, caches, block devices, network interfaces), the current value 
 twintune can tune, and a metrics snapshot over MS milliseconds (default 1000). Reads only.
 
 Options:
-  --interval MS    length of the metrics window (default 1000)
+  --interval MS    length of the metrics window (default 1000, at most a day)
   --pid PID        also show this process (its CPU affinity, NUMA nodes, L3 ways, CPU use); repeatable
   --json           print {"topology", "caches", "knobs", "observation", "journal"}
   --state-dir DIR  journal directory (default /var/lib/twintune as root, else $XDG_STATE_HOME/twintune)
@@ -47,7 +47,7 @@ export async function runStatus(args: string[], io: CliIO, deps: LiveDeps): Prom
     "state-dir": { type: "string" },
     root: { type: "string" },
   });
-  const interval = integerOption("interval", values.interval, 1000, 1);
+  const interval = integerOption("interval", values.interval, 1000, 1, MAX_INTERVAL_MS);
   return withLiveErrors(async () => {
     const backend = await openBackend(io, values, deps);
     const discovery = await backend.discover();

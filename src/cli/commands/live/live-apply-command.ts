@@ -146,7 +146,8 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         );
         return 0;
       }
-      if (values.tui) {
+      // Off a terminal the screen's plain log would only repeat the table printed below.
+      if (onScreen) {
         // The screen takes the keys (and Ctrl-C) from here: the writes are done.
         duringWrites?.stop();
         // The same metrics window again, now with the changes in effect.

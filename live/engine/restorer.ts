@@ -27,17 +27,9 @@ export class Restorer {
     private readonly writer: KnobWriter,
   ) {}
 
-  /**
-   * Values found changed by someone else during this restore, by knob: a scheduler restored
-   * after them resets them in the kernel, and they are written back as that someone left them.
-   */
-  private yielded = new Map<string, KnobValue>();
-
   async restoreAll(): Promise<RestoreOutcome[]> {
     const outcomes: RestoreOutcome[] = [];
-    this.yielded = new Map();
     for (const entry of [...this.journal.state().managed].reverse()) outcomes.push(await this.restore(entry));
-    this.yielded = new Map();
     return outcomes;
   }
 
@@ -73,8 +65,7 @@ export class Restorer {
       // Ours: the last verified write, or (after a crash between journal and write) the value being written.
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
       if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
-        await this.journal.append({ type: "yielded", knob: ref, found: current });
-        this.yielded.set(knobKey(ref), current);
+        await this.writer.yieldTo(ref, current);
         return {
           ...base,
           status: "yielded",
@@ -107,15 +98,14 @@ export class Restorer {
 
   /**
    * The dependents someone else owns, with the value the switch back must leave them at: those
-   * yielded in this restore (as found a moment ago), then those yielded since this record was
-   * saved, as found then (a later switch of ours may have reset them in the kernel since).
+   * yielded since this record was saved (in this restore, or when a later switch of ours was about
+   * to reset them), each as last found.
    */
   private othersDependents(entry: ManagedKnob): Map<string, KnobValue> {
     const out = new Map<string, KnobValue>();
     const dependents = new Set((entry.record.dependents ?? []).map((dependent) => knobKey(dependent.knob)));
     for (const y of this.journal.state().yielded)
       if (y.index > entry.index && dependents.has(knobKey(y.knob))) out.set(knobKey(y.knob), y.found);
-    for (const [key, value] of this.yielded) if (dependents.has(key)) out.set(key, value);
     return out;
   }
 

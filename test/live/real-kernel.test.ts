@@ -400,6 +400,7 @@ describe("on the real kernel", { timeout: SLOW }, () => {
       }
     },
   );
+
   it.skipIf(pinReason !== undefined)(
     title(
       "(3b) a kernel thread bound to its CPU cannot be pinned: refused with why, nothing left journaled",

@@ -90,11 +90,18 @@ export async function readHostSnapshot(
     readTcpCounters(fs),
     readNetnsCounters(namespaces),
   ]);
-  for (const iface of interfaces) {
-    // Not a /proc/net/dev column: its "drop" is rx_dropped + rx_missed_errors (net/core/net-procfs.c).
-    const missed = await readOptional(fs, `/sys/class/net/${iface.name}/statistics/rx_missed_errors`, parseNaturalFile);
-    if (missed !== undefined) iface.rxMissed = missed;
-  }
+  // Not a /proc/net/dev column: its "drop" is rx_dropped + rx_missed_errors (net/core/net-procfs.c).
+  // Read together, as the files above: a host with hundreds of interfaces reads them every window.
+  await Promise.all(
+    interfaces.map(async (iface) => {
+      const missed = await readOptional(
+        fs,
+        `/sys/class/net/${iface.name}/statistics/rx_missed_errors`,
+        parseNaturalFile,
+      );
+      if (missed !== undefined) iface.rxMissed = missed;
+    }),
+  );
   const [cpu, memory, io] = await Promise.all(
     ["cpu", "memory", "io"].map((name) => readOptional(fs, `/proc/pressure/${name}`, parsePressure)),
   );

@@ -15,6 +15,8 @@ export interface Allocation {
 
 interface Core {
   threads: number[];
+  /** Index of the L3 the core's threads share (-1 when the topology lists none). */
+  llc: number;
 }
 
 /** The cores of one node, each with its SMT threads, in CPU order, grouped by shared L3 first. */
@@ -30,68 +32,89 @@ function coresOf(topology: Topology, node: number): Core[] {
     if (seen.has(cpu.id)) continue;
     const threads = [...cpu.siblings].sort((a, b) => a - b);
     for (const thread of threads) seen.add(thread);
-    cores.push({ threads });
+    cores.push({ threads, llc: llcOf(cpu.id) });
   }
   // Within an L3, whole cores first: one that lost an SMT sibling then goes to a pool last
   // rather than splitting a dedicated VM across a full core and a half one.
-  return cores.sort(
-    (a, b) => llcOf(a.threads[0] as number) - llcOf(b.threads[0] as number) || b.threads.length - a.threads.length,
-  );
+  return cores.sort((a, b) => a.llc - b.llc || b.threads.length - a.threads.length);
 }
 
 /**
- * Allocates the CPUs of one node among the VMs placed on it, by class: high-priority VMs get
- * whole dedicated cores (one vCPU per core with SMT off when there is room, both siblings
- * otherwise); batch and other noisy VMs get their own cores, so their cache and execution-port
- * pressure stays off the others (isolation); everyone else shares the remaining threads.
+ * Takes `count` of the free cores for one VM: all under one L3 where one has room (the one with
+ * the fewest free cores that does, so the roomier ones stay whole for larger VMs), else the first
+ * ones in order. A VM split over two L3s pays a cache-to-cache transfer whenever its threads
+ * share data, and refills its working set in both.
  */
-export function allocateNode(topology: Topology, node: number, vms: readonly Workload[]): Allocation[] {
-  const cores = coresOf(topology, node);
-  let free = [...cores];
-  const take = (count: number): Core[] => {
-    const taken = free.slice(0, count);
-    free = free.slice(count);
-    return taken;
-  };
-  const classOf = (vm: Workload): WorkloadClass => vm.priority ?? "medium";
-  const out: Allocation[] = [];
+function takeCores(free: readonly Core[], count: number): { taken: Core[]; left: Core[] } {
+  const freeOn = new Map<number, number>();
+  for (const core of free) freeOn.set(core.llc, (freeOn.get(core.llc) ?? 0) + 1);
+  let best: number | undefined;
+  for (const [llc, n] of freeOn) if (n >= count && (best === undefined || n < (freeOn.get(best) as number))) best = llc;
+  const taken = best === undefined ? free.slice(0, count) : free.filter((core) => core.llc === best).slice(0, count);
+  return { taken, left: free.filter((core) => !taken.includes(core)) };
+}
+
+const classOf = (vm: Workload): WorkloadClass => vm.priority ?? "medium";
+
+/** Cores from the front of `list` that hold `vcpus` threads, one per core with SMT off (list.length + 1: they do not). */
+function coresFor(list: readonly Core[], vcpus: number, smtOff: boolean): number {
+  // Cores can differ in threads (an SMT sibling offline), so needs are counted core by core.
+  let threads = 0;
+  for (const [i, core] of list.entries()) {
+    threads += smtOff ? 1 : core.threads.length;
+    if (threads >= vcpus) return i + 1;
+  }
+  return list.length + 1;
+}
+
+/** Every high-priority VM gets its dedicated cores with `reserve` cores still left over. */
+function highFits(cores: readonly Core[], high: readonly Workload[], reserve: number, smtOff: boolean): boolean {
+  let left = [...cores];
+  for (const vm of high) {
+    const need = coresFor(left, vm.vcpus, smtOff);
+    if (left.length - need < reserve) return false;
+    left = takeCores(left, need).left;
+  }
+  return true;
+}
+
+/** One way of dividing a node: the allocations of the dedicated and batch VMs, and the pool the others share. */
+interface NodePlan {
+  allocations: Allocation[];
+  pool: number[];
+  sharing: Workload[];
+}
+
+/** vCPUs per thread of the shared pool. */
+function poolRatio(plan: NodePlan): number {
+  return plan.sharing.reduce((sum, vm) => sum + vm.vcpus, 0) / Math.max(1, plan.pool.length);
+}
+
+/**
+ * Divides a node with SMT on or off for the high-priority VMs: dedicated cores for them while a
+ * core stays for the shared pool and one for the batch pool (a VM that finds no room shares);
+ * ceil(vCPUs / 2.5) batch threads (the matrix's 2.5x), one per core first, on cores of their
+ * own, whose unused siblings join the shared pool; the rest of the node is the shared pool.
+ */
+function planNode(cores: readonly Core[], vms: readonly Workload[], smtOff: boolean): NodePlan {
   const high = vms.filter((vm) => classOf(vm) === "high");
   const batch = vms.filter((vm) => classOf(vm) === "batch");
-  const rest = vms.filter((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
-  // Cores can differ in threads (an SMT sibling offline), so needs are counted core by core.
-  const threadsPerCore = Math.max(1, ...cores.map((core) => core.threads.length));
-  const coresFor = (list: readonly Core[], vcpus: number, smtOff: boolean): number => {
-    let threads = 0;
-    for (const [i, core] of list.entries()) {
-      threads += smtOff ? 1 : core.threads.length;
-      if (threads >= vcpus) return i + 1;
-    }
-    return list.length + 1;
-  };
-  // Keep at least one core for the shared pool and the batch pool each, when they have members.
-  // A high-priority VM that finds no room to dedicate joins the shared pool, so when one would,
-  // the pool's core is kept from the start (decided before any core is taken).
+  const sharing = vms.filter((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
   const batchReserve = batch.length > 0 ? 1 : 0;
-  const fits = (reserve: number, smtOff: boolean) => {
-    let left = [...cores];
-    let spilled = false;
-    for (const vm of high) {
-      const need = coresFor(left, vm.vcpus, smtOff);
-      if (left.length - need < reserve) spilled = true;
-      else left = left.slice(need);
-    }
-    return !spilled;
-  };
-  const smtOff = fits(batchReserve + (rest.length > 0 ? 1 : 0), true);
-  const reserve = batchReserve + (rest.length > 0 || !fits(batchReserve, smtOff) ? 1 : 0);
+  // When a high-priority VM would find no room, it joins the shared pool, so the pool's core is
+  // kept from the start (decided before any core is taken).
+  const reserve = batchReserve + (sharing.length > 0 || !highFits(cores, high, batchReserve, smtOff) ? 1 : 0);
+  let free = [...cores];
+  const allocations: Allocation[] = [];
   for (const vm of high) {
     const need = coresFor(free, vm.vcpus, smtOff);
     if (free.length - need < reserve) {
-      rest.push(vm); // No room to dedicate: it shares.
+      sharing.push(vm);
       continue;
     }
-    const taken = take(need);
-    out.push({
+    const { taken, left } = takeCores(free, need);
+    free = left;
+    allocations.push({
       vm: vm.id,
       strategy: "dedicated",
       physicalCpus: taken
@@ -103,21 +126,21 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
       ],
     });
   }
-  // Batch VMs get ceil(vCPUs / 2.5) threads (the matrix's 2.5x), one per core first, on cores
-  // of their own; the unused siblings of those cores join the shared pool.
   const spareSiblings: number[] = [];
   if (batch.length > 0) {
+    const threadsPerCore = Math.max(1, ...cores.map((core) => core.threads.length));
     const vcpus = batch.reduce((sum, vm) => sum + vm.vcpus, 0);
     const threads = Math.ceil(vcpus / ALLOCATION_MATRIX.batch.overcommit);
-    const need = Math.max(1, Math.min(free.length - (rest.length > 0 ? 1 : 0), coresFor(free, threads, false)));
-    const taken = take(need);
+    const need = Math.max(1, Math.min(free.length - (sharing.length > 0 ? 1 : 0), coresFor(free, threads, false)));
+    const { taken, left } = takeCores(free, need);
+    free = left;
     const byThreadThenCore = Array.from({ length: threadsPerCore }, (_, k) =>
       taken.flatMap((core) => (core.threads[k] === undefined ? [] : [core.threads[k] as number])),
     ).flat();
     const cpus = byThreadThenCore.slice(0, Math.max(1, threads)).sort((a, b) => a - b);
     spareSiblings.push(...byThreadThenCore.slice(cpus.length));
     for (const vm of batch) {
-      out.push({
+      allocations.push({
         vm: vm.id,
         strategy: "shared",
         physicalCpus: cpus,
@@ -130,27 +153,62 @@ export function allocateNode(topology: Topology, node: number, vms: readonly Wor
   }
   // A node too small to keep a core for everyone (one core for batch and the rest) shares what
   // is not dedicated.
-  const dedicated = new Set(out.filter((a) => a.strategy === "dedicated").flatMap((a) => a.physicalCpus));
+  const dedicated = new Set(allocations.filter((a) => a.strategy === "dedicated").flatMap((a) => a.physicalCpus));
   const leftOver = [...free.flatMap((core) => core.threads), ...spareSiblings];
   const pool = (
     leftOver.length > 0 ? leftOver : cores.flatMap((core) => core.threads).filter((cpu) => !dedicated.has(cpu))
   ).sort((a, b) => a - b);
-  for (const vm of rest) {
+  return { allocations, pool, sharing };
+}
+
+/** The shared pool's allocations, each saying the pool's vCPUs per thread against its class's limit. */
+function sharedAllocations(plan: NodePlan): Allocation[] {
+  const ratio = poolRatio(plan);
+  const vcpus = plan.sharing.reduce((sum, vm) => sum + vm.vcpus, 0);
+  const load = `${vcpus} vCPU${vcpus > 1 ? "s" : ""} on ${plan.pool.length} thread${plan.pool.length > 1 ? "s" : ""}, ${ratio.toFixed(2)}x`;
+  return plan.sharing.map((vm) => {
     const cls = ALLOCATION_MATRIX[classOf(vm)];
-    out.push({
+    const limit = cls.overcommit;
+    const within =
+      ratio <= limit + 1e-9
+        ? `within ${classOf(vm)}'s ${limit}x`
+        : `above ${classOf(vm)}'s ${limit}x: the node holds more vCPUs than the matrix allows; move a VM to another node or give it fewer vCPUs`;
+    return {
       vm: vm.id,
       // A high-priority VM that found no room to dedicate shares like the rest.
       strategy: cls.strategy === "dedicated" ? "shared" : cls.strategy,
-      physicalCpus: pool,
+      physicalCpus: plan.pool,
       cacheAffinity: 3,
       reasons: [
         cls.strategy === "dedicated"
-          ? `${vm.id} (${classOf(vm)}) would get dedicated cores, but the node has no room left: it shares the node's remaining ${pool.length} threads`
-          : `${vm.id} (${classOf(vm)}) shares the node's remaining ${pool.length} threads (${cls.strategy}, up to ${cls.overcommit}x)`,
+          ? `${vm.id} (${classOf(vm)}) would get dedicated cores, but the node has no room left: it shares the node's remaining ${plan.pool.length} threads (${load}, ${within})`
+          : `${vm.id} (${classOf(vm)}) shares the node's remaining ${plan.pool.length} threads (${cls.strategy}: ${load}, ${within})`,
       ],
-    });
+    };
+  });
+}
+
+/**
+ * Allocates the CPUs of one node among the VMs placed on it, by class: high-priority VMs get
+ * whole dedicated cores (one vCPU per core with SMT off when there is room, both siblings
+ * otherwise); batch and other noisy VMs get their own cores, so their cache and execution-port
+ * pressure stays off the others (isolation); everyone else shares the remaining threads. Idle
+ * SMT siblings for the high class give way when the shared pool would otherwise run above the
+ * overcommit its members' classes allow (the matrix's 1.5x for medium, 2x for low).
+ */
+export function allocateNode(topology: Topology, node: number, vms: readonly Workload[]): Allocation[] {
+  const cores = coresOf(topology, node);
+  const high = vms.filter((vm) => classOf(vm) === "high");
+  const sharing = vms.some((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
+  const batchReserve = vms.some((vm) => classOf(vm) === "batch") ? 1 : 0;
+  const smtOff = highFits(cores, high, batchReserve + (sharing ? 1 : 0), true);
+  let plan = planNode(cores, vms, smtOff);
+  const limit = Math.min(...plan.sharing.map((vm) => ALLOCATION_MATRIX[classOf(vm)].overcommit));
+  if (smtOff && poolRatio(plan) > limit + 1e-9) {
+    const withSiblings = planNode(cores, vms, false);
+    if (poolRatio(withSiblings) < poolRatio(plan)) plan = withSiblings;
   }
-  return out;
+  return [...plan.allocations, ...sharedAllocations(plan)];
 }
 
 /**

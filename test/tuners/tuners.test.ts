@@ -204,9 +204,74 @@ describe("CPU pinning", () => {
             if (a.strategy === "dedicated") for (const cpu of a.physicalCpus) owner.set(cpu, a.vm);
           }
           for (const a of allocations) for (const cpu of a.physicalCpus) expect(owner.get(cpu) ?? a.vm).toBe(a.vm);
+          // A shared pool above its members' overcommit never pays for a dedicated VM's idle SMT
+          // siblings (with a batch VM, its fence may take the cores they free: that is judged by ratio).
+          const sharing = allocations.filter((a) => a.strategy !== "dedicated" && a.cacheAffinity === 3);
+          const limits = { high: 1, medium: 1.5, low: 2, batch: 2.5 } as const;
+          const limit = Math.min(...sharing.map((a) => limits[vms.find((v) => v.id === a.vm)?.priority ?? "medium"]));
+          const poolVcpus = sharing.reduce((sum, a) => sum + (vms.find((v) => v.id === a.vm)?.vcpus ?? 0), 0);
+          const poolThreads = sharing[0]?.physicalCpus.length ?? 1;
+          const batch = vms.some((v) => v.priority === "batch");
+          if (!batch && poolVcpus / poolThreads > limit + 1e-9 && topology.cpus.some((cpu) => cpu.siblings.length > 1))
+            for (const a of allocations.filter((x) => x.strategy === "dedicated" && x.physicalCpus.length > 1)) {
+              const cores = new Set(a.physicalCpus.map((cpu) => topology.cpus.find((c) => c.id === cpu)?.coreId));
+              expect(cores.size).toBeLessThan(a.physicalCpus.length);
+            }
         },
       ),
     );
+  });
+});
+
+describe("CPU pinning: the matrix's overcommit and cache affinity", () => {
+  const coreOf = (topology: Topology, cpu: number) => topology.cpus.find((c) => c.id === cpu)?.coreId;
+  const l3Of = (topology: Topology, cpu: number) =>
+    topology.caches.findIndex((cache) => cache.level === 3 && cache.sharedCpus.includes(cpu));
+  const pool = (allocations: ReturnType<typeof allocateNode>) =>
+    allocations.find((a) => a.strategy !== "dedicated" && a.cacheAffinity === 3)?.physicalCpus ?? [];
+
+  it("keeps idle SMT siblings for a high-priority VM only while the medium pool stays within 1.5x", () => {
+    // Node 0 of the seed host: 4 cores. With SMT off the web VM takes 2 cores, leaving 4 threads.
+    const roomy = allocateNode(seed, 0, [vm("web", 2, "high"), vm("m1", 2, "medium"), vm("m2", 4, "medium")]);
+    const web = roomy.find((a) => a.vm === "web")?.physicalCpus ?? [];
+    expect(new Set(web.map((cpu) => coreOf(seed, cpu))).size).toBe(2); // 6 vCPUs on 4 threads: 1.5x
+    expect(pool(roomy)).toHaveLength(4);
+    expect(roomy.find((a) => a.vm === "m2")?.reasons[0]).toContain("6 vCPUs on 4 threads, 1.50x, within medium's 1.5x");
+
+    // 8 medium vCPUs on those 4 threads would be 2x: the web VM takes one whole core instead.
+    const crowded = allocateNode(seed, 0, [vm("web", 2, "high"), vm("m1", 4, "medium"), vm("m2", 4, "medium")]);
+    const web2 = crowded.find((a) => a.vm === "web")?.physicalCpus ?? [];
+    expect(web2).toHaveLength(2);
+    expect(new Set(web2.map((cpu) => coreOf(seed, cpu))).size).toBe(1);
+    expect(pool(crowded)).toHaveLength(6);
+    expect(crowded.find((a) => a.vm === "m1")?.reasons[0]).toContain("within medium's 1.5x");
+  });
+
+  it("lets low-priority VMs share at up to 2x before the high class gives up its idle siblings", () => {
+    const low = allocateNode(seed, 0, [vm("web", 2, "high"), vm("l1", 4, "low"), vm("l2", 4, "low")]);
+    const web = low.find((a) => a.vm === "web")?.physicalCpus ?? [];
+    expect(new Set(web.map((cpu) => coreOf(seed, cpu))).size).toBe(2);
+    expect(low.find((a) => a.vm === "l1")?.reasons[0]).toContain("8 vCPUs on 4 threads, 2.00x, within low's 2x");
+  });
+
+  it("says so when the node holds more vCPUs than the matrix allows whatever the split", () => {
+    const over = allocateNode(seed, 0, [vm("web", 2, "high"), vm("m1", 8, "medium"), vm("m2", 8, "medium")]);
+    expect(pool(over)).toHaveLength(6);
+    expect(over.find((a) => a.vm === "m1")?.reasons[0]).toMatch(
+      /16 vCPUs on 6 threads, 2\.67x, above medium's 1\.5x: the node holds more vCPUs than the matrix allows/,
+    );
+  });
+
+  it("keeps each dedicated VM's cores under one L3 where one has room (AMD CCXs: two L3s per NPS4 node)", () => {
+    const epyc = topologyOf("epyc-2s-nps4");
+    const node = epyc.nodes[0]?.id ?? 0;
+    expect(new Set(epyc.nodes[0]?.cpus.map((cpu) => l3Of(epyc, cpu))).size).toBe(2);
+    // 3 + 2 + 1 cores with SMT off: taken in order, the 2-core VM straddled both L3s (4 cores each).
+    const allocations = allocateNode(epyc, node, [vm("a", 3, "high"), vm("b", 2, "high"), vm("c", 1, "high")]);
+    for (const a of allocations) {
+      expect(a.strategy).toBe("dedicated");
+      expect(new Set(a.physicalCpus.map((cpu) => l3Of(epyc, cpu))).size).toBe(1);
+    }
   });
 });
 

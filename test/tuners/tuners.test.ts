@@ -301,14 +301,14 @@ describe("CPU pinning with an SMT sibling offline", () => {
 describe("CPU pinning across a round", () => {
   const all = seed.cpus.map((cpu) => cpu.id);
   const node1 = seed.nodes[1]?.cpus ?? [];
-  const round = (vms: [Workload, number[]][]) => {
+  const round = (vms: [Workload, number[]][], recentChanges: { key: string; at: number }[] = []) => {
     const topology = { ...seed, workloads: vms.map(([w]) => w) };
     const recommendations = new CpuPinning().recommend({
       topology,
       observation: busyObservation(vms.map(([w]) => [w, 1])),
       history: [],
       knobs: new Map(vms.map(([w, cpus]) => [`cpu-affinity@${w.id}`, cpus])),
-      recentChanges: [],
+      recentChanges,
       now: 3_600_000,
     });
     // Every VM's CPUs after the round: the recommendation, or what it has.
@@ -316,6 +316,32 @@ describe("CPU pinning across a round", () => {
       vms.map(([w, cpus]) => [w.id, (recommendations.find((r) => r.knob.target === w.id)?.to ?? cpus) as number[]]),
     );
   };
+
+  it("pins a VM's cores only once its node placement has held for 5 minutes", () => {
+    const moved = (at: number) => [{ key: "cpu-affinity@h", at }];
+    expect(round([[vm("h", 2, "high"), node1]], moved(3_600_000 - 299_999)).get("h")).toEqual(node1);
+    expect(round([[vm("h", 2, "high"), node1]], moved(3_600_000 - 300_000)).get("h")).toEqual([8, 10]);
+  });
+
+  it("rebalances every round: cores a departed VM held go back to the ones that stay", () => {
+    // Round 1 on node 1 (4 cores): two 2-vCPU high VMs leave no room for idle siblings, so each
+    // gets one whole core; the medium VM shares the other two.
+    const first = round([
+      [vm("h1", 2, "high"), node1],
+      [vm("h2", 2, "high"), node1],
+      [vm("m", 2, "medium"), node1],
+    ]);
+    expect(first.get("h1")).toEqual([8, 9]);
+    expect(first.get("h2")).toEqual([10, 11]);
+    expect(first.get("m")).toEqual([12, 13, 14, 15]);
+    // h2 is gone (migrated or stopped): the next round gives h1 one vCPU per core, SMT siblings idle.
+    const second = round([
+      [vm("h1", 2, "high"), first.get("h1") ?? []],
+      [vm("m", 2, "medium"), first.get("m") ?? []],
+    ]);
+    expect(second.get("h1")).toEqual([8, 10]);
+    expect(second.get("m")).toEqual([12, 13, 14, 15]);
+  });
 
   it("fences a spread batch VM where that node's allocation puts it, never on a dedicated VM's CPUs", () => {
     // Found by review: the fence came from an allocation with the batch VM, the high VM's from one without.

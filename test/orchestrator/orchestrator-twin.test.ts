@@ -59,18 +59,30 @@ describe("the orchestrator on the twin", () => {
     expect(judged).toBe(applied);
   }, 120_000);
 
-  it("rolls back nearly all of a random tuner's changes and ends no worse than the baseline", async () => {
-    const result = await runTuning(resolved, {
-      tuners: [new RandomTuner(1)],
-      orchestrator: { ...FAST, rankWithWhatIf: false },
-    });
-    const applied = result.history.filter((e) => e.action === "apply").length;
-    const reverted = result.history.filter((e) => e.action === "revert").length;
-    expect(applied).toBeGreaterThan(3);
+  it("rolls back nearly all of a random tuner's changes, every one that degraded, and ends no worse than the baseline", async () => {
+    let applied = 0;
+    let reverted = 0;
+    for (const seed of [1, 2, 3]) {
+      const result = await runTuning(resolved, {
+        tuners: [new RandomTuner(seed)],
+        orchestrator: { ...FAST, rankWithWhatIf: false },
+      });
+      const history = result.history.filter((e) => e.component === "random");
+      applied += history.filter((e) => e.action === "apply").length;
+      reverted += history.filter((e) => e.action === "revert").length;
+      for (const e of history.filter((x) => x.action === "keep" || x.action === "revert")) {
+        // Reverted: measured worse than the 10% threshold; kept: measured within it.
+        if (e.action === "revert") expect(e.impactPct).toBeLessThan(-10);
+        else expect(e.impactPct).toBeGreaterThanOrEqual(-10);
+        // A busy VM squeezed onto one CPU is the harm this tuner does; none of it is kept.
+        if (e.knob.startsWith("cpu-affinity@")) expect(e.action).toBe("revert");
+      }
+      expect(result.tuned.throughputRps).toBeGreaterThanOrEqual(result.baseline.throughputRps * 0.95);
+      expect(result.tuned.p95LatencyMs).toBeLessThanOrEqual(result.baseline.p95LatencyMs * 1.1);
+    }
+    expect(applied).toBeGreaterThan(15);
     expect(reverted / applied).toBeGreaterThanOrEqual(0.75);
-    expect(result.tuned.throughputRps).toBeGreaterThanOrEqual(result.baseline.throughputRps * 0.95);
-    expect(result.tuned.p95LatencyMs).toBeLessThanOrEqual(result.baseline.p95LatencyMs * 1.1);
-  }, 120_000);
+  }, 180_000);
 
   it("survives injected faults (failing writes, metric gaps, load spikes) without crashing or keeping a degrading change (fc.commands)", async () => {
     interface Model {

@@ -102,6 +102,30 @@ export const OFFLOADS: Record<string, string> = {
   tx: "tx-checksumming",
 };
 const MANAGED = Object.values(OFFLOADS);
+const SHORT = new Map(Object.entries(OFFLOADS).map(([short, long]) => [long, short]));
+
+/**
+ * Why an offload write read back differently, in the words `--set` takes: the kernel adjusts
+ * features that depend on each other (net/core/dev.c, netdev_fix_features: no GSO or TSO without
+ * scatter-gather, for one), and a driver may keep a feature as it was.
+ */
+export function offloadMismatch(
+  previous: Record<string, boolean>,
+  wrote: Record<string, boolean>,
+  found: Record<string, boolean>,
+): string | undefined {
+  const spell = (name: string, on: boolean | undefined) => `${SHORT.get(name) ?? name}=${on ? "on" : "off"}`;
+  const asked = Object.keys(wrote).filter((name) => wrote[name] !== previous[name]);
+  const along = Object.keys(found).filter((name) => found[name] !== wrote[name] && !asked.includes(name));
+  const kept = asked.filter((name) => found[name] !== wrote[name]);
+  const parts: string[] = [];
+  if (along.length > 0)
+    parts.push(
+      `the kernel also set ${along.map((name) => spell(name, found[name])).join(", ")} (features that depend on each other); ask for them together: ${[...asked.map((name) => spell(name, wrote[name])), ...along.map((name) => spell(name, found[name]))].join(",")}`,
+    );
+  if (kept.length > 0) parts.push(`the driver kept ${kept.map((name) => spell(name, found[name])).join(", ")}`);
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
 
 /** The managed offloads the driver lets us change; a [fixed] one is not part of the knob's value. */
 function pick(features: Map<string, Feature>): KnobValues["nic-offloads"] {

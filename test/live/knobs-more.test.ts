@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { offloadMismatch } from "../../live/knobs/nic.js";
 import { KnobUnavailableError, KnobValueError } from "../../src/backend.js";
 import { FixtureRunner } from "../helpers/fixture-runner.js";
 import { change, type Harness, harness } from "../helpers/live-harness.js";
@@ -71,6 +72,20 @@ describe("NIC knobs through ethtool", () => {
       /rx-checksumming is \[fixed\] by the driver/,
     );
     expect(h.runner.calls.some((call) => call[1] === "-K")).toBe(false);
+  });
+
+  it("explains a read-back that differs: features the kernel moved along, and ones the driver kept", () => {
+    const before = { "scatter-gather": true, "generic-segmentation-offload": true, "tcp-segmentation-offload": true };
+    expect(
+      offloadMismatch(
+        before,
+        { ...before, "scatter-gather": false, "tcp-segmentation-offload": false },
+        { "scatter-gather": false, "generic-segmentation-offload": false, "tcp-segmentation-offload": true },
+      ),
+    ).toBe(
+      "the kernel also set gso=off (features that depend on each other); ask for them together: sg=off,tso=off,gso=off; the driver kept tso=on",
+    );
+    expect(offloadMismatch(before, before, before)).toBeUndefined();
   });
 
   it("is not offered without ethtool", async () => {

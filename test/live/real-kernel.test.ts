@@ -239,6 +239,38 @@ describe("on the real kernel", { timeout: SLOW }, () => {
     },
   );
 
+  it.skipIf(vethSkip !== undefined)(
+    title(
+      "(2f) scatter-gather off takes GSO with it: the write is undone and the error names both, as --set takes them",
+      vethSkip,
+    ),
+    async () => {
+      const name = `ttg${process.pid % 100000}`;
+      const stateDir = mkdtempSync(join(tmpdir(), "twintune-veth-"));
+      const features = () => execFileSync("ethtool", ["-k", name], { encoding: "utf8" });
+      try {
+        execFileSync("ip", ["link", "add", name, "type", "veth", "peer", "name", `${name}p`]);
+        const before = features();
+        expect(before).toMatch(/^scatter-gather: on$/m);
+        expect(before).toMatch(/^generic-segmentation-offload: on$/m);
+        const backend = await LiveBackend.open({ stateDir });
+        await expect(backend.applyAll([change("nic-offloads", name, { sg: false })])).rejects.toThrow(
+          /the kernel also set gso=off .*ask for them together: sg=off,gso=off; the previous value was restored/,
+        );
+        expect(features()).toBe(before);
+        // Asked for together, they are written, and revert puts both back.
+        await backend.applyAll([change("nic-offloads", name, { sg: false, gso: false })]);
+        expect(features()).toMatch(/^generic-segmentation-offload: off$/m);
+        await backend.revertAll();
+        await backend.close("reverted");
+        expect(features()).toBe(before);
+      } finally {
+        spawnSync("ip", ["link", "del", name]);
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it.skipIf(netnsSkip !== undefined)(
     title("(2d) a namespace deleted and made again under its name is another one: revert leaves it alone", netnsSkip),
     async () => {

@@ -26,13 +26,22 @@ async function fileOf(ctx: KnobContext, ref: KnobRef, kind: "cpus" | "mems"): Pr
 
 /**
  * What the parent allows: the value an earlier change of the same batch gives it (a parent set up
- * before its child), else its effective set (v2, and v1 since 4.x), else its configured set.
+ * before its child), else its effective set (v2, and v1 since 4.x), else its configured set;
+ * undefined when the target is a hierarchy's root (no cpuset above it).
  */
 async function parentSet(ctx: KnobContext, ref: KnobRef, kind: "cpus" | "mems"): Promise<number[] | undefined> {
   const parent = ref.target.replace(/\/+$/, "").replace(/\/[^/]+$/, "");
   const pending = ctx.pending.get(knobKey({ knob: kind === "cpus" ? "cpuset-cpus" : "cpuset-mems", target: parent }));
   if (Array.isArray(pending)) return pending as number[];
-  for (const name of [`cpuset.effective_${kind}`, `effective_${kind}`, `cpuset.${kind}`, kind]) {
+  // v2 names the effective set cpuset.<kind>.effective; v1 cpuset.effective_<kind> (or without the
+  // prefix under noprefix). A v2 group's own cpuset.<kind> may be empty: it inherits its parent's.
+  for (const name of [
+    `cpuset.${kind}.effective`,
+    `cpuset.effective_${kind}`,
+    `effective_${kind}`,
+    `cpuset.${kind}`,
+    kind,
+  ]) {
     const set = await readOptional(ctx.host, `${parent}/${name}`, parseListFile);
     if (set !== undefined) return set;
   }
@@ -67,7 +76,14 @@ function cpusetKnob(
       const path = await fileOf(ctx, ref, kind);
       let ids = [...value].sort((a, b) => a - b);
       if (!options.restore) {
-        const allowed = (await parentSet(ctx, ref, kind)) ?? ids;
+        const allowed = await parentSet(ctx, ref, kind);
+        // A v1 hierarchy's root has no cpuset above it; the kernel refuses any write to it with
+        // EACCES (kernel/cgroup/cpuset.c: the top cpuset tracks every online CPU and node).
+        if (allowed === undefined)
+          throw valueError(
+            ref,
+            `${target} is the root cpuset, which always holds every online ${kind === "cpus" ? "CPU" : "memory node"} (the kernel refuses writes to it); set a cgroup below it`,
+          );
         ids = requireIdSet(ref, value, allowed, kind === "cpus" ? "CPU" : "node");
       }
       if (!options.dryRun) await ctx.host.writeText(path, formatCpuList(ids) || "\n"); // "\n": empty (v2: inherit)

@@ -50,6 +50,35 @@ describe("cgroup cpuset knobs", () => {
   });
 });
 
+describe("cgroup cpuset roots and v2", () => {
+  it("refuses the v1 root cpuset before any write: the kernel keeps it at every online CPU", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    await expect(backend.apply(change("cpuset-cpus", "/sys/fs/cgroup/cpuset", [0]), { dryRun: true })).rejects.toThrow(
+      /is the root cpuset, which always holds every online CPU .*set a cgroup below it/,
+    );
+    await backend.close();
+  });
+
+  it("on cgroup v2, checks a child against its parent's cpuset.cpus.effective (its own cpuset.cpus may be empty)", async () => {
+    h = await harness("kvm-2cpu");
+    const root = "/sys/fs/cgroup/unified-test";
+    h.fs.files.set(`${root}/cpuset.cpus.effective`, "0-1\n");
+    h.fs.files.set(`${root}/cpuset.mems.effective`, "0\n");
+    h.fs.files.set(`${root}/web/cpuset.cpus`, "\n");
+    h.fs.files.set(`${root}/web/cpuset.cpus.effective`, "0-1\n");
+    const backend = await h.open();
+    const receipt = await backend.apply(change("cpuset-cpus", `${root}/web`, [1]));
+    expect(receipt.applied).toEqual([1]);
+    await expect(backend.apply(change("cpuset-cpus", `${root}/web`, [2]), { dryRun: true })).rejects.toThrow(
+      /CPU 2 not available here \(available: 0-1\)/,
+    );
+    await backend.revertAll();
+    expect(await h.fs.readText(`${root}/web/cpuset.cpus`)).toBe("\n");
+    await backend.close("reverted");
+  });
+});
+
 describe("NIC knobs through ethtool", () => {
   it("ring sizes up to the driver's pre-set maximum, written with ethtool -G and read back", async () => {
     h = await harness("kvm-2cpu");

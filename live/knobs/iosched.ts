@@ -4,7 +4,7 @@ import { effectiveScheduler, ioScheduler } from "./block-queue.js";
 import { deviceName, diskIdentity } from "./block-targets.js";
 import { requireInteger } from "./bounds.js";
 import type { KnobAccess } from "./knob-access.js";
-import { parseIntegerText, readKnobFile, valueError, verifyByReadBack } from "./shared.js";
+import { parseIntegerText, readKnobFile, valueError } from "./shared.js";
 
 /**
  * Each scheduler's tunables (Documentation/block/{deadline,bfq,kyber}-iosched.rst; the attributes
@@ -40,6 +40,14 @@ export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags:
   },
   kyber: { names: ["read_lat_nsec", "write_lat_nsec"], flags: [] },
 };
+
+/**
+ * Tunables the kernel keeps in jiffies: a write goes through msecs_to_jiffies, which rounds up to
+ * the tick, and a read through jiffies_to_msecs (mq-deadline's expiries, bfq's timeout_sync). At
+ * HZ=250, 125 ms reads back as 128; a tick is at most 10 ms (HZ=100).
+ */
+const IN_TICKS = new Set(["read_expire", "write_expire", "prio_aging_expire", "timeout_sync"]);
+const MAX_TICK_MS = 10;
 
 /** "sda/read_expire" → ["sda", "read_expire"]. */
 export function splitTunableTarget(target: string): [string, string] {
@@ -98,6 +106,11 @@ export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
     if (!options.dryRun) await ctx.host.writeText(path(target), String(normalized));
     return normalized;
   },
-  verify: verifyByReadBack(get),
+  async verify(ctx, target, expected) {
+    const found = await get(ctx, target);
+    const [, name] = splitTunableTarget(target);
+    const rounded = IN_TICKS.has(name) && found >= expected && found - expected < MAX_TICK_MS;
+    return { ok: found === expected || rounded, found };
+  },
   parse: parseIntegerText,
 };

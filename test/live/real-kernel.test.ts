@@ -646,6 +646,27 @@ describe("on the real kernel", { timeout: SLOW }, () => {
   );
 
   it.skipIf(loopSkip !== undefined)(
+    title("(1d) a tunable the kernel keeps in ticks (read_expire) reads back rounded up: kept, and reverted", loopSkip),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const stateDir = join(dir, "state");
+        // 501 ms is a whole number of ticks only at HZ=1000; at 250 it reads back as 504.
+        const set = ["--set", "io-scheduler=mq-deadline", "--set", `iosched-tunable@${device}/read_expire=501`];
+        const apply = runCli(["live", "apply", "--yes", "--device", device, ...set, "--state-dir", stateDir]);
+        expect(apply.status, apply.stderr).toBe(0);
+        const read = Number(readFileSync(`/sys/block/${device}/queue/iosched/read_expire`, "utf8"));
+        expect(read).toBeGreaterThanOrEqual(501);
+        expect(read).toBeLessThan(511);
+        expect(apply.stdout).toMatch(new RegExp(`${device}/read_expire +500 +${read} `));
+        const revert = runCli(["live", "revert", "--state-dir", stateDir]);
+        expect(revert.status, revert.stderr).toBe(0);
+        expect(queueFiles(device)).toEqual(before);
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
     title("(4d) --revert-on-exit holding: a hangup (SIGHUP, a closed SSH session) restores, as SIGINT does", killSkip),
     async () => {
       await withLoopDevice(async (device, dir) => {

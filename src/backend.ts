@@ -188,6 +188,11 @@ export interface WorkloadObservation {
   crossNodeRatio?: number;
   /** CPU time it wanted but did not get (run-queue wait or throttling), share of the interval. */
   cpuWaitRatio?: number;
+  /**
+   * Bytes per second its CPUs moved to and from memory past the last-level cache (LLC misses x
+   * 64 B), where measured (the twin; a live host does not report it yet).
+   */
+  memoryTrafficBytesPerSec?: number;
   iops?: number;
   networkMbps?: number;
   oomKills?: number;

@@ -7,6 +7,9 @@
  * [0.3, 0.7]). When the working set fits, only compulsory (and coherence) misses remain. The
  * curve is continuous at C = W and never rises with C.
  */
+/** Bytes one miss moves from memory: a cache line on every x86-64 and most Arm server cores. */
+export const CACHE_LINE_BYTES = 64;
+
 export interface CacheBehaviour {
   /** Bytes the workload touches repeatedly. */
   workingSetBytes: number;

@@ -6,6 +6,7 @@ import type {
   WorkloadObservation,
 } from "../../src/backend.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
+import { CACHE_LINE_BYTES } from "../physics/cache-miss.js";
 import type { HostTwin } from "./host-twin.js";
 import { VmIntervalStats, type VmService } from "./vm-service.js";
 
@@ -90,6 +91,7 @@ export class TwinObserver {
         errorRate: requests > 0 ? stats.errors / requests : 0,
         crossNodeRatio: stats.misses > 0 ? stats.remoteMisses / stats.misses : 0,
         cpuWaitRatio: stats.vcpuWaitNs / (intervalNs * vm.vcpus),
+        memoryTrafficBytesPerSec: (stats.misses * CACHE_LINE_BYTES) / seconds,
         iops: stats.ios / seconds,
         networkMbps: (stats.networkBytes * 8) / seconds / 1e6,
         hourlyCostUsd: vm.hourlyUsd,

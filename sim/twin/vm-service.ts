@@ -2,7 +2,7 @@ import type { MemoryPolicy, PurchaseOption } from "../../src/backend.js";
 import { type CongestionControl, flowThroughputBps, transferSeconds } from "../../src/math/tcp-throughput.js";
 import { LogHistogram } from "../../src/metrics/log-histogram.js";
 import type { VmConfig } from "../../src/scenario/scenario-schema.js";
-import { llcShareBytes } from "../physics/cache-miss.js";
+import { CACHE_LINE_BYTES, llcShareBytes } from "../physics/cache-miss.js";
 import { cpuPhase } from "../physics/cpu-phase.js";
 import { memoryLatencyNs, remoteShare } from "../physics/memory-latency.js";
 import type { RandomStream, RandomStreams } from "../rng.js";
@@ -16,7 +16,6 @@ const MS = 1e6;
 /** Linux retransmits a dropped SYN after 1 s (initial RTO, RFC 6298); clients give up after 3 tries. */
 const SYN_RETRY_MS = 1000;
 const SYN_TRIES = 3;
-const CACHE_LINE = 64;
 
 interface Request {
   arrivedNs: number;
@@ -260,7 +259,7 @@ export class VmService {
       refillBytes,
       ioCpuMs,
     });
-    ctx.recordMemoryTraffic(pages, misses * CACHE_LINE);
+    ctx.recordMemoryTraffic(pages, misses * CACHE_LINE_BYTES);
     this.stats.misses += misses;
     this.stats.remoteMisses += misses * remoteShare(node, pages);
     const wallNs = Math.max(1, Math.round(wallMs * MS));

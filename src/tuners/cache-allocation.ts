@@ -21,7 +21,11 @@ function lastLevelCaches(topology: Topology): CacheInfo[] {
  * through resctrl) confines such a VM's lines to the fewest ways the CPU allows and leaves the
  * rest to the others; the VM keeps its CPUs. Pure: proposes, never applies.
  */
-export function confineCachelessVms(context: TunerContext, component: string): Recommendation[] {
+export function confineCachelessVms(
+  context: TunerContext,
+  component: string,
+  noisy: ReadonlyMap<string, string> = new Map(),
+): Recommendation[] {
   const { topology } = context;
   const llcs = lastLevelCaches(topology);
   const ways = llcs[0]?.allocationWays ?? 0;
@@ -40,7 +44,8 @@ export function confineCachelessVms(context: TunerContext, component: string): R
   const out: Recommendation[] = [];
   for (const vm of topology.workloads) {
     const workloadClass: WorkloadClass = vm.priority ?? "medium";
-    if (ALLOCATION_MATRIX[workloadClass].cache !== "none") continue;
+    const measured = workloadClass !== "high" ? noisy.get(vm.id) : undefined;
+    if (ALLOCATION_MATRIX[workloadClass].cache !== "none" && measured === undefined) continue;
     const ref = { knob: "llc-ways" as const, target: vm.id };
     const current = context.knobs.get(knobKey(ref));
     if (typeof current !== "number" || current <= confinedWays) continue;
@@ -69,7 +74,7 @@ export function confineCachelessVms(context: TunerContext, component: string): R
       to: confinedWays,
       expectedImpact: Math.max(0.01, 0.3 * held),
       reasons: [
-        `${vm.id} is ${workloadClass} work (the allocation matrix gives it no cache) and keeps ${Math.round(busy * 100)}% of its ${vm.vcpus} vCPU${vm.vcpus > 1 ? "s" : ""} busy beside ${neighbours.toFixed(1)} busy vCPUs of other VMs on its L3: the lines it brings in evict theirs`,
+        `${measured === undefined ? `${vm.id} is ${workloadClass} work (the allocation matrix gives it no cache) and` : `${measured}; it`} keeps ${Math.round(busy * 100)}% of its ${vm.vcpus} vCPU${vm.vcpus > 1 ? "s" : ""} busy beside ${neighbours.toFixed(1)} busy vCPUs of other VMs on its L3: the lines it brings in evict theirs`,
         `confine it to ${confinedWays} of the ${ways} cache ways (${share}%) through resctrl, leaving ${ways - confinedWays} to the others; it keeps its CPUs`,
       ],
     });

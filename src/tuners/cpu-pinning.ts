@@ -1,6 +1,7 @@
 import { sameKnobValue, type Topology, type Workload } from "../backend.js";
 import { ALLOCATION_MATRIX, type PinningStrategy, type WorkloadClass } from "./allocation-matrix.js";
 import { confineCachelessVms } from "./cache-allocation.js";
+import { measuredNoisyNeighbours } from "./noisy-neighbours.js";
 import { nodesOf } from "./numa-optimizer.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
@@ -56,6 +57,10 @@ function takeCores(free: readonly Core[], count: number): { taken: Core[]; left:
 
 const classOf = (vm: Workload): WorkloadClass => vm.priority ?? "medium";
 
+/** Batch work, and a VM measured as a noisy neighbour (never a high-priority one), run on cores of their own. */
+const fenced = (vm: Workload, noisy: ReadonlyMap<string, string>): boolean =>
+  classOf(vm) === "batch" || (classOf(vm) !== "high" && noisy.has(vm.id));
+
 /** Cores from the front of `list` that hold `vcpus` threads, one per core with SMT off (list.length + 1: they do not). */
 function coresFor(list: readonly Core[], vcpus: number, smtOff: boolean): number {
   // Cores can differ in threads (an SMT sibling offline), so needs are counted core by core.
@@ -96,10 +101,15 @@ function poolRatio(plan: NodePlan): number {
  * ceil(vCPUs / 2.5) batch threads (the matrix's 2.5x), one per core first, on cores of their
  * own, whose unused siblings join the shared pool; the rest of the node is the shared pool.
  */
-function planNode(cores: readonly Core[], vms: readonly Workload[], smtOff: boolean): NodePlan {
+function planNode(
+  cores: readonly Core[],
+  vms: readonly Workload[],
+  smtOff: boolean,
+  noisy: ReadonlyMap<string, string>,
+): NodePlan {
   const high = vms.filter((vm) => classOf(vm) === "high");
-  const batch = vms.filter((vm) => classOf(vm) === "batch");
-  const sharing = vms.filter((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
+  const batch = vms.filter((vm) => fenced(vm, noisy));
+  const sharing = vms.filter((vm) => classOf(vm) !== "high" && !fenced(vm, noisy));
   const batchReserve = batch.length > 0 ? 1 : 0;
   // When a high-priority VM would find no room, it joins the shared pool, so the pool's core is
   // kept from the start (decided before any core is taken).
@@ -130,7 +140,10 @@ function planNode(cores: readonly Core[], vms: readonly Workload[], smtOff: bool
   if (batch.length > 0) {
     const threadsPerCore = Math.max(1, ...cores.map((core) => core.threads.length));
     const vcpus = batch.reduce((sum, vm) => sum + vm.vcpus, 0);
-    const threads = Math.ceil(vcpus / ALLOCATION_MATRIX.batch.overcommit);
+    // Each at its class's overcommit: 2.5x for batch work, 1.5x or 2x for a noisy medium or low VM.
+    const threads = Math.ceil(
+      batch.reduce((sum, vm) => sum + vm.vcpus / ALLOCATION_MATRIX[classOf(vm)].overcommit, 0) - 1e-9,
+    );
     const need = Math.max(1, Math.min(free.length - (sharing.length > 0 ? 1 : 0), coresFor(free, threads, false)));
     const { taken, left } = takeCores(free, need);
     free = left;
@@ -139,14 +152,17 @@ function planNode(cores: readonly Core[], vms: readonly Workload[], smtOff: bool
     ).flat();
     const cpus = byThreadThenCore.slice(0, Math.max(1, threads)).sort((a, b) => a - b);
     spareSiblings.push(...byThreadThenCore.slice(cpus.length));
+    const fence = `fenced on ${cpus.length} thread${cpus.length > 1 ? "s" : ""} of ${taken.length} core${taken.length > 1 ? "s" : ""} of its own`;
     for (const vm of batch) {
+      const cls = classOf(vm);
+      const why = cls === "batch" ? `${vm.id} is batch work` : (noisy.get(vm.id) as string);
       allocations.push({
         vm: vm.id,
         strategy: "shared",
         physicalCpus: cpus,
         cacheAffinity: 0,
         reasons: [
-          `${vm.id} is batch work: fenced on ${cpus.length} thread${cpus.length > 1 ? "s" : ""} of ${taken.length} core${taken.length > 1 ? "s" : ""} of its own (${vcpus} batch vCPU${vcpus > 1 ? "s" : ""} shared at up to ${ALLOCATION_MATRIX.batch.overcommit}x) so it cannot crowd latency-sensitive VMs off their cores and caches`,
+          `${why}: ${fence} (${vcpus} fenced vCPU${vcpus > 1 ? "s" : ""}, ${cls} shared at up to ${ALLOCATION_MATRIX[cls].overcommit}x) so it cannot crowd latency-sensitive VMs off their cores and caches`,
         ],
       });
     }
@@ -196,16 +212,21 @@ function sharedAllocations(plan: NodePlan): Allocation[] {
  * SMT siblings for the high class give way when the shared pool would otherwise run above the
  * overcommit its members' classes allow (the matrix's 1.5x for medium, 2x for low).
  */
-export function allocateNode(topology: Topology, node: number, vms: readonly Workload[]): Allocation[] {
+export function allocateNode(
+  topology: Topology,
+  node: number,
+  vms: readonly Workload[],
+  noisy: ReadonlyMap<string, string> = new Map(),
+): Allocation[] {
   const cores = coresOf(topology, node);
   const high = vms.filter((vm) => classOf(vm) === "high");
-  const sharing = vms.some((vm) => classOf(vm) !== "high" && classOf(vm) !== "batch");
-  const batchReserve = vms.some((vm) => classOf(vm) === "batch") ? 1 : 0;
+  const sharing = vms.some((vm) => classOf(vm) !== "high" && !fenced(vm, noisy));
+  const batchReserve = vms.some((vm) => fenced(vm, noisy)) ? 1 : 0;
   const smtOff = highFits(cores, high, batchReserve + (sharing ? 1 : 0), true);
-  let plan = planNode(cores, vms, smtOff);
+  let plan = planNode(cores, vms, smtOff, noisy);
   const limit = Math.min(...plan.sharing.map((vm) => ALLOCATION_MATRIX[classOf(vm)].overcommit));
   if (smtOff && poolRatio(plan) > limit + 1e-9) {
-    const withSiblings = planNode(cores, vms, false);
+    const withSiblings = planNode(cores, vms, false, noisy);
     if (poolRatio(withSiblings) < poolRatio(plan)) plan = withSiblings;
   }
   return [...plan.allocations, ...sharedAllocations(plan)];
@@ -230,10 +251,13 @@ export class CpuPinning implements Tuner {
       const node = nodes[0] as number;
       byNode.set(node, [...(byNode.get(node) ?? []), vm]);
     }
-    const fences = this.placeSpreadBatch(context, byNode);
+    const noisy = measuredNoisyNeighbours(topology, context.observation);
+    const fences = this.placeSpreadBatch(context, byNode, noisy);
     // Each node is allocated once, with the batch VMs fenced on it this round, so a fence and the
     // node's other allocations never disagree.
-    const allocations = [...byNode].flatMap(([node, vms]) => allocateNode(topology, node, vms));
+    const allocations = [...byNode].flatMap(([node, vms]) =>
+      allocateNode(topology, node, vms, noisy).map((allocation) => ({ ...allocation, node })),
+    );
     const out: Recommendation[] = [];
     for (const allocation of allocations) {
       const current = context.knobs.get(knobKey({ knob: "cpu-affinity", target: allocation.vm }));
@@ -250,9 +274,14 @@ export class CpuPinning implements Tuner {
         to: allocation.physicalCpus,
         expectedImpact: fence !== undefined ? Math.max(0.01, freed) : 0.02 + 0.05 * (observed?.cpuWaitRatio ?? 0),
         reasons: fence !== undefined ? [fence, ...allocation.reasons] : allocation.reasons,
+        // Dedicated cores are only dedicated once the others are moved off them: a node's
+        // allocations are judged and applied as one. A fence helps alone, so it goes alone.
+        ...(fence === undefined && allocation.cacheAffinity !== 0
+          ? { group: `cpu-pinning@node${allocation.node}` }
+          : {}),
       });
     }
-    return [...out, ...confineCachelessVms(context, this.component)];
+    return [...out, ...confineCachelessVms(context, this.component, noisy)];
   }
 
   /**
@@ -261,7 +290,11 @@ export class CpuPinning implements Tuner {
    * with the most CPU to spare (counting the batch VMs placed before it), whose allocation then
    * fences it, so the next allocation of that node keeps it there. Returns why, by VM.
    */
-  private placeSpreadBatch(context: TunerContext, byNode: Map<number, Workload[]>): Map<string, string> {
+  private placeSpreadBatch(
+    context: TunerContext,
+    byNode: Map<number, Workload[]>,
+    noisy: ReadonlyMap<string, string>,
+  ): Map<string, string> {
     const { topology } = context;
     const busyOn = (node: number) =>
       (byNode.get(node) ?? []).reduce((sum, vm) => {
@@ -271,7 +304,7 @@ export class CpuPinning implements Tuner {
     const spare = (node: (typeof topology.nodes)[number]) => node.cpus.length - busyOn(node.id);
     const reasons = new Map<string, string>();
     for (const vm of topology.workloads) {
-      if (vm.priority !== "batch" || !this.settled(context, vm.id)) continue;
+      if (!fenced(vm, noisy) || !this.settled(context, vm.id)) continue;
       const affinity = context.knobs.get(knobKey({ knob: "cpu-affinity", target: vm.id }));
       const spread = Array.isArray(affinity) ? nodesOf(topology, affinity as number[]) : [];
       if (spread.length < 2) continue;

@@ -1,4 +1,5 @@
 import { type MemoryPolicy, sameKnobValue, type Topology, type WorkloadObservation } from "../backend.js";
+import { measuredNoisyNeighbours } from "./noisy-neighbours.js";
 import { knobKey, type Recommendation, type Tuner, type TunerContext } from "./tuner.js";
 
 export interface NumaConfig {
@@ -167,6 +168,7 @@ export class NumaOptimizer implements Tuner {
   recommend(context: TunerContext): Recommendation[] {
     const { topology, observation } = context;
     if (topology.nodes.length < 2) return [];
+    const noisy = measuredNoisyNeighbours(topology, observation);
     const demands: Demand[] = observation.workloads.map((w) => {
       const vm = topology.workloads.find((candidate) => candidate.id === w.id);
       const affinity = context.knobs.get(knobKey({ knob: "cpu-affinity", target: w.id }));
@@ -176,7 +178,7 @@ export class NumaOptimizer implements Tuner {
         cpus: w.cpuUtilization * (vm?.vcpus ?? 1),
         memoryBytes: w.memoryBytes,
         homeNode: -1,
-        noisy: vm?.priority === "batch",
+        noisy: vm?.priority === "batch" || noisy.has(w.id),
         latencySensitive: vm?.priority === "high" || (vm?.tags ?? []).includes("latency-sensitive"),
         ...(nodes.length === 1 ? { placedOn: nodes[0] as number } : {}),
       };

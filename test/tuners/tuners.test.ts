@@ -7,6 +7,7 @@ import { confineCachelessVms } from "../../src/tuners/cache-allocation.js";
 import { allocateNode, CpuPinning } from "../../src/tuners/cpu-pinning.js";
 import { classifyReads, IoTuner, planDevice } from "../../src/tuners/io-tuner.js";
 import { bufferMaxForPath, lossLimited, NetworkTuner } from "../../src/tuners/network-tuner.js";
+import { measuredNoisyNeighbours } from "../../src/tuners/noisy-neighbours.js";
 import { DEFAULT_NUMA_CONFIG, NumaOptimizer, planNodes } from "../../src/tuners/numa-optimizer.js";
 import { observationOf } from "../helpers/observation.js";
 
@@ -423,6 +424,106 @@ describe("cache allocation", () => {
     const ivy = topologyOf("xeon-2s-ivb");
     expect(confineCachelessVms(context(ivy, [[vm("batch", 2, "batch"), 1, 20]]), "cpu-pinning")).toEqual([]);
     expect(confineCachelessVms(context(seed, [[vm("batch", 2, "batch"), 1, 1]]), "cpu-pinning")).toEqual([]);
+  });
+});
+
+describe("noisy neighbours found by measurement", () => {
+  /** An interval in which each VM kept `busy` of its vCPUs busy and moved `gbps` GB/s to and from memory. */
+  const measured = (rows: [Workload, number, number][]): Observation => {
+    const observation = busyObservation(rows.map(([w, busy]) => [w, busy]));
+    return {
+      ...observation,
+      workloads: observation.workloads.map((w, i) => ({ ...w, memoryTrafficBytesPerSec: (rows[i]?.[2] ?? 0) * 1e9 })),
+    };
+  };
+  const streamer = vm("etl", 4, "medium");
+  const fleet: [Workload, number, number][] = [
+    [vm("web-1", 2, "high"), 0.5, 0.3],
+    [vm("web-2", 2, "high"), 0.5, 0.4],
+    [vm("api", 2, "medium"), 0.5, 0.2],
+    [streamer, 1, 12], // 3 GB/s per busy vCPU, 10x the others' median
+  ];
+  const topology = { ...seed, workloads: fleet.map(([w]) => w) };
+
+  it("flags a busy VM streaming far more memory per vCPU than the others, never a high-priority one", () => {
+    const noisy = measuredNoisyNeighbours(topology, measured(fleet));
+    expect([...noisy.keys()]).toEqual(["etl"]);
+    expect(noisy.get("etl")).toBe(
+      "etl moves 3.0 GB/s to and from memory per busy vCPU, 10x the others' median (0.30 GB/s): it streams past the shared cache, a noisy neighbour",
+    );
+    // The same traffic from a high-priority VM is its own business: it gets cores of its own anyway.
+    const high = fleet.map(([w, b, g]): [Workload, number, number] => [
+      w.id === "etl" ? { ...w, priority: "high" } : w,
+      b,
+      g,
+    ]);
+    expect(measuredNoisyNeighbours({ ...seed, workloads: high.map(([w]) => w) }, measured(high)).size).toBe(0);
+  });
+
+  it("needs both: 4x the median and 1 GB/s per busy vCPU, from a VM busy enough to matter", () => {
+    const at = (busy: number, gbps: number) =>
+      measuredNoisyNeighbours(
+        topology,
+        measured(fleet.map(([w, b, g]): [Workload, number, number] => (w.id === "etl" ? [w, busy, gbps] : [w, b, g]))),
+      ).has("etl");
+    expect(at(1, 4 * 0.3 * 4)).toBe(true); // exactly 4x the median, 1.2 GB/s per vCPU
+    expect(at(1, 4 * 0.3 * 4 - 0.01)).toBe(false); // just under 4x
+    expect(at(0.2, 12)).toBe(false); // idle most of the time
+    const quiet = fleet.map(([w, b, g]): [Workload, number, number] => [w, b, g / 10]);
+    expect(measuredNoisyNeighbours(topology, measured(quiet)).size).toBe(0); // 10x, but 0.3 GB/s per vCPU
+    // A backend that does not measure memory traffic flags nobody.
+    expect(measuredNoisyNeighbours(topology, busyObservation(fleet.map(([w, b]) => [w, b]))).size).toBe(0);
+  });
+
+  it("fences a measured noisy medium VM on cores of its own at medium's 1.5x, and confines its cache", () => {
+    const noisy = measuredNoisyNeighbours(topology, measured(fleet));
+    // With only the API VM beside it on node 0 (4 cores), it gets ceil(4 / 1.5) = 3 threads.
+    const roomy = allocateNode(seed, 0, [vm("api", 2, "medium"), streamer], noisy);
+    expect(roomy.find((a) => a.vm === "etl")?.physicalCpus).toEqual([0, 1, 2]);
+    expect(roomy.find((a) => a.vm === "etl")?.reasons[0]).toMatch(
+      /^etl moves 3\.0 GB\/s .*: fenced on 3 threads of 2 cores of its own \(4 fenced vCPUs, medium shared at up to 1\.5x\)/,
+    );
+    // Beside two dedicated VMs the node keeps a core for the shared pool: one core for it.
+    const allocations = allocateNode(seed, 0, topology.workloads, noisy);
+    const etl = allocations.find((a) => a.vm === "etl");
+    expect(etl?.physicalCpus).toHaveLength(2);
+    for (const other of allocations.filter((a) => a.vm !== "etl"))
+      for (const cpu of other.physicalCpus) expect(etl?.physicalCpus).not.toContain(cpu);
+    const confine = confineCachelessVms(
+      {
+        topology,
+        observation: measured(fleet),
+        history: [],
+        knobs: new Map<string, KnobValue>(fleet.map(([w]) => [`llc-ways@${w.id}`, 20])),
+        recentChanges: [],
+        now: 0,
+      },
+      "cpu-pinning",
+      noisy,
+    );
+    expect(confine.map((r) => [r.knob.target, r.to])).toEqual([["etl", 1]]);
+    expect(confine[0]?.reasons[0]).toMatch(
+      /^etl moves 3\.0 GB\/s .*a noisy neighbour; it keeps 100% of its 4 vCPUs busy/,
+    );
+  });
+
+  it("proposes a node's dedicated and shared allocations as one group, a fence alone", () => {
+    const node0 = seed.nodes[0]?.cpus ?? [];
+    const recommendations = new CpuPinning().recommend({
+      topology,
+      observation: measured(fleet),
+      history: [],
+      knobs: new Map(fleet.map(([w]) => [`cpu-affinity@${w.id}`, node0])),
+      recentChanges: [],
+      now: 3_600_000,
+    });
+    const groups = new Map(
+      recommendations.filter((r) => r.knob.knob === "cpu-affinity").map((r) => [r.knob.target, r.group]),
+    );
+    expect(groups.get("web-1")).toBe("cpu-pinning@node0");
+    expect(groups.get("web-2")).toBe("cpu-pinning@node0");
+    expect(groups.get("api")).toBe("cpu-pinning@node0");
+    expect(groups.get("etl")).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { formatKeyPath } from "../config/config-error.js";
+import { aliasProblem } from "../config/yaml-aliases.js";
 import { lineOf, valueAt } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
 import { packageRoot } from "../package-root.js";
@@ -42,6 +43,8 @@ export function parseCatalog(text: string, file: string): InstanceCatalog {
     const message = (syntax.message.split("\n")[0] as string).replace(/ at line \d+, column \d+:?$/, "");
     throw new CatalogError(file, line, "", `not valid YAML or JSON: ${message}`);
   }
+  const alias = aliasProblem(doc);
+  if (alias !== undefined) throw new CatalogError(file, lines.linePos(alias.offset).line, "", alias.message);
   const data: unknown = doc.toJS();
   const locate = (path: readonly PropertyKey[]) => lineOf(doc, lines, path);
   const parsed = catalogSchema.safeParse(data);

@@ -5,6 +5,7 @@ import { keyNode } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
+import { aliasProblem } from "./yaml-aliases.js";
 
 /** A parsed YAML (or JSON, a subset of YAML) file that can say where each key path is. */
 export interface SourceDocument {
@@ -37,6 +38,11 @@ export function readSourceDocument(file: string, text?: string): SourceDocument 
   if (first !== undefined) {
     const position = lines.linePos(first.pos[0]);
     throw new ConfigError(file, position.line, position.col, "", first.message.split("\n")[0] ?? "invalid YAML");
+  }
+  const alias = aliasProblem(document);
+  if (alias !== undefined) {
+    const position = lines.linePos(alias.offset);
+    throw new ConfigError(file, position.line, position.col, "", alias.message);
   }
   return {
     file,

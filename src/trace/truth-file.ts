@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { describeValue } from "../catalog/zod-issue-text.js";
 import { formatKeyPath } from "../config/config-error.js";
+import { aliasProblem } from "../config/yaml-aliases.js";
 import { lineOf, valueAt } from "../document-location.js";
 import type { TruthRecord } from "../tuners/rightsize/truth-compare.js";
 import { TraceError } from "./trace-error.js";
@@ -45,6 +46,8 @@ export function loadTruthFile(path: string): TruthFile {
   const doc = parseDocument(text, { lineCounter: lines });
   const syntax = doc.errors[0];
   if (syntax !== undefined) throw new TraceError(path, syntax.linePos?.[0].line ?? 1, undefined, "not valid JSON");
+  const alias = aliasProblem(doc);
+  if (alias !== undefined) throw new TraceError(path, lines.linePos(alias.offset).line, undefined, alias.message);
   const data: unknown = doc.toJS();
   const parsed = truthSchema.safeParse(data);
   if (!parsed.success) {

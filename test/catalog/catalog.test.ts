@@ -95,6 +95,7 @@ describe("catalog files", () => {
       ).message,
     ).toBe("my.yaml:2: defaults.spot.discount: expected a number < 1, got 1.5");
     expect(problem("instances: []\n").message).toBe("my.yaml:1: instances: expected at least 1 entry");
+    expect(problem("instances:\n  - *x\n").message).toBe("my.yaml:2: alias *x names no anchor set before it (&x)");
     expect(problem("foo: 1\n").message).toMatch(/^my\.yaml:1: (foo|instances): /);
   });
 

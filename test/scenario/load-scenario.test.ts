@@ -117,6 +117,16 @@ describe("scenario loading", () => {
   it("errors name the file, the line, the key path and what was expected, also inside an include", () => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [
+        { "s.yaml": BASE.replace("memoryGiB: 8", "memoryGiB: *eight") },
+        "s.yaml",
+        /s\.yaml:11:16: alias \*eight names no anchor set before it \(&eight\)/,
+      ],
+      [
+        { "s.yaml": `${BASE}tags: &t [a, *t]\n` },
+        "s.yaml",
+        /s\.yaml:15:14: alias \*t is inside the node &t marks: a cycle/,
+      ],
+      [
         { "s.yaml": BASE.replace("vcpus: 2", "vcpus: two") },
         "s.yaml",
         /s\.yaml:10:\d+: vms\[0\]\.vcpus: expected number, got "two"/,

@@ -3,19 +3,38 @@
 const UNIX_SECONDS = /^-?\d+(\.\d+)?$/;
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
+/**
+ * 2200-01-01T00:00:00Z in Unix seconds. Later timestamps are a unit mistake (milliseconds or
+ * microseconds since the epoch), not a date, and one of them would stretch a VM's history over
+ * centuries and leave every earlier sample out of its window.
+ */
+const LATEST_SECONDS = 7_258_118_400;
+
 /** Unix seconds, or an ISO 8601 date-time (UTC when it names no zone), as Unix seconds. */
 export function parseTimestamp(text: string): number | string {
   const fast = Number(text);
   // Number() also reads "", " " and "0x1f"; the test only runs on what it accepted.
-  if (Number.isFinite(fast) && UNIX_SECONDS.test(text)) return fast;
+  if (Number.isFinite(fast) && fast < LATEST_SECONDS && UNIX_SECONDS.test(text)) return fast;
   const trimmed = text.trim();
-  if (UNIX_SECONDS.test(trimmed)) return Number(trimmed);
+  if (UNIX_SECONDS.test(trimmed)) {
+    const seconds = Number(trimmed);
+    if (seconds < LATEST_SECONDS) return seconds;
+    const unit =
+      seconds / 1e3 < LATEST_SECONDS
+        ? " (milliseconds? divide by 1000)"
+        : seconds / 1e6 < LATEST_SECONDS
+          ? " (microseconds? divide by 1,000,000)"
+          : "";
+    return `expected Unix seconds before the year 2200, got '${text}'${unit}`;
+  }
   const match = ISO_8601.exec(trimmed);
   if (match !== null) {
     const [, date, time, zone] = match;
     let normalised = time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${zone ?? "Z"}`;
     normalised = normalised.replace(/([+-]\d{2})(\d{2})$/, "$1:$2").replace(/([+-]\d{2})$/, "$1:00");
     const ms = Date.parse(normalised.toUpperCase());
+    if (Number.isFinite(ms) && ms / 1000 >= LATEST_SECONDS)
+      return `expected a date before the year 2200, got '${text}'`;
     if (Number.isFinite(ms)) return ms / 1000;
   }
   return `expected ISO 8601 (2026-01-05T09:30:00Z) or Unix seconds, got '${text}'`;

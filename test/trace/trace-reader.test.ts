@@ -85,6 +85,19 @@ describe("readTrace", () => {
     expect(failure("timestamp,vm,instance_type,cpu,mem\nyesterday,a,m.large,0.1,0.1\n")).toMatch(
       /^trace\.csv:2: column 'timestamp': expected ISO 8601/,
     );
+    // A unit mistake, not a date: one such row would leave every earlier sample out of the window.
+    expect(failure("timestamp,vm,instance_type,cpu,mem\n1767225600000,a,m.large,0.1,0.1\n")).toBe(
+      "trace.csv:2: column 'timestamp': expected Unix seconds before the year 2200, got '1767225600000' (milliseconds? divide by 1000)",
+    );
+    expect(failure("timestamp,vm,instance_type,cpu,mem\n1767225600000000,a,m.large,0.1,0.1\n")).toMatch(
+      /\(microseconds\? divide by 1,000,000\)$/,
+    );
+    expect(failure("timestamp,vm,instance_type,cpu,mem\n99999999999999999999,a,m.large,0.1,0.1\n")).toMatch(
+      /expected Unix seconds before the year 2200, got '99999999999999999999'$/,
+    );
+    expect(failure("timestamp,vm,instance_type,cpu,mem\n9999-01-01T00:00:00Z,a,m.large,0.1,0.1\n")).toBe(
+      "trace.csv:2: column 'timestamp': expected a date before the year 2200, got '9999-01-01T00:00:00Z'",
+    );
     expect(failure("timestamp,vm,instance_type,cpu,mem,oom\n0,a,m.large,0.1,0.1,yes\n")).toBe(
       "trace.csv:2: column 'oom': expected 0 or 1, got 'yes'",
     );

@@ -164,7 +164,9 @@ export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): stri
             : issue.inclusive
               ? "at most"
               : "less than";
-        return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}`;
+        // A schema's own message (not zod's "Too big: ...") says why the bound is there.
+        const why = issue.message.startsWith("Too ") ? "" : `: ${issue.message}`;
+        return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}${why}`;
       }
       return issue.message;
     default:

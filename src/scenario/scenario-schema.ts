@@ -69,9 +69,21 @@ const BurstSchema = z.strictObject({
   factor: z.number().positive(),
 });
 
+/**
+ * Bounds on what the per-request twin simulates. Each request is a few events, and the kernel
+ * runs about 2 million events a second (npm run bench:kernel): a VM at a million requests a second
+ * already runs slower than real time, and more pending events than the kernel's slot table holds
+ * (2^24) cannot run at all. Larger fleets belong in a fleet: section (the fluid model).
+ */
+const MAX_RATE_PER_SEC = 1_000_000;
+const MAX_CLIENTS = 1_000_000;
+const MAX_REQUEST_DURATION_MS = 7 * 86_400_000;
+const MAX_REQUEST_EVALUATION_MS = 86_400_000;
+const SIMULATES_EACH = "the twin simulates each request (for larger fleets use a fleet: section)";
+
 const OpenArrivalsSchema = z.strictObject({
   /** Mean arrival rate, requests per second (Poisson, modulated by the seasons and bursts). */
-  ratePerSec: z.number().positive(),
+  ratePerSec: z.number().positive().max(MAX_RATE_PER_SEC, SIMULATES_EACH),
   daily: SeasonSchema.optional(),
   weekly: SeasonSchema.optional(),
   /** Growth of the rate per day, as a fraction (0.01 = +1%/day). */
@@ -81,7 +93,7 @@ const OpenArrivalsSchema = z.strictObject({
 
 const ClosedArrivalsSchema = z.strictObject({
   /** Clients each with one request outstanding, waiting `thinkMs` (exponential) between requests. */
-  clients: z.int().positive(),
+  clients: z.int().positive().max(MAX_CLIENTS, SIMULATES_EACH),
   thinkMs: z.number().nonnegative(),
 });
 
@@ -267,6 +279,22 @@ export const ScenarioSchema = z
         path: ["vms"],
         message: "a fleet scenario generates its VMs: remove vms or fleet",
       });
+    // Per request, a simulated day of the seed fleet takes minutes (npm run bench:fleet): a week
+    // is hours, and a typo like 10000d would run for months.
+    if (scenario.fleet === undefined && scenario.duration > MAX_REQUEST_DURATION_MS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration"],
+        message: `expected at most ${formatDuration(MAX_REQUEST_DURATION_MS)}, got ${formatDuration(scenario.duration)}: ${SIMULATES_EACH}`,
+      });
+    const evaluation = scenario.evaluation.warmup + scenario.evaluation.window;
+    if (scenario.fleet === undefined && evaluation > MAX_REQUEST_EVALUATION_MS)
+      crossFieldIssue(
+        ctx,
+        ["evaluation", "window"],
+        [["evaluation", "warmup"]],
+        `expected warmup + window at most ${formatDuration(MAX_REQUEST_EVALUATION_MS)}, got ${formatDuration(evaluation)}: both configurations are simulated over it, ${SIMULATES_EACH}`,
+      );
     const fleet = scenario.fleet;
     if (fleet !== undefined && scenario.tuning.components.includes("rightsizing")) {
       // Samples come every step from time 0 to observe - step: the engine needs their span and count.

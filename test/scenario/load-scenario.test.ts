@@ -158,6 +158,21 @@ describe("scenario loading", () => {
         /s\.yaml:2:\d+: duration: expected a duration like 30s/,
       ],
       [
+        { "s.yaml": BASE.replace("name: base", "name: base\nduration: 10000d") },
+        "s.yaml",
+        /s\.yaml:2:\d+: duration: expected at most 7d, got 10000d: the twin simulates each request/,
+      ],
+      [
+        { "s.yaml": `${BASE}evaluation: { warmup: 2m, window: 1d }\n` },
+        "s.yaml",
+        /evaluation\.window: expected warmup \+ window at most 1d, got 1442m: both configurations are simulated/,
+      ],
+      [
+        { "s.yaml": BASE.replace("clients: 4, thinkMs: 10", "clients: 4000000, thinkMs: 10") },
+        "s.yaml",
+        /arrivals\.clients: expected a number at most 1000000, got 4000000: the twin simulates each request/,
+      ],
+      [
         { "s.yaml": BASE.replace("name: base", "name: base\ncolour: blue") },
         "s.yaml",
         /s\.yaml:2:\d+: colour: unknown key 'colour'; known keys: include, name, description, seed, duration, host/,

@@ -253,12 +253,17 @@ export class Orchestrator {
 
   // -- the steps ----------------------------------------------------------------------------
 
-  /** Observe: one sample per `sampleMs` until the interval has passed. */
+  /**
+   * Observe: samples of about `sampleMs` until the interval has passed. The interval is split
+   * evenly (150 s in samples of 50 s, not three of 60), so a round lasts what the configuration
+   * says and convergence windows are the interval's length.
+   */
   private async observe(): Promise<TimedSample[]> {
     const out: TimedSample[] = [];
     const samplesPerInterval = Math.max(1, Math.round(this.config.tuningIntervalMs / this.config.sampleMs));
+    const sampleMs = this.config.tuningIntervalMs / samplesPerInterval;
     for (let i = 0; i < samplesPerInterval; i++) {
-      await this.backend.clock.sleep(this.config.sampleMs);
+      await this.backend.clock.sleep(sampleMs);
       const observation = await this.backend.observe();
       if (this.latest !== undefined) this.recentObservations.push(this.latest);
       // A day of one-minute samples: enough for the right-sizer's observation period on long runs.

@@ -194,7 +194,12 @@ const VmSchema = z
   });
 
 const TuningSchema = z.strictObject({
-  interval: positiveDurationMs.prefault("5m"),
+  interval: durationMs
+    .refine(
+      (ms) => ms >= 60_000,
+      "expected at least 1m: each round observes, tries its candidates on the twin and validates; a shorter one measures too few requests",
+    )
+    .prefault("5m"),
   validation: positiveDurationMs.prefault("10m"),
   convergenceTarget: positiveDurationMs.prefault("30m"),
   degradationThreshold: z.number().positive().default(0.1),

@@ -134,6 +134,16 @@ describe("the orchestrator's plan and apply steps", () => {
     expect(appliedValues(o)).toEqual([64]);
   });
 
+  it("a round lasts the interval even when samples do not divide it (150 s: three samples of 50 s)", async () => {
+    const backend = new SimBackend(loadScenario(SMALL));
+    const o = orchestrator(backend, () => [], { tuningIntervalMs: 150_000, sampleMs: 60_000 });
+    await o.initialize();
+    const start = backend.clock.now();
+    await o.runOnce();
+    await o.runOnce();
+    expect(backend.clock.now() - start).toBe(300_000);
+  });
+
   it("stop() ends start() after the round in progress", async () => {
     let rounds = 0;
     const o: Orchestrator = orchestrator(new SimBackend(loadScenario(SMALL)), () => {

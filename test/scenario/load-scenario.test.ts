@@ -195,7 +195,7 @@ describe("scenario loading", () => {
       [
         { "s.yaml": BASE.replace("name: base", "name: base\ntuning:\n  interval: 0s") },
         "s.yaml",
-        /s\.yaml:3:\d+: tuning\.interval: expected a duration above zero/,
+        /s\.yaml:3:\d+: tuning\.interval: expected at least 1m: each round observes/,
       ],
       [
         { "s.yaml": BASE.replace("name: base", "name: base\nevaluation: { window: 0m }") },

@@ -104,7 +104,9 @@ describe("scenario overrides (--set)", () => {
       expect(error.message).toBe(
         key === "evaluation.window"
           ? `--set ${key}="0s": ${key}: expected at least 10s: a shorter window holds too few requests to measure throughput or a P95`
-          : `--set ${key}="0s": ${key}: expected a duration above zero, like 30s or 5m`,
+          : key === "tuning.interval"
+            ? `--set ${key}="0s": ${key}: expected at least 1m: each round observes, tries its candidates on the twin and validates; a shorter one measures too few requests`
+            : `--set ${key}="0s": ${key}: expected a duration above zero, like 30s or 5m`,
       );
     }
     expect(loadScenario(SEED, undefined, [set("evaluation.warmup", "0s")]).scenario.evaluation.warmup).toBe(0);

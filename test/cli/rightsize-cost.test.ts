@@ -200,3 +200,18 @@ describe("twintune cost", () => {
     expect(pareto.out).toMatch(/Pareto options/);
   });
 });
+
+describe("a plan that costs more than today", () => {
+  it("says 'more', not a negative saving, when the right size is bigger", async () => {
+    const rows = ["timestamp,vm,instance_type,cpu,mem"];
+    for (let k = 0; k < 14 * 288; k++) rows.push(`${1767571200 + k * 300},busy,half,0.95,0.5`);
+    writeFileSync(join(dir, "busy.csv"), `${rows.join("\n")}\n`);
+    const rightsize = await run(["rightsize", "busy.csv", "--catalog", "worked.yaml"]);
+    expect(rightsize.code).toBe(0);
+    expect(rightsize.out).toContain("on-demand cost $36.50/month now, $73.00/month recommended (100.0% more)");
+    const cost = await run(["cost", "busy.csv", "--catalog", "worked.yaml"]);
+    expect(cost.code).toBe(0);
+    expect(cost.out).toMatch(/1\. Right-size 1 VMs: +\+\$36\.50\/month \(100% more\)/);
+    expect(cost.out).not.toMatch(/\(-\d+%/);
+  });
+});

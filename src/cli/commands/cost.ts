@@ -74,8 +74,10 @@ function renderPlan(plan: CostPlan): string {
 
 function renderTotals(plan: CostPlan, forecast: CostForecast): string {
   const t = plan.totals;
+  // Savings read as the cost going down (-$X, X%); a step or plan that costs more says "more".
+  const part = (amount: number) => share(t.currentMonthlyUsd > 0 ? Math.abs(amount) / t.currentMonthlyUsd : 0, 0);
   const line = (label: string, step: { vms: number; usd: number }) =>
-    `  ${label.replace("#", String(step.vms)).padEnd(28)} ${step.usd >= 0 ? "-" : "+"}${usd(Math.abs(step.usd))}/month (${share(t.currentMonthlyUsd > 0 ? step.usd / t.currentMonthlyUsd : 0, 0)})`;
+    `  ${label.replace("#", String(step.vms)).padEnd(28)} ${step.usd >= 0 ? "-" : "+"}${usd(Math.abs(step.usd))}/month (${part(step.usd)}${step.usd >= 0 ? "" : " more"})`;
   const lines = [`Current: ${t.vms} VMs on demand = ${usd(t.currentMonthlyUsd)}/month`];
   let n = 1;
   lines.push(line(`${n++}. Right-size # VMs:`, t.rightSize));
@@ -83,7 +85,9 @@ function renderTotals(plan: CostPlan, forecast: CostForecast): string {
   lines.push(line(`${n++}. Spot for # VMs:`, t.spot));
   lines.push(line(`${n++}. Commit for # VMs:`, t.commitment));
   lines.push(
-    `Total savings: ${usd(t.savingsUsd)}/month (${share(t.currentMonthlyUsd > 0 ? t.savingsUsd / t.currentMonthlyUsd : 0, 0)}); plan cost ${usd(t.planMonthlyUsd)}/month`,
+    t.savingsUsd >= 0
+      ? `Total savings: ${usd(t.savingsUsd)}/month (${part(t.savingsUsd)}); plan cost ${usd(t.planMonthlyUsd)}/month`
+      : `Total: the plan costs ${usd(-t.savingsUsd)}/month more (${part(t.savingsUsd)} more); plan cost ${usd(t.planMonthlyUsd)}/month`,
   );
   const c = forecast.fleet.costUsd;
   const upsizing = forecast.vms.filter((vm) => vm.upsizeDay !== undefined).length;

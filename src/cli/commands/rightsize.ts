@@ -75,7 +75,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   io.stdout.write(renderRecommendations(recommendations));
   io.stdout.write(`\n${summaryLine(recommendations)}\n`);
   io.stdout.write(
-    `on-demand cost ${usd(current)}/month now, ${usd(current - saved)}/month recommended (${share(current > 0 ? saved / current : 0)} less)\n`,
+    `on-demand cost ${usd(current)}/month now, ${usd(current - saved)}/month recommended (${share(current > 0 ? Math.abs(saved) / current : 0)} ${saved >= 0 ? "less" : "more"})\n`,
   );
   if (compare !== undefined) io.stdout.write(`\n${renderCompare(compare)}`);
   return 0;

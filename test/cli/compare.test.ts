@@ -70,6 +70,10 @@ describe("twintune compare", () => {
     const refused = fakeIO();
     expect(await main([...args, "--seeds", "1-3", "--out", out], refused)).toBe(1);
     expect(refused.err()).toMatch(/holds a comparison already: add --resume/);
+    // A sweep cannot resume a comparison's folder, so it is not told to try.
+    const asSweep = fakeIO();
+    expect(await main(["sweep", FLEET, "--seeds", "1", "--out", out], asSweep)).toBe(1);
+    expect(asSweep.err()).toMatch(/holds a comparison, not a sweep: choose another --out\n$/);
     const resumed = fakeIO();
     expect(await main([...args, "--seeds", "1-3", "--out", out, "--resume"], resumed)).toBe(0);
     expect(resumed.out()).toMatch(/\(6 of 6 runs reused from /);

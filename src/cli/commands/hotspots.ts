@@ -17,7 +17,7 @@ largest first, with their inclusive share beside. INPUT is folded stacks, pprof,
 Options:
   --threshold F    the smallest self share to list, a fraction (default 0.05 = 5%)
   --format FORMAT  folded, pprof, cpuprofile or perf-script (default: detected)
-  --json           print {"input", "unit", "total", "threshold", "hotspots": [...]}
+  --json           print {"input", "format", "unit", "total", "threshold", "hotspots": [...]}
   -h, --help       show this help
 
 Example:

@@ -46,7 +46,8 @@ Options:
   --json             print the result as JSON (scenario, seed, configHash, traceHash,
                      startTime, baseline, tuned, convergence, history, rollbacks, finalKnobs,
                      modelVersion, detail)
-  --tui              watch the run full screen instead ('twintune tui --help')
+  --tui              watch the run full screen instead ('twintune tui --help'); takes only
+                     SCENARIO and --seed (not --set, --out, --no-report, --threads or --json)
   -h, --help         show this help
 `;
 

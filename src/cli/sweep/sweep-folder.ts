@@ -63,10 +63,15 @@ export class SweepFolder {
     const holdsSweep = existsSync(this.manifestPath);
     const what = manifest.kind;
     if (!resume) {
-      if (holdsSweep)
+      if (holdsSweep) {
+        const held = this.readManifest().kind ?? "sweep";
+        // --resume continues only the same kind of run: do not suggest it for a sweep's folder to a comparison.
         throw new UserError(
-          `${this.dir} holds a ${this.readManifest().kind ?? "sweep"} already: add --resume to continue it, or choose another --out`,
+          held === what
+            ? `${this.dir} holds a ${held} already: add --resume to continue it, or choose another --out`
+            : `${this.dir} holds a ${held}, not a ${what}: choose another --out`,
         );
+      }
       if (exists && readdirSync(this.dir).length > 0)
         throw new UserError(`${this.dir} is not empty and holds no ${what}; choose another --out`);
     } else {

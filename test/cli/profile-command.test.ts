@@ -71,14 +71,31 @@ describe("twintune profile", () => {
   it("refuses outputs that are one file, before running anything", async () => {
     const dir = scratch();
     const io = { ...fakeIO(), cwd: dir };
-    const args = ["profile", "--pprof", "a.pb.gz", "-o", "./a.pb.gz", "--", process.execPath, "-e", "1"];
+    const args = ["profile", "--pprof", "a.out", "-o", "./a.out", "--", process.execPath, "-e", "1"];
     expect(await main(args, io)).toBe(1);
-    expect(io.err()).toBe("twintune: -o ./a.pb.gz and --pprof a.pb.gz are the same file\n");
+    expect(io.err()).toBe("twintune: -o ./a.out and --pprof a.out are the same file\n");
     writeFileSync(join(dir, "app.js"), APP);
     const script = { ...fakeIO(), cwd: dir };
     expect(await main(["profile", "-o", "app.js", "--", process.execPath, "app.js"], script)).toBe(1);
     expect(script.err()).toBe("twintune: -o app.js would replace the profiled command's app.js; write elsewhere\n");
     expect(readFileSync(join(dir, "app.js"), "utf8")).toBe(APP);
+  });
+
+  it("-o is the folded stacks: a name promising SVG, HTML or pprof is refused; a name losing the unit is noted", async () => {
+    const dir = scratch();
+    for (const [name, flag] of [
+      ["app.svg", "--svg"],
+      ["app.HTML", "--html"],
+      ["app.pb.gz", "--pprof"],
+    ]) {
+      const io = { ...fakeIO(), cwd: dir };
+      expect(await main(["profile", "-o", name as string, "--", process.execPath, "-e", "1"], io)).toBe(2);
+      expect(io.err()).toMatch(new RegExp(`-o writes folded stacks \\(text\\), not .*: use ${flag} ${name}`));
+    }
+    expect(readdirSync(dir)).toEqual([]);
+    const io = { ...fakeIO(), cwd: dir };
+    expect(await main(["profile", "-o", "mine.folded", "--", process.execPath, "-e", "1"], io)).toBe(0);
+    expect(io.err()).toMatch(/note: mine\.folded holds CPU microseconds; .*name it \*\.us\.folded/);
   });
 
   it("needs --pid or a command, and says so", async () => {

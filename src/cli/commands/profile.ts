@@ -22,6 +22,15 @@ import { UsageError, UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 import { numberOption } from "../profile-input.js";
 
+/** File names that promise another format than folded text, the format each is, and the flag that writes it. */
+const OTHER_FORMATS: [string, string, string][] = [
+  [".svg", "an SVG", "--svg"],
+  [".html", "HTML", "--html"],
+  [".htm", "HTML", "--html"],
+  [".pb.gz", "pprof", "--pprof"],
+  [".pprof", "pprof", "--pprof"],
+];
+
 const USAGE = `Usage: twintune profile --pid PID [--duration S] [options]
        twintune profile [options] -- COMMAND [ARGS...]
 
@@ -131,6 +140,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const target = pid !== undefined ? String(pid) : programName(command);
   const unitSuffix = pid === undefined && isNodeCommand(command[0] as string) ? ".us" : "";
   const output = values.output ?? `profile-${target.replace(/[^\w.-]/g, "_")}${unitSuffix}.folded`;
+  const otherFormat = OTHER_FORMATS.find(([suffix]) => output.toLowerCase().endsWith(suffix));
+  if (otherFormat !== undefined)
+    throw new UsageError(
+      `-o ${output}: -o writes folded stacks (text), not ${otherFormat[1]}: use ${otherFormat[2]} ${output}; the folded stacks still go to -o or its default name`,
+    );
   const named = [
     { flag: values.output === undefined ? "the folded stacks" : "-o", path: output },
     ...(values.pprof === undefined ? [] : [{ flag: "--pprof", path: values.pprof }]),
@@ -196,6 +210,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
       `wrote ${outputs.join(", ")}: ${formatWeight(total)} ${profile.unit} in ${profile.stacks.size} distinct stacks (${outcome.method})\n`,
     );
   }
+  if (unitSuffix !== "" && values.output !== undefined && !output.endsWith(".us.folded"))
+    io.stderr.write(
+      `twintune: note: ${output} holds CPU microseconds; a folded file carries its unit in its name, so hotspots and flamegraph will count them as samples (name it *.us.folded to keep the unit)\n`,
+    );
   if (total === 0) io.stderr.write("twintune: warning: no samples were recorded (was the process idle?)\n");
   return outcome.exitCode;
 }

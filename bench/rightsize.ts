@@ -75,11 +75,17 @@ function cpuSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-function ingestion(): number[] {
+async function ingestion(): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), "twintune-bench-"));
   try {
     const fleet = new FleetWorkload({ seed: 2, vms: 500, catalog });
-    const { tracePath, rows } = generateFleetFiles({ fleet, seed: 2, traceDays: DAYS, horizonDays: 7, outDir: dir });
+    const { tracePath, rows } = await generateFleetFiles({
+      fleet,
+      seed: 2,
+      traceDays: DAYS,
+      horizonDays: 7,
+      outDir: dir,
+    });
     const bytes = statSync(tracePath).size;
     const rates: number[] = [];
     for (let run = 0; run < 3; run++) {
@@ -117,7 +123,7 @@ function round(value: number): number {
 const runs: { wall: number; cpu: number }[] = [];
 for (let run = 0; run < RUNS; run++) runs.push(analysis(run));
 const cpuMedian = median(runs.map((r) => r.cpu));
-const rates = ingestion();
+const rates = await ingestion();
 const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1000);
 console.log(
   JSON.stringify({

@@ -15,18 +15,23 @@ export interface GenerateFilesOptions {
   outDir: string;
   /** Called after each VM, for summaries and progress reports. */
   onVm?: (spec: VmSpec, done: number, total: number) => void;
+  /** Stops the generation (Ctrl-C): nothing is written, the temporaries are removed. */
+  signal?: AbortSignal;
 }
+
+/** VMs between two looks at the event loop, where a signal handler can run: about 50 ms of work. */
+const VMS_PER_YIELD = 50;
 
 /**
  * Writes `trace.csv` (what monitoring saw in the first traceDays: censored utilisation, VM by
  * VM) and `truth.json` (per VM, the right type for the following horizon from the true demand).
  * Both appear only when complete. Memory stays flat: one VM's series at a time.
  */
-export function generateFleetFiles(options: GenerateFilesOptions): {
+export async function generateFleetFiles(options: GenerateFilesOptions): Promise<{
   tracePath: string;
   truthPath: string;
   rows: number;
-} {
+}> {
   const { fleet, traceDays, horizonDays } = options;
   const tracePath = join(options.outDir, "trace.csv");
   const truthPath = join(options.outDir, "truth.json");
@@ -51,7 +56,12 @@ export function generateFleetFiles(options: GenerateFilesOptions): {
       truth.truth.push(vmTruth(fleet, i, traceDays, horizonDays));
       fleet.forget(i);
       options.onVm?.(spec, i + 1, fleet.size);
+      if ((i + 1) % VMS_PER_YIELD === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        options.signal?.throwIfAborted();
+      }
     }
+    options.signal?.throwIfAborted();
     // Both are written and durable before either replaces an earlier pair, so a failure (a full
     // disk) leaves the earlier pair whole rather than a new trace beside an old truth.
     truthFile = new AtomicFile(truthPath);

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { fakeIO } from "../helpers/fake-io.js";
+import { spawnCli } from "../helpers/spawn-cli.js";
 import { WORKED_CATALOG_YAML, workedCsv } from "../helpers/worked-example.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cli-"));
@@ -214,4 +215,34 @@ describe("a plan that costs more than today", () => {
     expect(cost.out).toMatch(/1\. Right-size 1 VMs: +\+\$36\.50\/month \(100% more\)/);
     expect(cost.out).not.toMatch(/\(-\d+%/);
   });
+});
+
+describe("fleet generate stopped by a signal", () => {
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)(
+    "%s mid-write removes the half-written trace and the folder it made",
+    async (signal, code) => {
+      const out = join(mkdtempSync(join(tmpdir(), "fleet-stop-")), "demo");
+      const child = spawnCli(["fleet", "generate", "--vms", "20000", "--days", "14", "--seed", "2", "--out", out]);
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (status) => resolve(status)));
+      const started = Date.now();
+      // Stopped once the trace is being written (its hidden temporary exists).
+      while (
+        Date.now() - started < 30_000 &&
+        !(existsSync(out) && readdirSync(out).some((n) => n.startsWith(".trace")))
+      )
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(stderr).toContain(`twintune: ${signal}: stopped; nothing was written`);
+      expect(existsSync(out)).toBe(false);
+    },
+    60_000,
+  );
 });

@@ -88,10 +88,10 @@ describe("FleetWorkload (the twin's fleet generator)", () => {
     }
   });
 
-  it("writes trace.csv and truth.json, leaving no temporary file, the same for the same seed", () => {
-    const write = () => {
+  it("writes trace.csv and truth.json, leaving no temporary file, the same for the same seed", async () => {
+    const write = async () => {
       const dir = mkdtempSync(join(tmpdir(), "fleet-"));
-      generateFleetFiles({
+      await generateFleetFiles({
         fleet: new FleetWorkload({ seed: 4, vms: 5, catalog }),
         seed: 4,
         traceDays: 2,
@@ -100,7 +100,7 @@ describe("FleetWorkload (the twin's fleet generator)", () => {
       });
       return dir;
     };
-    const [a, b] = [write(), write()];
+    const [a, b] = [await write(), await write()];
     expect(readdirSync(a).sort()).toEqual(["trace.csv", "truth.json"]);
     const trace = readFileSync(join(a, "trace.csv"), "utf8");
     expect(trace).toBe(readFileSync(join(b, "trace.csv"), "utf8"));

@@ -61,7 +61,8 @@ export interface SpotTerms {
  * The fluid mode for fleets over days: each time step, each VM's arrival rate (seasons, trend,
  * bursts and noise) meets its vCPUs as a G/G/c queue (Allen–Cunneen), with the CPU-phase time of
  * `cpuPhase` (the formula the per-request mode uses) slowed by the expected SMT contention of its
- * host's utilization. Hosts share nothing else here; memory placement and caches enter through
+ * host's utilization, and stretched by time sharing when its host has more busy vCPUs than
+ * threads. Hosts share nothing else here; memory placement and caches enter through
  * each VM's request parameters. One core handles tens of millions of VM-steps a minute.
  *
  * A step-by-step object: after each `step`, the per-VM arrays hold that step's figures, so a
@@ -146,8 +147,9 @@ export class FleetSimulation {
           continue;
         }
       }
-      hostDemand[vm.host] =
-        (hostDemand[vm.host] as number) + (rate * ((this.cpuMs[i] as number) + (this.stallMs[i] as number))) / 1000;
+      // Busy threads it asks of the host; a VM cannot keep more than its vCPUs busy.
+      const busy = (rate * ((this.cpuMs[i] as number) + (this.stallMs[i] as number))) / 1000;
+      hostDemand[vm.host] = (hostDemand[vm.host] as number) + Math.min(vm.vcpus, busy);
     }
     let throughput = 0;
     let failed = 0;
@@ -172,10 +174,15 @@ export class FleetSimulation {
         failed += rate;
         continue;
       }
-      const u = Math.min(1, (hostDemand[vm.host] as number) / logicalCpus);
+      const demand = hostDemand[vm.host] as number;
+      const u = Math.min(1, demand / logicalCpus);
       // A thread's sibling is busy with probability u: speed 1 alone, pair/2 when shared.
       const speed = 1 - u + (u * host.smtPairThroughput) / 2;
-      const serviceMs = (this.cpuMs[i] as number) / speed + (this.stallMs[i] as number);
+      // More busy vCPUs than the host has threads: they take turns, and every request's CPU
+      // phase (instructions and stalls alike, as cpuPhase's time sharing) stretches by the
+      // overcommit.
+      const overcommit = Math.max(1, demand / logicalCpus);
+      const serviceMs = ((this.cpuMs[i] as number) / speed + (this.stallMs[i] as number)) * overcommit;
       const lambda = rate / 1000;
       const rho = (lambda * serviceMs) / vm.vcpus;
       if (rho >= 1) {

@@ -47,6 +47,37 @@ describe("the fleet simulation", () => {
     }
   });
 
+  it("a host with more busy vCPUs than threads time-shares them: every request's CPU phase stretches by the overcommit", () => {
+    // 96 VMs of 8 vCPUs, each keeping 2 busy (200 requests/s x 10 ms, no memory stalls): 192 busy
+    // vCPUs on one 128-thread host, 1.5x; on two hosts 96 each, no overcommit.
+    const threads = 128;
+    const make = (hosts: number) => {
+      const spec = generateFleet({ vms: 96, hosts, host, days: 1, seed: 4, stepMs: 3_600_000 });
+      spec.vms.forEach((vm, i) => {
+        vm.host = i % hosts;
+        vm.vcpus = 8;
+        vm.noiseCv = 0;
+        vm.spot = undefined;
+        vm.arrivals = { ratePerSec: 200, trendPerDay: 0 };
+        vm.request = { ...vm.request, cpuMs: 10, cpuCv: 0, memoryAccesses: 0 };
+      });
+      return new FleetSimulation(spec);
+    };
+    const one = make(1);
+    const two = make(2);
+    const stepOne = one.step(0);
+    const stepTwo = two.step(0);
+    const pair = host.smtPairThroughput;
+    // Every thread busy: SMT siblings at pair/2 each, and 192/128 = 1.5 vCPUs per thread.
+    const serviceOne = (10 / (pair / 2)) * (192 / threads);
+    expect(one.utilization[0]).toBeCloseTo((0.2 * serviceOne) / 8, 9);
+    // Three quarters of the threads busy: no time sharing, only the SMT slowdown.
+    const u = 96 / threads;
+    expect(two.utilization[0]).toBeCloseTo((0.2 * (10 / (1 - u + (u * pair) / 2))) / 8, 9);
+    expect(stepOne.meanLatencyMs).toBeGreaterThan(stepTwo.meanLatencyMs * 1.5);
+    expect(stepOne.maxHostUtilization).toBe(1);
+  });
+
   it("a spot VM is down for the restart time after each reclaim, and its requests fail meanwhile", () => {
     const spec = generateFleet({ vms: 1, hosts: 1, host, days: 60, seed: 5, stepMs: 600_000 });
     const vm = spec.vms[0];

@@ -37,7 +37,14 @@ export function tableRows(points: readonly PointAggregate[]): string[][] {
   return points.map((point) => [
     point.label,
     String(point.runs),
-    ...TABLE_METRICS.map((key) => formatStat(point.metrics[key], key === "rollbacks" ? 1 : 2)),
+    ...TABLE_METRICS.map((key) => {
+      const stat = point.metrics[key];
+      const digits = key === "rollbacks" ? 1 : 2;
+      // A figure only some runs have (a convergence time where a run never converged) says how many.
+      if (stat === null || stat === undefined || stat.n >= point.runs) return formatStat(stat, digits);
+      const shown = stat.halfWidth === null ? grouped(stat.mean, digits) : formatStat(stat, digits);
+      return `${shown} (${stat.n} of ${point.runs})`;
+    }),
   ]);
 }
 

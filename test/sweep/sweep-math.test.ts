@@ -7,6 +7,7 @@ import { comparePolicies } from "../../src/sweep/policy-comparison.js";
 import type { RunSummary } from "../../src/sweep/run-summary.js";
 import { MAX_SEEDS, parseSeedList } from "../../src/sweep/seed-list.js";
 import { gridPoints, plannedRuns } from "../../src/sweep/sweep-grid.js";
+import { tableHeaders, tableRows } from "../../src/sweep/sweep-markdown.js";
 
 function summary(seed: number, tuned: Partial<RunSummary["tuned"]> = {}, converged: number | null = 20): RunSummary {
   const base = {
@@ -123,6 +124,13 @@ describe("sweep statistics", () => {
     expect(point.metrics.convergenceMinutes?.mean).toBe(20);
     expect(point.metrics.convergenceMinutes?.n).toBe(2);
     expect(point.metrics.throughputChangePct?.mean).toBe(0);
+    // The table says how many runs the mean is over when not all of them have it.
+    const row = tableRows([point])[0] ?? [];
+    expect(row[1]).toBe("3");
+    expect(row[tableHeaders().indexOf("convergence time (min)")]).toBe("20.00 ± 127.06 (2 of 3)");
+    const one = aggregatePoint("q", {}, [summary(1, {}, 10), summary(2, {}, null)]);
+    expect(tableRows([one])[0]?.[tableHeaders().indexOf("convergence time (min)")]).toBe("10.00 (1 of 2)");
+    expect(tableRows([one])[0]?.[tableHeaders().indexOf("throughput change (%)")]).toBe("0.00 ± 0.00");
   });
 });
 

@@ -87,6 +87,9 @@ export class FleetSimulation {
   private readonly spotStreams: RandomStream[];
   private readonly downUntil: Float64Array;
   private readonly hostDemand: Float64Array;
+  private readonly hostSpeed: Float64Array;
+  private readonly hostStretch: Float64Array;
+  private readonly vmsOnHost: number[][];
 
   constructor(readonly spec: FleetSpec) {
     // The simulation owns copies: callers may resize them without touching the spec.
@@ -122,6 +125,60 @@ export class FleetSimulation {
     this.state = new Uint8Array(n);
     this.downUntil = new Float64Array(n);
     this.hostDemand = new Float64Array(spec.hosts);
+    this.hostSpeed = new Float64Array(spec.hosts);
+    this.hostStretch = new Float64Array(spec.hosts);
+    this.vmsOnHost = Array.from({ length: spec.hosts }, () => []);
+    this.vms.forEach((vm, i) => this.vmsOnHost[vm.host]?.push(i));
+  }
+
+  /** Instruction speed of a thread whose SMT sibling is busy with probability u: 1 alone, pair/2 shared. */
+  private smtSpeed(u: number): number {
+    return 1 - u + (u * this.spec.host.smtPairThroughput) / 2;
+  }
+
+  /**
+   * Per host, the SMT speed of its threads and how far time sharing stretches a CPU phase. Busy
+   * vCPU threads are counted at the speed they run (a VM keeps at most its vCPUs busy); while they
+   * fit the host's threads nothing stretches. Beyond, they share the threads (processor sharing):
+   * each phase stretches by k = busy(k) / threads, where busy(k) grows with k until the VMs'
+   * vCPUs cap it, solved by bisection. At that point every thread is busy, so the host delivers
+   * exactly threads x pair/2 of a solo thread's work: 8 cores of 1.25 serve 10,000 requests of
+   * 1 ms a second however many vCPUs ask (`twintune validate` compares it with the per-request twin).
+   */
+  private shareHosts(): void {
+    const { vms, logicalCpus } = this;
+    const busyAt = (h: number, speed: number, stretch: number): number => {
+      let busy = 0;
+      for (const i of this.vmsOnHost[h] as number[]) {
+        if (this.state[i] === 2) continue;
+        const phase = ((this.cpuMs[i] as number) / speed + (this.stallMs[i] as number)) * stretch;
+        busy += Math.min((vms[i] as FleetVm).vcpus, ((this.offeredRps[i] as number) * phase) / 1000);
+      }
+      return busy;
+    };
+    for (let h = 0; h < this.spec.hosts; h++) {
+      const solo = Math.min(1, (this.hostDemand[h] as number) / logicalCpus);
+      const busy = busyAt(h, this.smtSpeed(solo), 1);
+      if (busy <= logicalCpus) {
+        this.hostSpeed[h] = this.smtSpeed(busy / logicalCpus);
+        this.hostStretch[h] = 1;
+        this.hostDemand[h] = busy;
+        continue;
+      }
+      const speed = this.smtSpeed(1);
+      let low = 1;
+      let high = 1;
+      for (const i of this.vmsOnHost[h] as number[]) if (this.state[i] !== 2) high += (vms[i] as FleetVm).vcpus;
+      high /= logicalCpus;
+      for (let iteration = 0; iteration < 50 && high - low > 1e-9; iteration++) {
+        const k = (low + high) / 2;
+        if (busyAt(h, speed, k) / logicalCpus > k) low = k;
+        else high = k;
+      }
+      this.hostSpeed[h] = speed;
+      this.hostStretch[h] = high;
+      this.hostDemand[h] = logicalCpus * high;
+    }
   }
 
   /** Simulates the step starting at `t` (ms). */
@@ -151,6 +208,7 @@ export class FleetSimulation {
       const busy = (rate * ((this.cpuMs[i] as number) + (this.stallMs[i] as number))) / 1000;
       hostDemand[vm.host] = (hostDemand[vm.host] as number) + Math.min(vm.vcpus, busy);
     }
+    this.shareHosts();
     let throughput = 0;
     let failed = 0;
     let latencyWeighted = 0;
@@ -174,15 +232,11 @@ export class FleetSimulation {
         failed += rate;
         continue;
       }
-      const demand = hostDemand[vm.host] as number;
-      const u = Math.min(1, demand / logicalCpus);
-      // A thread's sibling is busy with probability u: speed 1 alone, pair/2 when shared.
-      const speed = 1 - u + (u * host.smtPairThroughput) / 2;
-      // More busy vCPUs than the host has threads: they take turns, and every request's CPU
-      // phase (instructions and stalls alike, as cpuPhase's time sharing) stretches by the
-      // overcommit.
-      const overcommit = Math.max(1, demand / logicalCpus);
-      const serviceMs = ((this.cpuMs[i] as number) / speed + (this.stallMs[i] as number)) * overcommit;
+      // Instructions at the host's SMT speed; instructions and stalls alike stretched by time
+      // sharing (as cpuPhase's `sharing`).
+      const speed = this.hostSpeed[vm.host] as number;
+      const serviceMs =
+        ((this.cpuMs[i] as number) / speed + (this.stallMs[i] as number)) * (this.hostStretch[vm.host] as number);
       const lambda = rate / 1000;
       const rho = (lambda * serviceMs) / vm.vcpus;
       if (rho >= 1) {

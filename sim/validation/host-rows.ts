@@ -1,5 +1,7 @@
 import { meanWithInterval } from "../../src/math/batch-means.js";
 import { type Catalogs, scenarioFromObject } from "../../src/scenario/load-scenario.js";
+import type { VmConfig } from "../../src/scenario/scenario-schema.js";
+import { FleetSimulation } from "../fluid/fleet-model.js";
 import { fluidVm } from "../fluid/fluid-vm.js";
 import { llcMissRatio } from "../physics/cache-miss.js";
 import { memoryLatencyNs } from "../physics/memory-latency.js";
@@ -236,6 +238,62 @@ async function fluidRows(seed: number, catalogs: Catalogs): Promise<ValidationRo
   return rows;
 }
 
+/**
+ * An overloaded host in the fluid mode against the per-request mode: 12 VMs of 2 vCPUs ask 1,600
+ * requests/s of 1 ms each (19,200 solo threads' worth of work a second) of 8 cores / 16 threads.
+ * Whatever the vCPUs, the cores deliver 8 x 1.25 (SMT pair throughput) = 10 threads' worth:
+ * 10,000 requests/s.
+ */
+async function overloadRow(seed: number, catalogs: Catalogs): Promise<ValidationRow> {
+  const hostModel = "xeon-e2388g-1s8c";
+  const host = catalogs.hosts.find((h) => h.name === hostModel);
+  if (host === undefined) throw new Error(`validation needs host model ${hostModel}`);
+  const request = { cpuMs: 1, cpuCv: 0.5, memoryAccesses: 0 };
+  const vms = Array.from({ length: 12 }, (_, i) => ({
+    name: `vm-${i}`,
+    vcpus: 2,
+    memoryGiB: 2,
+    workload: { arrivals: { ratePerSec: 1600 }, timeoutMs: 600_000, request },
+  }));
+  const resolved = scenarioFromObject(
+    { name: "overload-check", seed, host: { model: hostModel }, vms },
+    "validation",
+    catalogs,
+  );
+  const backend = new SimBackend(resolved);
+  await backend.clock.sleep(10_000);
+  await backend.observe();
+  await backend.clock.sleep(30_000);
+  const perRequest = (await backend.observe()).workloads.reduce((sum, w) => sum + (w.throughputRps ?? 0), 0);
+  const fluid = new FleetSimulation({
+    host,
+    hosts: 1,
+    stepMs: 60_000,
+    durationMs: 60_000,
+    seed,
+    vms: (resolved.scenario.vms as VmConfig[]).map((vm) => ({
+      name: vm.name,
+      host: 0,
+      instanceType: "validation",
+      vcpus: vm.vcpus,
+      memoryGiB: vm.memoryGiB,
+      hourlyUsd: 0,
+      arrivals: { ratePerSec: 1600, trendPerDay: 0 },
+      request: vm.workload.request,
+      noiseCv: 0,
+    })),
+  }).step(0).throughputRps;
+  return compareWithValue({
+    model: "fluid vs per-request",
+    case: "throughput of 12 2-vCPU VMs asking 19,200 requests/s of 1 ms of 8 cores / 16 threads",
+    unit: "req/s",
+    simulated: fluid,
+    reference: perRequest,
+    tolerance: 0.05,
+    source: "per-request twin, 30 s; both near 8 cores x 1.25 (SMT pair) / 1 ms = 10,000",
+  });
+}
+
 export async function hostRows(seed: number, catalogs: Catalogs): Promise<ValidationRow[]> {
   return [
     ...numaRows(catalogs),
@@ -243,5 +301,6 @@ export async function hostRows(seed: number, catalogs: Catalogs): Promise<Valida
     ...(await cacheAllocationRows(catalogs)),
     await smtRow(catalogs),
     ...(await fluidRows(seed, catalogs)),
+    await overloadRow(seed, catalogs),
   ];
 }

@@ -2,7 +2,6 @@ import { loadCatalog } from "../../src/catalog/catalog-loader.js";
 import type { HostSpec } from "../../src/catalog/host-catalog.js";
 import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
 import type { InstanceType } from "../../src/catalog/instance-type.js";
-import { parseCpuList } from "../../src/cpulist.js";
 import { RandomStreams } from "../rng.js";
 import type { FleetSpec, FleetVm } from "./fleet-model.js";
 
@@ -51,14 +50,13 @@ export interface FleetOptions {
 
 /**
  * A synthetic fleet for the fluid mode: VMs of mixed m5 sizes and demand shapes (diurnal web,
- * weekly API, steady batch, growing, spiky, idle), their mean utilization drawn around 35%, placed
- * on hosts first-fit by vCPUs. Each VM draws from its own named stream, so adding VMs never
+ * weekly API, steady batch, growing, spiky, idle), their mean utilization drawn around 35%, spread
+ * over the hosts by vCPUs. Each VM draws from its own named stream, so adding VMs never
  * changes the others.
  */
 export function generateFleet(options: FleetOptions): FleetSpec {
   const streams = new RandomStreams(options.seed);
   const catalog = options.catalog ?? loadCatalog();
-  const cpusPerHost = options.host.nodes.reduce((sum, node) => sum + parseCpuList(node.cpus).length, 0);
   const hostLoad = new Array<number>(options.hosts).fill(0);
   const vms: FleetVm[] = [];
   for (let i = 0; i < options.vms; i++) {
@@ -92,8 +90,10 @@ export function generateFleet(options: FleetOptions): FleetSpec {
       archetype.kind === "idle"
         ? Math.min(type.memoryGiB * 0.4, stream.between(0.3, 3))
         : Math.min(type.memoryGiB * 0.9, utilization * vcpus * stream.logUniform(1, 4.5));
-    let host = hostLoad.findIndex((load) => load + vcpus <= cpusPerHost * 2.5);
-    if (host < 0) host = hostLoad.indexOf(Math.min(...hostLoad));
+    // Spread, as cloud schedulers place general-purpose VMs: each on the host with the fewest vCPUs
+    // so far. Packing first-fit at 2.5x left most of a scenario's hosts empty and the rest above
+    // what their cores deliver.
+    const host = hostLoad.indexOf(Math.min(...hostLoad));
     hostLoad[host] = (hostLoad[host] as number) + vcpus;
     vms.push({
       name: `vm-${i}`,

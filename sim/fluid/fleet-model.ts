@@ -128,7 +128,9 @@ export class FleetSimulation {
     this.hostSpeed = new Float64Array(spec.hosts);
     this.hostStretch = new Float64Array(spec.hosts);
     this.vmsOnHost = Array.from({ length: spec.hosts }, () => []);
-    this.vms.forEach((vm, i) => this.vmsOnHost[vm.host]?.push(i));
+    this.vms.forEach((vm, i) => {
+      this.vmsOnHost[vm.host]?.push(i);
+    });
   }
 
   /** Instruction speed of a thread whose SMT sibling is busy with probability u: 1 alone, pair/2 shared. */
@@ -184,7 +186,6 @@ export class FleetSimulation {
   /** Simulates the step starting at `t` (ms). */
   step(t: number): FleetStep {
     const { vms, hostDemand, logicalCpus, spec } = this;
-    const host = spec.host;
     const n = vms.length;
     hostDemand.fill(0);
     for (let i = 0; i < n; i++) {

@@ -58,6 +58,12 @@ function probeFile(path: string, failure: string): void {
   }
 }
 
+/** A few names of a folder's entries for a message: "a, b, c, ..." (sorted, at most `max`). */
+export function someEntries(entries: readonly string[], max = 5): string {
+  const sorted = [...entries].sort();
+  return `${sorted.slice(0, max).join(", ")}${sorted.length > max ? ", ..." : ""}`;
+}
+
 /**
  * Checks, before any work is done, that a file can be written at `path` (shown as `shown`): its
  * folder exists, `path` is not a folder, and a file can really be created beside it (a probe

@@ -5,6 +5,7 @@ import { formatKeyPath } from "../config/config-error.js";
 import { aliasProblem } from "../config/yaml-aliases.js";
 import { lineOf, valueAt } from "../document-location.js";
 import { editDistance } from "../edit-distance.js";
+import { fsReason } from "../output-path.js";
 import { packageRoot } from "../package-root.js";
 import { CatalogError } from "./catalog-error.js";
 import { type CatalogFile, catalogSchema } from "./catalog-schema.js";
@@ -24,7 +25,7 @@ export function loadCatalog(path: string = defaultCatalogPath()): InstanceCatalo
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CatalogError(path, undefined, "", code === "ENOENT" ? "no such file" : `cannot read it (${code})`);
+    throw new CatalogError(path, undefined, "", code === "ENOENT" ? "no such file" : `cannot read: ${fsReason(error)}`);
   }
   return parseCatalog(text, path);
 }

@@ -1,4 +1,5 @@
 import { open, readFile } from "node:fs/promises";
+import { fsErrorCode, fsReason } from "../output-path.js";
 import { parseCpuProfile } from "./cpuprofile.js";
 import { cpuProfileStacks } from "./cpuprofile-stacks.js";
 import { parseFoldedBytes, parseFoldedFile } from "./folded-parser.js";
@@ -88,7 +89,14 @@ export async function loadProfile(
   } catch (error) {
     if (error instanceof ProfileParseError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : fsErrorCode(error) !== undefined
+            ? `cannot read: ${fsReason(error)}`
+            : (error as Error).message;
     throw new ProfileParseError(path, undefined, reason);
   }
   return { profile, format: chosen };

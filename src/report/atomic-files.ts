@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { temporaryBeside, writeFileAtomic, writeFilesTogether } from "../atomic-file.js";
-import { makeFolders, OutputPathError } from "../output-path.js";
+import { makeFolders, OutputPathError, someEntries } from "../output-path.js";
 
 /** An output folder that cannot be written or replaced (an OutputPathError: the CLI reports it as the user's). */
 export class OutputFolderError extends OutputPathError {
@@ -31,12 +31,12 @@ export function checkReplaceable(
   if (entries.length === 0) return;
   if (!mayReplace(target))
     throw new OutputFolderError(
-      `${shown} exists and does not hold a twintune report; choose another --out or remove it`,
+      `${shown} exists and does not hold a twintune report (it holds ${someEntries(entries)}); choose another --out or remove it`,
     );
-  const others = names === undefined ? [] : entries.filter((entry) => !names.includes(entry)).sort();
+  const others = names === undefined ? [] : entries.filter((entry) => !names.includes(entry));
   if (others.length > 0)
     throw new OutputFolderError(
-      `${shown} holds a twintune report and other files (${others.slice(0, 5).join(", ")}${others.length > 5 ? ", ..." : ""}), which writing the report there would not keep; choose another --out or move them`,
+      `${shown} holds a twintune report and other files (${someEntries(others)}), which writing the report there would not keep; choose another --out or move them`,
     );
 }
 

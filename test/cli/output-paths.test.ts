@@ -126,7 +126,7 @@ describe("output paths", () => {
     const scenario = join(process.cwd(), "scenarios", "wan-transfer.yaml");
     expect(await main(["run", scenario, "--out", ".", "--json"], io)).toBe(1);
     expect(io.err()).toBe(
-      "twintune: . exists and does not hold a twintune report; choose another --out or remove it\n",
+      "twintune: . exists and does not hold a twintune report (it holds notes.txt); choose another --out or remove it\n",
     );
     // Refused up front: the simulation (several seconds of CPU) never started.
     expect(performance.now() - started).toBeLessThan(3000);

@@ -5,7 +5,7 @@ import { FleetWorkload } from "../../../sim/fleet/fleet-workload.js";
 import { SHAPES } from "../../../sim/fleet/shapes.js";
 import { CatalogError } from "../../catalog/catalog-error.js";
 import { defaultCatalogPath, loadCatalog } from "../../catalog/catalog-loader.js";
-import { checkOutputFolder, makeFolders, OutputPathError } from "../../output-path.js";
+import { checkOutputFolder, makeFolders, OutputPathError, someEntries } from "../../output-path.js";
 import { processAlive } from "../../process-alive.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
@@ -48,7 +48,7 @@ function checkFleetFolder(dir: string, shown: string): void {
   const others = readdirSync(dir).filter((name) => !ours(name));
   if (others.length > 0)
     throw new OutputPathError(
-      `--out ${shown} holds other files (${others.slice(0, 3).join(", ")}${others.length > 3 ? ", ..." : ""}); give a new or empty folder, or one an earlier 'fleet generate' wrote`,
+      `--out ${shown} holds other files (${someEntries(others, 3)}); give a new or empty folder, or one an earlier 'fleet generate' wrote`,
     );
 }
 

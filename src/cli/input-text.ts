@@ -62,6 +62,11 @@ export function requireTextFile(
   head = head.subarray(0, size);
   if (!options.allowEmpty && size < 8192 && head.toString("utf8").trim() === "")
     throw new UserError(`${shown}: empty file: expected ${expected}`);
+  const badLine = head.includes(0) ? undefined : firstNonUtf8Line(head, size === 8192);
+  if (badLine !== undefined)
+    throw new UserError(
+      `${shown}:${badLine.line}: bytes that are not UTF-8 (${badLine.bytes}); expected ${expected} as UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)`,
+    );
   if (isBinary(head, size === 8192)) {
     const start = [...head.subarray(0, 12)]
       .map((byte) =>
@@ -72,6 +77,37 @@ export function requireTextFile(
       .join("");
     throw new UserError(`${shown}: binary data (starts "${start}"), expected ${expected}`);
   }
+}
+
+/** The first line of `head` that is not valid UTF-8, with its first bytes in hex; undefined if all are. */
+function firstNonUtf8Line(head: Buffer, truncated: boolean): { line: number; bytes: string } | undefined {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  let start = 0;
+  for (let line = 1; start < head.length; line++) {
+    const newline = head.indexOf(0x0a, start);
+    const end = newline === -1 ? head.length : newline;
+    const last = newline === -1;
+    try {
+      // The last line of a truncated excerpt may end in the middle of a character.
+      strict.decode(head.subarray(start, end), { stream: last && truncated });
+    } catch {
+      const lineBytes = [...head.subarray(start, end)];
+      const bad = Math.max(
+        0,
+        lineBytes.findIndex((byte) => byte >= 0x80),
+      );
+      // The run of non-ASCII bytes where decoding failed, at most 4.
+      const run = lineBytes.slice(bad, bad + 4);
+      const length = run.findIndex((byte) => byte < 0x80);
+      const bytes = run
+        .slice(0, length === -1 ? run.length : length)
+        .map((byte) => `\\x${byte.toString(16).padStart(2, "0")}`)
+        .join("");
+      return { line, bytes };
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 function isBinary(head: Buffer, truncated: boolean): boolean {

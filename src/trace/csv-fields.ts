@@ -1,6 +1,7 @@
 /**
- * Splits one CSV line into fields (RFC 4180: fields may be quoted, a quote inside a quoted field
- * is doubled). Fields cannot span lines. Returns undefined for an unterminated quote.
+ * Splits one CSV record into fields (RFC 4180: fields may be quoted, a quote inside a quoted
+ * field is doubled; the reader joins the lines of a record whose quoted field holds a line
+ * break). Returns undefined for an unterminated quote.
  */
 export function splitCsvLine(line: string): string[] | undefined {
   if (!line.includes('"')) return line.split(",");

@@ -40,9 +40,18 @@ export function parseTimestamp(text: string): number | string {
   return `expected ISO 8601 (2026-01-05T09:30:00Z) or Unix seconds, got '${text}'`;
 }
 
+/**
+ * A cell read as a decimal number: Number() also reads hexadecimal, octal and binary literals
+ * ("0x1" is 1), which no monitoring export writes; they are NaN here.
+ */
+function decimal(text: string): number {
+  const value = Number(text);
+  return /[xXoObB]/.test(text) ? Number.NaN : value;
+}
+
 /** A fraction in [0, 1]. */
 export function parseFraction(text: string): number | string {
-  const value = Number(text);
+  const value = decimal(text);
   // Number("") and Number(" ") are 0: only a zero needs the second look.
   if (value > 0 && value <= 1) return value;
   if (value === 0 && text.trim() !== "") return value;
@@ -52,7 +61,7 @@ export function parseFraction(text: string): number | string {
 
 /** A non-negative number; an empty cell is undefined. */
 export function parseOptionalAmount(text: string): number | undefined | string {
-  const value = Number(text);
+  const value = decimal(text);
   if (value > 0 && value < Number.POSITIVE_INFINITY) return value;
   if (text.trim() === "") return undefined;
   return value === 0 ? 0 : `expected a number >= 0 or nothing, got '${text}'`;

@@ -25,6 +25,16 @@ export interface TraceSummary {
   vms: number;
 }
 
+/** Longest record a quoted line break may make: far above any real row, short of reading a whole file as one. */
+const MAX_RECORD = 65_536;
+
+/** An odd number of quotes: a quoted field is still open at the end of the text (doubled quotes come in pairs). */
+function quoteOpen(text: string): boolean {
+  let quotes = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
+  return quotes % 2 === 1;
+}
+
 /**
  * Streams a trace CSV (README.md, "Trace CSV") into `onRow`. A malformed row is a TraceError
  * naming the line and column, unless skipBadRows; a type missing from the catalog is always an
@@ -44,10 +54,23 @@ export function readTrace(file: string, options: ReadTraceOptions): TraceSummary
     if (skippedExamples.length < 5) skippedExamples.push(error.message);
   };
   let lines = 0;
+  // A quoted field may hold line breaks (RFC 4180): a record whose quote is still open is held
+  // and continued on the next line, up to MAX_RECORD characters; errors name its first line.
+  let held: { text: string; line: number } | undefined;
   try {
-    lines = forEachLine(file, (line, lineNumber) => {
-      if (line.trim() === "") return;
+    lines = forEachLine(file, (raw, rawNumber) => {
+      let line = raw;
+      let lineNumber = rawNumber;
+      if (held !== undefined) {
+        line = `${held.text}\n${raw}`;
+        lineNumber = held.line;
+        held = undefined;
+      } else if (line.trim() === "") return;
       const fields = splitCsvLine(line);
+      if (fields === undefined && columns !== undefined && quoteOpen(line) && line.length < MAX_RECORD) {
+        held = { text: line, line: lineNumber };
+        return;
+      }
       if (columns === undefined) {
         if (fields === undefined) throw new TraceError(path, lineNumber, undefined, "unterminated quote in the header");
         columns = parseHeader(fields, path);
@@ -79,6 +102,8 @@ export function readTrace(file: string, options: ReadTraceOptions): TraceSummary
     if (code === "EISDIR") throw new TraceError(path, 0, undefined, "is a directory, expected a CSV file");
     throw error;
   }
+  if (held !== undefined)
+    bad(new TraceError(path, held.line, undefined, "unterminated quote (it runs to the end of the file)"));
   if (columns === undefined)
     throw new TraceError(path, Math.max(1, lines), undefined, "empty file: expected a header and rows");
   return { rows, skipped, skippedExamples, vms: lastTags.size };

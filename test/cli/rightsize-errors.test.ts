@@ -83,6 +83,18 @@ describe("rightsize: binary and empty files", () => {
     }
   });
 
+  it("a trace with a byte that is not UTF-8 names its line and the bytes, not 'binary data'", async () => {
+    writeFileSync(
+      join(dir, "latin1.csv"),
+      Buffer.from("timestamp,vm,instance_type,cpu,mem\n1767571200,caf\xe9,m5.large,0.1,0.1\n", "latin1"),
+    );
+    const result = await run(["rightsize", "latin1.csv"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "twintune: latin1.csv:2: bytes that are not UTF-8 (\\xe9); expected a trace CSV as UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)\n",
+    );
+  });
+
   it("an empty --compare file says it is empty, and names it", async () => {
     for (const file of ["empty.yaml", "blank.json"]) {
       expect(await run(["rightsize", "--compare", file, "fleet/trace.csv"])).toMatchObject({

@@ -105,9 +105,23 @@ describe("readTrace", () => {
       "trace.csv:2: column 'vm': expected a VM name, got nothing",
     );
     expect(failure("")).toBe("trace.csv:1: empty file: expected a header and rows");
-    expect(failure('timestamp,vm,instance_type,cpu,mem\n0,"a,m.large,0.1,0.1\n')).toBe(
-      "trace.csv:2: unterminated quote",
+    expect(failure('timestamp,vm,instance_type,cpu,mem\n0,"a,m.large,0.1,0.1\n0,b,m.large,0.1,0.1\n')).toBe(
+      "trace.csv:2: unterminated quote (it runs to the end of the file)",
     );
+    // Hexadecimal is a number to Number(), not to a monitoring export.
+    expect(failure("timestamp,vm,instance_type,cpu,mem\n0,a,m.large,0x1,0.1\n")).toBe(
+      "trace.csv:2: column 'cpu': expected a fraction between 0 and 1, got '0x1'",
+    );
+  });
+
+  it("reads a quoted field holding a line break (RFC 4180), and names a later row's line as the file's", () => {
+    const { rows } = read(
+      'timestamp,vm,instance_type,cpu,mem,tags\n0,a,m.large,0.1,0.1,"x;\ny"\n300,a,m.large,0.2,0.1,z\n',
+    );
+    expect(rows.map((r) => r.sample.cpu)).toEqual([0.1, 0.2]);
+    expect(
+      failure('timestamp,vm,instance_type,cpu,mem,tags\n0,a,m.large,0.1,0.1,"x;\ny"\n300,a,m.large,2,0.1,z\n'),
+    ).toBe("trace.csv:4: column 'cpu': expected a fraction between 0 and 1, got '2' (a percentage? divide by 100)");
   });
 });
 

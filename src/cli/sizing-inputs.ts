@@ -7,7 +7,7 @@ import { TraceError } from "../trace/trace-error.js";
 import { readTrace, type TraceSummary } from "../trace/trace-reader.js";
 import { POLICY_NAMES, policyByName } from "../tuners/rightsize/policy.js";
 import { RightSizer } from "../tuners/rightsize/right-sizer.js";
-import { parseDuration } from "./duration.js";
+import { MAX_HORIZON, parseDuration } from "./duration.js";
 import { UsageError, UserError } from "./errors.js";
 import { clipQuoted, requireTextFile } from "./input-text.js";
 import type { CliIO } from "./io.js";
@@ -51,7 +51,7 @@ export function loadSizingInputs(
       `--policy expects one of ${POLICY_NAMES.join(", ")}, got '${options.policy}'`,
       `Run 'twintune ${command} --help' for its options.`,
     );
-  const horizonSeconds = parseDuration("horizon", options.horizon, 7 * 86_400);
+  const horizonSeconds = parseDuration("horizon", options.horizon, 7 * 86_400, MAX_HORIZON);
   let catalog: InstanceCatalog;
   const catalogPath = options.catalog === undefined ? defaultCatalogPath() : resolve(io.cwd, options.catalog);
   // Paths in messages as the user typed them (the shipped catalog by its full path).

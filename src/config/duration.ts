@@ -18,14 +18,20 @@ export function parseDuration(text: string): number {
 }
 
 /** A duration field: a string with a unit, parsed to milliseconds. */
-export const durationMs = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+export const durationMs = z
+  // A bare number has no unit: say what a duration looks like rather than "expected string".
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? undefined : "expected a duration with a unit, like 30s, 5m, 2h or 7d",
+  })
+  .transform((text, ctx) => {
+    try {
+      return parseDuration(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /**
  * A duration that must be above zero: a zero interval, validation period or evaluation window

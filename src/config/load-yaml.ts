@@ -141,6 +141,9 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
 export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   switch (issue.code) {
     case "invalid_type":
+      // A schema's own message (zod's starts "Invalid input") says what the value should look like.
+      if (!issue.message.startsWith("Invalid input") && "input" in issue && issue.input !== undefined)
+        return `${issue.message}, got ${shownInput(issue.input)}`;
       return `expected ${issue.expected}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ", but it is missing"}`;
     case "unrecognized_keys": {
       const unknown = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;

@@ -43,6 +43,14 @@ describe("twintune CLI", () => {
     expect(io.err()).toMatch(/did you mean 'validate'/);
   });
 
+  it("a value option given twice is a usage error naming both values, not the last one kept", async () => {
+    const io = fakeIO();
+    expect(await main(["run", "--seed", "7", "--no-report", "--seed=9"], io)).toBe(2);
+    expect(io.err()).toBe(
+      "twintune: --seed is given twice ('7' and '9') for 'twintune run': give it once\nRun 'twintune run --help' for its options.\n",
+    );
+  });
+
   it("a command's --help prints its usage", async () => {
     const io = fakeIO();
     expect(await main(["validate", "--help"], io)).toBe(0);

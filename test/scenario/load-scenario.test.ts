@@ -158,6 +158,11 @@ describe("scenario loading", () => {
         /s\.yaml:2:\d+: duration: expected a duration like 30s/,
       ],
       [
+        { "s.yaml": BASE.replace("name: base", "name: base\nduration: 40") },
+        "s.yaml",
+        /s\.yaml:2:\d+: duration: expected a duration with a unit, like 30s, 5m, 2h or 7d, got 40/,
+      ],
+      [
         { "s.yaml": BASE.replace("name: base", "name: base\nduration: 10000d") },
         "s.yaml",
         /s\.yaml:2:\d+: duration: expected at most 7d, got 10000d: the twin simulates each request/,

@@ -9,7 +9,7 @@ import { checkOutputFolder, makeFolders, OutputPathError, someEntries } from "..
 import { processAlive } from "../../process-alive.js";
 import { integerOption, parseCommandArgs } from "../args.js";
 import type { Command } from "../command.js";
-import { parseDuration } from "../duration.js";
+import { MAX_HORIZON, parseDuration } from "../duration.js";
 import { UsageError, UserError } from "../errors.js";
 import type { CliIO } from "../io.js";
 
@@ -92,7 +92,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const seed = /^-?\d+$/.test(seedText) ? Number(seedText) : seedText;
   if (typeof seed === "number" && !Number.isSafeInteger(seed))
     throw new UsageError(`--seed expects an integer of at most 15 digits or a word, got '${seedText}'`);
-  const horizonDays = parseDuration("horizon", values.horizon, 7 * 86_400) / 86_400;
+  const horizonDays = parseDuration("horizon", values.horizon, 7 * 86_400, MAX_HORIZON) / 86_400;
   const outDir = resolve(io.cwd, values.out as string);
   checkOutputFolder(outDir, `--out ${values.out}`);
   checkFleetFolder(outDir, values.out as string);

@@ -100,12 +100,14 @@ function build(
       );
     }
     seen.set(entry.name, index);
-    if (entry.source !== undefined && file.sources !== undefined && !(entry.source in sources)) {
+    if (entry.source !== undefined && !Object.hasOwn(sources, entry.source)) {
       throw new CatalogError(
         origin,
         lineOf(["instances", index, "source"]),
         `instances[${index}].source`,
-        `unknown source '${entry.source}'; expected one of the keys of 'sources': ${Object.keys(sources).join(", ")}`,
+        file.sources === undefined
+          ? `unknown source '${entry.source}': the catalog has no 'sources' section to name it in`
+          : `unknown source '${entry.source}'; expected one of the keys of 'sources': ${Object.keys(sources).join(", ")}`,
       );
     }
     const spot = entry.spot ?? file.defaults?.spot;

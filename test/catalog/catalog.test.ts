@@ -96,6 +96,9 @@ describe("catalog files", () => {
     ).toBe("my.yaml:2: defaults.spot.discount: expected a number < 1, got 1.5");
     expect(problem("instances: []\n").message).toBe("my.yaml:1: instances: expected at least 1 entry");
     expect(problem("instances:\n  - *x\n").message).toBe("my.yaml:2: alias *x names no anchor set before it (&x)");
+    expect(problem("instances:\n  - { name: a, vcpus: 2, memoryGiB: 4, hourlyUsd: 1, source: nosuch }\n").message).toBe(
+      "my.yaml:2: instances[0].source: unknown source 'nosuch': the catalog has no 'sources' section to name it in",
+    );
     expect(problem("foo: 1\n").message).toMatch(/^my\.yaml:1: (foo|instances): /);
   });
 

@@ -217,7 +217,9 @@ describe("a plan that costs more than today", () => {
     // Three years at most: a trend extrapolated further says nothing.
     const far = await run(["cost", "busy.csv", "--catalog", "worked.yaml", "--horizon", "100000d"]);
     expect(far.code).toBe(2);
-    expect(far.err).toMatch(/^twintune: --horizon expects at most 1095d \(a trend extrapolated further says nothing; reservations end at 3 years\), got '100000d'\n/);
+    expect(far.err).toMatch(
+      /^twintune: --horizon expects at most 1095d \(a trend extrapolated further says nothing; reservations end at 3 years\), got '100000d'\n/,
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePerfScript } from "../flamegraph/perf-script-parser.js";
 import type { StackProfile } from "../flamegraph/stack-profile.js";
+import { interruptGuard } from "./interrupt-guard.js";
 import { lastLine, type PassThrough, runProcess, ToolError } from "./run-process.js";
 
 const INSTALL = "install it with 'apt-get install linux-perf' on Debian, 'linux-tools-common' on Ubuntu";
@@ -33,21 +34,8 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
   if ((target.pid === undefined) === (target.command === undefined)) throw new Error("give a pid or a command");
   const dir = await mkdtemp(join(tmpdir(), "twintune-perf-"));
   const data = join(dir, "perf.data");
-  // Interrupted (Ctrl-C, a kill), perf and the recording go with us: stop perf, remove its file,
-  // then die of the signal as we would have, so the shell sees the usual status (130 for Ctrl-C).
-  const stop = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    // perf may have been spared the signal (a kill to twintune alone): stop it too.
-    stop.abort();
-    rmSync(dir, { recursive: true, force: true });
-    removeHandlers();
-    process.kill(process.pid, signal);
-  };
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const removeHandlers = () => {
-    for (const signal of signals) process.removeListener(signal, onSignal);
-  };
-  for (const signal of signals) process.once(signal, onSignal);
+  // Interrupted (Ctrl-C, a kill), perf and the recording go with us.
+  const guard = interruptGuard(() => rmSync(dir, { recursive: true, force: true }));
   try {
     const args = ["record", "-F", String(target.frequency ?? 99), "-g", "-o", data];
     if (target.pid !== undefined) {
@@ -56,7 +44,7 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
     // A command talks to the terminal; attaching to a pid, perf's own messages are kept for errors.
     const recorded = await runProcess("perf", args, {
       installHint: INSTALL,
-      signal: stop.signal,
+      signal: guard.signal,
       ...(target.command === undefined ? {} : { inherit: target.output ?? "terminal" }),
       ...(target.cwd === undefined ? {} : { cwd: target.cwd }),
     });
@@ -70,7 +58,7 @@ export async function recordWithPerf(target: PerfTarget): Promise<{ profile: Sta
       recorded.code ?? (recorded.signal === null ? null : 128 + (constants.signals[recorded.signal] ?? 0));
     return { profile: parsePerfScript(script.stdout, "perf script"), exitCode };
   } finally {
-    removeHandlers();
+    guard.dispose();
     await rm(dir, { recursive: true, force: true });
   }
 }

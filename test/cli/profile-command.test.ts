@@ -207,3 +207,34 @@ describe("twintune profile", () => {
     40_000,
   );
 });
+
+describe("twintune profile -- node interrupted", () => {
+  it("a kill to twintune stops the Node program it runs, exits 130 and leaves no profile folder behind", async () => {
+    const dir = scratch();
+    const tmp = join(dir, "tmp");
+    mkdirSync(tmp);
+    const marker = `twintune-never-ends-${process.pid}`;
+    const child = spawn(
+      process.execPath,
+      cliArgs(["profile", "--", process.execPath, "-e", `setInterval(() => {}, 1000); // ${marker}`]),
+      { cwd: dir, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" },
+    );
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!readdirSync(tmp).some((name) => name.startsWith("twintune-cpuprof-")) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const exited = new Promise<number | null>((resolve) =>
+        child.once("exit", (code, signal) => resolve(signal === "SIGINT" ? 130 : code)),
+      );
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-cpuprof-"))).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(spawnSync("pgrep", ["-f", marker]).status).toBe(1);
+    } finally {
+      child.kill("SIGKILL");
+      spawnSync("pkill", ["-f", marker]);
+    }
+  }, 40_000);
+});

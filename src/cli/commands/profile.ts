@@ -41,6 +41,8 @@ Profiles another program's CPU and writes folded stacks (and, if asked, pprof an
   -- node app.js ...    run a Node.js program under V8's sampler (--cpu-prof) until it exits;
                         weights are CPU microseconds from the sample time deltas.
   -- COMMAND ...        run any other program under perf record -g until it exits.
+Ctrl-C stops the program and discards its recording; for a program that does not end by itself
+(a server), start it and profile it with --pid for a --duration.
 perf comes from Debian's linux-perf package; it needs root or kernel.perf_event_paranoid <= 2
 (software clock events) for your own processes. With a command, twintune exits with its code.
 

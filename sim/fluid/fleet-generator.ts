@@ -4,6 +4,7 @@ import type { InstanceCatalog } from "../../src/catalog/instance-catalog.js";
 import type { InstanceType } from "../../src/catalog/instance-type.js";
 import { RandomStreams } from "../rng.js";
 import type { FleetSpec, FleetVm } from "./fleet-model.js";
+import { LeastLoaded } from "./least-loaded.js";
 
 /** Shapes of demand a fleet holds, with their share of VMs. */
 const ARCHETYPES = [
@@ -57,7 +58,7 @@ export interface FleetOptions {
 export function generateFleet(options: FleetOptions): FleetSpec {
   const streams = new RandomStreams(options.seed);
   const catalog = options.catalog ?? loadCatalog();
-  const hostLoad = new Array<number>(options.hosts).fill(0);
+  const hosts = new LeastLoaded(options.hosts);
   const vms: FleetVm[] = [];
   for (let i = 0; i < options.vms; i++) {
     const stream = streams.stream(`vm-${i}`);
@@ -93,8 +94,7 @@ export function generateFleet(options: FleetOptions): FleetSpec {
     // Spread, as cloud schedulers place general-purpose VMs: each on the host with the fewest vCPUs
     // so far. Packing first-fit at 2.5x left most of a scenario's hosts empty and the rest above
     // what their cores deliver.
-    const host = hostLoad.indexOf(Math.min(...hostLoad));
-    hostLoad[host] = (hostLoad[host] as number) + vcpus;
+    const host = hosts.add(vcpus);
     vms.push({
       name: `vm-${i}`,
       host,

@@ -129,7 +129,10 @@ export class FleetSimulation {
     this.hostStretch = new Float64Array(spec.hosts);
     this.vmsOnHost = Array.from({ length: spec.hosts }, () => []);
     this.vms.forEach((vm, i) => {
-      this.vmsOnHost[vm.host]?.push(i);
+      const list = this.vmsOnHost[vm.host];
+      if (list === undefined)
+        throw new RangeError(`${vm.name} is on host ${vm.host}; the fleet has hosts 0-${spec.hosts - 1}`);
+      list.push(i);
     });
   }
 
@@ -141,7 +144,8 @@ export class FleetSimulation {
   /**
    * Per host, the SMT speed of its threads and how far time sharing stretches a CPU phase. Busy
    * vCPU threads are counted at the speed they run (a VM keeps at most its vCPUs busy); while they
-   * fit the host's threads nothing stretches. Beyond, they share the threads (processor sharing):
+   * fit the host's threads, even with every sibling busy, nothing stretches and their speed is the
+   * fixed point of busy share and SMT contention. Beyond, they share the threads (processor sharing):
    * each phase stretches by k = busy(k) / threads, where busy(k) grows with k until the VMs'
    * vCPUs cap it, solved by bisection. At that point every thread is busy, so the host delivers
    * exactly threads x pair/2 of a solo thread's work: 8 cores of 1.25 serve 10,000 requests of
@@ -158,16 +162,24 @@ export class FleetSimulation {
       }
       return busy;
     };
+    const full = this.smtSpeed(1);
     for (let h = 0; h < this.spec.hosts; h++) {
-      const solo = Math.min(1, (this.hostDemand[h] as number) / logicalCpus);
-      const busy = busyAt(h, this.smtSpeed(solo), 1);
-      if (busy <= logicalCpus) {
-        this.hostSpeed[h] = this.smtSpeed(busy / logicalCpus);
+      if (busyAt(h, full, 1) <= logicalCpus) {
+        // The threads fit. The share u of them busy sets their SMT speed, which sets how many are
+        // busy: u = busy(speed(u)) / threads, between the solo share and 1 (where busy fits).
+        let low = Math.min(1, (this.hostDemand[h] as number) / logicalCpus);
+        let high = 1;
+        while (high - low > 1e-4) {
+          const u = (low + high) / 2;
+          if (busyAt(h, this.smtSpeed(u), 1) / logicalCpus > u) low = u;
+          else high = u;
+        }
+        this.hostSpeed[h] = this.smtSpeed(high);
         this.hostStretch[h] = 1;
-        this.hostDemand[h] = busy;
+        this.hostDemand[h] = busyAt(h, this.hostSpeed[h] as number, 1);
         continue;
       }
-      const speed = this.smtSpeed(1);
+      const speed = full;
       let low = 1;
       let high = 1;
       for (const i of this.vmsOnHost[h] as number[]) if (this.state[i] !== 2) high += (vms[i] as FleetVm).vcpus;

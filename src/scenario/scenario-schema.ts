@@ -232,7 +232,7 @@ const SpotSchema = z.strictObject({
  */
 const FleetSchema = z.strictObject({
   vms: z.int().positive().max(200_000),
-  hosts: z.int().positive(),
+  hosts: z.int().positive().max(200_000),
   observe: positiveDurationMs.prefault("7d"),
   step: positiveDurationMs.prefault("5m"),
   spot: SpotSchema.optional(),

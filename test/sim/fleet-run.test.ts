@@ -77,6 +77,33 @@ describe("the fleet simulation", () => {
     expect(stepFour.maxHostUtilization).toBeLessThan(1);
   });
 
+  it("as load rises, a host serves more until its cores' worth, never more, and never less after (review)", () => {
+    // 4 VMs of 8 vCPUs on 8 cores / 16 threads at pair throughput 1.25: at most 10,000 requests/s of 1 ms.
+    const small = loadHostCatalog().find((h) => h.name === "xeon-e2388g-1s8c");
+    if (small === undefined) throw new Error("xeon-e2388g-1s8c missing");
+    const served = (total: number) => {
+      const spec = generateFleet({ vms: 4, hosts: 1, host: small, days: 1, seed: 4, stepMs: 3_600_000 });
+      for (const vm of spec.vms) {
+        vm.host = 0;
+        vm.vcpus = 8;
+        vm.noiseCv = 0;
+        vm.spot = undefined;
+        vm.arrivals = { ratePerSec: total / 4, trendPerDay: 0 };
+        vm.request = { ...vm.request, cpuMs: 1, cpuCv: 0, memoryAccesses: 0 };
+      }
+      return new FleetSimulation(spec).step(0).throughputRps;
+    };
+    const capacity = 8 * small.smtPairThroughput * 1000;
+    let last = 0;
+    for (let total = 1000; total <= 20_000; total += 250) {
+      const now = served(total);
+      expect(now).toBeLessThanOrEqual(capacity * (1 + 1e-6));
+      expect(now).toBeGreaterThanOrEqual(last * (1 - 1e-6));
+      last = now;
+    }
+    expect(last).toBeCloseTo(capacity, 0);
+  });
+
   it("a spot VM is down for the restart time after each reclaim, and its requests fail meanwhile", () => {
     const spec = generateFleet({ vms: 1, hosts: 1, host, days: 60, seed: 5, stepMs: 600_000 });
     const vm = spec.vms[0];

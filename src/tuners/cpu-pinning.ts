@@ -41,18 +41,37 @@ function coresOf(topology: Topology, node: number): Core[] {
 }
 
 /**
- * Takes `count` of the free cores for one VM: all under one L3 where one has room (the one with
- * the fewest free cores that does, so the roomier ones stay whole for larger VMs), else the first
- * ones in order. A VM split over two L3s pays a cache-to-cache transfer whenever its threads
- * share data, and refills its working set in both.
+ * Takes free cores enough for `threads` threads (one per core with SMT off), at most `maxCores`:
+ * all under one L3 where one has room (the one with the fewest free cores that does, so the
+ * roomier ones stay whole for larger VMs), else the first ones in order. Threads are counted on
+ * the cores taken, which may have lost an SMT sibling. A VM split over two L3s pays a
+ * cache-to-cache transfer whenever its threads share data, and refills its working set in both.
  */
-function takeCores(free: readonly Core[], count: number): { taken: Core[]; left: Core[] } {
-  const freeOn = new Map<number, number>();
-  for (const core of free) freeOn.set(core.llc, (freeOn.get(core.llc) ?? 0) + 1);
-  let best: number | undefined;
-  for (const [llc, n] of freeOn) if (n >= count && (best === undefined || n < (freeOn.get(best) as number))) best = llc;
-  const taken = best === undefined ? free.slice(0, count) : free.filter((core) => core.llc === best).slice(0, count);
-  return { taken, left: free.filter((core) => !taken.includes(core)) };
+function takeCores(
+  free: readonly Core[],
+  threads: number,
+  smtOff: boolean,
+  maxCores = Number.POSITIVE_INFINITY,
+): { taken: Core[]; left: Core[]; fits: boolean } {
+  const groups = new Map<number, Core[]>();
+  for (const core of free) groups.set(core.llc, [...(groups.get(core.llc) ?? []), core]);
+  let taken: Core[] | undefined;
+  let room = Number.POSITIVE_INFINITY;
+  for (const group of groups.values()) {
+    const need = coresFor(group, threads, smtOff);
+    if (need <= group.length && need <= maxCores && group.length < room) {
+      taken = group.slice(0, need);
+      room = group.length;
+    }
+  }
+  let fits = true;
+  if (taken === undefined) {
+    const need = coresFor(free, threads, smtOff);
+    fits = need <= free.length && need <= maxCores;
+    taken = free.slice(0, Math.min(need, maxCores));
+  }
+  const chosen = new Set(taken);
+  return { taken, left: free.filter((core) => !chosen.has(core)), fits };
 }
 
 const classOf = (vm: Workload): WorkloadClass => vm.priority ?? "medium";
@@ -76,9 +95,9 @@ function coresFor(list: readonly Core[], vcpus: number, smtOff: boolean): number
 function highFits(cores: readonly Core[], high: readonly Workload[], reserve: number, smtOff: boolean): boolean {
   let left = [...cores];
   for (const vm of high) {
-    const need = coresFor(left, vm.vcpus, smtOff);
-    if (left.length - need < reserve) return false;
-    left = takeCores(left, need).left;
+    const { taken, fits } = takeCores(left, vm.vcpus, smtOff);
+    if (!fits || left.length - taken.length < reserve) return false;
+    left = left.filter((core) => !taken.includes(core));
   }
   return true;
 }
@@ -117,12 +136,12 @@ function planNode(
   let free = [...cores];
   const allocations: Allocation[] = [];
   for (const vm of high) {
-    const need = coresFor(free, vm.vcpus, smtOff);
-    if (free.length - need < reserve) {
+    const { taken, left, fits } = takeCores(free, vm.vcpus, smtOff);
+    if (!fits || free.length - taken.length < reserve) {
       sharing.push(vm);
       continue;
     }
-    const { taken, left } = takeCores(free, need);
+    const need = taken.length;
     free = left;
     allocations.push({
       vm: vm.id,
@@ -144,8 +163,7 @@ function planNode(
     const threads = Math.ceil(
       batch.reduce((sum, vm) => sum + vm.vcpus / ALLOCATION_MATRIX[classOf(vm)].overcommit, 0) - 1e-9,
     );
-    const need = Math.max(1, Math.min(free.length - (sharing.length > 0 ? 1 : 0), coresFor(free, threads, false)));
-    const { taken, left } = takeCores(free, need);
+    const { taken, left } = takeCores(free, threads, false, Math.max(1, free.length - (sharing.length > 0 ? 1 : 0)));
     free = left;
     const byThreadThenCore = Array.from({ length: threadsPerCore }, (_, k) =>
       taken.flatMap((core) => (core.threads[k] === undefined ? [] : [core.threads[k] as number])),

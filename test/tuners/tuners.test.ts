@@ -301,6 +301,45 @@ describe("CPU pinning with an SMT sibling offline", () => {
   });
 });
 
+describe("CPU pinning with SMT siblings offline across L3s (property)", () => {
+  it("never gives a dedicated VM fewer threads than vCPUs, whichever L3 it is placed under (review)", () => {
+    // Found by review: cores were counted at the front of the list, then taken from another L3
+    // whose cores had lost siblings (epyc node 0 without CPUs 4, 12, 13: one thread for 2 vCPUs).
+    const epyc = topologyOf("epyc-2s-nps4");
+    const node0 = epyc.nodes[0]?.cpus ?? [];
+    const withOffline = (offline: readonly number[]): Topology => ({
+      ...epyc,
+      cpus: epyc.cpus
+        .filter((cpu) => !offline.includes(cpu.id))
+        .map((cpu) => ({ ...cpu, siblings: cpu.siblings.filter((s) => !offline.includes(s)) })),
+      nodes: epyc.nodes.map((node) => ({ ...node, cpus: node.cpus.filter((c) => !offline.includes(c)) })),
+      caches: epyc.caches.map((cache) => ({
+        ...cache,
+        sharedCpus: cache.sharedCpus.filter((c) => !offline.includes(c)),
+      })),
+    });
+    const check = (offline: readonly number[], sizes: readonly number[]) => {
+      const vms = sizes.map((vcpus, i) => vm(`h${i}`, vcpus, "high"));
+      for (const a of allocateNode(withOffline(offline), 0, vms).filter((x) => x.strategy === "dedicated")) {
+        const vcpus = vms.find((v) => v.id === a.vm)?.vcpus ?? 0;
+        expect(a.physicalCpus.length).toBeGreaterThanOrEqual(vcpus);
+        for (const cpu of a.physicalCpus) expect(offline).not.toContain(cpu);
+      }
+    };
+    check([4, 12, 13], [4, 2, 2]);
+    fc.assert(
+      fc.property(
+        fc.subarray(
+          node0.filter((cpu) => cpu !== 0),
+          { maxLength: 6 },
+        ),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 5 }),
+        (offline, sizes) => check(offline, sizes),
+      ),
+    );
+  });
+});
+
 describe("CPU pinning across a round", () => {
   const all = seed.cpus.map((cpu) => cpu.id);
   const node1 = seed.nodes[1]?.cpus ?? [];

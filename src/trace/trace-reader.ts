@@ -25,8 +25,8 @@ export interface TraceSummary {
   vms: number;
 }
 
-/** Longest record a quoted line break may make: far above any real row, short of reading a whole file as one. */
-const MAX_RECORD = 65_536;
+/** Lines one record may span through quoted line breaks: more than any tag list holds, few enough that a stray quote costs no more rows than its own. */
+const MAX_RECORD_LINES = 16;
 
 /** An odd number of quotes: a quoted field is still open at the end of the text (doubled quotes come in pairs). */
 function quoteOpen(text: string): boolean {
@@ -56,54 +56,63 @@ export function readTrace(file: string, options: ReadTraceOptions): TraceSummary
   let lines = 0;
   // A quoted field may hold line breaks (RFC 4180): a record whose quote is still open is held
   // and continued on the next line, up to MAX_RECORD characters; errors name its first line.
-  let held: { text: string; line: number } | undefined;
+  const record = (line: string, lineNumber: number): void => {
+    const fields = splitCsvLine(line);
+    if (columns === undefined) {
+      if (fields === undefined) throw new TraceError(path, lineNumber, undefined, "unterminated quote in the header");
+      columns = parseHeader(fields, path);
+      return;
+    }
+    if (fields === undefined) return bad(new TraceError(path, lineNumber, undefined, "unterminated quote"));
+    if (fields.length !== columns.count)
+      return bad(
+        new TraceError(
+          path,
+          lineNumber,
+          undefined,
+          `expected ${columns.count} fields like the header, got ${fields.length}`,
+        ),
+      );
+    const row = parseRow(fields, columns, path, lineNumber, catalog, lastTags);
+    if (row instanceof TraceError) return bad(row);
+    try {
+      options.onRow(row.vm, row.sample, row.type);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return bad(new TraceError(path, lineNumber, "timestamp", error.message));
+    }
+    rows++;
+  };
+  // A quoted field may hold line breaks (RFC 4180): the lines of a record whose quote is still
+  // open are held, at most MAX_RECORD_LINES of them; errors name the record's first line. A quote
+  // that never closes makes only its own line bad: the lines held after it are rows of their own.
+  const held: { text: string; line: number }[] = [];
+  const giveUp = (): void => {
+    const lines = held.splice(0);
+    bad(new TraceError(path, (lines[0] as { line: number }).line, undefined, "unterminated quote"));
+    for (const { text, line } of lines.slice(1)) feed(text, line);
+  };
+  const feed = (raw: string, lineNumber: number): void => {
+    if (held.length > 0) {
+      held.push({ text: raw, line: lineNumber });
+      const joined = held.map((part) => part.text).join("\n");
+      if (!quoteOpen(joined)) record(joined, (held.splice(0)[0] as { line: number }).line);
+      else if (held.length >= MAX_RECORD_LINES) giveUp();
+      return;
+    }
+    if (raw.trim() === "") return;
+    if (columns !== undefined && quoteOpen(raw)) held.push({ text: raw, line: lineNumber });
+    else record(raw, lineNumber);
+  };
   try {
-    lines = forEachLine(file, (raw, rawNumber) => {
-      let line = raw;
-      let lineNumber = rawNumber;
-      if (held !== undefined) {
-        line = `${held.text}\n${raw}`;
-        lineNumber = held.line;
-        held = undefined;
-      } else if (line.trim() === "") return;
-      const fields = splitCsvLine(line);
-      if (fields === undefined && columns !== undefined && quoteOpen(line) && line.length < MAX_RECORD) {
-        held = { text: line, line: lineNumber };
-        return;
-      }
-      if (columns === undefined) {
-        if (fields === undefined) throw new TraceError(path, lineNumber, undefined, "unterminated quote in the header");
-        columns = parseHeader(fields, path);
-        return;
-      }
-      if (fields === undefined) return bad(new TraceError(path, lineNumber, undefined, "unterminated quote"));
-      if (fields.length !== columns.count)
-        return bad(
-          new TraceError(
-            path,
-            lineNumber,
-            undefined,
-            `expected ${columns.count} fields like the header, got ${fields.length}`,
-          ),
-        );
-      const row = parseRow(fields, columns, path, lineNumber, catalog, lastTags);
-      if (row instanceof TraceError) return bad(row);
-      try {
-        options.onRow(row.vm, row.sample, row.type);
-      } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
-        return bad(new TraceError(path, lineNumber, "timestamp", error.message));
-      }
-      rows++;
-    });
+    lines = forEachLine(file, feed);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new TraceError(path, 0, undefined, "no such file");
     if (code === "EISDIR") throw new TraceError(path, 0, undefined, "is a directory, expected a CSV file");
     throw error;
   }
-  if (held !== undefined)
-    bad(new TraceError(path, held.line, undefined, "unterminated quote (it runs to the end of the file)"));
+  while (held.length > 0) giveUp();
   if (columns === undefined)
     throw new TraceError(path, Math.max(1, lines), undefined, "empty file: expected a header and rows");
   return { rows, skipped, skippedExamples, vms: lastTags.size };

@@ -106,12 +106,21 @@ describe("readTrace", () => {
     );
     expect(failure("")).toBe("trace.csv:1: empty file: expected a header and rows");
     expect(failure('timestamp,vm,instance_type,cpu,mem\n0,"a,m.large,0.1,0.1\n0,b,m.large,0.1,0.1\n')).toBe(
-      "trace.csv:2: unterminated quote (it runs to the end of the file)",
+      "trace.csv:2: unterminated quote",
     );
     // Hexadecimal is a number to Number(), not to a monitoring export.
     expect(failure("timestamp,vm,instance_type,cpu,mem\n0,a,m.large,0x1,0.1\n")).toBe(
       "trace.csv:2: column 'cpu': expected a fraction between 0 and 1, got '0x1'",
     );
+  });
+
+  it("a stray quote costs only its own row with --skip-bad-rows, not the rows after it (review)", () => {
+    const lines = ["timestamp,vm,instance_type,cpu,mem"];
+    for (let k = 0; k < 40; k++) lines.push(`${k * 300},${k === 10 ? '"a' : "a"},m.large,0.1,0.1`);
+    const { rows, summary } = read(`${lines.join("\n")}\n`, true);
+    expect(summary.skipped).toBe(1);
+    expect(summary.skippedExamples[0]).toBe("trace.csv:12: unterminated quote");
+    expect(rows).toHaveLength(39);
   });
 
   it("reads a quoted field holding a line break (RFC 4180), and names a later row's line as the file's", () => {

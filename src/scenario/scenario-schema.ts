@@ -77,6 +77,7 @@ const BurstSchema = z.strictObject({
  */
 const MAX_RATE_PER_SEC = 1_000_000;
 const MAX_CLIENTS = 1_000_000;
+const MAX_PENDING_REQUESTS = 4_000_000;
 const MAX_REQUEST_DURATION_MS = 7 * 86_400_000;
 const MAX_REQUEST_EVALUATION_MS = 86_400_000;
 const SIMULATES_EACH = "the twin simulates each request (for larger fleets use a fleet: section)";
@@ -291,6 +292,22 @@ export const ScenarioSchema = z
         code: "custom",
         path: ["duration"],
         message: `expected at most ${formatDuration(MAX_REQUEST_DURATION_MS)}, got ${formatDuration(scenario.duration)}: ${SIMULATES_EACH}`,
+      });
+    // Every client and every arrival waiting for a SYN retry is a pending event: the kernel holds
+    // 2^24. Clients, and about 3 s of each open VM's peak arrivals (two retries, 1 s apart), with
+    // room for the events of the requests in progress.
+    const pending = scenario.vms.reduce((sum, vm) => {
+      const arrivals = vm.workload.arrivals;
+      if ("clients" in arrivals) return sum + arrivals.clients;
+      const seasons = (1 + (arrivals.daily?.amplitude ?? 0)) * (1 + (arrivals.weekly?.amplitude ?? 0));
+      const growth = Math.max(1, 1 + arrivals.trendPerDay * (scenario.duration / 86_400_000));
+      return sum + 3 * arrivals.ratePerSec * seasons * growth * (arrivals.burst?.factor ?? 1);
+    }, 0);
+    if (scenario.fleet === undefined && pending > MAX_PENDING_REQUESTS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["vms"],
+        message: `the VMs' clients and 3 s of their peak arrivals add up to ${Math.round(pending).toLocaleString("en-US")} requests, more than the ${MAX_PENDING_REQUESTS.toLocaleString("en-US")} the twin holds at once: ${SIMULATES_EACH}`,
       });
     const evaluation = scenario.evaluation.warmup + scenario.evaluation.window;
     if (scenario.fleet === undefined && evaluation > MAX_REQUEST_EVALUATION_MS)

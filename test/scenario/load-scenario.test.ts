@@ -173,6 +173,13 @@ describe("scenario loading", () => {
         /evaluation\.window: expected warmup \+ window at most 1d, got 1442m: both configurations are simulated/,
       ],
       [
+        {
+          "s.yaml": `${BASE}  - { name: b, vcpus: 2, memoryGiB: 8, workload: { arrivals: { clients: 1000000, thinkMs: 1e9 }, request: { cpuMs: 1 } } }\n  - { name: c, vcpus: 2, memoryGiB: 8, workload: { arrivals: { ratePerSec: 1000000, burst: { every: 1h, lasting: 1m, factor: 2 } }, request: { cpuMs: 1 } } }\n`,
+        },
+        "s.yaml",
+        /vms: the VMs' clients and 3 s of their peak arrivals add up to 7,000,004 requests, more than the 4,000,000 the twin holds at once/,
+      ],
+      [
         { "s.yaml": BASE.replace("clients: 4, thinkMs: 10", "clients: 4000000, thinkMs: 10") },
         "s.yaml",
         /arrivals\.clients: expected a number at most 1000000, got 4000000: the twin simulates each request/,

@@ -91,16 +91,17 @@ function firstNonUtf8Line(head: Buffer, truncated: boolean): { line: number; byt
       // The last line of a truncated excerpt may end in the middle of a character.
       strict.decode(head.subarray(start, end), { stream: last && truncated });
     } catch {
-      const lineBytes = [...head.subarray(start, end)];
-      const bad = Math.max(
-        0,
-        lineBytes.findIndex((byte) => byte >= 0x80),
-      );
-      // The run of non-ASCII bytes where decoding failed, at most 4.
-      const run = lineBytes.slice(bad, bad + 4);
-      const length = run.findIndex((byte) => byte < 0x80);
-      const bytes = run
-        .slice(0, length === -1 ? run.length : length)
+      const lineBytes = head.subarray(start, end);
+      const bad = invalidUtf8At(lineBytes);
+      // The lead byte and the continuation bytes that follow it, up to where the sequence broke.
+      let count = 1;
+      while (
+        count < sequenceLength(lineBytes[bad] ?? 0) &&
+        (lineBytes[bad + count] ?? 0) >= 0x80 &&
+        (lineBytes[bad + count] ?? 0) <= 0xbf
+      )
+        count++;
+      const bytes = [...lineBytes.subarray(bad, bad + count)]
         .map((byte) => `\\x${byte.toString(16).padStart(2, "0")}`)
         .join("");
       return { line, bytes };
@@ -108,6 +109,33 @@ function firstNonUtf8Line(head: Buffer, truncated: boolean): { line: number; byt
     start = end + 1;
   }
   return undefined;
+}
+
+/** Bytes a UTF-8 sequence starting with `lead` should have (0: not a lead byte). */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** Where the first sequence that is not UTF-8 starts (a stray continuation byte, a bad lead, a cut sequence). */
+function invalidUtf8At(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const length = sequenceLength(bytes[i] as number);
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < 0x80 || next > 0xbf) return i;
+    }
+    i += length;
+  }
+  // Overlong forms and surrogates pass this check; the first non-ASCII byte is as close as it gets.
+  return Math.max(
+    0,
+    bytes.findIndex((byte) => byte >= 0x80),
+  );
 }
 
 function isBinary(head: Buffer, truncated: boolean): boolean {

@@ -88,6 +88,18 @@ describe("rightsize: binary and empty files", () => {
       join(dir, "latin1.csv"),
       Buffer.from("timestamp,vm,instance_type,cpu,mem\n1767571200,caf\xe9,m5.large,0.1,0.1\n", "latin1"),
     );
+    // A valid é before the bad byte is not the one named (review).
+    writeFileSync(
+      join(dir, "mixed.csv"),
+      Buffer.concat([
+        Buffer.from("timestamp,vm,instance_type,cpu,mem\n1767571200,café-"),
+        Buffer.from([0xe9]),
+        Buffer.from(",m5.large,0.1,0.1\n"),
+      ]),
+    );
+    expect((await run(["rightsize", "mixed.csv"])).err).toMatch(
+      /^twintune: mixed\.csv:2: bytes that are not UTF-8 \(\\xe9\);/,
+    );
     const result = await run(["rightsize", "latin1.csv"]);
     expect(result.code).toBe(1);
     expect(result.err).toBe(

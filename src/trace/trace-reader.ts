@@ -56,32 +56,36 @@ export function readTrace(file: string, options: ReadTraceOptions): TraceSummary
   let lines = 0;
   // A quoted field may hold line breaks (RFC 4180): a record whose quote is still open is held
   // and continued on the next line, up to MAX_RECORD characters; errors name its first line.
-  const record = (line: string, lineNumber: number): void => {
+  /** Reads one record: the header, or a row passed to onRow; returns what is wrong with it, if anything. */
+  const parseRecord = (line: string, lineNumber: number): TraceError | undefined => {
     const fields = splitCsvLine(line);
     if (columns === undefined) {
       if (fields === undefined) throw new TraceError(path, lineNumber, undefined, "unterminated quote in the header");
       columns = parseHeader(fields, path);
-      return;
+      return undefined;
     }
-    if (fields === undefined) return bad(new TraceError(path, lineNumber, undefined, "unterminated quote"));
+    if (fields === undefined) return new TraceError(path, lineNumber, undefined, "unterminated quote");
     if (fields.length !== columns.count)
-      return bad(
-        new TraceError(
-          path,
-          lineNumber,
-          undefined,
-          `expected ${columns.count} fields like the header, got ${fields.length}`,
-        ),
+      return new TraceError(
+        path,
+        lineNumber,
+        undefined,
+        `expected ${columns.count} fields like the header, got ${fields.length}`,
       );
     const row = parseRow(fields, columns, path, lineNumber, catalog, lastTags);
-    if (row instanceof TraceError) return bad(row);
+    if (row instanceof TraceError) return row;
     try {
       options.onRow(row.vm, row.sample, row.type);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      return bad(new TraceError(path, lineNumber, "timestamp", error.message));
+      return new TraceError(path, lineNumber, "timestamp", error.message);
     }
     rows++;
+    return undefined;
+  };
+  const record = (line: string, lineNumber: number): void => {
+    const problem = parseRecord(line, lineNumber);
+    if (problem !== undefined) bad(problem);
   };
   // A quoted field may hold line breaks (RFC 4180): the lines of a record whose quote is still
   // open are held, at most MAX_RECORD_LINES of them; errors name the record's first line. A quote

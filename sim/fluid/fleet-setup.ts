@@ -23,8 +23,8 @@ export function costGroup(vm: FleetVm): string {
 }
 
 /**
- * The fleet a fleet scenario describes: generated VMs (sizes, demand shapes, first-fit
- * placement on the scenario's host model), a share of them on spot capacity, priced at the
+ * The fleet a fleet scenario describes: generated VMs (sizes, demand shapes, spread over the
+ * hosts of the scenario's host model), a share of them on spot capacity, priced at the
  * discount. Everything is drawn from named streams of `seed`.
  */
 export function fleetSpec(resolved: ResolvedScenario, seed: number, catalog?: InstanceCatalog): FleetSpec {

@@ -67,7 +67,8 @@ export function requireTextFile(
     throw new UserError(
       `${shown}:${badLine.line}: bytes that are not UTF-8 (${badLine.bytes}); expected ${expected} as UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)`,
     );
-  if (isBinary(head, size === 8192)) {
+  // NUL bytes: a binary file (text files never hold them; one that is not UTF-8 was named above).
+  if (head.includes(0)) {
     const start = [...head.subarray(0, 12)]
       .map((byte) =>
         byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
@@ -81,6 +82,12 @@ export function requireTextFile(
 
 /** The first line of `head` that is not valid UTF-8, with its first bytes in hex; undefined if all are. */
 function firstNonUtf8Line(head: Buffer, truncated: boolean): { line: number; bytes: string } | undefined {
+  try {
+    // Most files are valid: one decode says so; only a failure is searched line by line.
+    // A multi-byte character cut at the end of the excerpt is not an error (stream keeps it pending).
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: truncated });
+    return undefined;
+  } catch {}
   const strict = new TextDecoder("utf-8", { fatal: true });
   let start = 0;
   for (let line = 1; start < head.length; line++) {
@@ -136,11 +143,4 @@ function invalidUtf8At(bytes: Uint8Array): number {
     0,
     bytes.findIndex((byte) => byte >= 0x80),
   );
-}
-
-function isBinary(head: Buffer, truncated: boolean): boolean {
-  if (head.includes(0)) return true;
-  // A multi-byte character cut at the end of the excerpt is not an error (stream: keeps it pending).
-  const text = new TextDecoder("utf-8").decode(head, { stream: truncated });
-  return text.includes("\ufffd") && !head.includes(Buffer.from("\ufffd"));
 }

@@ -36,18 +36,18 @@ export function parseCommandArgs<O extends Options>(
     throw new UsageError(`${first} for 'twintune ${command}'`, `Run 'twintune ${command} --help' for its options.`);
   }
   // A value option given twice (--seed 7 ... --seed 9) would silently keep the last: ask which.
-  const seen = new Map<string, string[]>();
+  const first = new Map<string, string>();
   for (const token of (parsed as { tokens?: { kind: string; name?: string; value?: string }[] }).tokens ?? []) {
     const option = token.kind === "option" && token.name !== undefined ? options[token.name] : undefined;
     if (option === undefined || option.type !== "string" || option.multiple === true) continue;
-    const values = seen.get(token.name as string) ?? [];
-    values.push(token.value ?? "");
-    seen.set(token.name as string, values);
-    if (values.length === 2)
+    const name = token.name as string;
+    const earlier = first.get(name);
+    if (earlier !== undefined)
       throw new UsageError(
-        `--${token.name} is given twice ('${values[0]}' and '${values[1]}') for 'twintune ${command}': give it once`,
+        `--${name} is given twice ('${earlier}' and '${token.value ?? ""}') for 'twintune ${command}': give it once`,
         `Run 'twintune ${command} --help' for its options.`,
       );
+    first.set(name, token.value ?? "");
   }
   // An empty value (--out '', an unset variable in a script) is never a file, folder or number;
   // only a text shown as written (a graph's --title) may be empty.

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,22 @@ const perfProbe = spawnSync("perf", ["stat", "-e", "task-clock", "--", "true"], 
 const noPerf = perfProbe.error !== undefined || perfProbe.status !== 0;
 const perfReason =
   perfProbe.error !== undefined ? "perf not installed (apt-get install linux-perf)" : "perf not permitted here";
+
+/** Waits up to 20 s for an entry of `dir` whose name starts with `prefix`. */
+async function waitForEntry(dir: string, prefix: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!readdirSync(dir).some((name) => name.startsWith(prefix)) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+/** Sends SIGINT to `child` and resolves with its exit status, 130 when it died of the signal. */
+function interrupt(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal === "SIGINT" ? 130 : code)),
+  );
+  child.kill("SIGINT");
+  return exited;
+}
 
 describe("twintune profile", () => {
   it("-- node app.js: runs it under V8's sampler, writes folded and pprof, exits with the app's code", async () => {
@@ -185,17 +201,11 @@ describe("twintune profile", () => {
       );
       try {
         // Wait for perf's recording to exist, then interrupt as Ctrl-C would (twintune and perf).
-        const deadline = Date.now() + 20_000;
-        while (!readdirSync(tmp).some((name) => name.startsWith("twintune-perf-")) && Date.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 100));
+        await waitForEntry(tmp, "twintune-perf-");
         expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-perf-"))).toHaveLength(1);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const exited = new Promise<number | null>((resolve) =>
-          child.once("exit", (_code, signal) => resolve(signal === "SIGINT" ? 130 : _code)),
-        );
         // To twintune alone (a kill, not Ctrl-C to the group): it stops perf itself.
-        child.kill("SIGINT");
-        expect(await exited).toBe(130);
+        expect(await interrupt(child)).toBe(130);
         expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-perf-"))).toEqual([]);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         expect(spawnSync("pgrep", ["-f", `perf record .*-p ${sleeper.pid}`]).status).toBe(1);
@@ -220,15 +230,9 @@ describe("twintune profile -- node interrupted", () => {
       { cwd: dir, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" },
     );
     try {
-      const deadline = Date.now() + 20_000;
-      while (!readdirSync(tmp).some((name) => name.startsWith("twintune-cpuprof-")) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitForEntry(tmp, "twintune-cpuprof-");
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const exited = new Promise<number | null>((resolve) =>
-        child.once("exit", (code, signal) => resolve(signal === "SIGINT" ? 130 : code)),
-      );
-      child.kill("SIGINT");
-      expect(await exited).toBe(130);
+      expect(await interrupt(child)).toBe(130);
       expect(readdirSync(tmp).filter((name) => name.startsWith("twintune-cpuprof-"))).toEqual([]);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(spawnSync("pgrep", ["-f", marker]).status).toBe(1);

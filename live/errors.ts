@@ -7,7 +7,6 @@ import {
 } from "../src/backend.js";
 import { HostFsError } from "./host-fs-error.js";
 import { UNRECORDED_ROOT } from "./journal/journal-state.js";
-import { offloadMismatch } from "./knobs/nic.js";
 import { WriteRefusedError } from "./write-allow-list.js";
 
 /** A write was accepted but the knob reads back something else; the old value was put back. */
@@ -16,12 +15,8 @@ export class KnobVerifyError extends Error {
     readonly knob: KnobRef,
     readonly expected: KnobValue,
     readonly found: KnobValue,
-    previous?: KnobValue,
+    why?: string,
   ) {
-    const why =
-      knob.knob === "nic-offloads" && isFlags(previous) && isFlags(expected) && isFlags(found)
-        ? offloadMismatch(previous, expected, found)
-        : undefined;
     super(
       why === undefined
         ? `${knob.knob} on ${knob.target}: wrote ${JSON.stringify(expected)} but it reads back ${JSON.stringify(found)}; the previous value was restored`
@@ -29,10 +24,6 @@ export class KnobVerifyError extends Error {
     );
     this.name = "KnobVerifyError";
   }
-}
-
-function isFlags(value: KnobValue | undefined): value is Record<string, boolean> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** A crashed or killed run left changes in the journal: no tuning until they are recovered or discarded. */

@@ -159,7 +159,12 @@ export class KnobWriter {
     if (!check.ok) {
       await knob.set(ctx, ref.target, current as never, { dryRun: false, restore: true }).catch(() => undefined);
       await this.settle(ref, knob, ctx, current, entry, "read back a different value");
-      throw new KnobVerifyError(ref, normalized, check.found, current);
+      throw new KnobVerifyError(
+        ref,
+        normalized,
+        check.found,
+        knob.explainMismatch?.(current as never, normalized as never, check.found as never),
+      );
     }
     await this.journal.written(ref, check.found);
     await this.noteResets(ctx, knob, ref);

@@ -58,6 +58,11 @@ export interface KnobAccess<K extends KnobName = KnobName> {
   set(ctx: KnobContext, target: string, value: KnobValues[K], options: SetOptions): Promise<KnobValues[K]>;
   /** Reads back: ok when the knob now holds `expected`. */
   verify(ctx: KnobContext, target: string, expected: KnobValues[K]): Promise<{ ok: boolean; found: KnobValues[K] }>;
+  /**
+   * Why a write read back something else, in the words `--set` takes (the kernel moving features
+   * that depend on each other, say); undefined to show the two values as they are.
+   */
+  explainMismatch?(previous: KnobValues[K], wrote: KnobValues[K], found: KnobValues[K]): string | undefined;
   /** Parses a value as a user types it (`--set knob=value`); throws Error with what was expected. */
   parse(text: string): KnobValues[K];
   /**

@@ -176,6 +176,7 @@ export const nicOffloads: KnobAccess<"nic-offloads"> = {
     return next;
   },
   verify: verifyByReadBack(getOffloads),
+  explainMismatch: offloadMismatch,
   parse(text) {
     const out: Record<string, boolean> = {};
     for (const part of text.split(/[,\s]+/).filter(Boolean)) {

@@ -36,6 +36,8 @@ export interface HostFs extends TextFs {
    * same name anew. Optional: without it, a target is known by its path alone.
    */
   inode?(path: string): Promise<number>;
+  /** A file's raw bytes (/proc/config.gz). Optional: a host without it answers only what text tells. */
+  readBytes?(path: string): Promise<Uint8Array>;
 }
 
 /**
@@ -103,6 +105,14 @@ export class LocalHostFs implements HostFs {
   async readText(path: string): Promise<string> {
     try {
       return await readFile(this.real(path), "utf8");
+    } catch (error) {
+      throw hostFsError("read", path, error);
+    }
+  }
+
+  async readBytes(path: string): Promise<Uint8Array> {
+    try {
+      return await readFile(this.real(path));
     } catch (error) {
       throw hostFsError("read", path, error);
     }

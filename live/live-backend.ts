@@ -19,6 +19,7 @@ import type { Clock } from "../src/clock.js";
 import { WallClock } from "../src/wall-clock.js";
 import { type CommandRunner, NoProgramsRunner, ProcessRunner } from "./command-runner.js";
 import { discoverBlockDevices } from "./discovery/block-devices.js";
+import { kernelHz } from "./discovery/kernel-hz.js";
 import type { RingMaximaCache } from "./discovery/net-interfaces.js";
 import { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
 import { applyBatch, type BatchOptions } from "./engine/batch.js";
@@ -76,6 +77,7 @@ export class LiveBackend implements Backend {
   private readonly session: Session;
   private readonly observer: Observer;
   private readonly netnsCache = new Map<string, TextFs>();
+  private hz: Promise<number | undefined> | undefined;
   private readonly ringMaxima: RingMaximaCache = new Map();
 
   private constructor(
@@ -114,6 +116,10 @@ export class LiveBackend implements Backend {
       runner: this.options.runner,
       isRoot: this.options.isRoot,
       pending,
+      kernelHz: () => {
+        this.hz ??= kernelHz(this.fs);
+        return this.hz;
+      },
       netns: (name) => this.netnsFs(name),
       netnsIdentity: async (name) => {
         const file = join(this.options.netnsDir ?? "/run/netns", name);

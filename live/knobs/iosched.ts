@@ -1,4 +1,5 @@
 import type { KnobRef } from "../../src/backend.js";
+import { heldInTicks } from "../discovery/kernel-hz.js";
 import { parseNaturalFile } from "../parsers/sysfs-values.js";
 import { effectiveScheduler, ioScheduler } from "./block-queue.js";
 import { deviceName, diskIdentity } from "./block-targets.js";
@@ -44,7 +45,8 @@ export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags:
 /**
  * Tunables the kernel keeps in jiffies: a write goes through msecs_to_jiffies, which rounds up to
  * the tick, and a read through jiffies_to_msecs (mq-deadline's expiries, bfq's timeout_sync). At
- * HZ=250, 125 ms reads back as 128; a tick is at most 10 ms (HZ=100).
+ * HZ=250, 125 ms reads back as 128. Where the kernel's HZ is known, the value planned is the one
+ * it will hold; where not, a read-back up to a tick above (at most 10 ms, HZ=100) is accepted.
  */
 const IN_TICKS = new Set(["read_expire", "write_expire", "prio_aging_expire", "timeout_sync"]);
 const MAX_TICK_MS = 10;
@@ -102,7 +104,9 @@ export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
       throw valueError(ref, `scheduler ${scheduler} has no tunable '${name}'`);
     }
     const max = known?.flags.includes(name) ? 1 : 2 ** 31 - 1;
-    const normalized = requireInteger(ref, value, 0, options.restore ? Number.MAX_SAFE_INTEGER : max, name);
+    let normalized = requireInteger(ref, value, 0, options.restore ? Number.MAX_SAFE_INTEGER : max, name);
+    const hz = IN_TICKS.has(name) ? await ctx.kernelHz?.() : undefined;
+    if (hz !== undefined) normalized = Math.min(max, heldInTicks(normalized, hz));
     if (!options.dryRun) await ctx.host.writeText(path(target), String(normalized));
     return normalized;
   },

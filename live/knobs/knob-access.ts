@@ -19,6 +19,8 @@ export interface KnobContext {
   /** Whether the process may write kernel tunables at all (effective uid 0). */
   isRoot: boolean;
   pending: PendingValues;
+  /** The running kernel's CONFIG_HZ, undefined when its config is not readable (see kernel-hz.ts). */
+  kernelHz?(): Promise<number | undefined>;
 }
 
 export interface SetOptions {

@@ -18,6 +18,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { kernelHz } from "../../live/discovery/kernel-hz.js";
+import { LocalHostFs } from "../../live/host-fs.js";
 import { LiveBackend } from "../../live/live-backend.js";
 import type { Change, KnobName, KnobValue } from "../../src/backend.js";
 import { runCli, spawnCli } from "../helpers/spawn-cli.js";
@@ -647,7 +649,7 @@ describe("on the real kernel", { timeout: SLOW }, () => {
 
   it.skipIf(loopSkip !== undefined)(
     title(
-      "(1d) a tunable the kernel keeps in ticks (read_expire) reads back rounded up: kept, settled when asked again, reverted",
+      "(1d) a tunable the kernel keeps in ticks (read_expire): the plan shows it rounded up as the kernel will (HZ from its config), kept, settled when asked again, reverted",
       loopSkip,
     ),
     async () => {
@@ -656,11 +658,25 @@ describe("on the real kernel", { timeout: SLOW }, () => {
         const stateDir = join(dir, "state");
         // 501 ms is a whole number of ticks only at HZ=1000; at 250 it reads back as 504.
         const set = ["--set", "io-scheduler=mq-deadline", "--set", `iosched-tunable@${device}/read_expire=501`];
+        // Where the kernel's config says its HZ, the dry run already shows what the kernel will hold.
+        const hz = await kernelHz(await LocalHostFs.open("/"));
+        const plan = runCli(["live", "plan", "--json", "--device", device, ...set, "--state-dir", stateDir]);
+        expect(plan.status, plan.stderr).toBe(0);
+        const planned = JSON.parse(plan.stdout).changes.find(
+          (change: { target: string }) => change.target === `${device}/read_expire`,
+        );
+        const planText = runCli(["live", "plan", "--device", device, ...set, "--state-dir", stateDir]);
         const apply = runCli(["live", "apply", "--yes", "--device", device, ...set, "--state-dir", stateDir]);
         expect(apply.status, apply.stderr).toBe(0);
         const read = Number(readFileSync(`/sys/block/${device}/queue/iosched/read_expire`, "utf8"));
         expect(read).toBeGreaterThanOrEqual(501);
         expect(read).toBeLessThan(511);
+        if (hz !== undefined) {
+          expect(planned).toMatchObject({ proposed: read, asked: 501 });
+          expect(planText.stdout).toMatch(
+            new RegExp(`${device}/read_expire +\\(comes with the switch\\) +${read} \\(asked 501\\) `),
+          );
+        }
         expect(apply.stdout).toMatch(new RegExp(`${device}/read_expire +500 +${read} `));
         // Asked again, the kernel's rounding of the same request is no change (it was rewritten each time).
         const again = runCli(["live", "apply", "--yes", "--device", device, ...set, "--state-dir", stateDir]);

@@ -1,7 +1,14 @@
 import { liveKnob } from "../../../../live/knobs/knob-table.js";
 import type { LiveBackend } from "../../../../live/live-backend.js";
 import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
-import { type Change, KnobUnavailableError, KnobValueError, type Observation, type Receipt } from "../../../backend.js";
+import {
+  type Change,
+  KnobUnavailableError,
+  KnobValueError,
+  type Observation,
+  type Receipt,
+  sameKnobValue,
+} from "../../../backend.js";
 import { integerOption, MAX_INTERVAL_MS, parseCommandArgs } from "../../args.js";
 import { UsageError, UserError } from "../../errors.js";
 import type { CliIO } from "../../io.js";
@@ -116,11 +123,17 @@ export function renderPlan(receipts: readonly Receipt[]): string {
         knob.knob,
         knob.target,
         receipt.createdByBatch === true ? "(comes with the switch)" : formatValue(knob.knob, receipt.previous),
-        same ? "(no change)" : formatValue(knob.knob, receipt.applied),
+        same ? "(no change)" : `${formatValue(knob.knob, receipt.applied)}${askedNote(receipt)}`,
         `${receipt.change.reason} [${receipt.change.component}]`,
       ];
     }),
   );
+}
+
+/** " (asked 125)" when the value planned is the kernel's form of another (read_expire in whole ticks). */
+function askedNote(receipt: Receipt): string {
+  const { change, applied } = receipt;
+  return sameKnobValue(change.to, applied) ? "" : ` (asked ${formatValue(change.knob.knob, change.to)})`;
 }
 
 /** What `live apply --json` prints once written: each change with its value before and as read back. */
@@ -147,6 +160,7 @@ export function planJson(plan: LivePlan): object {
       target: receipt.change.knob.target,
       current: receipt.createdByBatch === true ? null : receipt.previous,
       proposed: receipt.applied,
+      ...(sameKnobValue(receipt.change.to, receipt.applied) ? {} : { asked: receipt.change.to }),
       component: receipt.change.component,
       reason: receipt.change.reason,
     })),

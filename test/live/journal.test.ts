@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { JournalRootError, LeftoverJournalError } from "../../live/errors.js";
 import { Journal } from "../../live/journal/journal.js";
@@ -11,6 +13,9 @@ import { stateDirectory } from "../../live/journal/state-dir.js";
 import { LiveBackend } from "../../live/live-backend.js";
 import { processStartTicks } from "../../live/process-identity.js";
 import { change, harness } from "../helpers/live-harness.js";
+
+/** tsx by absolute URL, so a child process runs the TypeScript sources. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -117,6 +122,48 @@ describe("the lock", () => {
     writeFileSync(join(dir, "lock"), `${process.ppid} ${parent}\n`); // the same process: busy
     await expect(JournalLock.acquire(dir)).rejects.toThrow(JournalBusyError);
     writeFileSync(join(dir, "lock"), `${process.ppid} ${parent + 1}\n`); // that pid, another start: reused
+    const lock = await JournalLock.acquire(dir);
+    await lock.release();
+  });
+});
+
+describe("the lock under contention", () => {
+  it("is held by one process at a time when several race for it, stale locks among them (6 processes x 25 rounds)", async () => {
+    const dir = temp();
+    const log = join(dir, "holders.log");
+    writeFileSync(join(dir, "lock"), "999999999\n"); // a stale lock for the first ones to fight over
+    const children = Array.from({ length: 6 }, () =>
+      spawn(
+        process.execPath,
+        ["--import", TSX, join(import.meta.dirname, "../helpers/lock-contender.ts"), dir, log, "25"],
+        {
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      ),
+    );
+    const codes = await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<number | null>((resolve) => {
+            child.stderr?.resume();
+            child.once("exit", resolve);
+          }),
+      ),
+    );
+    expect(codes).toEqual(children.map(() => 0));
+    const lines = readFileSync(log, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(6 * 25 * 2);
+    // Every "in" is followed by the same process's "out" before anyone else's "in".
+    for (let i = 0; i < lines.length; i += 2) {
+      expect(lines[i]).toMatch(/^in \d+$/);
+      expect(lines[i + 1]).toBe((lines[i] as string).replace("in", "out"));
+    }
+    expect(readdirSync(dir).sort()).toEqual(["holders.log"]); // no lock, no private or stale file left
+  }, 60_000);
+
+  it("a lock file that names no process (an older twintune's, or one cut short by a full disk) holds nobody", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "lock"), "");
     const lock = await JournalLock.acquire(dir);
     await lock.release();
   });

@@ -110,4 +110,21 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     expect(io.out()).toMatch(/quit: restored 1 of 1 change/);
     expect(fs.snapshot()).toEqual(before);
   });
+
+  it("apply --yes --revert-on-exit --tui: a hangup in the metrics window before the screen is up restores, as one later does", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "kvm-2cpu"));
+    const before = fs.snapshot();
+    const { terminal } = fakeTerminal();
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("kvm-2cpu"), isRoot: true, terminal });
+    const io = fakeIO();
+    const args = ["apply", "--yes", "--revert-on-exit", "--tui", "--interval", "1500", "--set", "somaxconn=8192"];
+    const done = live.run([...args, "--state-dir", temp()], io);
+    // Written, and the after-window running: the screen's own keys and handlers are not up yet.
+    await vi.waitFor(async () => expect(await fs.readText("/proc/sys/net/core/somaxconn")).toBe("8192\n"), WAIT);
+    expect(process.listenerCount("SIGHUP")).toBeGreaterThan(0); // caught, not left to kill the run
+    process.emit("SIGHUP", "SIGHUP");
+    expect(await done).toBe(0);
+    expect(io.out()).toMatch(/SIGHUP: restored 1 of 1 change/);
+    expect(fs.snapshot()).toEqual(before);
+  });
 });

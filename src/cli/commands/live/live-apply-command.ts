@@ -121,7 +121,12 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       } catch (error) {
         duringWrites?.stop();
         exitSignal?.stop();
-        await backend.close("failed");
+        // A journal that could not take the batch's records will not take the session's end
+        // either: the first error is the one to report.
+        await backend.close("failed").catch((closing: Error) => {
+          if (error instanceof Error)
+            error.message += `; the journal could not record the run's end either (${closing.message}): once there is room, 'twintune live recover' closes it`;
+        });
         throw error;
       }
       phase = "holding";
@@ -147,14 +152,21 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         return 0;
       }
       // Off a terminal the screen's plain log would only repeat the table printed below.
+      // A signal before the screen is up (during the metrics window below) is still caught: it
+      // ends the run as one during the writes would, never killing it with the changes in place.
+      let early: string | undefined;
+      let after: Observation | undefined;
       if (onScreen) {
-        // The screen takes the keys (and Ctrl-C) from here: the writes are done.
-        duringWrites?.stop();
         // The same metrics window again, now with the changes in effect.
-        const after = await backend.observeOver(
+        after = await backend.observeOver(
           integerOption("interval", values.interval, 1000, 1, MAX_INTERVAL_MS),
           values.netns === undefined ? [] : [values.netns],
         );
+        // The screen takes the keys (and Ctrl-C) from here.
+        early = duringWrites?.received();
+        duringWrites?.stop();
+      }
+      if (onScreen && early === undefined) {
         await view({
           planned: [],
           applied: receipts,
@@ -188,14 +200,14 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
         await backend.close("completed");
         duringWrites?.stop();
         if (!values.json) io.stdout.write("They stay in effect: 'twintune live revert' restores the originals.\n");
-        return 0;
+        return early === undefined ? 0 : signalStatus(early);
       }
       // With --tui on a terminal the screen held them: quitting it is the exit. Off a terminal
       // (--tui printed the plain log), the signal is, as without --tui.
       if (!onScreen && exitSignal?.received() === undefined)
         say("Holding them until SIGINT, SIGTERM or SIGHUP (--revert-on-exit), then restoring the originals.\n");
       const signal = onScreen
-        ? "quit"
+        ? (early ?? "quit")
         : await (exitSignal ? exitSignal.wait() : (deps.waitForExit as () => Promise<string>)());
       phase = "restoring";
       let failed = 0;

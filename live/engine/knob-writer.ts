@@ -166,7 +166,14 @@ export class KnobWriter {
         knob.explainMismatch?.(current as never, normalized as never, check.found as never),
       );
     }
-    await this.journal.written(ref, check.found);
+    try {
+      await this.journal.written(ref, check.found);
+    } catch (error) {
+      // Unrecorded, the write is undone: the journal's open record (original, intended) then
+      // matches the host, and the next revert or recover closes it.
+      await knob.set(ctx, ref.target, current as never, { dryRun: false, restore: true }).catch(() => undefined);
+      throw error;
+    }
     await this.noteResets(ctx, knob, ref);
     return { previous: current, applied: check.found, changed: true };
   }

@@ -37,9 +37,10 @@ export class Restorer {
     const { record } = entry;
     const ref = record.knob;
     const base = { knob: ref, path: record.path, original: record.original };
-    const knob = this.writer.knob(ref);
     const ctx = this.context(new Map());
     try {
+      // Inside: a knob this twintune does not know (a newer one's journal) fails alone.
+      const knob = this.writer.knob(ref);
       if (record.identity !== undefined && knob.identity) {
         const now = await knob.identity(ctx, ref.target).catch(() => undefined);
         if (now !== record.identity)
@@ -61,7 +62,12 @@ export class Restorer {
         if (error instanceof KnobUnavailableError) return this.gone(knob, ctx, base, error.message);
         throw error;
       }
-      const atOriginal = sameKnobValue(current, record.original);
+      // A knob saved after one of our switches reset it (nr_requests after a scheduler switch) has
+      // the host's own value in that switch's record: the host holding it is at its original too.
+      const hostOwn = this.savedBySwitch(entry);
+      const original = hostOwn !== undefined && sameKnobValue(current, hostOwn) ? hostOwn : record.original;
+      const atOriginal = sameKnobValue(current, original);
+      base.original = original;
       // Ours: the last verified write, or (after a crash between journal and write) the value being written.
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
       if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
@@ -83,17 +89,37 @@ export class Restorer {
       // What the switch reset (nr_requests, the scheduler's tunables) goes back too: switching away
       // and back, even within one run, leaves the kernel's defaults, not the host's values.
       const { rewritten, problems, notes } = await this.restoreDependents(ctx, record.dependents ?? [], theirs);
-      const check = await knob.verify(ctx, ref.target, record.original as never);
+      const check = await knob.verify(ctx, ref.target, original as never);
       if (!check.ok) return { ...base, status: "failed", detail: `reads back ${JSON.stringify(check.found)}` };
       // A dependent of ours not put back keeps the record, so that the next revert tries again.
       if (problems.length > 0)
         return { ...base, status: "failed", detail: `restored, but not: ${problems.join("; ")}` };
-      await this.journal.append({ type: "reverted", knob: ref });
       const status = atOriginal && rewritten === 0 ? "unchanged" : "restored";
+      try {
+        await this.journal.append({ type: "reverted", knob: ref });
+      } catch (error) {
+        // The host holds its original; only the record is left open, and the next revert closes it.
+        notes.push(`the journal could not record it (${(error as Error).message}); the next revert closes its record`);
+      }
       return notes.length === 0 ? { ...base, status } : { ...base, status, detail: notes.join("; ") };
     } catch (error) {
       return { ...base, status: "failed", detail: (error as Error).message };
     }
+  }
+
+  /**
+   * The value a managed switch saved earlier than this knob's record took as this knob's before
+   * resetting it (a scheduler record's nr_requests): what the host had before twintune.
+   */
+  private savedBySwitch(entry: ManagedKnob): KnobValue | undefined {
+    const key = knobKey(entry.record.knob);
+    let found: KnobValue | undefined;
+    for (const other of this.journal.state().managed) {
+      if (other.index >= entry.index) continue;
+      const saved = other.record.dependents?.find((dependent) => knobKey(dependent.knob) === key);
+      if (saved !== undefined && found === undefined) found = saved.value;
+    }
+    return found;
   }
 
   /**

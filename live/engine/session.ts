@@ -80,11 +80,15 @@ export class Session {
 
   /** Ends the session (the changes stay in effect), drops the journal if nothing is left, releases the lock. */
   async end(outcome: SessionOutcome): Promise<void> {
-    if (this.journal.inSession) {
-      await this.journal.append({ type: "end", outcome });
-      await this.journal.removeIfDone();
+    try {
+      if (this.journal.inSession) {
+        await this.journal.append({ type: "end", outcome });
+        await this.journal.removeIfDone();
+      }
+    } finally {
+      // Even when the end cannot be recorded (a full disk): the session then reads as interrupted.
+      await this.release();
     }
-    await this.release();
   }
 
   /** Closes the sessions a crash left open (after recover restored what they changed). */

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type KnobRef, type KnobValue, sameKnobValue } from "../../src/backend.js";
 import { makeFolders } from "../../src/output-path.js";
 import { knobKey } from "../../src/tuners/tuner.js";
+import { writeFully } from "../../src/write-fully.js";
 import { hostFsError } from "../host-fs-error.js";
 import { unwrap } from "../parsers/parsed.js";
 import { type JournalRecord, parseJournal } from "./journal-record.js";
@@ -81,8 +82,16 @@ export class Journal {
       await this.dropTornTail();
       const handle = await open(this.path, "a", 0o600);
       try {
-        await handle.write(`${JSON.stringify(full)}\n`);
-        await handle.sync();
+        const before = (await handle.stat()).size;
+        try {
+          // All of it or an error: a full disk takes part of a record and fails only the next write.
+          writeFully(handle.fd, `${JSON.stringify(full)}\n`);
+          await handle.sync();
+        } catch (error) {
+          // The journal keeps saying what it said: no torn record left for the next append to drop.
+          await handle.truncate(before).catch(() => undefined);
+          throw error;
+        }
       } finally {
         await handle.close();
       }

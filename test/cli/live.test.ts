@@ -519,6 +519,10 @@ describe("twintune live usage", () => {
     const top = fakeIO();
     expect(await main(["live", "--help"], top)).toBe(0);
     expect(top.out()).toMatch(/status +topology, current knob values/);
+    // Options first is the implicit plan: its help, not an unknown option.
+    const implicit = fakeIO();
+    expect(await main(["live", "--device", "sda", "--help"], implicit)).toBe(0);
+    expect(implicit.out()).toMatch(/^Usage: twintune live plan/);
     const bad = fakeIO();
     expect(await main(["live", "frob"], bad)).toBe(2);
     expect(bad.err()).toMatch(/unknown live subcommand 'frob'/);

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KnobVerifyError, LeftoverJournalError } from "../../live/errors.js";
 import { KnobConflictError, KnobPermissionError, KnobValueError } from "../../src/backend.js";
@@ -350,6 +352,24 @@ describe("revert", () => {
     ]);
     expect(await h.fs.readText("/proc/sys/net/core/somaxconn")).toBe("4096\n");
     expect(again.journalState().managed.map((entry) => entry.record.knob.knob)).toEqual(["tcp-mtu-probing"]);
+    await again.close("failed");
+  });
+
+  it("a knob this twintune does not know (a newer one's journal) fails alone; the others are restored", async () => {
+    h = await harness("kvm-2cpu");
+    const backend = await h.open();
+    await backend.applyAll([change("somaxconn", "host", 8192), change("read-ahead-kb", "vda", 512)]);
+    await backend.close();
+    const path = join(h.stateDir, "journal.jsonl");
+    writeFileSync(path, h.journalText().replaceAll('"knob":"somaxconn"', '"knob":"somaxconn-v9"'));
+    const again = await h.open();
+    const outcomes = await again.revertAll();
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["somaxconn-v9", "failed"],
+      ["read-ahead-kb", "restored"],
+    ]);
+    expect(outcomes[0]?.detail).toMatch(/does not offer this knob/);
+    expect(await h.fs.readText("/sys/block/vda/queue/read_ahead_kb")).toBe("8192\n");
     await again.close("failed");
   });
 });

@@ -690,6 +690,82 @@ describe("on the real kernel", { timeout: SLOW }, () => {
   );
 
   it.skipIf(loopSkip !== undefined)(
+    title(
+      "(1e) switched to mq-deadline with a deeper queue, then back to none by a second apply: revert finds the host at its own values and closes the journal",
+      loopSkip,
+    ),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        const stateDir = join(dir, "state");
+        const first = ["--set", "io-scheduler=mq-deadline", "--set", "nr-requests=2048"];
+        const apply = runCli(["live", "apply", "--yes", "--device", device, ...first, "--state-dir", stateDir]);
+        expect(apply.status, apply.stderr).toBe(0);
+        const back = ["--set", "io-scheduler=none"];
+        const second = runCli(["live", "apply", "--yes", "--device", device, ...back, "--state-dir", stateDir]);
+        expect(second.status, second.stderr).toBe(0);
+        // nr_requests' saved "original" is what the first switch reset it to (mq-deadline's 256),
+        // which none refuses; the switch's own record holds the host's value, which it now has.
+        const revert = runCli(["live", "revert", "--state-dir", stateDir]);
+        expect(revert.status, revert.stdout + revert.stderr).toBe(0);
+        expect(revert.stdout).toMatch(/2 unchanged\./);
+        expect(queueFiles(device)).toEqual(before);
+        expect(existsSync(join(stateDir, "journal.jsonl"))).toBe(false);
+      });
+    },
+  );
+
+  const tmpfsSkip = loopSkip ?? skipReason(["mount", "umount"]);
+  it.skipIf(tmpfsSkip !== undefined)(
+    title(
+      "(6) the journal's disk fills up mid-batch: the unrecorded write and the batch are undone, exit 1, lock released; recover closes the journal once there is room",
+      tmpfsSkip,
+    ),
+    async () => {
+      await withLoopDevice(async (first, dir) => {
+        await withLoopDevice(async (second) => {
+          const before = [queueFiles(first), queueFiles(second)];
+          const mount = join(dir, "state-fs");
+          mkdirSync(mount);
+          // Three pages: one for the filler, one for the lock, one the journal outgrows.
+          execFileSync("mount", ["-t", "tmpfs", "-o", "size=12k", "tmpfs", mount]);
+          try {
+            writeFileSync(join(mount, "filler"), Buffer.alloc(4096));
+            const stateDir = join(mount, "state");
+            const set: string[] = [];
+            for (const device of [first, second]) {
+              set.push("--set", `io-scheduler@${device}=mq-deadline`, "--set", `nr-requests@${device}=64`);
+              set.push("--set", `read-ahead-kb@${device}=1024`);
+              for (const [name, value] of [
+                ["fifo_batch", 8],
+                ["writes_starved", 3],
+                ["front_merges", 0],
+              ])
+                set.push("--set", `iosched-tunable@${device}/${name}=${value}`);
+            }
+            const apply = runCli(["live", "apply", "--yes", ...set, "--state-dir", stateDir]);
+            expect(apply.status).toBe(1);
+            expect(apply.stderr).toMatch(/cannot write .*journal\.jsonl: no space left on device/);
+            expect(apply.stderr).toMatch(/the batch's \d+ earlier change\(s\) were undone;/);
+            expect([queueFiles(first), queueFiles(second)]).toEqual(before);
+            expect(readdirSync(stateDir)).toEqual(["journal.jsonl"]); // no lock left behind
+            // Every record in it is whole: nothing torn for the next append to drop.
+            expect(readFileSync(join(stateDir, "journal.jsonl"), "utf8")).toMatch(/\}\n$/);
+            rmSync(join(mount, "filler"));
+            const recover = runCli(["live", "recover", "--state-dir", stateDir]);
+            expect(recover.status, recover.stdout + recover.stderr).toBe(0);
+            expect(recover.stdout).not.toMatch(/yielded|failed/);
+            expect(existsSync(join(stateDir, "journal.jsonl"))).toBe(false);
+            expect([queueFiles(first), queueFiles(second)]).toEqual(before);
+          } finally {
+            spawnSync("umount", [mount]);
+          }
+        });
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
     title("(4d) --revert-on-exit holding: a hangup (SIGHUP, a closed SSH session) restores, as SIGINT does", killSkip),
     async () => {
       await withLoopDevice(async (device, dir) => {

@@ -59,7 +59,14 @@ export function createLiveCommand(deps: LiveDeps = {}): Command {
         io.stdout.write(USAGE);
         return 0;
       }
-      if (first === undefined || first.startsWith("-")) return withOwnHint("plan", () => runPlan(args, io, deps));
+      if (first === undefined || first.startsWith("-")) {
+        // 'twintune live --device sda --help' is plan's help, as the options are plan's.
+        if (args.includes("--help") || args.includes("-h")) {
+          io.stdout.write(PLAN_USAGE);
+          return 0;
+        }
+        return withOwnHint("plan", () => runPlan(args, io, deps));
+      }
       const sub = SUBCOMMANDS[first];
       if (sub === undefined) {
         throw new UsageError(`unknown live subcommand '${first}'`, "Run 'twintune live --help' for the subcommands.");

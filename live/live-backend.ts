@@ -228,7 +228,7 @@ export class LiveBackend implements Backend {
       changes.map((change) => ({ ...change, knob: canonicalRef(change.knob) })),
       options,
       () => this.clock.now(),
-      (receipt) => this.revert(receipt),
+      (receipt) => this.undo(receipt),
     );
   }
 
@@ -238,7 +238,12 @@ export class LiveBackend implements Backend {
    * else is yielded (KnobConflictError), never overwritten.
    */
   async revert(receipt: Receipt): Promise<void> {
-    if (receipt.dryRun || sameKnobValue(receipt.previous, receipt.applied)) return;
+    await this.undo(receipt);
+  }
+
+  /** revert(), saying whether the knob went away with its target (a disk detached, a process gone). */
+  private async undo(receipt: Receipt): Promise<"undone" | "gone"> {
+    if (receipt.dryRun || sameKnobValue(receipt.previous, receipt.applied)) return "undone";
     await this.session.begin("apply");
     const ref = receipt.change.knob;
     const entry = this.journal.managed(ref);
@@ -246,10 +251,11 @@ export class LiveBackend implements Backend {
       const outcome = await this.restorer.restore(entry);
       if (outcome.status === "yielded") throw new KnobConflictError(ref, receipt.applied, await this.readKnob(ref));
       if (outcome.status === "failed") throw new Error(`${ref.knob} on ${ref.target}: ${outcome.detail}`);
-      return;
+      return outcome.status === "gone" ? "gone" : "undone";
     }
     const plan = await this.writer.plan(ref, receipt.previous);
     await this.writer.write({ ...plan, normalized: receipt.previous });
+    return "undone";
   }
 
   /** `live revert`: every managed knob back to its original, in reverse order. */

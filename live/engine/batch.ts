@@ -67,7 +67,7 @@ export async function applyBatch(
   changes: readonly Change[],
   options: BatchOptions,
   now: () => number,
-  undo: (receipt: Receipt) => Promise<void>,
+  undo: (receipt: Receipt) => Promise<"undone" | "gone">,
 ): Promise<Receipt[]> {
   const pending = new Map<string, unknown>();
   const planned: PlannedChange[] = [];
@@ -110,16 +110,23 @@ export async function applyBatch(
     }
   } catch (error) {
     let undone = 0;
+    const gone: string[] = [];
     const stuck: string[] = [];
     for (const receipt of [...receipts].reverse()) {
+      const what = `${receipt.change.knob.knob} on ${receipt.change.knob.target}`;
       await undo(receipt).then(
-        () => undone++,
-        () => stuck.push(`${receipt.change.knob.knob} on ${receipt.change.knob.target}`),
+        (outcome) => (outcome === "gone" ? gone.push(what) : undone++),
+        () => stuck.push(what),
       );
     }
     // Say what became of the batch's earlier writes: the user sees one error, not what preceded it.
-    if (error instanceof Error && receipts.length > 0)
-      error.message += `; the batch's ${undone} earlier change(s) were undone${stuck.length > 0 ? `, but not ${stuck.join(", ")} ('twintune live revert' restores them)` : ""}`;
+    if (error instanceof Error && receipts.length > 0) {
+      const parts = [`the batch's ${undone} earlier change(s) were undone`];
+      if (gone.length > 0)
+        parts.push(`${gone.join(", ")} went away with ${gone.length === 1 ? "its target" : "their targets"}`);
+      if (stuck.length > 0) parts.push(`not ${stuck.join(", ")} ('twintune live revert' restores them)`);
+      error.message += `; ${parts.join("; ")}`;
+    }
     throw error;
   }
   return receipts;

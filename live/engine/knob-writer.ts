@@ -29,6 +29,8 @@ export interface Written {
   changed: boolean;
 }
 
+const GONE = Symbol("gone");
+
 /**
  * Writes knobs the safe way: bounds checked and normalized first (dry run), the original
  * appended to the journal and fsync'd before the first write, every write read back (a mismatch
@@ -187,7 +189,14 @@ export class KnobWriter {
     entry: ManagedKnob | undefined,
     why: string,
   ): Promise<void> {
-    const now = await knob.get(ctx, ref.target).catch(() => undefined);
+    const now = await knob
+      .get(ctx, ref.target)
+      .catch((error) => (error instanceof KnobUnavailableError ? GONE : undefined));
+    if (now === GONE) {
+      // The disk, namespace or process went away under the write: nothing of it is left to restore.
+      await this.journal.append({ type: "reverted", knob: ref, note: `${why}; ${ref.target} is gone` });
+      return;
+    }
     if (now !== undefined && sameKnobValue(now, before)) {
       if (entry === undefined) await this.journal.append({ type: "reverted", knob: ref, note: `${why}; unchanged` });
       else await this.journal.append({ type: "written", knob: ref, value: now });

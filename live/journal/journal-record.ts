@@ -79,6 +79,14 @@ function isRef(value: unknown): value is KnobRef {
   return typeof ref === "object" && ref !== null && typeof ref.knob === "string" && typeof ref.target === "string";
 }
 
+/** A value a knob can hold: finite numbers (JSON reads 1e400 as Infinity), text, lists and maps of them. */
+function isKnobValue(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value === "string" || typeof value === "boolean") return true;
+  if (Array.isArray(value)) return value.every(isKnobValue);
+  return typeof value === "object" && value !== null && Object.values(value).every(isKnobValue);
+}
+
 /** The shape check of one record: what the journal's readers rely on. */
 function problem(record: Record<string, unknown>): string | undefined {
   if (record.v !== 1) return "unknown record version (expected v 1)";
@@ -91,12 +99,15 @@ function problem(record: Record<string, unknown>): string | undefined {
         ? undefined
         : "begin without pid or command";
     case "original":
-      return isRef(record.knob) && typeof record.path === "string" && "original" in record && "intended" in record
+      if (!(isRef(record.knob) && typeof record.path === "string" && "original" in record && "intended" in record))
+        return "original without knob, path, original or intended value";
+      return isKnobValue(record.original) && isKnobValue(record.intended)
         ? undefined
-        : "original without knob, path, original or intended value";
+        : "original or intended value is not a knob value (a finite number, text, or a list or map of them)";
     case "intent":
     case "written":
-      return isRef(record.knob) && "value" in record ? undefined : `${record.type} without knob or value`;
+      if (!(isRef(record.knob) && "value" in record)) return `${record.type} without knob or value`;
+      return isKnobValue(record.value) ? undefined : `${record.type}'s value is not a knob value`;
     case "reverted":
       return isRef(record.knob) ? undefined : "reverted without knob";
     case "yielded":

@@ -73,6 +73,12 @@ describe("the journal file", () => {
     expect(!bad.ok && bad.error.message).toBe("/var/lib/twintune/journal.jsonl:2: not a JSON record");
     const wrong = parseJournal('{"v":1,"at":1,"session":"s","type":"written"}\n', "/j");
     expect(!wrong.ok && wrong.error.detail).toMatch(/written without knob or value/);
+    // JSON reads 1e400 as Infinity: no knob holds that, so the line is named, not restored.
+    const knob = '"knob":{"knob":"read-ahead-kb","target":"sda"}';
+    const huge = parseJournal(`${good}\n{"v":1,"at":2,"session":"s","type":"written",${knob},"value":1e400}\n`, "/j");
+    expect(!huge.ok && huge.error.message).toMatch(/^\/j:2: written's value is not a knob value/);
+    const original = `{"v":1,"at":2,"session":"s","type":"original",${knob},"path":"/p","original":null,"intended":512}`;
+    expect(parseJournal(`${original}\n`, "/j").ok).toBe(false);
   });
 
   it("appending after a torn last line drops the torn part first, so the journal stays readable", async () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KnobVerifyError, LeftoverJournalError } from "../../live/errors.js";
-import { KnobConflictError, KnobPermissionError, KnobValueError } from "../../src/backend.js";
+import { KnobConflictError, KnobPermissionError, KnobUnavailableError, KnobValueError } from "../../src/backend.js";
 import { change, type Harness, harness } from "../helpers/live-harness.js";
 
 let h: Harness;
@@ -300,6 +300,26 @@ describe("the journal, verification and yielding", () => {
     expect(error.message).toMatch(/the kernel refused it \(EINVAL/);
     expect(error.message).toMatch(/; the batch's 2 earlier change\(s\) were undone$/);
     expect(h.fs.snapshot()).toEqual(before);
+    expect(backend.journalState().managed).toEqual([]);
+    await backend.close("failed");
+  });
+
+  it("a disk that goes away midway: the batch says its earlier write went with it, and the journal keeps nothing open", async () => {
+    h = await harness();
+    let saved = 0;
+    const unplug = () => {
+      const device = h.fs.real("/sys/block/sdb");
+      for (const key of [...h.fs.files.keys()]) if (key.startsWith(`${device}/`)) h.fs.files.delete(key);
+      h.fs.links.delete("/sys/block/sdb");
+    };
+    const backend = await h.open({ afterJournal: async () => void (++saved === 2 && unplug()) });
+    const error = await backend
+      .applyAll([change("io-scheduler", "sdb", "bfq"), change("read-ahead-kb", "sdb", 4096)])
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(KnobUnavailableError);
+    expect(error.message).toMatch(
+      /; the batch's 0 earlier change\(s\) were undone; io-scheduler on sdb went away with its target$/,
+    );
     expect(backend.journalState().managed).toEqual([]);
     await backend.close("failed");
   });

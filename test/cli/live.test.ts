@@ -322,6 +322,14 @@ describe("twintune live apply, journal, revert", () => {
     expect(error.message).toBe(
       "--set read-ahead-kb@sda=256 and --set read-ahead-kb@sda=512 both set read-ahead-kb on sda: give one value",
     );
+    // The same value twice (a script adding its own) is one change.
+    const twice = fakeIO();
+    const args = ["plan", "--device", "sda", "--set", "read-ahead-kb@sda=512", "--set", "read-ahead-kb=512"];
+    expect(await live.run([...args, "--state-dir", temp("tt-")], twice)).toBe(0);
+    expect(twice.out().match(/read-ahead-kb +sda/g)).toHaveLength(1);
+    // A knob name in capitals is a knob name, and the nearest are offered.
+    const shout = await live.run(["plan", "--set", "READ-AHEAD-KB@sda=512"], fakeIO()).catch((e) => e);
+    expect(shout.message).toBe("--set: no knob 'READ-AHEAD-KB' (did you mean read-ahead-kb?)");
   });
 
   it("a knob that cannot be restored: exit 1, said on stderr as well as in the table, kept in the journal", async () => {

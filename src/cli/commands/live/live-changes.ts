@@ -2,7 +2,8 @@ import { LIVE_KNOBS, liveKnob } from "../../../../live/knobs/knob-table.js";
 import { canonicalRef } from "../../../../live/live-backend.js";
 import type { RecommendationSource } from "../../../../live/plan/recommendation-source.js";
 import { ioTunerSource, networkTunerSource } from "../../../../live/plan/tuner-source.js";
-import type { Change, KnobName, KnobRef, KnobValue } from "../../../backend.js";
+import { type Change, type KnobName, type KnobRef, type KnobValue, sameKnobValue } from "../../../backend.js";
+import { closestNames } from "../../../edit-distance.js";
 import { knobKey } from "../../../tuners/tuner.js";
 import { UsageError } from "../../errors.js";
 import { parsePids } from "./live-context.js";
@@ -158,12 +159,20 @@ function requireInScope(group: string, target: string, values: PlanArgs, pids: n
 export function explicitChanges(values: PlanArgs): Change[] {
   const pids = parsePids(values.pid);
   const changes = (values.set ?? []).map((text, index): Change => {
-    const match = /^([a-z-]+)(?:@([^=]+))?=(.*)$/s.exec(text);
+    const match = /^([^@=\s]+)(?:@([^=]+))?=(.*)$/s.exec(text);
     if (match === null) throw new UsageError(`--set expects KNOB[@TARGET]=VALUE, got '${text}'`);
     const [, name, explicitTarget, valueText] = match as unknown as [string, string, string | undefined, string];
     const knob = liveKnob(name);
-    if (knob === undefined)
-      throw new UsageError(`--set: no knob '${name}' (knobs: ${LIVE_KNOBS.map((k) => k.name).join(", ")})`);
+    if (knob === undefined) {
+      const near = closestNames(
+        name,
+        LIVE_KNOBS.map((k) => k.name),
+      );
+      throw new UsageError(
+        `--set: no knob '${name}'${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}`,
+        `Knobs: ${LIVE_KNOBS.map((k) => k.name).join(", ")}.`,
+      );
+    }
     const given = explicitTarget ?? defaultTarget(knob.name, values, pids);
     if (given === undefined)
       throw new UsageError(`--set ${name}: say which target (${name}@TARGET=..., or --device/--pid)`);
@@ -178,13 +187,15 @@ export function explicitChanges(values: PlanArgs): Change[] {
     const ref: KnobRef = { knob: knob.name, target };
     return { id: `set-${index + 1}`, knob: ref, to, component: "command line", reason: `--set ${text}` };
   });
-  // Two values for one knob: neither can be the one meant.
+  // Two values for one knob: neither can be the one meant. The same value twice is one change.
+  const out: Change[] = [];
   for (const [index, change] of changes.entries()) {
     const first = changes.findIndex((other) => knobKey(other.knob) === knobKey(change.knob));
-    if (first !== index)
+    if (first === index) out.push(change);
+    else if (!sameKnobValue((changes[first] as Change).to, change.to))
       throw new UsageError(
         `--set ${values.set?.[first]} and --set ${values.set?.[index]} both set ${change.knob.knob} on ${change.knob.target}: give one value`,
       );
   }
-  return changes;
+  return out;
 }

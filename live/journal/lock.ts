@@ -12,7 +12,11 @@ export class JournalBusyError extends Error {
     readonly pid: number,
     readonly path: string,
   ) {
-    super(`another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path})`);
+    super(
+      `another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path})${
+        pid > 0 ? `, or, if it holds changes with --revert-on-exit, end it: kill -INT ${pid} restores them` : ""
+      }`,
+    );
     this.name = "JournalBusyError";
   }
 }

@@ -2,7 +2,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } fr
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLiveCommand } from "../../src/cli/commands/live.js";
-import { UsageError } from "../../src/cli/errors.js";
+import { UsageError, UserError } from "../../src/cli/errors.js";
 import { main } from "../../src/cli/main.js";
 import { FakeHostFs } from "../helpers/fake-host-fs.js";
 import { fakeIO } from "../helpers/fake-io.js";
@@ -299,6 +299,19 @@ describe("twintune live apply, journal, revert", () => {
       )
       .catch((e) => e);
     expect(error.message).toMatch(/both set cpu-affinity on pid:10828: give one value/);
+  });
+
+  it("a --set on a file that does not read as the kernel writes it is exit 1 in plan, as in apply", async () => {
+    const fs = await FakeHostFs.fromFixture(join(FIXTURES, "numa-2node-smt"));
+    fs.files.set(fs.real("/sys/block/sda/queue/read_ahead_kb"), "");
+    const live = createLiveCommand({ fs, runner: new FixtureRunner("numa-2node-smt"), isRoot: true });
+    const args = ["--set", "read-ahead-kb@sda=512", "--state-dir", temp("tt-")];
+    for (const command of [["plan"], ["apply", "--yes"]]) {
+      const error = await live.run([...command, ...args], fakeIO()).catch((e) => e);
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.exitCode).toBe(1);
+      expect(error.message).toMatch(/read_ahead_kb/);
+    }
   });
 
   it("a metrics window longer than a day is a usage error (Node's timers would fire at once)", async () => {

@@ -3,7 +3,8 @@ import type { LiveBackend } from "../../../../live/live-backend.js";
 import { type LivePlan, livePlan } from "../../../../live/plan/live-plan.js";
 import {
   type Change,
-  KnobUnavailableError,
+  KnobConflictError,
+  KnobPermissionError,
   KnobValueError,
   type Observation,
   type Receipt,
@@ -108,7 +109,10 @@ function refuseExplicit(plan: LivePlan, extra: readonly Change[], texts: readonl
     if (index < 0) continue;
     const what = `--set ${texts[index] ?? change.knob.knob}`;
     if (error instanceof KnobValueError) throw new UsageError(`${what}: ${error.message}`);
-    if (error instanceof KnobUnavailableError) throw new UserError(`${what}: ${error.message}`);
+    // Anything else but a yield or a permission (a file the kernel should not hold, unreadable
+    // or unparsable) is why it cannot be done here: exit 1, as apply says.
+    if (!(error instanceof KnobConflictError || error instanceof KnobPermissionError))
+      throw new UserError(`${what}: ${error.message}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { type L3Allocation, probeL3Allocation, RESCTRL } from "../discovery/resc
 import { HostFsError } from "../host-fs-error.js";
 import { maskWays, parseSchemata, parseTasks, waysMask } from "../parsers/resctrl.js";
 import type { KnobAccess, KnobContext } from "./knob-access.js";
-import { processIdentity, threadIds } from "./process.js";
+import { exitedWhy, processIdentity, threadIds } from "./process.js";
 import { controlOf, membership, ROOT, readGroupFile, removeEmptyGroups } from "./resctrl-groups.js";
 import { l3Line, placement, TWINTUNE_GROUP_PREFIX } from "./resctrl-placement.js";
 import { parseIntegerText, readKnobFile, valueError } from "./shared.js";
@@ -51,6 +51,8 @@ async function allocation(ctx: KnobContext, ref: KnobRef): Promise<L3Allocation>
 async function livePid(ctx: KnobContext, ref: KnobRef): Promise<number> {
   const pid = pidOf(ref);
   if (!(await ctx.host.exists(`/proc/${pid}/stat`))) throw new KnobUnavailableError(ref, `no process ${pid}`);
+  const exited = await exitedWhy(ctx, ref.target);
+  if (exited !== undefined) throw new KnobUnavailableError(ref, exited);
   return pid;
 }
 

@@ -25,6 +25,20 @@ export async function processIdentity(ctx: KnobContext, target: string, knob: Kn
   return `${pid}@${stat.startTicks}`;
 }
 
+/** Whether a process has exited but is not yet reaped (state Z or X): nothing of it runs or can be moved. */
+async function exitedProcess(ctx: KnobContext, pid: number): Promise<boolean> {
+  const stat = await readOptional(ctx.host, `/proc/${pid}/stat`, parsePidStat);
+  return stat !== undefined && (stat.state === "Z" || stat.state === "X");
+}
+
+/** Why a process knob is not offered for `target`, when the process is there but has exited. */
+export async function exitedWhy(ctx: KnobContext, target: string): Promise<string | undefined> {
+  const pid = pidOfTarget(target);
+  return pid !== undefined && (await exitedProcess(ctx, pid))
+    ? `process ${pid} has exited (a zombie its parent has not reaped yet)`
+    : undefined;
+}
+
 /** The thread ids of a process (/proc/<pid>/task), or the pid alone where the task directory is absent. */
 export async function threadIds(ctx: KnobContext, pid: number): Promise<number[]> {
   const tasks = (await ctx.host.exists(`/proc/${pid}/task`)) ? await ctx.host.readDir(`/proc/${pid}/task`) : [];
@@ -64,11 +78,12 @@ export const cpuAffinity: KnobAccess<"cpu-affinity"> = {
   available: async (ctx, target) =>
     pidOfTarget(target) !== undefined &&
     (await ctx.host.exists(`/proc/${pidOfTarget(target)}/status`)) &&
+    !(await exitedProcess(ctx, pidOfTarget(target) as number)) &&
     (await ctx.runner.has("taskset")),
   async unavailableWhy(ctx, target) {
     if (!(await ctx.runner.has("taskset")))
       return "taskset cannot be run: not installed (util-linux), or the host is a captured tree (--root)";
-    return `no process ${pidOfTarget(target) ?? target}`;
+    return (await exitedWhy(ctx, target)) ?? `no process ${pidOfTarget(target) ?? target}`;
   },
   path: (target) => `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`,
   writable: async (ctx, target) => requireRoot(ctx, `taskset -a -p -c <cpus> ${pidOfTarget(target) ?? target}`),
@@ -144,9 +159,13 @@ export const numaMemoryNodes: KnobAccess<"numa-memory-nodes"> = {
   async available(ctx, target) {
     const pid = pidOfTarget(target);
     return (
-      pid !== undefined && (await ctx.host.exists(`/proc/${pid}/numa_maps`)) && (await ctx.runner.has("migratepages"))
+      pid !== undefined &&
+      (await ctx.host.exists(`/proc/${pid}/numa_maps`)) &&
+      !(await exitedProcess(ctx, pid)) &&
+      (await ctx.runner.has("migratepages"))
     );
   },
+  unavailableWhy: async (ctx, target) => exitedWhy(ctx, target),
   path: (target) => `migratepages ${pidOfTarget(target) ?? target} <from> <to>`,
   writable: async (ctx, target) => requireRoot(ctx, `migratepages ${pidOfTarget(target) ?? target} <from> <to>`),
   get: memoryNodes,

@@ -157,4 +157,17 @@ describe("process knobs check their bounds on a captured process", () => {
       KnobUnavailableError,
     );
   });
+
+  it("a process that has exited but is not reaped (a zombie) is not offered: nothing of it runs", async () => {
+    h = await harness("kvm-2cpu");
+    const { LiveBackend } = await import("../../live/live-backend.js");
+    const stat = await h.fs.readText("/proc/10828/stat");
+    h.fs.files.set("/proc/10828/stat", stat.replace(") S ", ") Z "));
+    const runner = new FixtureRunner("kvm-2cpu", new Set(["getconf", "taskset", "migratepages"]));
+    const backend = await LiveBackend.open({ fs: h.fs, runner, stateDir: h.stateDir, isRoot: true, pids: [10828] });
+    for (const knob of ["cpu-affinity", "numa-memory-nodes"] as const)
+      await expect(backend.apply(change(knob, "pid:10828", [0]), { dryRun: true })).rejects.toThrow(
+        /process 10828 has exited \(a zombie its parent has not reaped yet\)/,
+      );
+  });
 });

@@ -102,11 +102,20 @@ export class LocalHostFs implements HostFs {
       .join("");
   }
 
+  /** A file operation's error; under a captured tree, saying which tree the path was looked for in. */
+  private failure(op: HostFsError["op"], path: string, error: unknown): HostFsError {
+    const failed = hostFsError(op, path, error);
+    if (this.root === "/") return failed;
+    const prefix = `cannot ${op} ${path}: `;
+    const detail = failed.message.startsWith(prefix) ? failed.message.slice(prefix.length) : failed.message;
+    return new HostFsError(op, path, failed.code, `${detail} (in the host tree ${this.root}, given with --root)`);
+  }
+
   async readText(path: string): Promise<string> {
     try {
       return await readFile(this.real(path), "utf8");
     } catch (error) {
-      throw hostFsError("read", path, error);
+      throw this.failure("read", path, error);
     }
   }
 
@@ -114,7 +123,7 @@ export class LocalHostFs implements HostFs {
     try {
       return await readFile(this.real(path));
     } catch (error) {
-      throw hostFsError("read", path, error);
+      throw this.failure("read", path, error);
     }
   }
 
@@ -122,7 +131,7 @@ export class LocalHostFs implements HostFs {
     try {
       return (await stat(this.real(path))).ino;
     } catch (error) {
-      throw hostFsError("read", path, error);
+      throw this.failure("read", path, error);
     }
   }
 
@@ -130,7 +139,7 @@ export class LocalHostFs implements HostFs {
     try {
       return (await readdir(this.real(path))).sort();
     } catch (error) {
-      throw hostFsError("list", path, error);
+      throw this.failure("list", path, error);
     }
   }
 
@@ -138,7 +147,7 @@ export class LocalHostFs implements HostFs {
     try {
       return await readlink(this.real(path));
     } catch (error) {
-      throw hostFsError("resolve", path, error);
+      throw this.failure("resolve", path, error);
     }
   }
 
@@ -149,7 +158,7 @@ export class LocalHostFs implements HostFs {
       if (inside.startsWith("..")) throw new HostFsError("resolve", path, "EXDEV", "resolves outside the host root");
       return `/${inside}`;
     } catch (error) {
-      throw error instanceof HostFsError ? error : hostFsError("resolve", path, error);
+      throw error instanceof HostFsError ? error : this.failure("resolve", path, error);
     }
   }
 
@@ -167,7 +176,7 @@ export class LocalHostFs implements HostFs {
     try {
       await access(this.real(path), constants.W_OK);
     } catch (error) {
-      throw hostFsError("write", path, error);
+      throw this.failure("write", path, error);
     }
   }
 
@@ -186,7 +195,7 @@ export class LocalHostFs implements HostFs {
     try {
       await mkdir(this.real(path)); // never recursive: only the one directory asked for
     } catch (error) {
-      throw hostFsError("mkdir", path, error);
+      throw this.failure("mkdir", path, error);
     }
   }
 
@@ -195,7 +204,7 @@ export class LocalHostFs implements HostFs {
     try {
       await rmdir(this.real(path));
     } catch (error) {
-      throw hostFsError("rmdir", path, error);
+      throw this.failure("rmdir", path, error);
     }
   }
 
@@ -209,7 +218,7 @@ export class LocalHostFs implements HostFs {
       // One write() call: sysfs and sysctl stores take the whole value at once.
       await handle.write(text);
     } catch (error) {
-      throw hostFsError("write", path, error);
+      throw this.failure("write", path, error);
     } finally {
       await handle?.close();
     }

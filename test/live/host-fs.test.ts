@@ -144,10 +144,14 @@ describe("LocalHostFs", () => {
     expect(existsSync(join(root, "etc"))).toBe(true);
   });
 
-  it("read errors name the host path, not the fixture root", async () => {
-    const fs = await LocalHostFs.open(tree());
+  it("read errors name the host path, and the captured tree it was looked for in", async () => {
+    const root = tree();
+    const fs = await LocalHostFs.open(root);
     const error = await fs.readText("/proc/nope").catch((e) => e);
     expect(error).toBeInstanceOf(HostFsError);
-    expect(error.message).toBe("cannot read /proc/nope: no such file or directory");
+    expect(error.message).toBe(
+      `cannot read /proc/nope: no such file or directory (in the host tree ${fs.root}, given with --root)`,
+    );
+    expect(error.code).toBe("ENOENT");
   });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { link, open, readFile, rename, unlink } from "node:fs/promises";
+import { link, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { makeFolders } from "../../src/output-path.js";
+import { processAlive } from "../../src/process-alive.js";
 import { writeFully } from "../../src/write-fully.js";
 import { hostFsError } from "../host-fs-error.js";
 import { processStartTicks, sameProcessAlive } from "../process-identity.js";
@@ -21,16 +22,25 @@ export class JournalBusyError extends Error {
   }
 }
 
+/** A breaker older than this died mid-break: breaking a stale lock takes milliseconds. */
+const BREAKER_STALE_MS = 10_000;
+
 /**
  * An exclusive lock on the state directory (`lock`, holding the pid and its start time), so two
  * runs never interleave journal records. The file is written whole under a private name and
  * link(2)ed into place, which fails if a lock exists: nobody ever sees an empty lock. A lock left
- * by a killed run (its pid gone, or reused by another process) is taken over by renaming it aside
- * first, so of two runs that find it stale only one moves it; that run's unfinished session is
- * then what `recover` restores.
+ * by a killed run (its pid gone, or reused by another process) is removed by one run at a time,
+ * the one that creates `lock.breaking` (O_EXCL): it checks that the lock is still the stale file
+ * it judged (same inode) before unlinking it. Nothing else but its own holder removes a lock, so
+ * a live one is never moved or removed. The killed run's unfinished session is then what
+ * `recover` restores.
  */
 export class JournalLock {
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    private readonly inode: number,
+    private readonly text: string,
+  ) {}
 
   static async acquire(dir: string, pid = process.pid): Promise<JournalLock> {
     const path = join(dir, "lock");
@@ -44,15 +54,17 @@ export class JournalLock {
 
   private static async take(dir: string, path: string, pid: number): Promise<JournalLock> {
     makeFolders(dir, 0o700);
+    await removeLeftovers(dir);
     const mine = `${path}.${pid}.${randomBytes(4).toString("hex")}`;
     // The start time too: a pid reused by another process after a crash is not our holder.
     const started = processStartTicks(pid);
-    await writeWhole(mine, started === undefined ? `${pid}\n` : `${pid} ${started}\n`);
+    const text = started === undefined ? `${pid}\n` : `${pid} ${started}\n`;
+    await writeWhole(mine, text);
     try {
-      for (let attempt = 0; attempt < 3; attempt++) {
+      for (let attempt = 0; attempt < 20; attempt++) {
         try {
           await link(mine, path);
-          return new JournalLock(path);
+          return new JournalLock(path, (await stat(path)).ino, text);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         }
@@ -60,22 +72,8 @@ export class JournalLock {
         if (holder === undefined) continue; // released meanwhile: try again
         if (holder.pid !== pid && sameProcessAlive(holder.pid, holder.started))
           throw new JournalBusyError(holder.pid, path);
-        // Stale. Moved aside, it is checked again: what was moved must be the lock judged stale,
-        // not a live run's that took its place meanwhile (then it goes back).
-        const aside = `${mine}.stale`;
-        try {
-          await rename(path, aside);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === "ENOENT") continue; // another run moved it
-          throw error;
-        }
-        const moved = await readHolder(aside);
-        if (moved !== undefined && moved.pid !== pid && sameProcessAlive(moved.pid, moved.started)) {
-          await link(aside, path).catch(() => undefined);
-          await unlink(aside).catch(() => undefined);
-          throw new JournalBusyError(moved.pid, path);
-        }
-        await unlink(aside).catch(() => undefined);
+        await breakStale(path, holder.inode, pid);
+        await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
       }
     } finally {
       await unlink(mine).catch(() => undefined);
@@ -84,15 +82,63 @@ export class JournalLock {
     throw new JournalBusyError(holder?.pid ?? -1, path);
   }
 
+  /** Removes the lock if it is still ours (the file we linked, naming us: a freed inode number is reused). */
   async release(): Promise<void> {
-    await unlink(this.path).catch(() => undefined);
+    const now = await stat(this.path).catch(() => undefined);
+    const text = await readFile(this.path, "utf8").catch(() => undefined);
+    if (now?.ino === this.inode && text === this.text) await unlink(this.path).catch(() => undefined);
   }
 }
 
-/** The pid (and start time) a lock file names; undefined if it is gone. A file naming no pid (from an older twintune, or a full disk) holds nobody. */
-async function readHolder(path: string): Promise<{ pid: number; started: number | undefined } | undefined> {
-  let text: string;
+/**
+ * Removes the lock judged stale (inode `inode`) as the one breaker: `lock.breaking`, made with
+ * O_EXCL, lets one run at a time check and unlink. A breaker file left by a run that died while
+ * breaking is old and removed; any other is another run breaking now, and this one waits its turn.
+ */
+async function breakStale(path: string, inode: number, pid: number): Promise<void> {
+  const breaker = `${path}.breaking`;
   try {
+    await writeWhole(breaker, `${pid}\n`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const age = await stat(breaker).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    );
+    if (age > BREAKER_STALE_MS) await unlink(breaker).catch(() => undefined);
+    return;
+  }
+  try {
+    // Under the breaker nobody else removes the lock, and a new one cannot be linked while it
+    // exists. Judged again here: another breaker may have removed the stale one meanwhile and a
+    // live run's lock taken its place, even its inode number.
+    const now = await readHolder(path);
+    if (now !== undefined && now.inode === inode && !(now.pid !== pid && sameProcessAlive(now.pid, now.started)))
+      await unlink(path);
+  } finally {
+    await unlink(breaker).catch(() => undefined);
+  }
+}
+
+/** Private lock files (`lock.<pid>.<hex>`) a killed run left behind: removed when their run is gone. */
+async function removeLeftovers(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const match = /^lock\.(\d+)\.[0-9a-f]{8}$/.exec(name);
+    if (match !== null && !processAlive(Number(match[1]))) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+/**
+ * The pid (and start time) a lock file names, and its inode; undefined if it is gone. A file
+ * naming no pid (from an older twintune, or a full disk) holds nobody.
+ */
+async function readHolder(
+  path: string,
+): Promise<{ pid: number; started: number | undefined; inode: number } | undefined> {
+  let text: string;
+  let inode: number;
+  try {
+    inode = (await stat(path)).ino;
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
@@ -103,6 +149,7 @@ async function readHolder(path: string): Promise<{ pid: number; started: number 
   return {
     pid: Number.isSafeInteger(pid) && pid > 0 ? pid : -1,
     started: startedText === undefined ? undefined : Number(startedText),
+    inode,
   };
 }
 

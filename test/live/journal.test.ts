@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,7 +134,7 @@ describe("the lock", () => {
 });
 
 describe("the lock under contention", () => {
-  it("is held by one process at a time when several race for it, stale locks among them (6 processes x 25 rounds)", async () => {
+  it("is held by one process at a time when several race for it, breaking stale locks among them (6 processes x 25 rounds, every fifth hold left stale)", async () => {
     const dir = temp();
     const log = join(dir, "holders.log");
     writeFileSync(join(dir, "lock"), "999999999\n"); // a stale lock for the first ones to fight over
@@ -164,8 +164,29 @@ describe("the lock under contention", () => {
       expect(lines[i]).toMatch(/^in \d+$/);
       expect(lines[i + 1]).toBe((lines[i] as string).replace("in", "out"));
     }
-    expect(readdirSync(dir).sort()).toEqual(["holders.log"]); // no lock, no private or stale file left
+    // No private or breaker file left; the last holder left its lock stale (its 25th round).
+    expect(readdirSync(dir).sort()).toEqual(["holders.log", "lock"]);
+    expect(readFileSync(join(dir, "lock"), "utf8")).toBe("999999999\n");
   }, 60_000);
+
+  it("release removes only its own lock; a breaker left by a run that died mid-break is cleared once old", async () => {
+    const dir = temp();
+    const lock = await JournalLock.acquire(dir);
+    rmSync(join(dir, "lock"));
+    writeFileSync(join(dir, "lock"), `${process.ppid}\n`); // someone else's now
+    await lock.release();
+    expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.ppid}\n`);
+    // A stale lock, and a breaker file from a run that died while breaking it.
+    writeFileSync(join(dir, "lock"), "999999999\n");
+    writeFileSync(join(dir, "lock.breaking"), "999999998\n");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, "lock.breaking"), old, old);
+    writeFileSync(join(dir, "lock.999999997.0123abcd"), "999999997\n"); // a dead run's private file
+    const next = await JournalLock.acquire(dir);
+    expect(readdirSync(dir).sort()).toEqual(["lock"]);
+    await next.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it("a lock file that names no process (an older twintune's, or one cut short by a full disk) holds nobody", async () => {
     const dir = temp();

@@ -151,6 +151,9 @@ export class KnobWriter {
       await this.journal.append({ type: "intent", knob: ref, value: normalized });
     }
     await this.hook.afterJournal();
+    // What a switch will reset (nr_requests, the scheduler's tunables), as it is now: an undone
+    // write puts these back too.
+    const dependentsNow = await this.dependentValues(ctx, knob, ref);
     try {
       await knob.set(ctx, ref.target, normalized as never, { dryRun: false });
     } catch (error) {
@@ -159,7 +162,7 @@ export class KnobWriter {
     }
     const check = await knob.verify(ctx, ref.target, normalized as never);
     if (!check.ok) {
-      await knob.set(ctx, ref.target, current as never, { dryRun: false, restore: true }).catch(() => undefined);
+      await this.undoWrite(knob, ref, current, dependentsNow);
       await this.settle(ref, knob, ctx, current, entry, "read back a different value");
       throw new KnobVerifyError(
         ref,
@@ -173,7 +176,7 @@ export class KnobWriter {
     } catch (error) {
       // Unrecorded, the write is undone: the journal's open record (original, intended) then
       // matches the host, and the next revert or recover closes it.
-      await knob.set(ctx, ref.target, current as never, { dryRun: false, restore: true }).catch(() => undefined);
+      await this.undoWrite(knob, ref, current, dependentsNow);
       throw error;
     }
     await this.noteResets(ctx, knob, ref);
@@ -222,6 +225,41 @@ export class KnobWriter {
   }
 
   /** The values a write to `knob` would reset, each at its true original when we already manage it. */
+  /** The knob's dependents with their values now (those that can be read). */
+  private async dependentValues(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
+    if (!knob.dependents) return [];
+    const out: { knob: KnobRef; value: KnobValue }[] = [];
+    for (const dependent of await knob.dependents(ctx, ref.target)) {
+      const value = await this.knob(dependent)
+        .get(ctx, dependent.target)
+        .catch(() => undefined);
+      if (value !== undefined) out.push({ knob: dependent, value });
+    }
+    return out;
+  }
+
+  /** Puts a knob back as it was before our write, and what the write reset with it (best effort). */
+  private async undoWrite(
+    knob: KnobAccess,
+    ref: KnobRef,
+    before: KnobValue,
+    dependents: readonly { knob: KnobRef; value: KnobValue }[],
+  ): Promise<void> {
+    // The host as it is, not as the batch's pending values would have it (the undone switch).
+    const ctx = this.context(new Map());
+    await knob.set(ctx, ref.target, before as never, { dryRun: false, restore: true }).catch(() => undefined);
+    // In knob order: nr_requests before the tunables (mq-deadline derives async_depth from it).
+    const ordered = [...dependents].sort((a, b) => this.knob(a.knob).order - this.knob(b.knob).order);
+    for (const dependent of ordered) {
+      const access = this.knob(dependent.knob);
+      const now = await access.get(ctx, dependent.knob.target).catch(() => undefined);
+      if (now === undefined || sameKnobValue(now, dependent.value)) continue;
+      await access
+        .set(ctx, dependent.knob.target, dependent.value as never, { dryRun: false, restore: true })
+        .catch(() => undefined);
+    }
+  }
+
   private async snapshotDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
     if (!knob.dependents) return [];
     const out: { knob: KnobRef; value: KnobValue }[] = [];

@@ -62,14 +62,16 @@ export class Restorer {
         if (error instanceof KnobUnavailableError) return this.gone(knob, ctx, base, error.message);
         throw error;
       }
+      // Ours: the last verified write, or (after a crash between journal and write) the value being written.
+      const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
+      const isOurs = ours.some((value) => sameKnobValue(current, value as KnobValue));
       // A knob saved after one of our switches reset it (nr_requests after a scheduler switch) has
-      // the host's own value in that switch's record: the host holding it is at its original too.
-      const hostOwn = this.savedBySwitch(entry);
+      // the host's own value in that switch's record: once that switch is undone (the scheduler
+      // back at its original), the host holding that value, not one we wrote, is at its original.
+      const hostOwn = isOurs ? undefined : await this.savedBySwitch(ctx, entry);
       const original = hostOwn !== undefined && sameKnobValue(current, hostOwn) ? hostOwn : record.original;
       const atOriginal = sameKnobValue(current, original);
       base.original = original;
-      // Ours: the last verified write, or (after a crash between journal and write) the value being written.
-      const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
       if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
         await this.writer.yieldTo(ref, current);
         return {
@@ -109,17 +111,23 @@ export class Restorer {
 
   /**
    * The value a managed switch saved earlier than this knob's record took as this knob's before
-   * resetting it (a scheduler record's nr_requests): what the host had before twintune.
+   * resetting it (a scheduler record's nr_requests): what the host had before twintune. Only once
+   * that switch is undone: while it holds, the host's own value is not the knob's original.
    */
-  private savedBySwitch(entry: ManagedKnob): KnobValue | undefined {
+  private async savedBySwitch(ctx: KnobContext, entry: ManagedKnob): Promise<KnobValue | undefined> {
     const key = knobKey(entry.record.knob);
-    let found: KnobValue | undefined;
     for (const other of this.journal.state().managed) {
       if (other.index >= entry.index) continue;
       const saved = other.record.dependents?.find((dependent) => knobKey(dependent.knob) === key);
-      if (saved !== undefined && found === undefined) found = saved.value;
+      if (saved === undefined) continue;
+      const switched = other.record.knob;
+      const now = await this.writer
+        .knob(switched)
+        .get(ctx, switched.target)
+        .catch(() => undefined);
+      return now !== undefined && sameKnobValue(now, other.record.original) ? saved.value : undefined;
     }
-    return found;
+    return undefined;
   }
 
   /**

@@ -304,6 +304,24 @@ describe("the journal, verification and yielding", () => {
     await backend.close("failed");
   });
 
+  it("a scheduler switch the journal cannot record is undone with what it reset (nr_requests back to the host's)", async () => {
+    h = await harness();
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "100\n");
+    const before = h.fs.snapshot();
+    const backend = await h.open();
+    const journal = backend.journal;
+    const append = journal.append.bind(journal);
+    journal.append = async (record) => {
+      if (record.type === "written" && record.knob.knob === "io-scheduler")
+        throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+      return append(record);
+    };
+    await expect(backend.applyAll([change("io-scheduler", "sda", "bfq")])).rejects.toThrow(/no space left/);
+    journal.append = append;
+    expect(h.fs.snapshot()).toEqual(before);
+    await backend.close("failed");
+  });
+
   it("a disk that goes away midway: the batch says its earlier write went with it, and the journal keeps nothing open", async () => {
     h = await harness();
     let saved = 0;
@@ -326,6 +344,23 @@ describe("the journal, verification and yielding", () => {
 });
 
 describe("revert", () => {
+  it("undoing only nr_requests while our scheduler switch holds puts back what the switch left, not the host's own", async () => {
+    h = await harness();
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "100\n");
+    const backend = await h.open();
+    await backend.apply(change("io-scheduler", "sda", "bfq")); // resets nr_requests (to 256 here)
+    const reset = await h.fs.readText(`${SDA}/queue/nr_requests`);
+    // Asking for the host's own value back: its record's original is the reset value.
+    const receipt = await backend.apply(change("nr-requests", "sda", 100));
+    await backend.revert(receipt);
+    expect(await h.fs.readText(`${SDA}/queue/nr_requests`)).toBe(reset);
+    expect(backend.journalState().managed.map((entry) => entry.record.knob.knob)).toEqual(["io-scheduler"]);
+    // Reverting the switch too brings the host's own 100 back with it.
+    await backend.revertAll();
+    expect(await h.fs.readText(`${SDA}/queue/nr_requests`)).toBe("100\n");
+    await backend.close();
+  });
+
   it("restores every original in reverse order, byte for byte, even after a scheduler switch reset nr_requests", async () => {
     h = await harness();
     const before = h.fs.snapshot();

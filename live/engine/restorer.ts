@@ -64,11 +64,12 @@ export class Restorer {
       }
       // Ours: the last verified write, or (after a crash between journal and write) the value being written.
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
-      const isOurs = ours.some((value) => sameKnobValue(current, value as KnobValue));
       // A knob saved after one of our switches reset it (nr_requests after a scheduler switch) has
       // the host's own value in that switch's record: once that switch is undone (the scheduler
-      // back at its original), the host holding that value, not one we wrote, is at its original.
-      const hostOwn = isOurs ? undefined : await this.savedBySwitch(ctx, entry);
+      // back at its original), the host holding that value, not one we asked for, is at its
+      // original. (A value a later switch reset it to is noted as written, but was not asked for.)
+      const asked = sameKnobValue(current, entry.intended);
+      const hostOwn = asked ? undefined : await this.savedBySwitch(ctx, entry);
       const original = hostOwn !== undefined && sameKnobValue(current, hostOwn) ? hostOwn : record.original;
       const atOriginal = sameKnobValue(current, original);
       base.original = original;

@@ -34,16 +34,15 @@ export async function kernelHz(host: HostFs): Promise<number | undefined> {
 }
 
 /**
- * What the kernel holds for `ms` milliseconds kept in ticks: written through msecs_to_jiffies
- * (rounds up to the tick) and read through jiffies_to_msecs (include/linux/jiffies.h,
- * kernel/time/time.c). At HZ=250, 125 → 32 ticks → 128; at HZ=300, 125 → 38 ticks → 126.
+ * What the kernel holds for `ms` milliseconds kept in ticks, where a tick is a whole number of
+ * milliseconds (HZ = 100, 250 or 1000): written through msecs_to_jiffies, which rounds up to the
+ * tick, and read through jiffies_to_msecs, ticks x (1000 / HZ) (include/linux/jiffies.h,
+ * kernel/time/time.c). At HZ=250, 125 reads back as 128. Undefined at HZ=300: there a value read
+ * back (38 ticks read as 127) written again becomes another (127 ms is 39 ticks), so no value
+ * can be planned that the kernel keeps as asked.
  */
-export function heldInTicks(ms: number, hz: number): number {
-  if (1000 % hz === 0) {
-    const tickMs = 1000 / hz;
-    return Math.ceil(ms / tickMs) * tickMs;
-  }
-  // HZ=300: jiffies_to_msecs truncates (j * HZ_TO_MSEC_NUM / HZ_TO_MSEC_DEN = j * 10 / 3).
-  const ticks = Math.ceil((ms * hz) / 1000);
-  return Math.floor((ticks * 1000) / hz);
+export function heldInTicks(ms: number, hz: number): number | undefined {
+  if (1000 % hz !== 0) return undefined;
+  const tickMs = 1000 / hz;
+  return Math.ceil(ms / tickMs) * tickMs;
 }

@@ -45,8 +45,9 @@ export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags:
 /**
  * Tunables the kernel keeps in jiffies: a write goes through msecs_to_jiffies, which rounds up to
  * the tick, and a read through jiffies_to_msecs (mq-deadline's expiries, bfq's timeout_sync). At
- * HZ=250, 125 ms reads back as 128. Where the kernel's HZ is known, the value planned is the one
- * it will hold; where not, a read-back up to a tick above (at most 10 ms, HZ=100) is accepted.
+ * HZ=250, 125 ms reads back as 128. Where the kernel's HZ is known (and a tick is whole
+ * milliseconds), the value planned is the one it will hold; where not, a read-back up to a tick
+ * above (at most 10 ms, HZ=100) is accepted.
  */
 const IN_TICKS = new Set(["read_expire", "write_expire", "prio_aging_expire", "timeout_sync"]);
 const MAX_TICK_MS = 10;
@@ -105,8 +106,11 @@ export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
     }
     const max = known?.flags.includes(name) ? 1 : 2 ** 31 - 1;
     let normalized = requireInteger(ref, value, 0, options.restore ? Number.MAX_SAFE_INTEGER : max, name);
+    // bfq's store raises a timeout_sync under 1 ms to 1 (bfq_timeout_sync_store).
+    if (name === "timeout_sync" && normalized < 1 && !options.restore) normalized = 1;
     const hz = IN_TICKS.has(name) ? await ctx.kernelHz?.() : undefined;
-    if (hz !== undefined) normalized = Math.min(max, heldInTicks(normalized, hz));
+    const held = hz === undefined ? undefined : heldInTicks(normalized, hz);
+    if (held !== undefined) normalized = Math.min(max, held);
     if (!options.dryRun) await ctx.host.writeText(path(target), String(normalized));
     return normalized;
   },

@@ -124,6 +124,9 @@ describe("twintune live plan --tui / live apply --tui (read-only views)", () => 
     expect(process.listenerCount("SIGHUP")).toBeGreaterThan(0); // caught, not left to kill the run
     process.emit("SIGHUP", "SIGHUP");
     expect(await done).toBe(0);
+    expect(io.err()).toMatch(
+      /SIGHUP: ending once the metrics window \(--interval\) is over, then restoring the originals/,
+    );
     expect(io.out()).toMatch(/SIGHUP: restored 1 of 1 change/);
     expect(fs.snapshot()).toEqual(before);
   });

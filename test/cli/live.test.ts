@@ -340,6 +340,11 @@ describe("twintune live apply, journal, revert", () => {
     const args = ["plan", "--device", "sda", "--set", "read-ahead-kb@sda=512", "--set", "read-ahead-kb=512"];
     expect(await live.run([...args, "--state-dir", temp("tt-")], twice)).toBe(0);
     expect(twice.out().match(/read-ahead-kb +sda/g)).toHaveLength(1);
+    // A later --set's error names that --set, not the one at its place before the duplicate went.
+    const later = await live
+      .run(["plan", ...args.slice(1), "--set", "nr-requests@sda=0", "--state-dir", temp("tt-")], fakeIO())
+      .catch((e) => e);
+    expect(later.message).toMatch(/^--set nr-requests@sda=0: nr-requests on sda: nr_requests 0 is outside/);
     // A knob name in capitals is a knob name, and the nearest are offered.
     const shout = await live.run(["plan", "--set", "READ-AHEAD-KB@sda=512"], fakeIO()).catch((e) => e);
     expect(shout.message).toBe("--set: no knob 'READ-AHEAD-KB' (did you mean read-ahead-kb?)");

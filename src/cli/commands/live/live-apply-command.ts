@@ -104,7 +104,15 @@ export async function runApply(args: string[], io: CliIO, deps: LiveDeps): Promi
       // Without it, a signal during the writes is held until the batch is done: a kill between two
       // writes would leave half a plan for 'live recover' to find, and nothing said.
       const duringWrites =
-        exitSignal === undefined && deps.waitForExit === undefined ? listenForExitSignal() : undefined;
+        exitSignal === undefined && deps.waitForExit === undefined
+          ? listenForExitSignal((signal, repeat) => {
+              // After the writes, before the screen: the metrics window runs to its end first.
+              if (onScreen && phase === "holding" && !repeat)
+                io.stderr.write(
+                  `twintune: ${signal}: ending once the metrics window (--interval) is over${values["revert-on-exit"] ? ", then restoring the originals" : "; the changes stay in effect"}\n`,
+                );
+            })
+          : undefined;
       let receipts: Receipt[] = [];
       try {
         // The knobs someone else changed go in too: planned inside the session, each yield is

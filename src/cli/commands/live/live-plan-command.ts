@@ -63,9 +63,10 @@ export async function planFromArgs(
   const only = onlyFrom(values);
   const interval = integerOption("interval", values.interval, 1000, 1, MAX_INTERVAL_MS);
   if (values.netns !== undefined) await requireNetns(values.netns, "--netns", deps);
-  for (const [index, change] of extra.entries()) {
+  // Each explicit change's reason is its '--set TEXT', the words to name it by.
+  for (const change of extra) {
     if (liveKnob(change.knob.knob)?.group === "net" && change.knob.target !== values.netns)
-      await requireNetns(change.knob.target, `--set ${values.set?.[index]}`, deps);
+      await requireNetns(change.knob.target, change.reason, deps);
   }
   const backend = await openBackend(io, values, deps);
   let otherDisks: string[] = [];
@@ -87,12 +88,11 @@ export async function planFromArgs(
     filter: { ...(only ? { only } : {}), ...(values.device ? { device: values.device } : {}) },
     ...(observation ? { observation } : {}),
   });
-  refuseExplicit(plan, extra, values.set ?? []);
+  refuseExplicit(plan, extra);
   // A --set that --only or --device left out is said, not dropped without a word.
   const kept = new Set([...plan.receipts.map((r) => r.change.id), ...plan.rejected.map((r) => r.change.id)]);
-  for (const [index, change] of extra.entries())
-    if (!kept.has(change.id))
-      io.stderr.write(`twintune: --set ${values.set?.[index]}: left out by ${filterFlags(values)}\n`);
+  for (const change of extra)
+    if (!kept.has(change.id)) io.stderr.write(`twintune: ${change.reason}: left out by ${filterFlags(values)}\n`);
   // With --device, what the rules looked at is that disk (and the network), not the others.
   plan.notes = plan.notes.filter((note) => !otherDisks.some((disk) => note.startsWith(`${disk} (`)));
   return { backend, plan, observation, explicit: extra };
@@ -103,11 +103,10 @@ export async function planFromArgs(
  * a usage mistake (exit 2), a knob this host does not offer is exit 1. A knob someone else
  * changed (yielded) or may not be written (not root) stays in the plan's report.
  */
-function refuseExplicit(plan: LivePlan, extra: readonly Change[], texts: readonly string[]): void {
+function refuseExplicit(plan: LivePlan, extra: readonly Change[]): void {
   for (const { change, error } of plan.rejected) {
-    const index = extra.findIndex((candidate) => candidate.id === change.id);
-    if (index < 0) continue;
-    const what = `--set ${texts[index] ?? change.knob.knob}`;
+    if (!extra.some((candidate) => candidate.id === change.id)) continue;
+    const what = change.reason;
     if (error instanceof KnobValueError) throw new UsageError(`${what}: ${error.message}`);
     // Anything else but a yield or a permission (a file the kernel should not hold, unreadable
     // or unparsable) is why it cannot be done here: exit 1, as apply says.

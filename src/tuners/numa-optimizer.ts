@@ -34,8 +34,10 @@ interface Demand {
   memoryBytes: number;
   /** Node holding most of its pages now, -1 if unknown. */
   homeNode: number;
-  /** Already confined to these nodes (its affinity is within them, fewer than all): it stays. */
+  /** Already confined to this node (its affinity is within it): it stays. */
   placedOn?: readonly number[];
+  /** Confined to several nodes (fewer than all): kept there while no one node holds it and they still do. */
+  spreadOver?: readonly number[];
   /** Batch work evicts others' cache lines: latency-sensitive VMs are kept off its node when possible. */
   noisy: boolean;
   latencySensitive: boolean;
@@ -120,7 +122,11 @@ export function planNodes(
         bestScore = score;
       }
     });
-    best ??= spreadNodes(topology, after);
+    // Spread already (a placement chosen in an earlier round) and still fitting: it stays there
+    // rather than churn its memory; one node is still preferred where it fits.
+    if (best === undefined && vm.spreadOver !== undefined && Number.isFinite(after(vm.spreadOver)))
+      best = [...vm.spreadOver];
+    best ??= spreadNodes(topology, after, (n) => (load[n] as number) / (capacity[n] as number));
     if (best !== undefined) place(vm, best);
   }
   return plan;
@@ -135,29 +141,27 @@ function spreadDistance(topology: Topology, nodes: readonly number[]): number {
   return Math.max(...nodes.flatMap((a) => nodes.map((b) => nodeDistance(topology, a, b))));
 }
 
+/** Sets of `size` node ids searched whole up to this many; beyond, nodes are added greedily. */
+const MAX_SETS = 20_000;
+
 /**
- * The fewest nodes, near each other, that `after` says hold a VM (a finite utilization): from
- * each node in turn, the nodes nearest the set so far (the largest SLIT distance to any member,
- * then the least loaded) are added until the VM fits; of the smallest sets, the one whose members
- * are nearest each other, then least loaded. numad spreads a process it cannot fit the same way,
- * over the fewest nodes with the most room.
+ * The fewest nodes that `after` says hold a VM (a finite utilization), of those the nearest each
+ * other by the SLIT (one socket before two), then the least loaded, as numad spreads a process it
+ * cannot fit: over the fewest nodes with the most room. Every set of a size is tried where there
+ * are few enough (an 8-node host has 256 in all); on larger hosts, sets grow from each node by the
+ * nearest, least loaded node.
  */
-function spreadNodes(topology: Topology, after: (nodes: readonly number[]) => number): number[] | undefined {
-  const distance = (a: number, b: number) => nodeDistance(topology, a, b);
+function spreadNodes(
+  topology: Topology,
+  after: (nodes: readonly number[]) => number,
+  loadOf: (node: number) => number,
+): number[] | undefined {
   const ids = topology.nodes.map((node) => node.id);
   for (let size = 2; size <= ids.length; size++) {
+    const candidates = binomial(ids.length, size) <= MAX_SETS ? subsets(ids, size) : grown(topology, ids, size, loadOf);
     let best: number[] | undefined;
     let bestKey: [number, number] = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-    for (const start of ids) {
-      const set = [start];
-      while (set.length < size) {
-        const farthest = (n: number) => Math.max(...set.map((member) => distance(member, n)));
-        const next = ids
-          .filter((n) => !set.includes(n))
-          .sort((a, b) => farthest(a) - farthest(b) || after([a]) - after([b]) || a - b)[0];
-        if (next === undefined) break;
-        set.push(next);
-      }
+    for (const set of candidates) {
       const utilization = after(set);
       if (!Number.isFinite(utilization)) continue;
       const spread = spreadDistance(topology, set);
@@ -169,6 +173,45 @@ function spreadNodes(topology: Topology, after: (nodes: readonly number[]) => nu
     if (best !== undefined) return best;
   }
   return undefined;
+}
+
+function binomial(n: number, k: number): number {
+  let out = 1;
+  for (let i = 1; i <= k; i++) out = (out * (n - k + i)) / i;
+  return out;
+}
+
+/** Every `size`-element subset of `ids`, in lexicographic order. */
+function* subsets(ids: readonly number[], size: number): Generator<number[]> {
+  const pick: number[] = [];
+  function* from(start: number): Generator<number[]> {
+    if (pick.length === size) {
+      yield pick.map((i) => ids[i] as number);
+      return;
+    }
+    for (let i = start; i <= ids.length - (size - pick.length); i++) {
+      pick.push(i);
+      yield* from(i + 1);
+      pick.pop();
+    }
+  }
+  yield* from(0);
+}
+
+/** From each node, the set grown to `size` by the nearest node to it (largest SLIT to a member), then the least loaded. */
+function grown(topology: Topology, ids: readonly number[], size: number, loadOf: (node: number) => number): number[][] {
+  return ids.map((start) => {
+    const set = [start];
+    while (set.length < size) {
+      const farthest = (n: number) => Math.max(...set.map((member) => nodeDistance(topology, member, n)));
+      const next = ids
+        .filter((n) => !set.includes(n))
+        .sort((a, b) => farthest(a) - farthest(b) || loadOf(a) - loadOf(b) || a - b)[0];
+      if (next === undefined) break;
+      set.push(next);
+    }
+    return set;
+  });
 }
 
 /**
@@ -238,8 +281,9 @@ export class NumaOptimizer implements Tuner {
         homeNode: -1,
         noisy: vm?.priority === "batch" || noisy.has(w.id),
         latencySensitive: vm?.priority === "high" || (vm?.tags ?? []).includes("latency-sensitive"),
-        // Confined to fewer nodes than the host has: placed (on all of them, it is not placed at all).
-        ...(nodes.length > 0 && nodes.length < topology.nodes.length ? { placedOn: nodes } : {}),
+        ...(nodes.length === 1 ? { placedOn: nodes } : {}),
+        // On several nodes but not all (on all of them, it is not placed at all).
+        ...(nodes.length > 1 && nodes.length < topology.nodes.length ? { spreadOver: nodes } : {}),
       };
     });
     const plan = planNodes(topology, demands, this.config.maxNodeUtilization);

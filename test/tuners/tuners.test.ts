@@ -77,6 +77,48 @@ describe("NUMA optimizer", () => {
     expect(numa.optimizeVM(epyc, "big", 4, 100)?.nodeAffinity).toEqual([0, 1, 2, 3]);
     // More than the whole host holds: no placement.
     expect(numa.optimizeVM(epyc, "huge", 4, 300)).toBeUndefined();
+    // Any two nodes of a socket, not only those a greedy walk from node 0 or 4 would reach (from review).
+    expect(numa.optimizeVM(epyc, "wide", 20, 48, [12, 0, 0, 0, 12, 0, 0, 0])?.nodeAffinity).toEqual([1, 2]);
+    expect(numa.optimizeVM(epyc, "wide", 25, 23, [6, 1, 13, 1, 8, 4, 2, 6])?.nodeAffinity).toEqual([1, 3]);
+  });
+
+  it("spreads over no more nodes than needed, within one socket when a set that size fits there (property)", () => {
+    const epyc = topologyOf("epyc-2s-nps4");
+    const numa = new NumaOptimizer();
+    const socketOf = (node: number) => (node < 4 ? 0 : 1);
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 14 }), { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 14, max: 80 }),
+        fc.integer({ min: 1, max: 200 }),
+        (loads, vcpus, memoryGiB) => {
+          const total = loads.reduce((a, b) => a + b, 0) + vcpus;
+          const limit = Math.max(0.85, total / 128 + 0.05);
+          const fits = (nodes: number[]) =>
+            nodes.every(
+              (n) =>
+                ((loads[n] as number) + vcpus / nodes.length) / 16 <= limit + 1e-12 &&
+                memoryGiB / nodes.length <= 32 * 0.95,
+            );
+          // Every subset, by brute force: the smallest size that holds the VM, and whether one socket can.
+          const all = Array.from({ length: 255 }, (_, mask) => mask + 1).map((mask) =>
+            [0, 1, 2, 3, 4, 5, 6, 7].filter((n) => mask & (1 << n)),
+          );
+          const feasible = all.filter((set) => set.length > 1 && fits(set));
+          const placed = numa.optimizeVM(epyc, "vm", vcpus, memoryGiB, loads)?.nodeAffinity;
+          if ([0, 1, 2, 3, 4, 5, 6, 7].some((n) => fits([n]))) return; // one node: the single-node rule
+          if (feasible.length === 0) {
+            expect(placed).toBeUndefined();
+            return;
+          }
+          const fewest = Math.min(...feasible.map((set) => set.length));
+          expect(placed).toHaveLength(fewest);
+          expect(fits(placed as number[])).toBe(true);
+          const oneSocket = feasible.some((set) => set.length === fewest && new Set(set.map(socketOf)).size === 1);
+          if (oneSocket) expect(new Set((placed as number[]).map(socketOf)).size).toBe(1);
+        },
+      ),
+    );
   });
 
   it("offers a spread VM a second placement with a core per busy vCPU, for the what-if to choose", () => {

@@ -195,7 +195,14 @@ export class Restorer {
     status: "unchanged" | "gone",
     note?: string,
   ): Promise<RestoreOutcome> {
-    await this.journal.append({ type: "reverted", knob: base.knob, ...(note ? { note } : {}) });
-    return note === undefined ? { ...base, status } : { ...base, status, detail: note };
+    let detail = note;
+    try {
+      await this.journal.append({ type: "reverted", knob: base.knob, ...(note ? { note } : {}) });
+    } catch (error) {
+      // Nothing is left to do on the host; only the record stays open, and the next revert closes it.
+      const unrecorded = `the journal could not record it (${(error as Error).message}); the next revert closes its record`;
+      detail = detail === undefined ? unrecorded : `${detail}; ${unrecorded}`;
+    }
+    return detail === undefined ? { ...base, status } : { ...base, status, detail };
   }
 }

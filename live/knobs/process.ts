@@ -25,10 +25,17 @@ export async function processIdentity(ctx: KnobContext, target: string, knob: Kn
   return `${pid}@${stat.startTicks}`;
 }
 
-/** Whether a process has exited but is not yet reaped (state Z or X): nothing of it runs or can be moved. */
+/**
+ * Whether a process has exited but is not yet reaped: its main thread a zombie (state Z or X) and
+ * no other thread left. A main thread that called pthread_exit is a zombie too while the others
+ * run (`Threads:` counts them, 1 for a plain zombie): that process is still there to pin.
+ */
 async function exitedProcess(ctx: KnobContext, pid: number): Promise<boolean> {
   const stat = await readOptional(ctx.host, `/proc/${pid}/stat`, parsePidStat);
-  return stat !== undefined && (stat.state === "Z" || stat.state === "X");
+  if (stat === undefined || (stat.state !== "Z" && stat.state !== "X")) return false;
+  const status = await ctx.host.readText(`/proc/${pid}/status`).catch(() => "");
+  const threads = Number(/^Threads:\s*(\d+)/m.exec(status)?.[1] ?? "1");
+  return threads <= 1;
 }
 
 /** Why a process knob is not offered for `target`, when the process is there but has exited. */

@@ -169,5 +169,11 @@ describe("process knobs check their bounds on a captured process", () => {
       await expect(backend.apply(change(knob, "pid:10828", [0]), { dryRun: true })).rejects.toThrow(
         /process 10828 has exited \(a zombie its parent has not reaped yet\)/,
       );
+    // A main thread that called pthread_exit is a zombie while its other threads run: still offered.
+    const status = await h.fs.readText("/proc/10828/status");
+    h.fs.files.set("/proc/10828/status", status.replace(/^Threads:\t1$/m, "Threads:\t2"));
+    await expect(backend.apply(change("cpu-affinity", "pid:10828", [0]), { dryRun: true })).resolves.toMatchObject({
+      applied: [0],
+    });
   });
 });

@@ -144,8 +144,9 @@ export class FleetSimulation {
    * not all taken on average (above, time sharing stretches every phase instead): the host's
    * threads as an M/M/c queue of CPU phases, c the threads and a the busy ones, Wq = C(c, a) x
    * S / (c - a) with S the mean phase (Erlang C; a processor-sharing scheduler has the same mean
-   * there). The vCPU is held while it waits, so the wait adds to the VM's own queue. None where
-   * the VMs' vCPUs fit the threads. Without it, a VM's latency ignored the host's queue: 2.1 ms
+   * there), at most S x (vCPUs - c) / c, the stretch with every vCPU runnable. The vCPU is held
+   * while it waits, so the wait adds to the VM's own queue. None where the VMs' vCPUs fit the
+   * threads. Without it, a VM's latency ignored the host's queue: 2.1 ms
    * against the per-request twin's 6.4 ms at 96% of a host's capacity (`twintune validate`).
    */
   private waitForThreads(): void {
@@ -162,7 +163,13 @@ export class FleetSimulation {
       }
       const busy = this.hostDemand[h] as number;
       if (vcpus <= logicalCpus || !(busy > 0) || busy >= logicalCpus) continue;
-      this.hostWait[h] = (erlangC(logicalCpus, busy) * (busy / phasesPerMs)) / (logicalCpus - busy);
+      const phaseMs = busy / phasesPerMs;
+      // Only the VMs' vCPUs queue, so the wait is bounded: at worst all of them are runnable and
+      // share the threads, each phase stretched by vCPUs / threads (the same mean as processor
+      // sharing). Unbounded, Erlang C's wait near capacity pushed every VM into saturation just
+      // below the point where time sharing takes over: throughput fell as load rose.
+      const erlang = (erlangC(logicalCpus, busy) * phaseMs) / (logicalCpus - busy);
+      this.hostWait[h] = Math.min(erlang, (phaseMs * (vcpus - logicalCpus)) / logicalCpus);
     }
   }
 

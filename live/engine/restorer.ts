@@ -65,15 +65,15 @@ export class Restorer {
       // Ours: the last verified write, or (after a crash between journal and write) the value being written.
       const ours = [entry.lastWritten, entry.intended].filter((value) => value !== undefined);
       // A knob saved after one of our switches reset it (nr_requests after a scheduler switch) has
-      // the host's own value in that switch's record: once that switch is undone (the scheduler
-      // back at its original), the host holding that value, not one we asked for, is at its
-      // original. (A value a later switch reset it to is noted as written, but was not asked for.)
-      const asked = sameKnobValue(current, entry.intended);
-      const hostOwn = asked ? undefined : await this.savedBySwitch(ctx, entry);
-      const original = hostOwn !== undefined && sameKnobValue(current, hostOwn) ? hostOwn : record.original;
+      // the host's own value in that switch's record. Once that switch is undone (the scheduler
+      // back at its original), that value is the knob's original: the one saved here is the
+      // other scheduler's reset, which the kernel may now refuse (256 under none with 32 tags).
+      const original = (await this.savedBySwitch(ctx, entry)) ?? record.original;
       const atOriginal = sameKnobValue(current, original);
       base.original = original;
-      if (!atOriginal && !ours.some((value) => sameKnobValue(current, value as KnobValue))) {
+      // Ours too: the value saved as its original (the switch's reset, left again by switching back).
+      const known = [...ours, record.original];
+      if (!atOriginal && !known.some((value) => sameKnobValue(current, value as KnobValue))) {
         await this.writer.yieldTo(ref, current);
         return {
           ...base,
@@ -84,7 +84,7 @@ export class Restorer {
       const theirs = this.othersDependents(entry);
       if (!atOriginal) {
         try {
-          await knob.set(ctx, ref.target, record.original as never, { dryRun: false, restore: true });
+          await knob.set(ctx, ref.target, original as never, { dryRun: false, restore: true });
         } catch (error) {
           throw knobWriteError(ref, record.path, error);
         }

@@ -361,6 +361,27 @@ describe("revert", () => {
     await backend.close();
   });
 
+  it("a queue depth asked for after switching away and back reverts to the host's own, not the other scheduler's reset", async () => {
+    h = await harness();
+    h.fs.files.set(`${SDA}/queue/scheduler`, "mq-deadline kyber bfq [none] \n");
+    h.fs.files.set(`${SDA}/queue/nr_requests`, "32\n"); // none's limit: the 32 hardware tags
+    for (const file of [...h.fs.files.keys()]) if (file.startsWith(`${SDA}/queue/iosched/`)) h.fs.files.delete(file);
+    const before = h.fs.snapshot();
+    const backend = await h.open();
+    await backend.applyAll([change("io-scheduler", "sda", "mq-deadline"), change("nr-requests", "sda", 2048)]);
+    await backend.apply(change("io-scheduler", "sda", "none"));
+    await backend.apply(change("nr-requests", "sda", 16));
+    // nr_requests' saved original is mq-deadline's reset (256), which none refuses.
+    const outcomes = await backend.revertAll();
+    expect(outcomes.map((o) => [o.knob.knob, o.status])).toEqual([
+      ["nr-requests", "restored"],
+      ["io-scheduler", "unchanged"],
+    ]);
+    expect(h.fs.snapshot()).toEqual(before);
+    expect(backend.journalState().managed).toEqual([]);
+    await backend.close();
+  });
+
   it("restores every original in reverse order, byte for byte, even after a scheduler switch reset nr_requests", async () => {
     h = await harness();
     const before = h.fs.snapshot();

@@ -1,6 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { link, open, readdir, readFile, stat, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { link, open, readdir, readFile, realpath, stat, unlink } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { basename, dirname, join } from "node:path";
 import { makeFolders } from "../../src/output-path.js";
 import { processAlive } from "../../src/process-alive.js";
 import { writeFully } from "../../src/write-fully.js";
@@ -14,26 +15,25 @@ export class JournalBusyError extends Error {
     readonly path: string,
   ) {
     super(
-      `another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path})${
-        pid > 0 ? `, or, if it holds changes with --revert-on-exit, end it: kill -INT ${pid} restores them` : ""
-      }`,
+      pid > 0
+        ? `another twintune (pid ${pid}) is changing this host; wait for it to finish (lock ${path}), or, if it holds changes with --revert-on-exit, end it: kill -INT ${pid} restores them`
+        : `another twintune is clearing a stale lock left by a killed run; try again in a moment (lock ${path})`,
     );
     this.name = "JournalBusyError";
   }
 }
 
-/** A breaker older than this died mid-break: breaking a stale lock takes milliseconds. */
-const BREAKER_STALE_MS = 10_000;
-
 /**
  * An exclusive lock on the state directory (`lock`, holding the pid and its start time), so two
  * runs never interleave journal records. The file is written whole under a private name and
  * link(2)ed into place, which fails if a lock exists: nobody ever sees an empty lock. A lock left
- * by a killed run (its pid gone, or reused by another process) is removed by one run at a time,
- * the one that creates `lock.breaking` (O_EXCL): it checks that the lock is still the stale file
- * it judged (same inode) before unlinking it. Nothing else but its own holder removes a lock, so
- * a live one is never moved or removed. The killed run's unfinished session is then what
- * `recover` restores.
+ * by a killed run (its holder gone, or its pid now another process's) is removed by one run at a
+ * time: the one that binds an abstract Unix socket named after the lock's path, which the kernel
+ * frees when its process dies, however it dies or however long it pauses. Under it the holder is
+ * judged again before the unlink. Nothing else but its own holder removes a lock, so a live one
+ * is never moved or removed. The killed run's unfinished session is then what `recover` restores.
+ * (Abstract sockets are per network namespace: runs sharing a state directory from different
+ * namespaces would not exclude each other while breaking a stale lock.)
  */
 export class JournalLock {
   private constructor(
@@ -70,16 +70,20 @@ export class JournalLock {
         }
         const holder = await readHolder(path);
         if (holder === undefined) continue; // released meanwhile: try again
-        if (holder.pid !== pid && sameProcessAlive(holder.pid, holder.started))
-          throw new JournalBusyError(holder.pid, path);
-        await breakStale(path, holder.inode, pid);
+        // The start time tells a live holder (this process too) from a dead one whose pid was reused.
+        if (sameProcessAlive(holder.pid, holder.started)) throw new JournalBusyError(holder.pid, path);
+        await breakStale(path, holder.inode);
         await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
       }
     } finally {
       await unlink(mine).catch(() => undefined);
     }
+    // Still there after the tries: a live holder, or a stale lock another run is clearing.
     const holder = await readHolder(path);
-    throw new JournalBusyError(holder?.pid ?? -1, path);
+    throw new JournalBusyError(
+      holder !== undefined && sameProcessAlive(holder.pid, holder.started) ? holder.pid : -1,
+      path,
+    );
   }
 
   /** Removes the lock if it is still ours (the file we linked, naming us: a freed inode number is reused). */
@@ -91,33 +95,39 @@ export class JournalLock {
 }
 
 /**
- * Removes the lock judged stale (inode `inode`) as the one breaker: `lock.breaking`, made with
- * O_EXCL, lets one run at a time check and unlink. A breaker file left by a run that died while
- * breaking is old and removed; any other is another run breaking now, and this one waits its turn.
+ * Removes the lock judged stale (inode `inode`) as the one breaker: while this run holds the
+ * breaker socket, nobody else removes the lock and no new one can be linked over it, so the file
+ * judged stale again here is the one unlinked. Another run breaking now: this one tries again.
  */
-async function breakStale(path: string, inode: number, pid: number): Promise<void> {
-  const breaker = `${path}.breaking`;
+async function breakStale(path: string, inode: number): Promise<void> {
+  const breaker = await bindBreaker(path);
+  if (breaker === undefined) return;
   try {
-    await writeWhole(breaker, `${pid}\n`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const age = await stat(breaker).then(
-      (info) => Date.now() - info.mtimeMs,
-      () => 0,
-    );
-    if (age > BREAKER_STALE_MS) await unlink(breaker).catch(() => undefined);
-    return;
-  }
-  try {
-    // Under the breaker nobody else removes the lock, and a new one cannot be linked while it
-    // exists. Judged again here: another breaker may have removed the stale one meanwhile and a
-    // live run's lock taken its place, even its inode number.
     const now = await readHolder(path);
-    if (now !== undefined && now.inode === inode && !(now.pid !== pid && sameProcessAlive(now.pid, now.started)))
-      await unlink(path);
+    if (now !== undefined && now.inode === inode && !sameProcessAlive(now.pid, now.started)) await unlink(path);
   } finally {
-    await unlink(breaker).catch(() => undefined);
+    await new Promise<void>((resolve) => breaker.close(() => resolve()));
   }
+}
+
+/** The abstract socket that makes its process the one breaker of `path`'s lock; undefined if another holds it. */
+async function bindBreaker(path: string): Promise<Server | undefined> {
+  // Named by the state directory's real path: the same lock whatever path reached it.
+  const where = await realpath(dirname(path)).catch(() => dirname(path));
+  const id = createHash("sha256")
+    .update(join(where, basename(path)))
+    .digest("hex")
+    .slice(0, 32);
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EADDRINUSE" ? resolve(undefined) : reject(error),
+    );
+    server.listen(`\0twintune-lock-breaker-${id}`, () => {
+      server.unref(); // never what keeps the process alive
+      resolve(server);
+    });
+  });
 }
 
 /** Private lock files (`lock.<pid>.<hex>`) a killed run left behind: removed when their run is gone. */

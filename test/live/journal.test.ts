@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -169,23 +170,48 @@ describe("the lock under contention", () => {
     expect(readFileSync(join(dir, "lock"), "utf8")).toBe("999999999\n");
   }, 60_000);
 
-  it("release removes only its own lock; a breaker left by a run that died mid-break is cleared once old", async () => {
+  it("release removes only its own lock; this process's own live lock is busy; a dead run's private file is swept", async () => {
     const dir = temp();
     const lock = await JournalLock.acquire(dir);
+    // Held by this very process (same pid and start time): busy, not stale.
+    await expect(JournalLock.acquire(dir)).rejects.toThrow(JournalBusyError);
     rmSync(join(dir, "lock"));
     writeFileSync(join(dir, "lock"), `${process.ppid}\n`); // someone else's now
     await lock.release();
     expect(readFileSync(join(dir, "lock"), "utf8")).toBe(`${process.ppid}\n`);
-    // A stale lock, and a breaker file from a run that died while breaking it.
-    writeFileSync(join(dir, "lock"), "999999999\n");
-    writeFileSync(join(dir, "lock.breaking"), "999999998\n");
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, "lock.breaking"), old, old);
+    writeFileSync(join(dir, "lock"), "999999999\n"); // stale
     writeFileSync(join(dir, "lock.999999997.0123abcd"), "999999997\n"); // a dead run's private file
     const next = await JournalLock.acquire(dir);
     expect(readdirSync(dir).sort()).toEqual(["lock"]);
     await next.release();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a stale lock is cleared by one run at a time: while another holds the breaker, it is left and said so", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "lock"), "999999999\n");
+    const id = createHash("sha256")
+      .update(join(realpathSync(dir), "lock"))
+      .digest("hex")
+      .slice(0, 32);
+    const breaker = spawn(
+      process.execPath,
+      ["-e", `require("node:net").createServer().listen("\\0twintune-lock-breaker-${id}", () => console.log("bound"))`],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
+    try {
+      await new Promise((resolve) => breaker.stdout?.once("data", resolve));
+      const error = await JournalLock.acquire(dir).catch((e) => e);
+      expect(error).toBeInstanceOf(JournalBusyError);
+      expect(error.message).toMatch(/another twintune is clearing a stale lock left by a killed run; try again/);
+      expect(readFileSync(join(dir, "lock"), "utf8")).toBe("999999999\n");
+    } finally {
+      breaker.kill();
+      await new Promise((resolve) => breaker.once("exit", resolve));
+    }
+    // The breaker's process gone, the kernel has freed its socket: the stale lock is cleared.
+    const lock = await JournalLock.acquire(dir);
+    await lock.release();
   });
 
   it("a lock file that names no process (an older twintune's, or one cut short by a full disk) holds nobody", async () => {

@@ -36,7 +36,7 @@ interface Demand {
   homeNode: number;
   /** Already confined to this node (its affinity is within it): it stays. */
   placedOn?: readonly number[];
-  /** Confined to several nodes (fewer than all): kept there while no one node holds it and they still do. */
+  /** Confined to several nodes (fewer than all): kept there while no one node holds it, they still do and no fewer would. */
   spreadOver?: readonly number[];
   /** Batch work evicts others' cache lines: latency-sensitive VMs are kept off its node when possible. */
   noisy: boolean;
@@ -122,11 +122,18 @@ export function planNodes(
         bestScore = score;
       }
     });
-    // Spread already (a placement chosen in an earlier round) and still fitting: it stays there
-    // rather than churn its memory; one node is still preferred where it fits.
-    if (best === undefined && vm.spreadOver !== undefined && Number.isFinite(after(vm.spreadOver)))
-      best = [...vm.spreadOver];
-    best ??= spreadNodes(topology, after, (n) => (load[n] as number) / (capacity[n] as number));
+    if (best === undefined) {
+      const fewest = spreadNodes(topology, after, (n) => (load[n] as number) / (capacity[n] as number));
+      // Spread already (a placement chosen in an earlier round), still fitting and on no more
+      // nodes than needed: it stays there rather than churn its memory. On more (the what-if
+      // once preferred a core per vCPU), the fewest stay on offer, for the twin to judge again.
+      const current = vm.spreadOver;
+      const keep =
+        current !== undefined &&
+        Number.isFinite(after(current)) &&
+        current.length <= (fewest?.length ?? Number.POSITIVE_INFINITY);
+      best = keep ? [...current] : fewest;
+    }
     if (best !== undefined) place(vm, best);
   }
   return plan;

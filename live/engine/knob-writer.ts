@@ -224,7 +224,6 @@ export class KnobWriter {
     }
   }
 
-  /** The values a write to `knob` would reset, each at its true original when we already manage it. */
   /** The knob's dependents with their values now (those that can be read). */
   private async dependentValues(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
     if (!knob.dependents) return [];
@@ -260,6 +259,7 @@ export class KnobWriter {
     }
   }
 
+  /** The values a write to `knob` would reset, each at its true original when we already manage it. */
   private async snapshotDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
     if (!knob.dependents) return [];
     const out: { knob: KnobRef; value: KnobValue }[] = [];

@@ -52,6 +52,18 @@ export const IOSCHED_TUNABLES: Record<string, { names: readonly string[]; flags:
 const IN_TICKS = new Set(["read_expire", "write_expire", "prio_aging_expire", "timeout_sync"]);
 const MAX_TICK_MS = 10;
 
+/**
+ * Tunables whose store raises a value under a minimum to it, rather than refuse it: bfq's
+ * timeout_sync and fifo_expire_* (1 ms; written 0, fifo_expire_sync reads back 1 on 6.18) and
+ * mq-deadline's async_depth (1).
+ */
+const RAISED_TO: Record<string, number> = {
+  timeout_sync: 1,
+  fifo_expire_sync: 1,
+  fifo_expire_async: 1,
+  async_depth: 1,
+};
+
 /** "sda/read_expire" → ["sda", "read_expire"]. */
 export function splitTunableTarget(target: string): [string, string] {
   const slash = target.indexOf("/");
@@ -106,8 +118,9 @@ export const ioschedTunable: KnobAccess<"iosched-tunable"> = {
     }
     const max = known?.flags.includes(name) ? 1 : 2 ** 31 - 1;
     let normalized = requireInteger(ref, value, 0, options.restore ? Number.MAX_SAFE_INTEGER : max, name);
-    // bfq's store raises a timeout_sync under 1 ms to 1 (bfq_timeout_sync_store).
-    if (name === "timeout_sync" && normalized < 1 && !options.restore) normalized = 1;
+    // Stores that raise a smaller value to their minimum: planned as the kernel will hold it.
+    const least = RAISED_TO[name];
+    if (least !== undefined && normalized < least && !options.restore) normalized = least;
     const hz = IN_TICKS.has(name) ? await ctx.kernelHz?.() : undefined;
     const held = hz === undefined ? undefined : heldInTicks(normalized, hz);
     if (held !== undefined) normalized = Math.min(max, held);

@@ -691,6 +691,33 @@ describe("on the real kernel", { timeout: SLOW }, () => {
 
   it.skipIf(loopSkip !== undefined)(
     title(
+      "(1f) a tunable whose store raises 0 to its minimum (mq-deadline's async_depth, bfq's fifo_expire_sync) is planned as held, written, reverted",
+      loopSkip,
+    ),
+    async () => {
+      await withLoopDevice(async (device, dir) => {
+        const before = queueFiles(device);
+        for (const [scheduler, tunable] of [
+          ["mq-deadline", "async_depth"],
+          ["bfq", "fifo_expire_sync"],
+        ]) {
+          const stateDir = join(dir, `state-${scheduler}`);
+          const set = ["--set", `io-scheduler=${scheduler}`, "--set", `iosched-tunable@${device}/${tunable}=0`];
+          const plan = runCli(["live", "plan", "--device", device, ...set, "--state-dir", stateDir]);
+          expect(plan.stdout).toMatch(new RegExp(`${device}/${tunable} +\\(comes with the switch\\) +1 \\(asked 0\\)`));
+          const apply = runCli(["live", "apply", "--yes", "--device", device, ...set, "--state-dir", stateDir]);
+          expect(apply.status, apply.stderr).toBe(0);
+          expect(readFileSync(`/sys/block/${device}/queue/iosched/${tunable}`, "utf8")).toBe("1\n");
+          const revert = runCli(["live", "revert", "--state-dir", stateDir]);
+          expect(revert.status, revert.stderr).toBe(0);
+          expect(queueFiles(device)).toEqual(before);
+        }
+      });
+    },
+  );
+
+  it.skipIf(loopSkip !== undefined)(
+    title(
       "(1e) switched to mq-deadline with a deeper queue, then back to none by a second apply: revert finds the host at its own values and closes the journal",
       loopSkip,
     ),

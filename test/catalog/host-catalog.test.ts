@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadHostCatalog } from "../../src/catalog/host-catalog.js";
 import { hostTopology } from "../../src/catalog/host-topology.js";
 import { ConfigError } from "../../src/config/config-error.js";
@@ -59,8 +59,14 @@ describe("the shipped host catalog", () => {
 });
 
 describe("catalog errors", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
   const write = (text: string) => {
-    const file = join(mkdtempSync(join(tmpdir(), "twintune-")), "hosts.yaml");
+    const dir = mkdtempSync(join(tmpdir(), "twintune-"));
+    dirs.push(dir);
+    const file = join(dir, "hosts.yaml");
     writeFileSync(file, text);
     return file;
   };

@@ -131,14 +131,18 @@ class ResctrlHost extends FakeHostFs {
 }
 
 let stateDir: string | undefined;
+const stateDirs: string[] = [];
 afterEach(() => {
-  if (stateDir !== undefined) rmSync(stateDir, { recursive: true, force: true });
+  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   stateDir = undefined;
 });
 
 /** A backend on `fs`, with a new state directory unless `again` (a later run after a crash). */
 async function open(fs: ResctrlHost, again = false): Promise<LiveBackend> {
-  if (!again || stateDir === undefined) stateDir = mkdtempSync(join(tmpdir(), "twintune-state-"));
+  if (!again || stateDir === undefined) {
+    stateDir = mkdtempSync(join(tmpdir(), "twintune-state-"));
+    stateDirs.push(stateDir);
+  }
   const runner = new FixtureRunner("numa-2node-smt");
   return LiveBackend.open({ fs, runner, stateDir, isRoot: true, clock: new StepClock(), pids: [2201] });
 }

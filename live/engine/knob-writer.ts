@@ -136,7 +136,7 @@ export class KnobWriter {
     await this.yieldChangedDependents(ctx, knob, ref);
     const entry = this.journal.managed(ref);
     if (entry === undefined) {
-      const dependents = await this.snapshotDependents(ctx, knob, ref);
+      const dependents = await this.dependentValues(ctx, knob, ref, true);
       const identity = knob.identity ? await knob.identity(ctx, ref.target) : undefined;
       await this.journal.append({
         type: "original",
@@ -224,14 +224,20 @@ export class KnobWriter {
     }
   }
 
-  /** The knob's dependents with their values now (those that can be read). */
-  private async dependentValues(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
+  /**
+   * The knob's dependents with their values now (those that can be read), or, with `originals`,
+   * at their saved original where we already manage them: what a write to `knob` would reset.
+   */
+  private async dependentValues(ctx: KnobContext, knob: KnobAccess, ref: KnobRef, originals = false) {
     if (!knob.dependents) return [];
     const out: { knob: KnobRef; value: KnobValue }[] = [];
     for (const dependent of await knob.dependents(ctx, ref.target)) {
-      const value = await this.knob(dependent)
-        .get(ctx, dependent.target)
-        .catch(() => undefined);
+      const managed = originals ? this.journal.managed(dependent) : undefined;
+      const value = managed
+        ? managed.record.original
+        : await this.knob(dependent)
+            .get(ctx, dependent.target)
+            .catch(() => undefined);
       if (value !== undefined) out.push({ knob: dependent, value });
     }
     return out;
@@ -257,22 +263,6 @@ export class KnobWriter {
         .set(ctx, dependent.knob.target, dependent.value as never, { dryRun: false, restore: true })
         .catch(() => undefined);
     }
-  }
-
-  /** The values a write to `knob` would reset, each at its true original when we already manage it. */
-  private async snapshotDependents(ctx: KnobContext, knob: KnobAccess, ref: KnobRef) {
-    if (!knob.dependents) return [];
-    const out: { knob: KnobRef; value: KnobValue }[] = [];
-    for (const dependent of await knob.dependents(ctx, ref.target)) {
-      const managed = this.journal.managed(dependent);
-      const value = managed
-        ? managed.record.original
-        : await this.knob(dependent)
-            .get(ctx, dependent.target)
-            .catch(() => undefined);
-      if (value !== undefined) out.push({ knob: dependent, value });
-    }
-    return out;
   }
 
   /**

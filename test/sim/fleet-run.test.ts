@@ -23,6 +23,27 @@ const tiny = (sets: Record<string, unknown> = {}) =>
     Object.entries(sets).map(([key, value]) => ({ path: parseKeyPath(key), value, label: key })),
   );
 
+/** The catalog's 8-core / 16-thread host. */
+function smallHost() {
+  const small = loadHostCatalog().find((h) => h.name === "xeon-e2388g-1s8c");
+  if (small === undefined) throw new Error("xeon-e2388g-1s8c missing");
+  return small;
+}
+
+/** One fluid step of `vms` VMs of `vcpus` on that host, asked `total` requests/s of 1 ms together. */
+function smallHostStep(vms: number, vcpus: number, total: number, cpuCv: number) {
+  const spec = generateFleet({ vms, hosts: 1, host: smallHost(), days: 1, seed: 4, stepMs: 3_600_000 });
+  for (const vm of spec.vms) {
+    vm.host = 0;
+    vm.vcpus = vcpus;
+    vm.noiseCv = 0;
+    vm.spot = undefined;
+    vm.arrivals = { ratePerSec: total / vms, trendPerDay: 0 };
+    vm.request = { ...vm.request, cpuMs: 1, cpuCv, memoryAccesses: 0 };
+  }
+  return new FleetSimulation(spec).step(0);
+}
+
 describe("the fleet simulation", () => {
   it("simulateFleet is FleetSimulation stepped over the spec", () => {
     const spec = generateFleet({ vms: 50, hosts: 3, host, days: 1, seed: 3 });
@@ -79,21 +100,8 @@ describe("the fleet simulation", () => {
 
   it("as load rises, a host serves more until its cores' worth, never more, and never less after (review)", () => {
     // 4 VMs of 8 vCPUs on 8 cores / 16 threads at pair throughput 1.25: at most 10,000 requests/s of 1 ms.
-    const small = loadHostCatalog().find((h) => h.name === "xeon-e2388g-1s8c");
-    if (small === undefined) throw new Error("xeon-e2388g-1s8c missing");
-    const served = (total: number) => {
-      const spec = generateFleet({ vms: 4, hosts: 1, host: small, days: 1, seed: 4, stepMs: 3_600_000 });
-      for (const vm of spec.vms) {
-        vm.host = 0;
-        vm.vcpus = 8;
-        vm.noiseCv = 0;
-        vm.spot = undefined;
-        vm.arrivals = { ratePerSec: total / 4, trendPerDay: 0 };
-        vm.request = { ...vm.request, cpuMs: 1, cpuCv: 0, memoryAccesses: 0 };
-      }
-      return new FleetSimulation(spec).step(0).throughputRps;
-    };
-    const capacity = 8 * small.smtPairThroughput * 1000;
+    const served = (total: number) => smallHostStep(4, 8, total, 0).throughputRps;
+    const capacity = 8 * smallHost().smtPairThroughput * 1000;
     let last = 0;
     for (let total = 1000; total <= 20_000; total += 250) {
       const now = served(total);
@@ -106,20 +114,7 @@ describe("the fleet simulation", () => {
 
   it("just below capacity the wait for a host thread stays bounded: what is served never falls as load rises (review)", () => {
     // 12 VMs of 2 vCPUs (24 vCPUs on 16 threads), each request 1 ms: capacity 10,000 requests/s.
-    const small = loadHostCatalog().find((h) => h.name === "xeon-e2388g-1s8c");
-    if (small === undefined) throw new Error("xeon-e2388g-1s8c missing");
-    const step = (total: number) => {
-      const spec = generateFleet({ vms: 12, hosts: 1, host: small, days: 1, seed: 4, stepMs: 3_600_000 });
-      for (const vm of spec.vms) {
-        vm.host = 0;
-        vm.vcpus = 2;
-        vm.noiseCv = 0;
-        vm.spot = undefined;
-        vm.arrivals = { ratePerSec: total / 12, trendPerDay: 0 };
-        vm.request = { ...vm.request, cpuMs: 1, cpuCv: 0.5, memoryAccesses: 0 };
-      }
-      return new FleetSimulation(spec).step(0);
-    };
+    const step = (total: number) => smallHostStep(12, 2, total, 0.5);
     let last = 0;
     for (let total = 9000; total <= 10_500; total += 10) {
       const now = step(total);

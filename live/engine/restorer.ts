@@ -98,12 +98,8 @@ export class Restorer {
       if (problems.length > 0)
         return { ...base, status: "failed", detail: `restored, but not: ${problems.join("; ")}` };
       const status = atOriginal && rewritten === 0 ? "unchanged" : "restored";
-      try {
-        await this.journal.append({ type: "reverted", knob: ref });
-      } catch (error) {
-        // The host holds its original; only the record is left open, and the next revert closes it.
-        notes.push(`the journal could not record it (${(error as Error).message}); the next revert closes its record`);
-      }
+      const unrecorded = await this.recordReverted(ref);
+      if (unrecorded !== undefined) notes.push(unrecorded);
       return notes.length === 0 ? { ...base, status } : { ...base, status, detail: notes.join("; ") };
     } catch (error) {
       return { ...base, status: "failed", detail: (error as Error).message };
@@ -195,14 +191,21 @@ export class Restorer {
     status: "unchanged" | "gone",
     note?: string,
   ): Promise<RestoreOutcome> {
-    let detail = note;
+    const unrecorded = await this.recordReverted(base.knob, note);
+    const detail = [note, unrecorded].filter((text) => text !== undefined).join("; ");
+    return detail === "" ? { ...base, status } : { ...base, status, detail };
+  }
+
+  /**
+   * Closes a knob's record. The host is done with by then, so a journal that cannot take it (a
+   * full disk) only leaves the record open for the next revert to close: said, not a failure.
+   */
+  private async recordReverted(knob: KnobRef, note?: string): Promise<string | undefined> {
     try {
-      await this.journal.append({ type: "reverted", knob: base.knob, ...(note ? { note } : {}) });
+      await this.journal.append({ type: "reverted", knob, ...(note ? { note } : {}) });
+      return undefined;
     } catch (error) {
-      // Nothing is left to do on the host; only the record stays open, and the next revert closes it.
-      const unrecorded = `the journal could not record it (${(error as Error).message}); the next revert closes its record`;
-      detail = detail === undefined ? unrecorded : `${detail}; ${unrecorded}`;
+      return `the journal could not record it (${(error as Error).message}); the next revert closes its record`;
     }
-    return detail === undefined ? { ...base, status } : { ...base, status, detail };
   }
 }

@@ -773,16 +773,19 @@ describe("on the real kernel", { timeout: SLOW }, () => {
             const apply = runCli(["live", "apply", "--yes", ...set, "--state-dir", stateDir]);
             expect(apply.status).toBe(1);
             expect(apply.stderr).toMatch(/cannot write .*journal\.jsonl: no space left on device/);
-            expect(apply.stderr).toMatch(/the batch's \d+ earlier change\(s\) were undone;/);
+            expect(apply.stderr).toMatch(/the batch's \d+ earlier change\(s\) were undone[;(]/);
             expect([queueFiles(first), queueFiles(second)]).toEqual(before);
-            expect(readdirSync(stateDir)).toEqual(["journal.jsonl"]); // no lock left behind
+            // Whether the run's end record still fits has varied between runs (in one full-suite
+            // run it did); either way no lock is left, and a journal left behind is whole.
+            const journal = join(stateDir, "journal.jsonl");
+            expect(readdirSync(stateDir).filter((name) => name !== "journal.jsonl")).toEqual([]);
             // Every record in it is whole: nothing torn for the next append to drop.
-            expect(readFileSync(join(stateDir, "journal.jsonl"), "utf8")).toMatch(/\}\n$/);
+            if (existsSync(journal)) expect(readFileSync(journal, "utf8")).toMatch(/\}\n$/);
             rmSync(join(mount, "filler"));
             const recover = runCli(["live", "recover", "--state-dir", stateDir]);
             expect(recover.status, recover.stdout + recover.stderr).toBe(0);
             expect(recover.stdout).not.toMatch(/yielded|failed/);
-            expect(existsSync(join(stateDir, "journal.jsonl"))).toBe(false);
+            expect(existsSync(journal)).toBe(false);
             expect([queueFiles(first), queueFiles(second)]).toEqual(before);
           } finally {
             spawnSync("umount", [mount]);

@@ -57,7 +57,7 @@ export class HostTwin {
       for (const cpu of cache.sharedCpus) llcOf.set(cpu, index);
     });
     const l2 = caches.find((cache) => cache.level === 2);
-    const cpu = new CpuScheduler(this.topology.cpus, (id) => llcOf.get(id) ?? 0, host.smtPairThroughput, 0);
+    const cpu = new CpuScheduler(this.topology.cpus, (id) => llcOf.get(id) ?? 0, host.smtPairThroughput, this.sim);
 
     const capacities: number[] = [];
     const paths = new Map<string, PathLink>();

@@ -8,6 +8,7 @@ import { memoryLatencyNs, remoteShare } from "../physics/memory-latency.js";
 import type { RandomStream, RandomStreams } from "../rng.js";
 import { arrivalRate } from "./arrivals.js";
 import type { IoRequest } from "./block-device.js";
+import type { RunningPhase } from "./cpu-scheduler.js";
 import { SHORT_FLOW_BYTES } from "./flow-network.js";
 import type { HostContext, PathLink } from "./host-context.js";
 import { MemoryPlacement } from "./memory-placement.js";
@@ -17,8 +18,10 @@ const MS = 1e6;
 const SYN_RETRY_MS = 1000;
 const SYN_TRIES = 3;
 
-interface Request {
+interface Request extends RunningPhase {
   arrivedNs: number;
+  /** When its CPU phase started, ns. */
+  cpuStartNs: number;
   client: number;
   tries: number;
   vcpu: number;
@@ -181,6 +184,15 @@ export class VmService {
       confinedWays: 0,
       ioLeft: 0,
       capBps: 0,
+      cpuStartNs: 0,
+      cpuWorkMs: 0,
+      stallWorkMs: 0,
+      progress: 0,
+      since: 0,
+      wallNs: 0,
+      endHandle: -1,
+      allowed: [],
+      onEnd: this.onEndCpu as (phase: RunningPhase) => void,
     };
   }
 
@@ -240,7 +252,7 @@ export class VmService {
     const workingSet = spec.workingSetMiB * 1024 * 1024;
     let refillBytes = 0;
     if (placed.migrated === "llc") refillBytes = Math.min(workingSet, cacheShareBytes);
-    else if (placed.migrated === "core") refillBytes = ctx.l2Bytes;
+    else if (placed.migrated === "core") refillBytes = Math.min(workingSet, ctx.l2Bytes);
 
     // CPU: the request's own work plus the kernel's per-I/O path and the I/O scheduler's cost.
     const cpuMs = spec.cpuCv > 0 ? this.work.lognormalMeanCv(spec.cpuMs, spec.cpuCv) : spec.cpuMs;
@@ -251,9 +263,11 @@ export class VmService {
       if (device !== undefined)
         ioCpuMs = (request.ioLeft * (device.spec.pathCpuUs + ctx.schedulerCpuUs(device.scheduler))) / 1000;
     }
+    // The phase's work on an idle core; the scheduler runs it at the speed and sharing its CPU
+    // has from moment to moment.
     const { wallMs, misses } = cpuPhase(spec, cpuMs, {
-      speed: placed.speed,
-      sharing: ctx.cpu.threadsOn(placed.cpu),
+      speed: 1,
+      sharing: 1,
       cacheShareBytes,
       memoryLatencyNs: memoryLatencyNs(ctx.latencyNs, node, pages, ctx.controllerUtilization),
       refillBytes,
@@ -262,14 +276,18 @@ export class VmService {
     ctx.recordMemoryTraffic(pages, misses * CACHE_LINE_BYTES);
     this.stats.misses += misses;
     this.stats.remoteMisses += misses * remoteShare(node, pages);
-    const wallNs = Math.max(1, Math.round(wallMs * MS));
-    this.stats.cpuBusyNs += wallNs;
-    ctx.sim.schedule(wallNs, this.onEndCpu, request);
+    request.cpuWorkMs = cpuMs + ioCpuMs;
+    request.stallWorkMs = Math.max(0, wallMs - request.cpuWorkMs);
+    request.cpuStartNs = now;
+    request.allowed = this.allowedCpus;
+    ctx.cpu.start(request, now);
   }
 
   private endCpu(request: Request): void {
     const ctx = this.ctx;
     const now = ctx.sim.now;
+    this.stats.cpuBusyNs += now - request.cpuStartNs;
+    ctx.cpu.finish(request);
     ctx.cpu.release(request.cpu, now);
     this.llcThreads[request.llc] = (this.llcThreads[request.llc] as number) - 1;
     ctx.llcWeight[request.llc] = Math.max(0, (ctx.llcWeight[request.llc] as number) - request.weight);

@@ -1,8 +1,22 @@
+import type { WorkloadObservation } from "../../src/backend.js";
 import { erlangC } from "../../src/math/queueing-theory.js";
-import { type Catalogs, scenarioFromObject } from "../../src/scenario/load-scenario.js";
+import { type Catalogs, type ResolvedScenario, scenarioFromObject } from "../../src/scenario/load-scenario.js";
 import { SimBackend } from "../sim-backend.js";
 
 const CPUS = 16;
+
+/** The scenario's one workload as observed over `measureMs` after `warmupMs` of warm-up. */
+async function onlyWorkload(
+  resolved: ResolvedScenario,
+  warmupMs: number,
+  measureMs: number,
+): Promise<WorkloadObservation | undefined> {
+  const backend = new SimBackend(resolved);
+  await backend.clock.sleep(warmupMs);
+  await backend.observe();
+  await backend.clock.sleep(measureMs);
+  return (await backend.observe()).workloads[0];
+}
 const SERVICE_MS = 1;
 
 export interface TimeSharingResult {
@@ -54,11 +68,7 @@ export async function timeSharingCheck(
     "validation",
     withHost,
   );
-  const backend = new SimBackend(resolved);
-  await backend.clock.sleep(10_000);
-  await backend.observe();
-  await backend.clock.sleep(measureMs);
-  const workload = (await backend.observe()).workloads[0];
+  const workload = await onlyWorkload(resolved, 10_000, measureMs);
   const offered = load * CPUS;
   return {
     load,
@@ -67,4 +77,45 @@ export async function timeSharingCheck(
     servedRps: workload?.throughputRps ?? 0,
     offeredRps,
   };
+}
+
+/**
+ * One CPU shared by Poisson arrivals of lognormal CPU demands (M/G/1), in the per-request twin:
+ * one VM of 64 vCPUs pinned to CPU 0 of the 8-core host (its sibling idle), so every request's
+ * thread time-shares that CPU. Returns the mean response over the mean demand (the slowdown):
+ * 1/(1 - load) under processor sharing whatever the demands' spread, against 1 + load (1 + CV²) /
+ * (2 (1 - load)) were the CPU served first come, first served.
+ */
+export async function oneCpuSlowdown(
+  catalogs: Catalogs,
+  load: number,
+  cv: number,
+  seed: number,
+  measureMs: number,
+): Promise<number> {
+  const meanMs = 10;
+  const resolved = scenarioFromObject(
+    {
+      name: "one-cpu-check",
+      seed,
+      host: { model: "xeon-e2388g-1s8c" },
+      vms: [
+        {
+          name: "one-cpu",
+          vcpus: 64,
+          memoryGiB: 8,
+          affinity: "0",
+          workload: {
+            arrivals: { ratePerSec: (load * 1000) / meanMs },
+            timeoutMs: 600_000,
+            request: { cpuMs: meanMs, cpuCv: cv, memoryAccesses: 0, workingSetMiB: 1 / 1024 },
+          },
+        },
+      ],
+    },
+    "validation",
+    catalogs,
+  );
+  const workload = await onlyWorkload(resolved, 20_000, measureMs);
+  return (workload?.latencyMs?.mean ?? Number.NaN) / meanMs;
 }

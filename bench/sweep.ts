@@ -35,17 +35,17 @@ async function timeSweep(workers: number): Promise<{ seconds: number; cpuSeconds
   const pool = createRunPool(workers);
   try {
     // Start the workers and load their modules before the clock starts (a sweep pays this once):
-    // a run of one simulated second with no tuners.
+    // the shortest run the scenario checks accept (3 simulated minutes, 10 s window), no tuners.
     const warmUp: RunTask = {
       file,
       seed: 1,
       overrides: Object.entries({
-        duration: "2s",
-        "tuning.interval": "1s",
-        "tuning.validation": "1s",
+        duration: "3m",
+        "tuning.interval": "1m",
+        "tuning.validation": "1m",
         "tuning.components": [],
         "evaluation.warmup": "1s",
-        "evaluation.window": "1s",
+        "evaluation.window": "10s",
       }).map(([key, value]) => ({ path: parseKeyPath(key), value, label: "warm-up" })),
     };
     await Promise.all(Array.from({ length: workers }, () => pool.run(warmUp)));

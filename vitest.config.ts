@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.{ts,tsx}"],
     environment: "node",
+    globalSetup: ["test/global-tmpdir.ts"],
     pool: "forks",
     testTimeout: 30_000,
     coverage: {

@@ -191,7 +191,7 @@ export class VmService {
       since: 0,
       wallNs: 0,
       endHandle: -1,
-      allowed: [],
+      affinity: this,
       onEnd: this.onEndCpu as (phase: RunningPhase) => void,
     };
   }
@@ -279,7 +279,6 @@ export class VmService {
     request.cpuWorkMs = cpuMs + ioCpuMs;
     request.stallWorkMs = Math.max(0, wallMs - request.cpuWorkMs);
     request.cpuStartNs = now;
-    request.allowed = this.allowedCpus;
     ctx.cpu.start(request, now);
   }
 

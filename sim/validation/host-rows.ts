@@ -367,7 +367,7 @@ async function timeSharingRow(seed: number, catalogs: Catalogs): Promise<Validat
  * one CPU of the build machine (Linux 6.18, EEVDF), three 60 s runs per load, recorded in
  * models/measurements/cpu-time-sharing.md. The twin runs at the runs' realized mean load, five
  * replications of 600 s. First come, first served would give 1 + load (1 + CV²) / (2 (1 - load)):
- * 3.5 and 9.2 here.
+ * 3.5 and 10.1 here.
  */
 async function kernelTimeSharingRows(seed: number, catalogs: Catalogs): Promise<ValidationRow[]> {
   const measured = [

@@ -17,6 +17,7 @@ function endTimes(
   topology: Cpu[],
   pairThroughput: number,
   phases: { at: number; work: number; allowed: number[]; stall?: number }[],
+  affinityChanges: { at: number; phase: number; allowed: number[] }[] = [],
 ): number[] {
   const sim = new Simulation();
   const scheduler = new CpuScheduler(topology, () => 0, pairThroughput, sim);
@@ -34,16 +35,20 @@ function endTimes(
     since: 0,
     wallNs: 0,
     endHandle: -1,
-    allowed: spec.allowed,
+    affinity: { allowedCpus: spec.allowed },
     onEnd,
   }));
   phases.forEach((spec, i) => {
     sim.at(spec.at * MS, () => {
       const phase = running[i] as RunningPhase;
-      phase.cpu = scheduler.place(phase.allowed, -1, sim.now).cpu;
+      phase.cpu = scheduler.place(phase.affinity.allowedCpus, -1, sim.now).cpu;
       scheduler.start(phase, sim.now);
     });
   });
+  for (const change of affinityChanges)
+    sim.at(change.at * MS, () => {
+      (running[change.phase] as RunningPhase).affinity = { allowedCpus: change.allowed };
+    });
   sim.run();
   return ended;
 }
@@ -117,6 +122,36 @@ describe("CpuScheduler time sharing", () => {
       { at: 0.5, work: 10, allowed: [0] },
     ]);
     // A and C share CPU 0 from 0.5 ms: A ends at 0.5 + 2 x 9.5 = 19.5, C at 20.
+    expect(ends[0]).toBeCloseTo(19.5, 6);
+    expect(ends[2]).toBeCloseTo(20, 6);
+  });
+
+  it("a CPU made shared hands a thread to an idle CPU it may run on (VMs of different affinities)", () => {
+    // A (allowed on both) starts on CPU 0; B, pinned to CPU 0, joins at 1 ms. CPU 1 is idle and A
+    // may run there, so A moves: A ends at 10 ms, B at 11. Kept together they would end at 19, 20.
+    const ends = endTimes(cpus([[0], [1]]), 1.25, [
+      { at: 0, work: 10, allowed: [0, 1] },
+      { at: 1, work: 10, allowed: [0] },
+    ]);
+    expect(ends[0]).toBeCloseTo(10, 6);
+    expect(ends[1]).toBeCloseTo(11, 6);
+  });
+
+  it("reads a thread's affinity when it may move, so a change made while it runs counts", () => {
+    // B holds CPU 1 until 1 ms; A and C share CPU 0 from 0.5 ms. At 0.8 ms A is pinned to CPU 0,
+    // so when CPU 1 goes idle it has no thread to pull: A ends at 19.5 ms, C at 20 (A pulled
+    // would end at 10.25).
+    const ends = endTimes(
+      cpus([[0], [1]]),
+      1.25,
+      [
+        { at: 0, work: 10, allowed: [0, 1] },
+        { at: 0, work: 1, allowed: [1] },
+        { at: 0.5, work: 10, allowed: [0] },
+      ],
+      [{ at: 0.8, phase: 0, allowed: [0] }],
+    );
+    expect(ends[1]).toBeCloseTo(1, 6);
     expect(ends[0]).toBeCloseTo(19.5, 6);
     expect(ends[2]).toBeCloseTo(20, 6);
   });

@@ -55,6 +55,8 @@ export class CpuScheduler {
   readonly busy: TimeWeighted[];
   private readonly running: RunningPhase[][];
   private readonly cpusOfLlc = new Map<number, number[]>();
+  /** Idle CPUs per L3 instance, so a shared CPU looks for one to hand a thread to only when there is one. */
+  private readonly idleInLlc = new Map<number, number>();
 
   constructor(
     readonly cpus: readonly Cpu[],
@@ -82,6 +84,7 @@ export class CpuScheduler {
     for (const cpu of cpus) {
       const llc = this.llcOf[cpu.id] as number;
       this.cpusOfLlc.set(llc, [...(this.cpusOfLlc.get(llc) ?? []), cpu.id]);
+      this.idleInLlc.set(llc, (this.idleInLlc.get(llc) ?? 0) + 1);
     }
   }
 
@@ -106,7 +109,7 @@ export class CpuScheduler {
     this.advance(cpu, now);
     const threads = (this.occupancy[cpu] as number) + 1;
     this.occupancy[cpu] = threads;
-    if (threads === 1) (this.busy[cpu] as TimeWeighted).update(now, 1);
+    if (threads === 1) this.markBusy(cpu, now, 1);
     const siblingBusy = (this.siblingsOf[cpu] as number[]).some((sibling) => (this.occupancy[sibling] as number) > 0);
     const smt = siblingBusy ? this.smtPairThroughput / 2 : 1;
     let migrated: Placement["migrated"] = "none";
@@ -127,7 +130,7 @@ export class CpuScheduler {
     this.occupancy[cpu] = threads;
     if (threads < 0) throw new Error(`CPU ${cpu} released more often than placed`);
     if (threads === 0) {
-      (this.busy[cpu] as TimeWeighted).update(now, 0);
+      this.markBusy(cpu, now, 0);
       this.pull(cpu, now);
     }
     this.retime(cpu, now);
@@ -160,7 +163,9 @@ export class CpuScheduler {
    * different affinities (one pinned, one not) a CPU otherwise idled beside a shared one.
    */
   private pushToIdle(cpu: number, now: number): void {
-    const llcCpus = this.cpusOfLlc.get(this.llcOf[cpu] as number) ?? [];
+    const llc = this.llcOf[cpu] as number;
+    if (this.idleInLlc.get(llc) === 0) return;
+    const llcCpus = this.cpusOfLlc.get(llc) ?? [];
     for (const wholeCore of [true, false])
       for (const id of llcCpus) {
         if ((this.occupancy[cpu] as number) < 2) return;
@@ -187,7 +192,7 @@ export class CpuScheduler {
     phase.cpu = to;
     const here = this.occupancy[to] as number;
     this.occupancy[to] = here + 1;
-    if (here === 0) (this.busy[to] as TimeWeighted).update(now, 1);
+    if (here === 0) this.markBusy(to, now, 1);
     (this.running[to] as RunningPhase[]).push(phase);
     this.retime(from, now);
     this.retime(to, now);
@@ -204,6 +209,13 @@ export class CpuScheduler {
     (this.running[phase.cpu] as RunningPhase[]).push(phase);
     this.retime(phase.cpu, now);
     if ((this.occupancy[phase.cpu] as number) > 1) this.pushToIdle(phase.cpu, now);
+  }
+
+  /** Records a CPU going busy (1) or idle (0). */
+  private markBusy(cpu: number, now: number, busy: 0 | 1): void {
+    (this.busy[cpu] as TimeWeighted).update(now, busy);
+    const llc = this.llcOf[cpu] as number;
+    this.idleInLlc.set(llc, (this.idleInLlc.get(llc) as number) + (busy === 1 ? -1 : 1));
   }
 
   /** Takes an ended phase off its CPU (then `release` it). */

@@ -176,6 +176,15 @@ export class CpuScheduler {
   }
 
   /**
+   * A VM's affinity changed: a thread it now allows on an idle CPU beside a shared one moves
+   * there. A thread running where its VM no longer allows it stays until its phase ends (Linux
+   * would move it at once; phases last milliseconds), and is placed within the new set next time.
+   */
+  affinityChanged(now: number): void {
+    for (const cpu of this.cpus) if ((this.occupancy[cpu.id] as number) > 1) this.pushToIdle(cpu.id, now);
+  }
+
+  /**
    * Moves a running phase to CPU `to` of the same L3. The move costs the thread no cache refill,
    * unlike a placement on another core: an optimistic simplification. Charging each move the L2
    * refill a placement pays (0.05 ms on the 8-core host) raised the shared host's mean latency at
@@ -189,6 +198,8 @@ export class CpuScheduler {
     this.advance(to, now);
     this.finish(phase);
     this.occupancy[from] = (this.occupancy[from] as number) - 1;
+    // Callers move a thread only off a shared CPU, so `from` stays busy.
+    if (this.occupancy[from] === 0) throw new Error(`moved the last thread off CPU ${from}`);
     phase.cpu = to;
     const here = this.occupancy[to] as number;
     this.occupancy[to] = here + 1;

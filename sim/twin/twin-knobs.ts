@@ -305,6 +305,7 @@ export function writeTwinKnob(
   switch (ref.knob) {
     case "cpu-affinity":
       vmOf(twin, ref).allowedCpus = [...(value as number[])];
+      twin.ctx.cpu.affinityChanged(now);
       return;
     case "memory-policy": {
       const vm = vmOf(twin, ref);

@@ -48,6 +48,7 @@ function endTimes(
   for (const change of affinityChanges)
     sim.at(change.at * MS, () => {
       (running[change.phase] as RunningPhase).affinity = { allowedCpus: change.allowed };
+      scheduler.affinityChanged(sim.now);
     });
   sim.run();
   return ended;
@@ -154,5 +155,21 @@ describe("CpuScheduler time sharing", () => {
     expect(ends[1]).toBeCloseTo(1, 6);
     expect(ends[0]).toBeCloseTo(19.5, 6);
     expect(ends[2]).toBeCloseTo(20, 6);
+  });
+
+  it("a thread whose affinity is widened while it shares a CPU moves to an idle CPU it may now use", () => {
+    // A and B pinned to CPU 0 share it; at 1 ms B may use CPU 1 too and moves there. Each has done
+    // 0.5 ms by then and runs its last 9.5 ms alone: both end at 10.5 ms, not 20.
+    const ends = endTimes(
+      cpus([[0], [1]]),
+      1.25,
+      [
+        { at: 0, work: 10, allowed: [0] },
+        { at: 0, work: 10, allowed: [0] },
+      ],
+      [{ at: 1, phase: 1, allowed: [0, 1] }],
+    );
+    expect(ends[0]).toBeCloseTo(10.5, 6);
+    expect(ends[1]).toBeCloseTo(10.5, 6);
   });
 });

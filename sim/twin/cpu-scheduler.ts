@@ -2,10 +2,9 @@ import type { Cpu } from "../../src/backend.js";
 import type { Simulation } from "../kernel.js";
 import { TimeWeighted } from "../time-weighted.js";
 
-/** Where a thread was placed and how fast it runs there, relative to a solo thread on an idle core. */
+/** Where a thread was placed (how fast it runs there changes as the CPU's sharing does). */
 export interface Placement {
   cpu: number;
-  speed: number;
   /** The placement moved the thread off its previous CPU: to another core or another L3. */
   migrated: "none" | "core" | "llc";
 }
@@ -39,9 +38,10 @@ export interface RunningPhase {
  * thread is placed on or leaves a CPU or its sibling, the phases there are re-timed from the
  * work they have left (processor sharing): a CPU shared by two runs each at half speed, and the
  * one left runs at full speed again, so no CPU idles while a phase is on it. With the pull and
- * push below, no CPU idles while another of its L3 is shared by a thread allowed on it: on 16 free CPUs at 90% load the mean response is within 1% of M/M/16's
- * (Erlang C), where fixing each phase's speed when it was placed overstated it by 27%
- * (`npm run -s bench:sharing`, the "CPU time sharing" row of `twintune validate`).
+ * push below, no CPU idles while another of its L3 is shared by a thread allowed on it: on 16
+ * free CPUs at 90% load the mean response is within 1% of M/M/16's (Erlang C), where fixing each
+ * phase's speed when it was placed overstated it by 27% (`npm run -s bench:sharing`, the "CPU
+ * time sharing" row of `twintune validate`).
  */
 export class CpuScheduler {
   private readonly occupancy: Int32Array;
@@ -96,13 +96,9 @@ export class CpuScheduler {
     return this.llcOf[cpu] as number;
   }
 
-  threadsOn(cpu: number): number {
-    return this.occupancy[cpu] as number;
-  }
-
   /**
    * Places a thread allowed on `allowed` CPUs (ascending ids), last run on `previous` (-1 if
-   * never), and marks the CPU occupied until `release`.
+   * never), and marks the CPU occupied until its phase ends (`start`, then `end`).
    */
   place(allowed: readonly number[], previous: number, now: number): Placement {
     const cpu = this.choose(allowed, previous);
@@ -110,8 +106,6 @@ export class CpuScheduler {
     const threads = (this.occupancy[cpu] as number) + 1;
     this.occupancy[cpu] = threads;
     if (threads === 1) this.markBusy(cpu, now, 1);
-    const siblingBusy = (this.siblingsOf[cpu] as number[]).some((sibling) => (this.occupancy[sibling] as number) > 0);
-    const smt = siblingBusy ? this.smtPairThroughput / 2 : 1;
     let migrated: Placement["migrated"] = "none";
     if (previous >= 0 && previous !== cpu) {
       migrated =
@@ -121,14 +115,17 @@ export class CpuScheduler {
             : "core"
           : "llc";
     }
-    return { cpu, speed: smt / threads, migrated };
+    return { cpu, migrated };
   }
 
-  release(cpu: number, now: number): void {
+  /** Takes an ended phase off its CPU, which then serves the others there or pulls one. */
+  end(phase: RunningPhase, now: number): void {
+    this.takeOff(phase);
+    const cpu = phase.cpu;
     this.advance(cpu, now);
     const threads = (this.occupancy[cpu] as number) - 1;
     this.occupancy[cpu] = threads;
-    if (threads < 0) throw new Error(`CPU ${cpu} released more often than placed`);
+    if (threads < 0) throw new Error(`CPU ${cpu} ended more phases than were placed`);
     if (threads === 0) {
       this.markBusy(cpu, now, 0);
       this.pull(cpu, now);
@@ -166,8 +163,9 @@ export class CpuScheduler {
     const llc = this.llcOf[cpu] as number;
     if (this.idleInLlc.get(llc) === 0) return;
     const llcCpus = this.cpusOfLlc.get(llc) ?? [];
-    for (const wholeCore of [true, false])
+    for (let pass = 0; pass < 2; pass++)
       for (const id of llcCpus) {
+        const wholeCore = pass === 0;
         if ((this.occupancy[cpu] as number) < 2) return;
         if (this.occupancy[id] !== 0 || (wholeCore && !this.siblingsIdle(id))) continue;
         const movable = (this.running[cpu] as RunningPhase[]).find((phase) => phase.affinity.allowedCpus.includes(id));
@@ -196,7 +194,7 @@ export class CpuScheduler {
     const from = phase.cpu;
     this.advance(from, now);
     this.advance(to, now);
-    this.finish(phase);
+    this.takeOff(phase);
     this.occupancy[from] = (this.occupancy[from] as number) - 1;
     // Callers move a thread only off a shared CPU, so `from` stays busy.
     if (this.occupancy[from] === 0) throw new Error(`moved the last thread off CPU ${from}`);
@@ -229,8 +227,8 @@ export class CpuScheduler {
     this.idleInLlc.set(llc, (this.idleInLlc.get(llc) as number) + (busy === 1 ? -1 : 1));
   }
 
-  /** Takes an ended phase off its CPU (then `release` it). */
-  finish(phase: RunningPhase): void {
+  /** Removes a phase from its CPU's list (its occupancy is the caller's). */
+  private takeOff(phase: RunningPhase): void {
     const list = this.running[phase.cpu] as RunningPhase[];
     const at = list.indexOf(phase);
     if (at >= 0) {

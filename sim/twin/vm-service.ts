@@ -286,8 +286,7 @@ export class VmService {
     const ctx = this.ctx;
     const now = ctx.sim.now;
     this.stats.cpuBusyNs += now - request.cpuStartNs;
-    ctx.cpu.finish(request);
-    ctx.cpu.release(request.cpu, now);
+    ctx.cpu.end(request, now);
     this.llcThreads[request.llc] = (this.llcThreads[request.llc] as number) - 1;
     ctx.llcWeight[request.llc] = Math.max(0, (ctx.llcWeight[request.llc] as number) - request.weight);
     if (request.confinedWays > 0) ctx.llcConfinement.remove(request.llc, request.weight, request.confinedWays);

@@ -23,8 +23,7 @@ function endTimes(
   const scheduler = new CpuScheduler(topology, () => 0, pairThroughput, sim);
   const ended: number[] = new Array(phases.length).fill(Number.NaN);
   const onEnd = (phase: RunningPhase) => {
-    scheduler.finish(phase);
-    scheduler.release(phase.cpu, sim.now);
+    scheduler.end(phase, sim.now);
     ended[running.indexOf(phase)] = sim.now / MS;
   };
   const running: RunningPhase[] = phases.map((spec) => ({

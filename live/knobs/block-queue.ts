@@ -1,4 +1,5 @@
 import type { KnobRef } from "../../src/backend.js";
+import { MAX_READ_AHEAD_KB } from "../../src/knob-bounds.js";
 import { knobKey } from "../../src/tuners/tuner.js";
 import { parseNaturalFile, parseSchedulerFile } from "../parsers/sysfs-values.js";
 import { readOptional } from "../read-parsed.js";
@@ -110,8 +111,6 @@ export const nrRequests: KnobAccess<"nr-requests"> = {
 
 /** The kernel keeps read-ahead in pages (ra_pages = kb / 4 with 4 KiB pages): 130 reads back as 128. */
 const PAGE_KB = 4;
-/** Sanity cap, 64 MiB: 16 × tuned's throughput-performance `readahead=>4096`; more only evicts page cache. */
-const MAX_READ_AHEAD_KB = 65_536;
 
 export const readAheadKb: KnobAccess<"read-ahead-kb"> = {
   name: "read-ahead-kb",

@@ -2,8 +2,9 @@ import type { KnobRef } from "../../src/backend.js";
 import { KnobValueError } from "../../src/backend.js";
 import { formatCpuList } from "../../src/cpulist.js";
 
-/** 1 GiB: the most any TCP or socket buffer knob may be set to (an int overflow guard, oracle/bpftune#36). */
-export const MAX_BUFFER_BYTES = 2 ** 30;
+import { MAX_BUFFER_BYTES } from "../../src/knob-bounds.js";
+
+export { MAX_BUFFER_BYTES };
 
 export function requireInteger(ref: KnobRef, value: unknown, min: number, max: number, what = "value"): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {

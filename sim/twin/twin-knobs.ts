@@ -9,6 +9,7 @@ import {
   type PurchaseOption,
 } from "../../src/backend.js";
 import { normalizeScheduler } from "../../src/catalog/device-catalog.js";
+import { MAX_BUFFER_BYTES, MAX_READ_AHEAD_KB } from "../../src/knob-bounds.js";
 import type { TcpSettings } from "./host-context.js";
 import type { HostTwin } from "./host-twin.js";
 import { PAGE_MIGRATION_BYTES_PER_SEC, policyTarget } from "./memory-placement.js";
@@ -39,8 +40,6 @@ export function purchaseDiscount(shape: InstanceShape, option: PurchaseOption): 
 export type InstanceLookup = (name: string) => InstanceShape | undefined;
 
 // Sanity bounds checked before any change (the live backend keeps the same ones).
-const MAX_TCP_BUFFER = 1024 ** 3;
-const MAX_READ_AHEAD_KB = 65536;
 const MAX_SOMAXCONN = 65535;
 const MAX_BACKLOG = 1_000_000;
 
@@ -174,7 +173,7 @@ function bufferTriple(ref: KnobRef, value: unknown): [number, number, number] {
   // bpftune#36 overflowed tcp_rmem's max to a negative number: check order and a ceiling first.
   if (!(min <= def && def <= max))
     throw new KnobValueError(ref, `expected min <= default <= max, got ${min} ${def} ${max}`);
-  if (max > MAX_TCP_BUFFER) throw new KnobValueError(ref, `max ${max} is above the 1 GiB sanity bound`);
+  if (max > MAX_BUFFER_BYTES) throw new KnobValueError(ref, `max ${max} is above the 1 GiB sanity bound`);
   return [min, def, max];
 }
 

@@ -49,6 +49,7 @@ export function compareWithTruth(
   const truth = truthFile.truth.filter((record) => sizer.history(record.vm) !== undefined);
   if (truth.length === 0) throw new UserError(`${truthPath} and the trace share no VM`);
   requireSameFleet(truth, truthPath, sizer);
+  requireSamePeriod(truthFile, truth, truthPath, sizer);
   const ours = new Map<string, Pick>(
     recommendations.map((rec) => [rec.vm, { type: rec.to, terminate: rec.action === "terminate" }]),
   );
@@ -83,6 +84,31 @@ function requireSameFleet(truth: readonly TruthFile["truth"][number][], shown: s
   if (first === undefined) return;
   throw new UserError(
     `${shown} is not the truth of this trace: ${first.vm} runs ${sizer.history(first.vm)?.type.name} in the trace but ${first.from} in the truth (${differ.length} of ${truth.length} shared VMs differ); use the truth.json written with the trace by the same 'twintune fleet generate'`,
+  );
+}
+
+/**
+ * The truth must be of this trace's period: its right types are for the days after the trace
+ * ends. A truth written with a longer or shorter trace forecasts another span, and scoring
+ * against it would look right and mean nothing. (Truth files without traceDays are taken as
+ * they are.)
+ */
+function requireSamePeriod(
+  truthFile: TruthFile,
+  truth: readonly TruthFile["truth"][number][],
+  shown: string,
+  sizer: RightSizer,
+): void {
+  const { traceDays, stepSeconds = 3600 } = truthFile;
+  if (traceDays === undefined) return;
+  let spanSeconds = 0;
+  for (const record of truth) {
+    const history = sizer.history(record.vm);
+    if (history !== undefined) spanSeconds = Math.max(spanSeconds, history.lastTime - history.firstTime + stepSeconds);
+  }
+  if (Math.abs(spanSeconds - traceDays * 86_400) <= stepSeconds) return;
+  throw new UserError(
+    `${shown} is the truth of a ${traceDays}-day trace, but this trace covers ${Number((spanSeconds / 86_400).toFixed(2))} days: its right types are for the ${truthFile.horizonDays} days after another period; use the truth.json written with the trace by the same 'twintune fleet generate'`,
   );
 }
 

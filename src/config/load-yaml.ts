@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { keyNode } from "../document-location.js";
-import { editDistance } from "../edit-distance.js";
+import { closestNames } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
 import { aliasProblem } from "./yaml-aliases.js";
@@ -81,8 +81,9 @@ export function validateDocument<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  if (issue === undefined) throw new ConfigError(document.file, undefined, undefined, "", "invalid");
+  const first = result.error.issues[0];
+  if (first === undefined) throw new ConfigError(document.file, undefined, undefined, "", "invalid");
+  const issue = closestIssue(first, data, schema);
   const path = issuePath(issue);
   const position = document.locate(path, issue.code === "unrecognized_keys" ? "key" : "value");
   throw new ConfigError(
@@ -100,6 +101,47 @@ export function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
   return issue.code === "unrecognized_keys" ? [...path, issue.keys[0] as string] : path;
 }
 
+/**
+ * A union's failure, made specific: zod reports "Invalid input" with every option's issues. The
+ * option the value was most likely meant as (the most of its keys known there, then the fewest
+ * issues) has the issue worth showing, at its full path; an unknown key first, since a misspelled
+ * key also leaves a required one missing. Other issues are returned as they are.
+ */
+export function closestIssue(issue: z.core.$ZodIssue, data: unknown, schema?: z.ZodType): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const input = valueAt(data, issue.path as PropertyKey[]);
+  const given = typeof input === "object" && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
+  const score = (issues: z.core.$ZodIssue[]) => {
+    const unknown = issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : []));
+    return given.length - unknown.length;
+  };
+  let best = issue.errors[0] as z.core.$ZodIssue[];
+  for (const option of issue.errors.slice(1)) {
+    const [a, b] = [score(option), score(best)];
+    if (a > b || (a === b && option.length < best.length)) best = option;
+  }
+  if (given.length > 0 && score(best) === 0) {
+    // Nothing the user wrote fits any option. A key one edit or two from a known one is a typo
+    // worth naming; otherwise say what each option is, not one option's missing key.
+    const known = schema === undefined ? [] : knownKeys(schema, issue.path as PropertyKey[]);
+    const typo = given.find((key) => closestNames(key, known).length > 0);
+    if (typo === undefined) return issue;
+    return { code: "unrecognized_keys", keys: [typo], path: issue.path, message: "", input } as z.core.$ZodIssue;
+  }
+  const chosen = best.find((i) => i.code === "unrecognized_keys") ?? (best[0] as z.core.$ZodIssue);
+  const path = [...(issue.path as PropertyKey[]), ...(chosen.path as PropertyKey[])];
+  return closestIssue({ ...chosen, path } as z.core.$ZodIssue, data, schema);
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let node = data;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
 /** Wrapper schemas whose inner schema holds the keys. */
 const WRAPPERS = new Set(["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"]);
 
@@ -109,47 +151,71 @@ interface SchemaDef {
   innerType?: z.ZodType;
   element?: z.ZodType;
   in?: z.ZodType;
+  options?: z.ZodType[];
 }
 
-/** The keys an object schema allows at `path` (best effort: none where a union makes it ambiguous). */
-export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let at: z.ZodType | undefined = schema;
-  const unwrap = () => {
-    for (
-      let def = at?._zod.def as SchemaDef | undefined;
-      def !== undefined;
-      def = at?._zod.def as SchemaDef | undefined
-    ) {
-      if (def.type !== undefined && WRAPPERS.has(def.type)) at = def.innerType;
-      else if (def.type === "pipe") at = def.in;
-      else return;
-    }
-  };
-  unwrap();
-  for (const step of path) {
-    const def = at?._zod.def as SchemaDef | undefined;
-    if (def?.type === "object" && typeof step === "string") at = def.shape?.[step];
-    else if (def?.type === "array" && typeof step === "number") at = def.element;
-    else return [];
-    unwrap();
+function unwrapped(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let at = schema;
+  for (
+    let def = at?._zod.def as SchemaDef | undefined;
+    def !== undefined;
+    def = at?._zod.def as SchemaDef | undefined
+  ) {
+    if (def.type !== undefined && WRAPPERS.has(def.type)) at = def.innerType;
+    else if (def.type === "pipe") at = def.in;
+    else break;
   }
-  const def = at?._zod.def as SchemaDef | undefined;
-  return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+  return at;
+}
+
+/**
+ * The object schemas that may stand at `path`: one, or a union's options (a step into a union
+ * follows the options that have that key).
+ */
+function objectSchemasAt(schema: z.ZodType, path: readonly PropertyKey[]): SchemaDef[] {
+  let at: SchemaDef[] = [];
+  const expand = (node: z.ZodType | undefined): SchemaDef[] => {
+    const def = unwrapped(node)?._zod.def as SchemaDef | undefined;
+    if (def === undefined) return [];
+    return def.type === "union" ? (def.options ?? []).flatMap(expand) : [def];
+  };
+  at = expand(schema);
+  for (const step of path) {
+    at = at.flatMap((def) => {
+      if (def.type === "object" && typeof step === "string") return expand(def.shape?.[step]);
+      if (def.type === "array" && typeof step === "number") return expand(def.element);
+      return [];
+    });
+  }
+  return at.filter((def) => def.type === "object");
+}
+
+/** The keys an object schema allows at `path` (of a union, every option's). */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  return [...new Set(objectSchemasAt(schema, path).flatMap((def) => Object.keys(def.shape ?? {})))];
 }
 
 /** What an issue says, in words; an unknown key gets a did-you-mean or the keys `schema` knows there. */
 export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   switch (issue.code) {
-    case "invalid_type":
+    case "invalid_type": {
       // A schema's own message (zod's starts "Invalid input") says what the value should look like.
       if (!issue.message.startsWith("Invalid input") && "input" in issue && issue.input !== undefined)
         return `${issue.message}, got ${shownInput(issue.input)}`;
-      return `expected ${issue.expected}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ", but it is missing"}`;
+      const expected = issue.expected === "int" ? "an integer" : issue.expected;
+      return `expected ${expected}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ", but it is missing"}`;
+    }
+    case "invalid_union": {
+      const options = schema === undefined ? [] : objectSchemasAt(schema, issue.path as PropertyKey[]);
+      if (options.length < 2) return issue.message;
+      const shapes = options.map((def) => `{${Object.keys(def.shape ?? {}).join(", ")}}`);
+      return `expected the keys of one of ${shapes.join(" or ")}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}`;
+    }
     case "unrecognized_keys": {
       const unknown = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
       const known = schema === undefined ? [] : knownKeys(schema, issue.path as PropertyKey[]);
       const key = issue.keys[0] as string;
-      const near = known.filter((name) => editDistance(name, key) <= 2);
+      const near = closestNames(key, known);
       if (near.length > 0) return `${unknown} (did you mean '${near.join("' or '")}'?)`;
       return known.length > 0 ? `${unknown}; known keys: ${known.join(", ")}` : unknown;
     }
@@ -170,6 +236,11 @@ export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): stri
         // A schema's own message (not zod's "Too big: ...") says why the bound is there.
         const why = issue.message.startsWith("Too ") ? "" : `: ${issue.message}`;
         return `expected a number ${word} ${bound}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}${why}`;
+      }
+      if (issue.origin === "array" && issue.message.startsWith("Too ")) {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const exact = "input" in issue && Array.isArray(issue.input) ? `, got ${issue.input.length}` : "";
+        return `expected ${issue.code === "too_small" ? "at least" : "at most"} ${bound} item${bound === 1 ? "" : "s"}${exact}`;
       }
       return issue.message;
     default:

@@ -401,8 +401,35 @@ export class Orchestrator {
     return [...best.values()];
   }
 
+  /**
+   * The candidates the backend accepts (a dry run of each): a value it refuses (an algorithm the
+   * kernel lacks) is recorded as a failure and dropped before any what-if, whose fork could not
+   * take it either. Repeated refusals disable the knob, as failed writes do.
+   */
+  private async acceptable(candidates: Recommendation[]): Promise<Recommendation[]> {
+    const refusedGroups = new Set<string>();
+    const accepted: Recommendation[] = [];
+    for (const recommendation of candidates) {
+      // Not numbered: a check, not a change (change ids count what was planned and made).
+      const change = this.toChange(recommendation, recommendation.to, "dry-run");
+      try {
+        await this.backend.apply(change, { dryRun: true });
+        accepted.push(recommendation);
+      } catch (error) {
+        const current = this.knobValues.get(knobKey(recommendation.knob));
+        this.recordFailure(change, `dry run refused: ${(error as Error).message}`, current ?? recommendation.to);
+        if (recommendation.group !== undefined) refusedGroups.add(recommendation.group);
+      }
+    }
+    // A group is applied whole or not at all.
+    return accepted.filter((r) => r.group === undefined || !refusedGroups.has(r.group));
+  }
+
   /** Rank: candidates grouped (changes that only make sense together), ordered by what the twin predicts for each group alone (what-if), or by the tuners' own estimates. */
-  private async rank(candidates: Recommendation[]): Promise<Candidate[]> {
+  private async rank(proposed: Recommendation[]): Promise<Candidate[]> {
+    // Safe tuning dry-runs everything; a what-if fork must not be handed a value it would refuse.
+    const whatIf = this.options.counterfactual !== undefined && this.config.rankWithWhatIf;
+    const candidates = this.config.safeTuning || whatIf ? await this.acceptable(proposed) : proposed;
     const groups = new Map<string, Candidate>();
     for (const recommendation of candidates) {
       const id = recommendation.group ?? proposalKey(recommendation);
@@ -729,9 +756,9 @@ export class Orchestrator {
     return true;
   }
 
-  private toChange(recommendation: Recommendation, to: KnobValue): Change {
+  private toChange(recommendation: Recommendation, to: KnobValue, id = `change-${++this.changeCounter}`): Change {
     return {
-      id: `change-${++this.changeCounter}`,
+      id,
       knob: recommendation.knob,
       to,
       component: recommendation.component,

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { z } from "zod";
+import { loadCatalog } from "../catalog/catalog-loader.js";
 import {
   type DeviceCatalog,
   type DeviceSpec,
@@ -8,12 +9,19 @@ import {
   normalizeScheduler,
 } from "../catalog/device-catalog.js";
 import { type HostSpec, loadHostCatalog } from "../catalog/host-catalog.js";
+import type { InstanceCatalog } from "../catalog/instance-catalog.js";
 import { loadNetworkCatalog, type PathSpec } from "../catalog/network-catalog.js";
 import { ConfigError, formatKeyPath } from "../config/config-error.js";
-import { describeIssue, issuePath, readSourceDocument, type SourceDocument } from "../config/load-yaml.js";
+import {
+  closestIssue,
+  describeIssue,
+  issuePath,
+  readSourceDocument,
+  type SourceDocument,
+} from "../config/load-yaml.js";
 import { parseCpuList } from "../cpulist.js";
 import { grouped } from "../number-text.js";
-import { applyOverrides, overrideAt, type ScenarioOverride } from "./scenario-override.js";
+import { applyOverrides, overrideAt, overrideWithin, type ScenarioOverride } from "./scenario-override.js";
 import { issueInputs, type Scenario, ScenarioSchema } from "./scenario-schema.js";
 
 /** A scenario with its catalog references resolved: what the twin is built from. */
@@ -32,10 +40,17 @@ export interface Catalogs {
   hosts: HostSpec[];
   devices: DeviceCatalog;
   paths: PathSpec[];
+  /** Instance types: a VM's `instanceType` must be one, and prices it when `hourlyUsd` is left out. */
+  instances: InstanceCatalog;
 }
 
 export function loadCatalogs(): Catalogs {
-  return { hosts: loadHostCatalog(), devices: loadDeviceCatalog(), paths: loadNetworkCatalog() };
+  return {
+    hosts: loadHostCatalog(),
+    devices: loadDeviceCatalog(),
+    paths: loadNetworkCatalog(),
+    instances: loadCatalog(),
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -193,7 +208,11 @@ function resolveScenario(
     inputs: PropertyKey[][] = [],
     at: "value" | "key" = "value",
   ): ConfigError => {
-    const override = [path, ...inputs].map((at) => overrideAt(overrides, at)).find((found) => found !== undefined);
+    // A flag that set a part of the value at fault counts too (tcpRmem[0] for an out-of-order
+    // tcpRmem), below the top level: a scenario-wide rule on `vms` is not one VM's flag's doing.
+    const override =
+      [path, ...inputs].map((at) => overrideAt(overrides, at)).find((found) => found !== undefined) ??
+      (path.length >= 2 ? overrideWithin(overrides, path) : undefined);
     if (override !== undefined)
       return new ConfigError(override.label, undefined, undefined, formatKeyPath(path), problem);
     const creator = overrideCreating(overrides, fromFiles, path);
@@ -206,7 +225,7 @@ function resolveScenario(
   };
   const parsed = ScenarioSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const issue = closestIssue(parsed.error.issues[0] as z.core.$ZodIssue, merged, ScenarioSchema);
     const at = issue.code === "unrecognized_keys" ? "key" : "value";
     throw locate(issuePath(issue), describeIssue(issue, ScenarioSchema), issueInputs(issue), at);
   }
@@ -259,10 +278,24 @@ function resolveScenario(
     };
   });
   const hostCpus = new Set(host.nodes.flatMap((node) => parseCpuList(node.cpus)));
+  const hostMemoryGiB = host.nodes.reduce((sum, node) => sum + node.memoryGiB, 0);
   const names = new Set<string>();
   scenario.vms.forEach((vm, i) => {
     if (names.has(vm.name)) fail(["vms", i, "name"], `VM '${vm.name}' is defined twice`);
     names.add(vm.name);
+    checkInstanceType(vm, i, catalogs.instances, fail);
+    if (vm.memoryGiB > hostMemoryGiB)
+      fail(
+        ["vms", i, "memoryGiB"],
+        `expected at most the host's ${hostMemoryGiB} GiB (host model '${host.name}'), got ${vm.memoryGiB}`,
+      );
+    const { network: uses } = vm.workload.request;
+    if (uses !== undefined && scenario.host.interfaces.length === 0)
+      throw locate(
+        ["vms", i, "workload", "request", "network"],
+        "the VM sends over the network, but the host has no interface (host.interfaces is empty)",
+        [["host", "interfaces"]],
+      );
     if (vm.affinity !== undefined) {
       const missing = parseCpuList(vm.affinity).filter((cpu) => !hostCpus.has(cpu));
       if (missing.length > 0)
@@ -297,6 +330,37 @@ function resolveScenario(
     if (overload !== undefined) warnings.push(overload);
   });
   return { file, scenario, host, devices, schedulers: catalogs.devices.schedulers, paths, warnings };
+}
+
+/**
+ * A VM billed as a catalog instance type: the type must exist and hold the VM (a VM never gets
+ * more vCPUs or memory than the type it is billed as; it may be given less), and its price is
+ * the catalog's unless the scenario sets hourlyUsd. A misspelled type would otherwise price the
+ * VM at nothing and take it out of right-sizing and purchase options without a word.
+ */
+function checkInstanceType(
+  vm: Scenario["vms"][number],
+  index: number,
+  instances: InstanceCatalog,
+  fail: (path: PropertyKey[], problem: string) => never,
+): void {
+  if (vm.instanceType === undefined) return;
+  const type = instances.get(vm.instanceType);
+  if (type === undefined) {
+    const near = instances.closeNames(vm.instanceType);
+    fail(
+      ["vms", index, "instanceType"],
+      `unknown instance type '${vm.instanceType}' in ${instances.origin}${near.length > 0 ? ` (did you mean ${near.map((name) => `'${name}'`).join(" or ")}?)` : ""}`,
+    );
+  }
+  if (vm.vcpus > type.vcpus)
+    fail(["vms", index, "vcpus"], `expected at most the ${type.vcpus} vCPUs of ${type.name}, got ${vm.vcpus}`);
+  if (vm.memoryGiB > type.memoryGiB)
+    fail(
+      ["vms", index, "memoryGiB"],
+      `expected at most the ${type.memoryGiB} GiB of ${type.name}, got ${vm.memoryGiB}`,
+    );
+  vm.hourlyUsd ??= type.hourlyUsd;
 }
 
 /**

@@ -38,6 +38,15 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
     const { path, label } = override;
     if (path.length === 0)
       throw new ConfigError(label, undefined, undefined, "", "expected a key path like tuning.interval");
+    // Includes are read before overrides apply: one set here would change nothing but the hash.
+    if (path[0] === "include")
+      throw new ConfigError(
+        label,
+        undefined,
+        undefined,
+        "include",
+        "cannot be set on the command line: includes are read with the file; edit the scenario's include instead",
+      );
     const problem = checkSchemaPath(ScenarioSchema, path);
     if (problem !== null)
       throw new ConfigError(
@@ -67,7 +76,13 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
       const container = node as Record<string, unknown>;
       const nextIsIndex = typeof path[depth + 1] === "number";
       if (nextIsIndex && !Array.isArray(container[key]))
-        throw new ConfigError(label, undefined, undefined, at, "the scenario has no list here to index");
+        throw new ConfigError(
+          label,
+          undefined,
+          undefined,
+          at,
+          `the scenario file has no list here to index (a list left to its default cannot be indexed): write the list in the file, or set it whole with --set '${at}=[...]'`,
+        );
       if (!nextIsIndex && !isPlainObject(container[key])) container[key] = {};
       node = container[key];
     }
@@ -93,4 +108,12 @@ export function overrideAt(
   return [...overrides]
     .reverse()
     .find((o) => o.path.length <= path.length && o.path.every((key, i) => key === path[i]));
+}
+
+/** The last override that set something inside `path` (a problem with a whole list, one item of which a flag set). */
+export function overrideWithin(
+  overrides: readonly ScenarioOverride[],
+  path: readonly PropertyKey[],
+): ScenarioOverride | undefined {
+  return [...overrides].reverse().find((o) => o.path.length > path.length && path.every((key, i) => key === o.path[i]));
 }

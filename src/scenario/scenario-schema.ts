@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { durationMs, formatDuration, positiveDurationMs } from "../config/duration.js";
 import { parseCpuList } from "../cpulist.js";
+import { MAX_BUFFER_BYTES, MAX_READ_AHEAD_KB } from "../knob-bounds.js";
 import { resolveConfig } from "../tuners/rightsize/config.js";
 import { POLICY_NAMES } from "../tuners/rightsize/policy.js";
 
@@ -14,7 +15,13 @@ const cpuList = z.string().refine((text) => {
     return false;
   }
 }, "expected a non-empty CPU list like 0-7,16-23");
-const triple = z.tuple([z.int().positive(), z.int().positive(), z.int().positive()]);
+/** A tcp_rmem / tcp_wmem triple (min, default, max), held to the bounds every backend checks. */
+const triple = z
+  .tuple([z.int().positive(), z.int().positive(), z.int().positive().max(MAX_BUFFER_BYTES, "the 1 GiB sanity bound")])
+  .refine(
+    ([min, def, max]) => min <= def && def <= max,
+    "expected min <= default <= max (the kernel's order for tcp_rmem and tcp_wmem)",
+  );
 
 const DeviceSchema = z.strictObject({
   name,
@@ -23,7 +30,7 @@ const DeviceSchema = z.strictObject({
   /** Initial I/O scheduler; noop, deadline and cfq are accepted as legacy aliases, with a warning. */
   scheduler: z.string().default("none"),
   nrRequests: z.int().positive().optional(),
-  readAheadKb: z.int().nonnegative().default(128),
+  readAheadKb: z.int().nonnegative().max(MAX_READ_AHEAD_KB, "the 64 MiB sanity bound").default(128),
 });
 
 const InterfaceSchema = z.strictObject({
@@ -35,17 +42,31 @@ const InterfaceSchema = z.strictObject({
 });
 
 /** Linux defaults (Documentation/networking/ip-sysctl.rst), the untuned starting point. */
-const SysctlSchema = z.strictObject({
-  tcpRmem: triple.default([4096, 131072, 6291456]),
-  tcpWmem: triple.default([4096, 16384, 4194304]),
-  congestionControl: z.enum(["reno", "cubic", "bbr"]).default("cubic"),
-  availableCongestionControl: z.array(z.enum(["reno", "cubic", "bbr"])).default(["reno", "cubic", "bbr"]),
-  windowScaling: z.int().min(0).max(1).default(1),
-  sack: z.int().min(0).max(1).default(1),
-  timestamps: z.int().min(0).max(2).default(1),
-  somaxconn: z.int().positive().default(4096),
-  netdevMaxBacklog: z.int().positive().default(1000),
-});
+const SysctlSchema = z
+  .strictObject({
+    tcpRmem: triple.default([4096, 131072, 6291456]),
+    tcpWmem: triple.default([4096, 16384, 4194304]),
+    congestionControl: z.enum(["reno", "cubic", "bbr"]).default("cubic"),
+    /** What tcp_available_congestion_control lists: the algorithms a tuner may switch to. */
+    availableCongestionControl: z
+      .array(z.enum(["reno", "cubic", "bbr"]))
+      .min(1)
+      .default(["reno", "cubic", "bbr"]),
+    windowScaling: z.int().min(0).max(1).default(1),
+    sack: z.int().min(0).max(1).default(1),
+    timestamps: z.int().min(0).max(2).default(1),
+    somaxconn: z.int().positive().default(4096),
+    netdevMaxBacklog: z.int().positive().default(1000),
+  })
+  .superRefine((sysctls, ctx) => {
+    if (!sysctls.availableCongestionControl.includes(sysctls.congestionControl))
+      crossFieldIssue(
+        ctx,
+        ["congestionControl"],
+        [["availableCongestionControl"]],
+        `expected one of availableCongestionControl (${sysctls.availableCongestionControl.join(", ")}), got "${sysctls.congestionControl}"`,
+      );
+  });
 
 const PathSchema = z.strictObject({
   name,

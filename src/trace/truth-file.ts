@@ -9,6 +9,9 @@ import type { TruthRecord } from "../tuners/rightsize/truth-compare.js";
 import { TraceError } from "./trace-error.js";
 
 const truthSchema = z.object({
+  /** The days trace.csv covers, and its sample step: what the truth's forecast starts after. */
+  traceDays: z.number().positive().optional(),
+  stepSeconds: z.number().positive().optional(),
   horizonDays: z.number().positive(),
   policy: z.string().min(1),
   truth: z.array(
@@ -24,6 +27,8 @@ const truthSchema = z.object({
 });
 
 export interface TruthFile {
+  traceDays?: number | undefined;
+  stepSeconds?: number | undefined;
   horizonDays: number;
   policy: string;
   truth: TruthRecord[];

@@ -65,6 +65,20 @@ describe("rightsize: files that cannot be read", () => {
   });
 });
 
+describe("rightsize --compare: a truth of another period", () => {
+  it("refuses the truth of a longer trace of the same fleet (its forecast is of other days)", async () => {
+    expect((await run(["fleet", "generate", "--vms", "4", "--days", "3", "--seed", "5", "--out", "fleet3"])).code).toBe(
+      0,
+    );
+    const result = await run(["rightsize", "fleet/trace.csv", "--compare", "fleet3/truth.json"]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /^twintune: fleet3\/truth\.json is the truth of a 3-day trace, but this trace covers 2 days: its right types are for the 7 days after another period/,
+    );
+    expect((await run(["rightsize", "fleet/trace.csv", "--compare", "fleet/truth.json"])).code).toBe(0);
+  }, 60_000);
+});
+
 describe("rightsize: binary and empty files", () => {
   it("a binary --compare, trace or catalog file: one short printable line, not the file", async () => {
     for (const argv of [

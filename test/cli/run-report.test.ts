@@ -8,6 +8,17 @@ import { fakeIO } from "../helpers/fake-io.js";
 
 const HOST = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-host.yaml");
 
+describe("twintune run", () => {
+  it("reports convergence windows only within the run: a duration that is not a whole number of intervals", async () => {
+    const io = fakeIO();
+    const args = ["run", HOST, "--no-report", "--json", "--set", "duration=2.5m", "--set", "tuning.interval=1m"];
+    expect(await main([...args, "--set", "tuning.validation=1m"], io)).toBe(0);
+    const windows = JSON.parse(io.out()).convergence.windows as { endMin: number }[];
+    expect(windows.length).toBeGreaterThan(0);
+    expect(Math.max(...windows.map((w) => w.endMin))).toBeLessThanOrEqual(2.5);
+  }, 120_000);
+});
+
 describe("twintune run writes a report", () => {
   it("into --out: report.md, results.json with seed, config hash, model version and trace hash, and the charts", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "tt-run-")), "report");
@@ -55,6 +66,12 @@ describe("twintune run writes a report", () => {
       expect(await main(["run", HOST, ...args, "--out", out], io)).toBe(code);
       expect(io.err()).toMatch(message);
       expect(existsSync(out)).toBe(false);
+    }
+    // --tui's own refusals come first, whatever the values: a valid one and an invalid one.
+    for (const value of ["duration=20m", "duration=1s"]) {
+      const tui = fakeIO();
+      expect(await main(["run", HOST, "--tui", "--set", value], tui)).toBe(2);
+      expect(tui.err()).toMatch(/^twintune: --tui does not take --set yet/);
     }
     const bad = join(root, "bad.yaml");
     writeFileSync(bad, "name: bad\nhost:\n  model: seed-2s16c\nvms:\n  - name: a\n    vcpus: two\n");

@@ -81,6 +81,26 @@ describe("A/B verdicts", () => {
     expect(significantDifference([1], [2], false)).toBe(false);
   });
 
+  it("the tests decide at the 5% level, as scipy's ttest_rel and Welch's ttest_ind do on the same data", () => {
+    // p-values from scipy 1.17.1 (stats.ttest_rel; stats.ttest_ind with equal_var=False).
+    const before = [10, 14, 8, 12, 16, 7, 11, 13];
+    const noise = [0.1, -0.1, 0.05, -0.05, 0.1, -0.1, 0, 0.02];
+    const after = before.map((x, i) => x * 1.15 + (noise[i] as number));
+    // Paired p = 1.9e-5, Welch p = 0.31: pairing removes the spread between samples.
+    expect(significantDifference(before, after, true)).toBe(true);
+    expect(significantDifference(before, after, false)).toBe(false);
+    const a = [10, 10.2, 9.8, 10.1, 9.9, 10, 10.3, 9.7];
+    const just = (fourth: number) =>
+      a.map((x, i) => x * ([1.35, 0.95, 1.3, fourth, 1.25, 0.98, 1.2, 1.02][i] as number));
+    // Paired p = 0.0541, Welch p = 0.0520 (Welch's degrees of freedom, 7.2 here: with the pooled
+    // 14, p would be 0.036): not significant.
+    expect(significantDifference(a, just(1), true)).toBe(false);
+    expect(significantDifference(a, just(1), false)).toBe(false);
+    // Paired p = 0.0483, Welch p = 0.0464: significant.
+    expect(significantDifference(a, just(1.02), true)).toBe(true);
+    expect(significantDifference(a, just(1.02), false)).toBe(true);
+  });
+
   it("a rise of the error rate beyond a tenth of the threshold, in points, is a degradation", () => {
     const before = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.001 * (i % 2)));
     const after = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.05 + 0.001 * (i % 2)));

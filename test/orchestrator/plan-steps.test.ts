@@ -115,6 +115,50 @@ describe("the orchestrator's plan and apply steps", () => {
     expect(failure?.reason).toContain("dry run refused: nr-requests: Invalid argument");
   });
 
+  it("a value the backend refuses never reaches a what-if fork: recorded, dropped, and its knob disabled after three", async () => {
+    const backend = new RefusingBackend("nr-requests");
+    const forked: string[] = [];
+    // A fork refuses such a value too (the twin's knob check), and its error would end the run.
+    const strict: Counterfactual = {
+      evaluate: gaining.evaluate,
+      compare: async (state, changes, windowMs, sampleMs) => {
+        forked.push(...changes.map((c) => c.knob.knob));
+        if (changes.some((c) => c.knob.knob === "nr-requests")) throw new Error("fork: nr-requests refused");
+        return gaining.compare(state, changes, windowMs, sampleMs);
+      },
+    };
+    const o = new Orchestrator(
+      backend,
+      [
+        {
+          component: "io",
+          recommend: always(
+            {
+              component: "io",
+              knob: { knob: "nr-requests", target: "sda" },
+              to: 64,
+              expectedImpact: 0.3,
+              reasons: ["t"],
+            },
+            readAhead(256),
+          ),
+        },
+      ],
+      {
+        config: { tuningIntervalMs: 60_000, sampleMs: 30_000, validationPeriodMs: 120_000, safeTuning: false },
+        counterfactual: strict,
+      },
+    );
+    await o.initialize();
+    for (let round = 0; round < 4; round++) await o.runOnce();
+    expect(forked).not.toContain("nr-requests");
+    expect(forked).toContain("read-ahead-kb");
+    const refused = o.history().filter((e) => e.knob.knob === "nr-requests");
+    expect(refused.map((e) => e.action)).toEqual(["fail", "fail", "fail", "disable"]);
+    expect(refused[0]?.reason).toBe("dry run refused: nr-requests: Invalid argument");
+    expect(appliedValues(o)).toContain(256);
+  });
+
   it("without safe tuning it skips the dry run and applies what the backend takes", async () => {
     const backend = new RefusingBackend("nr-requests");
     const o = orchestrator(
@@ -126,7 +170,8 @@ describe("the orchestrator's plan and apply steps", () => {
         expectedImpact: 0.2,
         reasons: ["t"],
       }),
-      { safeTuning: false },
+      // Ranking on the twin checks each candidate before its what-if fork: off here.
+      { safeTuning: false, rankWithWhatIf: false },
     );
     await o.initialize();
     await o.runOnce();

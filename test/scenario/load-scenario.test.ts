@@ -113,6 +113,17 @@ describe("scenario loading", () => {
     ]);
   });
 
+  it("prices a VM from the instance catalog when hourlyUsd is left out, and keeps one that is given", () => {
+    const typed = BASE.replace("    vcpus: 2", "    instanceType: m5.large\n    vcpus: 2");
+    const dir = folder({
+      "a.yaml": typed,
+      "b.yaml": typed.replace("    vcpus: 2", "    hourlyUsd: 0.1\n    vcpus: 2"),
+    });
+    // models/instances.yaml: m5.large on demand, $0.096 an hour.
+    expect(loadScenario(join(dir, "a.yaml")).scenario.vms[0]?.hourlyUsd).toBe(0.096);
+    expect(loadScenario(join(dir, "b.yaml")).scenario.vms[0]?.hourlyUsd).toBe(0.1);
+  });
+
   it("maps legacy scheduler names to blk-mq with a warning", () => {
     const dir = folder({ "s.yaml": BASE.replace("scheduler: mq-deadline", "scheduler: cfq") });
     const resolved = loadScenario(join(dir, "s.yaml"));
@@ -263,6 +274,113 @@ describe("scenario loading", () => {
         /includes itself/,
       ],
       [{ "s.yaml": "name: [unclosed" }, "s.yaml", /s\.yaml:1:\d+: /],
+      // A union (open or closed arrivals) names the key at fault, not zod's "Invalid input".
+      [
+        { "s.yaml": BASE.replace("clients: 4, thinkMs: 10", "ratePerSecond: 100") },
+        "s.yaml",
+        /s\.yaml:13:\d+: vms\[0\]\.workload\.arrivals\.ratePerSecond: unknown key 'ratePerSecond' \(did you mean 'ratePerSec'\?\)/,
+      ],
+      [
+        { "s.yaml": BASE.replace("thinkMs: 10", "thinkMS: 10") },
+        "s.yaml",
+        /arrivals\.thinkMS: unknown key 'thinkMS' \(did you mean 'thinkMs'\?\)/,
+      ],
+      [
+        { "s.yaml": BASE.replace("clients: 4, thinkMs: 10", "ratePerSec: 9, daily: { amplitude: 0.3, peek: 12 }") },
+        "s.yaml",
+        /arrivals\.daily\.peek: unknown key 'peek' \(did you mean 'peak'\?\)/,
+      ],
+      [
+        { "s.yaml": BASE.replace("clients: 4, thinkMs: 10", "foo: 1") },
+        "s.yaml",
+        /vms\[0\]\.workload\.arrivals: expected the keys of one of \{ratePerSec, daily, weekly, trendPerDay, burst\} or \{clients, thinkMs\}, got \{"foo":1\}/,
+      ],
+      [
+        { "s.yaml": BASE.replace("vcpus: 2", "vcpus: 2.5") },
+        "s.yaml",
+        /vms\[0\]\.vcpus: expected an integer, got 2\.5/,
+      ],
+      [
+        { "s.yaml": BASE.replace("model: seed-2s16c", "model: seed-2s16c\n  sysctls:\n    tcpRmem: [4096, 131072]") },
+        "s.yaml",
+        /host\.sysctls\.tcpRmem: expected at least 3 items, got 2/,
+      ],
+      [
+        {
+          "s.yaml": BASE.replace(
+            "model: seed-2s16c",
+            "model: seed-2s16c\n  sysctls:\n    tcpRmem: [6291456, 131072, 4096]",
+          ),
+        },
+        "s.yaml",
+        /s\.yaml:5:\d+: host\.sysctls\.tcpRmem: expected min <= default <= max/,
+      ],
+      [
+        {
+          "s.yaml": BASE.replace(
+            "model: seed-2s16c",
+            "model: seed-2s16c\n  sysctls:\n    tcpWmem: [4096, 16384, 4294967296]",
+          ),
+        },
+        "s.yaml",
+        /host\.sysctls\.tcpWmem\[2\]: expected a number at most 1073741824, got 4294967296: the 1 GiB sanity bound/,
+      ],
+      [
+        { "s.yaml": BASE.replace("scheduler: mq-deadline", "scheduler: mq-deadline, readAheadKb: 999999") },
+        "s.yaml",
+        /devices\[0\]\.readAheadKb: expected a number at most 65536, got 999999: the 64 MiB sanity bound/,
+      ],
+      [
+        {
+          "s.yaml": BASE.replace(
+            "model: seed-2s16c",
+            "model: seed-2s16c\n  sysctls:\n    congestionControl: bbr\n    availableCongestionControl: [reno, cubic]",
+          ),
+        },
+        "s.yaml",
+        /s\.yaml:5:\d+: host\.sysctls\.congestionControl: expected one of availableCongestionControl \(reno, cubic\), got "bbr"/,
+      ],
+      [
+        {
+          "s.yaml": BASE.replace(
+            "model: seed-2s16c",
+            "model: seed-2s16c\n  sysctls:\n    availableCongestionControl: []",
+          ),
+        },
+        "s.yaml",
+        /host\.sysctls\.availableCongestionControl: expected at least 1 item, got 0/,
+      ],
+      // A VM billed as an instance type: the type exists and holds the VM.
+      [
+        { "s.yaml": BASE.replace("    vcpus: 2", "    instanceType: m5.larg\n    vcpus: 2") },
+        "s.yaml",
+        /s\.yaml:10:\d+: vms\[0\]\.instanceType: unknown instance type 'm5\.larg' in .*instances\.yaml \(did you mean 'm5\.large'/,
+      ],
+      [
+        { "s.yaml": BASE.replace("    vcpus: 2", "    instanceType: m5.xlarge\n    vcpus: 400") },
+        "s.yaml",
+        /vms\[0\]\.vcpus: expected at most the 4 vCPUs of m5\.xlarge, got 400/,
+      ],
+      [
+        {
+          "s.yaml": BASE.replace("    vcpus: 2", "    instanceType: m5.large\n    vcpus: 2").replace(
+            "memoryGiB: 8",
+            "memoryGiB: 16",
+          ),
+        },
+        "s.yaml",
+        /vms\[0\]\.memoryGiB: expected at most the 8 GiB of m5\.large, got 16/,
+      ],
+      [
+        { "s.yaml": BASE.replace("memoryGiB: 8", "memoryGiB: 100000") },
+        "s.yaml",
+        /s\.yaml:11:\d+: vms\[0\]\.memoryGiB: expected at most the host's 64 GiB \(host model 'seed-2s16c'\), got 100000/,
+      ],
+      [
+        { "s.yaml": BASE.replace("  devices:", "  interfaces: []\n  devices:") },
+        "s.yaml",
+        /vms\[0\]\.workload\.request\.network: the VM sends over the network, but the host has no interface/,
+      ],
     ];
     for (const [files, entry, pattern] of cases) {
       const error = errorOf(join(folder(files), entry));

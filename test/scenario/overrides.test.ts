@@ -33,14 +33,14 @@ describe("scenario overrides (--set)", () => {
   it("sets values anywhere the schema has them, including defaults the file leaves out", () => {
     const resolved = loadScenario(SEED, undefined, [
       set("tuning.degradationThreshold", 0.05),
-      set("vms[1].vcpus", 4),
+      set("vms[1].vcpus", 1),
       set("host.sysctls.congestionControl", "bbr"),
       set("evaluation.window", "3m"),
       set("paths.1.rttMs", 80),
     ]);
     const s = resolved.scenario;
     expect(s.tuning.degradationThreshold).toBe(0.05);
-    expect(s.vms[1]?.vcpus).toBe(4);
+    expect(s.vms[1]?.vcpus).toBe(1);
     expect(s.vms[0]?.vcpus).toBe(2);
     expect(s.host.sysctls.congestionControl).toBe("bbr");
     expect(s.evaluation.window).toBe(180_000);
@@ -91,6 +91,26 @@ describe("scenario overrides (--set)", () => {
     const window = errorOf(() => loadScenario(spot, undefined, [set("duration", "3d")]));
     expect(window.file).toBe('--set duration="3d"');
     expect(window.keyPath).toBe("fleet.observe");
+  });
+
+  it("a flag that set one item of a value at fault is named (tcpRmem[0] making the triple out of order)", () => {
+    const error = errorOf(() => loadScenario(SEED, undefined, [set("host.sysctls.tcpRmem[0]", 99_999_999)]));
+    expect(error.message).toBe(
+      "--set host.sysctls.tcpRmem[0]=99999999: host.sysctls.tcpRmem: expected min <= default <= max (the kernel's order for tcp_rmem and tcp_wmem)",
+    );
+    const interfaces = errorOf(() => loadScenario(SEED, undefined, [set("host.interfaces", [])]));
+    expect(interfaces.file).toBe("--set host.interfaces=[]");
+    expect(interfaces.problem).toMatch(/sends over the network, but the host has no interface/);
+  });
+
+  it("refuses include (read with the file, before any flag) and says how to change a defaulted list", () => {
+    const include = errorOf(() => loadScenario(SEED, undefined, [set("include", "other.yaml")]));
+    expect(include.message).toMatch(/^--set include="other\.yaml": include: cannot be set on the command line/);
+    const wan = join(import.meta.dirname, "..", "..", "scenarios", "wan-transfer.yaml");
+    const list = errorOf(() => loadScenario(wan, undefined, [set("host.devices[0].readAheadKb", 256)]));
+    expect(list.message).toMatch(
+      /host\.devices: the scenario file has no list here to index .* set it whole with --set 'host\.devices=\[\.\.\.\]'$/,
+    );
   });
 
   it("a number too big for a double (1e400 reads as Infinity) is shown as such, not as null", () => {

@@ -139,6 +139,15 @@ async function run(args: string[], io: CliIO): Promise<number> {
     },
     { min: 0, max: 1 },
   );
+  // Flags --tui does not take are refused before anything is read, whatever their values.
+  if (values.tui) {
+    if (values.json) throw new UsageError("--tui and --json do not go together");
+    if (values.out !== undefined || values["no-report"])
+      throw new UsageError("--tui writes no report: --out and --no-report do not apply");
+    if (values.set.length > 0) throw new UsageError("--tui does not take --set yet: put the values in a scenario file");
+    if (values.threads !== undefined)
+      throw new UsageError("--tui runs the tuning in one worker of its own: --threads does not apply");
+  }
   const file = positionals[0] ?? join(packageRoot(), "scenarios", "seed-fleet.yaml");
   const flags = parseSetFlags(values.set, "run", false);
   const resolved = loadScenarioForCli(
@@ -152,12 +161,6 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const seed = integerOption("seed", values.seed, resolved.scenario.seed, 0);
   const threads = threadCountOption("threads", values.threads, Math.min(4, availableParallelism()), io);
   if (values.tui) {
-    if (values.json) throw new UsageError("--tui and --json do not go together");
-    if (values.out !== undefined || values["no-report"])
-      throw new UsageError("--tui writes no report: --out and --no-report do not apply");
-    if (flags.length > 0) throw new UsageError("--tui does not take --set yet: put the values in a scenario file");
-    if (values.threads !== undefined)
-      throw new UsageError("--tui runs the tuning in one worker of its own: --threads does not apply");
     const { runTwinTui } = await import("../tui/twin-tui.js");
     const { DEFAULT_SPEED } = await import("./tui.js");
     return runTwinTui({ file, resolved, seed, speed: DEFAULT_SPEED }, io);

@@ -24,24 +24,33 @@ class TwoDevices implements Tuner {
 const samples = (throughputRps: number, p95LatencyMs: number): SloSample[] =>
   Array.from({ length: 4 }, (_, i) => ({ throughputRps: throughputRps + (i % 2), p95LatencyMs, errorRate: 0 }));
 
-/** A scripted twin: each change alone gains 10% throughput; both together double P95 when they clash. */
+/** What the scripted twin predicts: throughput and P95 for one change alone and for both together. */
+interface Script {
+  alone: [number, number];
+  both: [number, number];
+}
+
+/** A scripted twin: each change alone, and both together, give the script's samples (no noise). */
 class Scripted implements Counterfactual {
-  constructor(private readonly clash: boolean) {}
+  constructor(private readonly script: Script) {}
   async evaluate() {
     return { samples: samples(100, 10), cost: 100 };
   }
   async compare(_state: ReadonlyMap<string, KnobValue>, changes: readonly Change[]): Promise<Comparison> {
-    const both = changes.length === 2;
-    const b = both && this.clash ? samples(115, 20) : samples(100 + 10 * changes.length, 10);
-    return { a: samples(100, 10), b, costA: 100, costB: 100 };
+    const [throughput, p95] = changes.length === 2 ? this.script.both : this.script.alone;
+    return { a: samples(100, 10), b: samples(throughput, p95), costA: 100, costB: 100 };
   }
 }
 
-async function firstRound(clash: boolean): Promise<TuningEvent[]> {
+/** Each alone gains 10%; together 20%, or, when they clash, P95 doubles. */
+const independent: Script = { alone: [110, 10], both: [120, 10] };
+const clashing: Script = { alone: [110, 10], both: [115, 20] };
+
+async function firstRound(script: Script): Promise<TuningEvent[]> {
   const events: TuningEvent[] = [];
   const orchestrator = new Orchestrator(new SimBackend(loadScenario(SMALL)), [new TwoDevices()], {
     config: { tuningIntervalMs: 60_000, sampleMs: 30_000 },
-    counterfactual: new Scripted(clash),
+    counterfactual: new Scripted(script),
     onUpdate: (update) => {
       if (update.type === "event") events.push(update.event);
     },
@@ -53,7 +62,7 @@ async function firstRound(clash: boolean): Promise<TuningEvent[]> {
 
 describe("what-if of the round's candidates together", () => {
   it("defers a change that helps alone but, with a higher-ranked one, would be reverted", async () => {
-    const events = await firstRound(true);
+    const events = await firstRound(clashing);
     expect(events.filter((e) => e.action === "apply").map((e) => e.knob.target)).toEqual(["sda"]);
     const deferred = events.filter((e) => e.action === "skip");
     expect(deferred.map((e) => e.knob.target)).toEqual(["sdb"]);
@@ -61,7 +70,7 @@ describe("what-if of the round's candidates together", () => {
   });
 
   it("applies both when together they still gain", async () => {
-    const events = await firstRound(false);
+    const events = await firstRound(independent);
     expect(
       events
         .filter((e) => e.action === "apply")
@@ -69,5 +78,25 @@ describe("what-if of the round's candidates together", () => {
         .sort(),
     ).toEqual(["sda", "sdb"]);
     expect(events.filter((e) => e.action === "skip")).toEqual([]);
+  });
+
+  it("defers the second when together they gain but P95 rises by more than half the threshold (7%)", async () => {
+    // Score +12% together, so only the at-risk rule holds the second back: validation's longer
+    // window would likely confirm what this short one cannot.
+    const events = await firstRound({ alone: [110, 10], both: [120, 10.7] });
+    expect(events.filter((e) => e.action === "apply").map((e) => e.knob.target)).toEqual(["sda"]);
+    expect(events.filter((e) => e.action === "skip").map((e) => e.knob.target)).toEqual(["sdb"]);
+  });
+
+  it("applies neither when each alone gains on the score but P95 degrades beyond the threshold", async () => {
+    // Throughput +30% and P95 +15%: the score (throughput / P95) gains 13%, the verdict degrades.
+    const events = await firstRound({ alone: [130, 11.5], both: [160, 13] });
+    expect(events.filter((e) => e.action === "apply")).toEqual([]);
+    const skipped = events.filter((e) => e.action === "skip");
+    expect(skipped.map((e) => e.knob.target).sort()).toEqual(["sda", "sdb"]);
+    for (const event of skipped) {
+      expect(event.impact).toBeGreaterThan(0.1);
+      expect(event.reason).toBe("what-if on the twin: p95LatencyMs 15.0% worse; not applied");
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { knobOwners, measureComponentImpact } from "../../sim/component-impact.js";
 import { ForkRunner } from "../../sim/fork-runner.js";
+import { metricsOf } from "../../sim/run-detail.js";
 import { SimBackend } from "../../sim/sim-backend.js";
 import type { HistoryEntry } from "../../src/report/run-result.js";
 import { loadScenario } from "../../src/scenario/load-scenario.js";
@@ -50,16 +51,21 @@ describe("component impact", () => {
       },
     ];
     expect([...knobOwners(history, initial, final)]).toEqual([["io", ["io-scheduler@sda"]]]);
-    const impact = await measureComponentImpact(
-      new ForkRunner(resolved, undefined, 10_000),
-      3,
-      20_000,
-      initial,
-      final,
-      history,
-    );
+    const runner = new ForkRunner(resolved, undefined, 10_000);
+    const impact = await measureComponentImpact(runner, 3, 20_000, initial, final, history);
     expect(impact).toHaveLength(1);
     expect(impact[0]?.component).toBe("io");
-    expect(impact[0]?.metrics.throughputRps).toBeGreaterThan(0);
+    expect(impact[0]?.changes).toBe(1);
+    // The untuned host with the switch applied as a change (its nr_requests reset included),
+    // on the same seed and window; and not the untuned host's own figures.
+    const change = { id: "x", knob: scheduler, to: "none", component: "io", reason: "test" };
+    const withSwitch = metricsOf((await runner.run(3, initial, [change], 20_000, 20_000)).window);
+    const untuned = metricsOf((await runner.run(3, initial, [], 20_000, 20_000)).window);
+    expect(impact[0]?.metrics).toEqual(withSwitch);
+    expect(impact[0]?.metrics).not.toEqual(untuned);
+    // Written into the state instead, `none` with the untuned queue depth is no state a host can
+    // be in: the twin refuses it.
+    const contradictory = new Map(initial).set("io-scheduler@sda", "none");
+    await expect(runner.run(3, contradictory, [], 20_000, 20_000)).rejects.toThrow(/nr-requests on sda/);
   });
 });

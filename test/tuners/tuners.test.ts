@@ -768,6 +768,79 @@ describe("I/O tuner", () => {
   });
 });
 
+describe("I/O tuner: the rules each case turns on", () => {
+  const hdd = (schedulers: string[]): BlockDevice => ({
+    name: "sdb",
+    deviceClass: "hdd",
+    rotational: true,
+    hardwareQueues: 1,
+    sizeBytes: 0,
+    schedulers,
+  });
+  // 200 random 4 KiB reads/s on the rotating disk.
+  const randomReads: DiskObservation = {
+    device: "sdb",
+    readIops: 200,
+    writeIops: 0,
+    readBytesPerSec: 200 * 4096,
+    writeBytesPerSec: 0,
+    averageRequestBytes: 4096,
+    mergeRatio: 0,
+    utilization: 0.6,
+    averageQueueDepth: 2,
+    readLatencyMs: 8,
+    writeLatencyMs: 0,
+  };
+  const io = (iops: number) => ({
+    id: `vm-${iops}`,
+    cpuUtilization: 0.2,
+    memoryBytes: 0,
+    memoryUtilization: 0.2,
+    iops,
+  });
+  const schedulerFor = (schedulers: string[], workloads: ReturnType<typeof io>[], disk = randomReads) =>
+    new IoTuner()
+      .recommend({
+        topology: { ...seed, devices: [hdd(schedulers)] },
+        observation: observationOf({ disks: [disk], workloads }),
+        history: [],
+        knobs: new Map<string, unknown>([
+          ["io-scheduler@sdb", "none"],
+          ["read-ahead-kb@sdb", 128],
+          ["nr-requests@sdb", 64],
+        ]) as never,
+        recentChanges: [],
+        now: 0,
+      })
+      .find((r) => r.knob.knob === "io-scheduler")?.to;
+  const all = ["none", "mq-deadline", "kyber", "bfq"];
+
+  it("bfq for a rotating disk only when more than one workload does I/O on it at random", () => {
+    expect(schedulerFor(all, [io(200)])).toBe("mq-deadline");
+    // A workload doing one I/O a second or none does not count as sharing.
+    expect(schedulerFor(all, [io(200), io(1)])).toBe("mq-deadline");
+    expect(schedulerFor(all, [io(150), io(50)])).toBe("bfq");
+    // Shared, but streaming: sorting by sector (mq-deadline) serves streams, not fair slices.
+    const stream = { ...randomReads, readBytesPerSec: 200 * 512 * 1024 };
+    expect(schedulerFor(all, [io(150), io(50)], stream)).toBe("mq-deadline");
+  });
+
+  it("never proposes a scheduler the device does not offer", () => {
+    expect(schedulerFor(["none", "mq-deadline"], [io(150), io(50)])).toBeUndefined();
+  });
+
+  it("window-sized reads are told apart from mixed ones by their few merges", () => {
+    const reads = (mergeRatio: number): DiskObservation => ({
+      ...randomReads,
+      readBytesPerSec: 200 * 100 * 1024,
+      mergeRatio,
+    });
+    expect(classifyReads(reads(0.1), 100)).toBe("window-sized");
+    // As many merges as this say several requests were joined: not one window per request.
+    expect(classifyReads(reads(0.4), 100)).toBe("unclear");
+  });
+});
+
 describe("network tuner", () => {
   it("sizes buffers from the bandwidth-delay product with headroom, bounded", () => {
     expect(bufferMaxForPath(1000, 50)).toBe(16 * 2 ** 20); // BDP 6.25 MB, twice rounded up to a power of two
@@ -817,6 +890,51 @@ describe("network tuner", () => {
     expect(lossy.find((r) => r.knob.knob === "tcp-congestion-control")?.to).toBe("bbr");
     expect(lossy.find((r) => r.knob.knob === "tcp-rmem")?.to).toEqual([4096, 131072, 16 * 2 ** 20]);
     expect(new NetworkTuner().recommend(context(0)).some((r) => r.knob.knob === "tcp-congestion-control")).toBe(false);
+    // The line is half the link: at 3e-6 loss CUBIC reaches 0.84 of it, at 5e-6 0.57 (still
+    // not limited), at 1e-5 0.34 (limited), by the response function validated in `twintune validate`.
+    expect(lossLimited(1000, 50, 3e-6)).toBe(false);
+    expect(lossLimited(1000, 50, 5e-6)).toBe(false);
+    expect(lossLimited(1000, 50, 1e-5)).toBe(true);
+    expect(new NetworkTuner().recommend(context(5e-6)).some((r) => r.knob.knob === "tcp-congestion-control")).toBe(
+      false,
+    );
+  });
+
+  it("sizes buffers for the path with the largest bandwidth-delay product, keeps default below max, raises somaxconn x4", () => {
+    const path = (rttMs: number, pathBandwidthMbps: number, listenOverflowsPerSec = 0) => ({
+      netns: "host",
+      retransmitRatio: 0,
+      listenOverflowsPerSec,
+      rttMs,
+      pathBandwidthMbps,
+      throughputMbps: 10,
+    });
+    const recommend = (tcp: ReturnType<typeof path>[], rmem: number[], somaxconn: number) =>
+      new NetworkTuner().recommend({
+        topology: seed,
+        observation: observationOf({ tcp }),
+        history: [],
+        knobs: new Map<string, unknown>([
+          ["tcp-rmem@host", rmem],
+          ["tcp-wmem@host", [4096, 16384, 4194304]],
+          ["somaxconn@host", somaxconn],
+        ]) as never,
+        recentChanges: [],
+        now: 0,
+      });
+    // 10 Gb/s x 1 ms (BDP 1.25 MB) against 1 Gb/s x 80 ms (BDP 10 MB): the second decides, 32 MiB.
+    const wide = recommend([path(1, 10_000), path(80, 1000)], [4096, 131072, 6291456], 4096);
+    expect(wide.find((r) => r.knob.knob === "tcp-rmem")?.to).toEqual([4096, 131072, 32 * 2 ** 20]);
+    // A host whose default is above its max (the kernel does not enforce the order) and above
+    // what the path needs: raising only the max would still leave default > max, so nothing.
+    const big = recommend([path(80, 1000)], [4096, 64 * 2 ** 20, 16 * 2 ** 20], 4096);
+    expect(big.some((r) => r.knob.knob === "tcp-rmem")).toBe(false);
+    // Accept-queue overflows: somaxconn x4, at least the kernel's 4096, at most 65535.
+    const overflow = (somaxconn: number) =>
+      recommend([path(1, 1000, 5)], [4096, 131072, 6291456], somaxconn).find((r) => r.knob.knob === "somaxconn")?.to;
+    expect(overflow(128)).toBe(4096);
+    expect(overflow(8192)).toBe(32768);
+    expect(overflow(32768)).toBe(65535);
   });
 
   it("turns batching offloads back on where a NIC offers them, never LRO, and leaves a NIC without the knob alone", () => {

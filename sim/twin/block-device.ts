@@ -33,8 +33,15 @@ const MS = 1e6;
 // mq-deadline's FIFO expiry (block/mq-deadline.c: read_expire HZ/2, write_expire 5 s).
 const READ_EXPIRE_NS = 500 * MS;
 const WRITE_EXPIRE_NS = 5000 * MS;
-// bfq serves one queue for a budget before moving on (a fixed request budget here).
+// bfq serves one queue for a budget before moving on (a fixed request budget here). Within a
+// queue it goes in sector order, except that once per slice the queue's oldest request goes
+// first if it is past its FIFO deadline (block/bfq-iosched.c, bfq_check_fifo; deadlines from
+// Documentation/block/bfq-iosched.rst: fifo_expire_sync 125 ms, fifo_expire_async 250 ms).
+// Without it, nearest-first within a queue starved a request at the far end of a disk for
+// seconds (7 s in a minute's run of two queues).
 const BFQ_BUDGET = 8;
+const BFQ_FIFO_EXPIRE_SYNC_NS = 125 * MS;
+const BFQ_FIFO_EXPIRE_ASYNC_NS = 250 * MS;
 // kyber's read latency target (block/kyber-iosched.c: 2 ms) and its default read depth.
 const KYBER_READ_TARGET_NS = 2 * MS;
 const KYBER_MAX_DEPTH = 256;
@@ -52,6 +59,11 @@ export function defaultNrRequests(spec: DeviceSpec, scheduler: SchedulerName): n
  * whole sector-sorted queue for mq-deadline (expired requests first), one workload's requests at
  * a time round-robin for bfq, and a depth-throttled FIFO for kyber (shrinking while reads miss
  * its 2 ms target). The scheduler's per-request CPU cost is charged by the submitter.
+ *
+ * Not modelled: the aging a drive's firmware applies to its own queue. Under `none` the disk
+ * picks the nearest of its 32 tags forever, so a request far from a busy region of the disk can
+ * wait unboundedly (real drives serve it within their command timeout; how soon is firmware's
+ * secret). The tuners never choose `none` for a rotating disk; a scenario may start with it.
  */
 export class BlockDevice {
   scheduler: SchedulerName;
@@ -69,6 +81,8 @@ export class BlockDevice {
   private nextFreeNs = 0;
   private bfqTurn = 0;
   private bfqServed = 0;
+  /** The FIFO of the queue in service was looked at in this slice (bfq_mark_bfqq_fifo_expire). */
+  private bfqFifoChecked = false;
   private kyberDepth = KYBER_MAX_DEPTH;
 
   constructor(
@@ -209,11 +223,20 @@ export class BlockDevice {
   private pickBfq(): number {
     const owners = [...new Set(this.queue.map((request) => request.owner))].sort((a, b) => a - b);
     if (this.bfqServed >= BFQ_BUDGET || !owners.includes(this.bfqTurn)) {
-      const next = owners.find((owner) => owner > this.bfqTurn) ?? (owners[0] as number);
-      if (next !== this.bfqTurn) this.bfqServed = 0;
-      this.bfqTurn = next;
+      // The slice ends (budget spent, or the queue empty): the next queue's begins.
+      this.bfqTurn = owners.find((owner) => owner > this.bfqTurn) ?? (owners[0] as number);
+      this.bfqServed = 0;
+      this.bfqFifoChecked = false;
     }
     this.bfqServed++;
+    if (!this.bfqFifoChecked) {
+      this.bfqFifoChecked = true;
+      // The queue holds requests in arrival order: the turn's first is its oldest.
+      const oldest = this.queue.findIndex((request) => request.owner === this.bfqTurn);
+      const first = this.queue[oldest] as IoRequest;
+      const expire = first.write ? BFQ_FIFO_EXPIRE_ASYNC_NS : BFQ_FIFO_EXPIRE_SYNC_NS;
+      if (this.sim.now - first.submittedNs > expire) return oldest;
+    }
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
     this.queue.forEach((request, i) => {

@@ -35,7 +35,8 @@ const IOSCHED_DEFAULTS: Record<string, Record<string, number>> = {
  * An in-memory host for unit tests: files and symlinks loaded from a fixture tree, and writes
  * that behave like the kernel's (a scheduler switch resets nr_requests and swaps the iosched
  * files, read_ahead_kb rounds to pages, out-of-range values give EINVAL). Tests can deny a
- * path (EACCES), make writes to a path vanish (to provoke a read-back mismatch) or fail.
+ * path (EACCES), make writes to a path vanish or store another value (to provoke a read-back
+ * mismatch), or fail.
  */
 export class FakeHostFs implements HostFs {
   readonly root = "/fake";
@@ -44,6 +45,8 @@ export class FakeHostFs implements HostFs {
   readonly links = new Map<string, string>();
   readonly denied = new Set<string>();
   readonly ignored = new Set<string>();
+  /** Paths whose writes store something else than was written (a driver clamping the value). */
+  readonly altered = new Map<string, (text: string) => string>();
   readonly failing = new Map<string, string>();
   readonly writes: { path: string; text: string }[] = [];
 
@@ -130,7 +133,8 @@ export class FakeHostFs implements HostFs {
     if (!this.files.has(real)) throw this.error("write", path, "ENOENT");
     this.writes.push({ path, text });
     if (this.ignored.has(path)) return;
-    this.files.set(real, this.kernelStore(real, text));
+    const alter = this.altered.get(path);
+    this.files.set(real, alter === undefined ? this.kernelStore(real, text) : alter(text));
   }
 
   /** What the kernel would keep for this write, or throws EINVAL as it would. */

@@ -108,6 +108,23 @@ describe("the journal, verification and yielding", () => {
     await backend.close();
   });
 
+  it("a write the device clamps is reported, and the original written back (the undo, not a vanished write)", async () => {
+    h = await harness();
+    // Whatever is asked above 2048 KiB, the driver keeps 2048.
+    h.fs.altered.set("/sys/block/sda/queue/read_ahead_kb", (text) => `${Math.min(2048, Number(text.trim()))}\n`);
+    const backend = await h.open();
+    const error = await backend.apply(change("read-ahead-kb", "sda", 4096)).catch((e) => e);
+    expect(error).toBeInstanceOf(KnobVerifyError);
+    expect(error.message).toMatch(/reads back 2048/);
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("128\n");
+    expect(h.fs.writes.filter((w) => w.path.endsWith("read_ahead_kb")).map((w) => w.text.trim())).toEqual([
+      "4096",
+      "128",
+    ]);
+    expect(backend.journalState().managed).toEqual([]);
+    await backend.close();
+  });
+
   it("yields a knob someone else changed since our write: never overwrites it, says so, and revert leaves it", async () => {
     h = await harness();
     const backend = await h.open();
@@ -451,6 +468,33 @@ describe("revert", () => {
 });
 
 describe("crash recovery", () => {
+  it("a knob journaled but never written (a write that died after its journal record) is still ours", async () => {
+    h = await harness();
+    let kill = true;
+    const backend = await h.open({
+      afterJournal: async () => {
+        if (kill) throw new Error("killed");
+      },
+    });
+    await expect(backend.apply(change("read-ahead-kb", "sda", 4096))).rejects.toThrow("killed");
+    const journal = `${h.stateDir}/journal.jsonl`;
+    const { readFileSync } = await import("node:fs");
+    expect(
+      readFileSync(journal, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line).type),
+    ).toEqual(["begin", "original"]);
+    // The knob holds its original, not what was meant: nobody else touched it, so it is not yielded.
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("128\n");
+    kill = false;
+    await expect(backend.apply(change("read-ahead-kb", "sda", 1024))).resolves.toMatchObject({ applied: 1024 });
+    expect(backend.journalState().yielded).toEqual([]);
+    await backend.revertAll();
+    expect(await h.fs.readText("/sys/block/sda/queue/read_ahead_kb")).toBe("128\n");
+    await backend.close();
+  });
+
   it("a run that never ended blocks tuning until recover restores its originals", async () => {
     h = await harness();
     const before = h.fs.snapshot();

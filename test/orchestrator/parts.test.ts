@@ -113,6 +113,19 @@ describe("A/B verdicts", () => {
 });
 
 describe("knob tracker", () => {
+  it("a rolled-back change is cancelled, not a move back: reverted again and again it fails, it does not oscillate", () => {
+    // Limits far apart, so the two rules cannot be mistaken for each other.
+    const tracker = new KnobTracker(2, 5);
+    const reasons: (string | undefined)[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      reasons.push(tracker.moved("k", 128, 4096));
+      tracker.undone("k");
+      reasons.push(tracker.failed("k", 128));
+    }
+    expect(reasons.filter((r) => r !== undefined)).toEqual(["disabled after 5 failures in a row"]);
+    expect(reasons.at(-1)).toBe("disabled after 5 failures in a row");
+  });
+
   it("freezes a knob that moved back and forth three times", () => {
     const tracker = new KnobTracker(3, 3);
     expect(tracker.moved("k", "a", "b")).toBeUndefined();

@@ -43,6 +43,8 @@ function alternative(ref: KnobRef, current: KnobValue): KnobValue {
       return 30000;
     case "nic-rings":
       return { rx: 4096, tx: 4096 };
+    case "llc-ways":
+      return current === 1 ? 2 : 1;
     default:
       return current;
   }
@@ -76,11 +78,15 @@ describe("SimBackend", () => {
           const receipts = [];
           for (const pick of picks) {
             const ref = knobs[pick] as KnobRef;
+            const current = await backend.readKnob(ref);
+            const to = alternative(ref, current);
+            // A change to the value a knob already holds would make its revert check vacuous.
+            expect(sameKnobValue(to, current), `${ref.knob} ${ref.target}`).toBe(false);
             receipts.push(
               await backend.apply({
                 id: `c${pick}`,
                 knob: ref,
-                to: alternative(ref, await backend.readKnob(ref)),
+                to,
                 component: "test",
                 reason: "property",
               }),

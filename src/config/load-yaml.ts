@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { keyNode } from "../document-location.js";
+import { keyNode, valueAt } from "../document-location.js";
 import { closestNames } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
@@ -109,7 +109,7 @@ export function issuePath(issue: z.core.$ZodIssue): PropertyKey[] {
  */
 export function closestIssue(issue: z.core.$ZodIssue, data: unknown, schema?: z.ZodType): z.core.$ZodIssue {
   if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
-  const input = valueAt(data, issue.path as PropertyKey[]);
+  const input = valueAt(data, issue.path as PropertyKey[]).value;
   const given = typeof input === "object" && input !== null && !Array.isArray(input) ? Object.keys(input) : [];
   const score = (issues: z.core.$ZodIssue[]) => {
     const unknown = issues.flatMap((i) => (i.code === "unrecognized_keys" && i.path.length === 0 ? i.keys : []));
@@ -131,15 +131,6 @@ export function closestIssue(issue: z.core.$ZodIssue, data: unknown, schema?: z.
   const chosen = best.find((i) => i.code === "unrecognized_keys") ?? (best[0] as z.core.$ZodIssue);
   const path = [...(issue.path as PropertyKey[]), ...(chosen.path as PropertyKey[])];
   return closestIssue({ ...chosen, path } as z.core.$ZodIssue, data, schema);
-}
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let node = data;
-  for (const key of path) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
 }
 
 /** Wrapper schemas whose inner schema holds the keys. */
@@ -173,13 +164,12 @@ function unwrapped(schema: z.ZodType | undefined): z.ZodType | undefined {
  * follows the options that have that key).
  */
 function objectSchemasAt(schema: z.ZodType, path: readonly PropertyKey[]): SchemaDef[] {
-  let at: SchemaDef[] = [];
   const expand = (node: z.ZodType | undefined): SchemaDef[] => {
     const def = unwrapped(node)?._zod.def as SchemaDef | undefined;
     if (def === undefined) return [];
     return def.type === "union" ? (def.options ?? []).flatMap(expand) : [def];
   };
-  at = expand(schema);
+  let at = expand(schema);
   for (const step of path) {
     at = at.flatMap((def) => {
       if (def.type === "object" && typeof step === "string") return expand(def.shape?.[step]);

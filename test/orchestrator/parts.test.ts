@@ -101,6 +101,27 @@ describe("A/B verdicts", () => {
     expect(significantDifference(a, just(1.02), false)).toBe(true);
   });
 
+  it("one workload's P95 30% worse degrades the change, though the service as a whole gains", () => {
+    const noise = [0, 0.2, -0.2, 0.1, -0.1, 0.3, -0.3, 0];
+    const at = (i: number, web: number, api: number, total: number): SloSample => ({
+      ...sample(total + (noise[i] as number), 10 + (noise[i] as number)),
+      workloads: {
+        web: { throughputRps: total - 100, p95LatencyMs: web + (noise[i] as number) },
+        api: { throughputRps: 100, p95LatencyMs: api + (noise[i] as number) },
+      },
+    });
+    const before = noise.map((_, i) => at(i, 10, 10, 1000));
+    // The web VM serves 5% more at the same P95; the API VM's P95 goes from 10 to 13 ms.
+    const after = noise.map((_, i) => at(i, 10, 13, 1050));
+    const verdict = abVerdict(before, after, 0.1, true);
+    expect(verdict.degraded).toBe(true);
+    const worst = verdict.metrics.filter((m) => m.significant && m.worsening > 0.1);
+    expect(worst.map((m) => `${m.scope} ${m.metric}`)).toEqual(["api p95LatencyMs"]);
+    expect(worst[0]?.worsening).toBeCloseTo(0.3, 6);
+    // The service's own figures improved: its impact is the 5% throughput gain.
+    expect(verdict.impact).toBeCloseTo(0.05, 3);
+  });
+
   it("a rise of the error rate beyond a tenth of the threshold, in points, is a degradation", () => {
     const before = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.001 * (i % 2)));
     const after = Array.from({ length: 6 }, (_, i) => sample(1000, 10, 0.05 + 0.001 * (i % 2)));

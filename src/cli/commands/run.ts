@@ -22,7 +22,8 @@ Runs the auto-tuning orchestrator on a scenario on the digital twin (default
 scenarios/seed-fleet.yaml): every tuning interval it observes, asks the tuners (NUMA, CPU
 pinning, I/O, network), ranks their proposals by what-if runs on the twin, applies the best in
 bounded steps, and after the validation period keeps or reverts each change by an A/B test on
-common random numbers. Then it measures the initial and the final configuration afresh on the
+common random numbers (an interval that would end after the scenario's duration is not
+started). Then it measures the initial and the final configuration afresh on the
 same evaluation window with the same seed, and each component's kept changes alone, and prints
 the before/after table, the convergence by window and the changes kept and reverted.
 
@@ -37,7 +38,7 @@ SVG charts: improvement.svg, latency.svg, cost.svg, components.svg.
 Options:
   --seed N           seed of the run (default: the scenario's)
   --set key=value    override a scenario value by key path (repeatable), e.g. --set duration=20m
-                     --set tuning.components=[numa,io] --set vms[0].vcpus=4
+                     --set tuning.components=[numa,io] --set vms[0].workload.arrivals.clients=20
   --out DIR          report folder (default ./twintune-report)
   --no-report        write no report folder
   --threads N        worker threads for the twin's what-if, validation and evaluation runs

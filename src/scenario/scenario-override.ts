@@ -1,6 +1,6 @@
 import { ConfigError, formatKeyPath } from "../config/config-error.js";
 import { ScenarioSchema } from "./scenario-schema.js";
-import { checkSchemaPath } from "./schema-path.js";
+import { checkSchemaPath, defaultAt } from "./schema-path.js";
 
 /** One value set on the command line: a key path into the scenario and the value (already parsed). */
 export interface ScenarioOverride {
@@ -75,13 +75,18 @@ export function applyOverrides(data: unknown, overrides: readonly ScenarioOverri
       }
       const container = node as Record<string, unknown>;
       const nextIsIndex = typeof path[depth + 1] === "number";
+      // A list the file leaves out is its default, which a flag may index into.
+      if (nextIsIndex && container[key] === undefined) {
+        const fallback = defaultAt(ScenarioSchema, path.slice(0, depth + 1));
+        if (Array.isArray(fallback)) container[key] = fallback;
+      }
       if (nextIsIndex && !Array.isArray(container[key]))
         throw new ConfigError(
           label,
           undefined,
           undefined,
           at,
-          `the scenario file has no list here to index (a list left to its default cannot be indexed): write the list in the file, or set it whole with --set '${at}=[...]'`,
+          `the scenario file has no list here to index: write the list in the file, or set it whole with --set '${at}=[...]'`,
         );
       if (!nextIsIndex && !isPlainObject(container[key])) container[key] = {};
       node = container[key];

@@ -33,13 +33,20 @@ const DeviceSchema = z.strictObject({
   readAheadKb: z.int().nonnegative().max(MAX_READ_AHEAD_KB, "the 64 MiB sanity bound").default(128),
 });
 
-const InterfaceSchema = z.strictObject({
-  name,
-  speedMbps: z.number().positive(),
-  rxRing: z.int().positive().default(256),
-  txRing: z.int().positive().default(256),
-  maxRing: z.int().positive().default(4096),
-});
+const InterfaceSchema = z
+  .strictObject({
+    name,
+    speedMbps: z.number().positive(),
+    rxRing: z.int().positive().default(256),
+    txRing: z.int().positive().default(256),
+    /** The largest ring the NIC offers (`ethtool -g`, "Pre-set maximums"). */
+    maxRing: z.int().positive().default(4096),
+  })
+  .superRefine((nic, ctx) => {
+    for (const key of ["rxRing", "txRing"] as const)
+      if (nic[key] > nic.maxRing)
+        crossFieldIssue(ctx, [key], [["maxRing"]], `expected at most maxRing (${nic.maxRing}), got ${nic[key]}`);
+  });
 
 /** Linux defaults (Documentation/networking/ip-sysctl.rst), the untuned starting point. */
 const SysctlSchema = z

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestNames } from "../edit-distance.js";
 
 type Def = { type: string; [key: string]: unknown };
 
@@ -87,9 +88,39 @@ export function checkSchemaPath(schema: z.ZodType, path: readonly (string | numb
           depth,
           problem: `expected a list index${size === undefined ? "" : ` 0-${size - 1}`}, got '${segment}'`,
         };
-      return { depth, problem: `unknown key '${segment}'; known: ${[...known].join(", ")}` };
+      const near = typeof segment === "string" ? closestNames(segment, [...known]) : [];
+      return {
+        depth,
+        problem:
+          near.length > 0
+            ? `unknown key '${segment}' (did you mean '${near.join("' or '")}'?)`
+            : `unknown key '${segment}'; known: ${[...known].join(", ")}`,
+      };
     }
     nodes = next;
   }
   return null;
+}
+
+/**
+ * The schema's default at a key path, when the node there has one (host.interfaces: one eth0),
+ * so a --set can index into a list the file leaves at its default.
+ */
+export function defaultAt(schema: z.ZodType, path: readonly (string | number)[]): unknown {
+  let node: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    const c: ReturnType<typeof children> = node === undefined ? null : children(node);
+    if (c === null) return undefined;
+    node =
+      "keys" in c
+        ? typeof segment === "string"
+          ? c.keys.get(segment)?.[0]
+          : undefined
+        : typeof segment === "number"
+          ? c.index(segment)
+          : undefined;
+  }
+  if (node === undefined) return undefined;
+  const d = def(node);
+  return d.type === "default" ? structuredClone(d.defaultValue) : undefined;
 }

@@ -105,7 +105,7 @@ describe("twintune compare", () => {
     const cases: [string, RegExp][] = [
       [
         "typo.yaml",
-        /typo\.yaml:3:\d+: tuning\.degradationTreshold: unknown key 'degradationTreshold'; known: interval/,
+        /typo\.yaml:3:\d+: tuning\.degradationTreshold: unknown key 'degradationTreshold' \(did you mean 'degradationThreshold'\?\)/,
       ],
       ["bad.yaml", /bad\.yaml:3:\d+: tuning\.maxConcurrent: expected number, got "lots"/],
       ["top.yaml", /top\.yaml:2:\d+: tunning: unknown key 'tunning'; a policy has name, description, tuning/],

@@ -61,7 +61,8 @@ describe("twintune run writes a report", () => {
     for (const [args, code, message] of [
       // A bad --set value is a bad flag value, exit 2 like any other; the bad file below is 1.
       [["--set", "vms[0].vcpus=many"], 2, /--set vms\[0\]\.vcpus=many: vms\[0\]\.vcpus: expected number/],
-      [["--set", "vms[0].vcpu=2"], 2, /unknown key 'vcpu'; known: name, instanceType/],
+      [["--set", "vms[0].vcpu=2"], 2, /unknown key 'vcpu' \(did you mean 'vcpus'\?\)/],
+      [["--set", "vms[0].cores=2"], 2, /unknown key 'cores'; known: name, instanceType/],
       [["--set", "duration=1m,2m"], 2, /takes one value per key/],
       [["--seed", "1.5"], 2, /--seed expects an integer >= 0/],
     ] as [string[], number, RegExp][]) {

@@ -50,7 +50,7 @@ describe("scenario overrides (--set)", () => {
   it("an unknown key names the flag, the key path and the keys that exist there", () => {
     const error = errorOf(() => loadScenario(SEED, undefined, [set("tuning.degradationThresold", 0.1)]));
     expect(error.message).toBe(
-      "--set tuning.degradationThresold=0.1: tuning.degradationThresold: unknown key 'degradationThresold'; known: interval, validation, convergenceTarget, degradationThreshold, maxConcurrent, minGain, components, policy",
+      "--set tuning.degradationThresold=0.1: tuning.degradationThresold: unknown key 'degradationThresold' (did you mean 'degradationThreshold'?)",
     );
     expect(errorOf(() => loadScenario(SEED, undefined, [set("nope.x", 1)])).keyPath).toBe("nope");
     expect(errorOf(() => loadScenario(SEED, undefined, [set("duration.x", 1)])).problem).toMatch(/is a value/);
@@ -103,13 +103,19 @@ describe("scenario overrides (--set)", () => {
     expect(interfaces.problem).toMatch(/sends over the network, but the host has no interface/);
   });
 
-  it("refuses include (read with the file, before any flag) and says how to change a defaulted list", () => {
+  it("refuses include (read with the file, before any flag), and indexes into a list left at its default", () => {
     const include = errorOf(() => loadScenario(SEED, undefined, [set("include", "other.yaml")]));
     expect(include.message).toMatch(/^--set include="other\.yaml": include: cannot be set on the command line/);
+    // A list the file leaves out is its default: one eth0 to index into, or none at all.
     const wan = join(import.meta.dirname, "..", "..", "scenarios", "wan-transfer.yaml");
-    const list = errorOf(() => loadScenario(wan, undefined, [set("host.devices[0].readAheadKb", 256)]));
-    expect(list.message).toMatch(
-      /host\.devices: the scenario file has no list here to index .* set it whole with --set 'host\.devices=\[\.\.\.\]'$/,
+    const tiny = join(import.meta.dirname, "..", "fixtures", "scenarios", "tiny-host.yaml");
+    const rings = loadScenario(tiny, undefined, [set("host.interfaces[0].rxRing", 1024)]).scenario.host.interfaces;
+    expect(rings).toEqual([{ name: "eth0", speedMbps: 10000, rxRing: 1024, txRing: 256, maxRing: 4096 }]);
+    const devices = errorOf(() => loadScenario(wan, undefined, [set("host.devices[0].readAheadKb", 256)]));
+    expect(devices.message).toMatch(/host\.devices\[0\]: index past the end: the scenario has 0 entries here$/);
+    const ring = errorOf(() => loadScenario(tiny, undefined, [set("host.interfaces[0].rxRing", 8192)]));
+    expect(ring.message).toBe(
+      "--set host.interfaces[0].rxRing=8192: host.interfaces[0].rxRing: expected at most maxRing (4096), got 8192",
     );
   });
 

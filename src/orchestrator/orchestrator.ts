@@ -327,17 +327,23 @@ export class Orchestrator {
         await this.refreshKnobs();
         continue;
       }
+      // Degraded with auto rollback off: kept because the operator said so, and recorded as the
+      // failure it is, never as a success.
+      const keptDegraded = verdict.degraded;
       for (const receipt of batch.receipts) {
         const key = knobKey(receipt.change.knob);
-        this.tracker.succeeded(key);
+        if (keptDegraded) this.tracker.failed(key, receipt.applied);
+        else this.tracker.succeeded(key);
         this.kept.push({ key, at: batch.appliedAt });
         this.event({
           ...this.eventBase(receipt),
           action: "keep",
-          impact,
-          success: true,
+          impact: keptDegraded ? -worst.worsening : impact,
+          success: !keptDegraded,
           rolledBack: false,
-          reason: `no service-level metric degraded by more than ${(this.config.degradationThreshold * 100).toFixed(0)}% over ${Math.round(this.config.validationPeriodMs / 60_000)} min${costImpact > 0 ? `; cost -${(costImpact * 100).toFixed(1)}%` : ""}`,
+          reason: keptDegraded
+            ? `${describeWorst(worst)} (p < 0.05, threshold ${(this.config.degradationThreshold * 100).toFixed(0)}%); not reverted: auto rollback is off`
+            : `no service-level metric degraded by more than ${(this.config.degradationThreshold * 100).toFixed(0)}% over ${Math.round(this.config.validationPeriodMs / 60_000)} min${costImpact > 0 ? `; cost -${(costImpact * 100).toFixed(1)}%` : ""}`,
         });
       }
     }

@@ -159,6 +159,68 @@ describe("the orchestrator's plan and apply steps", () => {
     expect(appliedValues(o)).toContain(256);
   });
 
+  it("validation: a degraded change is reverted; with auto rollback off it stays, recorded as a failure, not a success", async () => {
+    // Applied without a what-if (ranking off), then validated on a twin where P95 doubles.
+    const degrading: Counterfactual = {
+      evaluate: gaining.evaluate,
+      compare: async (): Promise<Comparison> => ({
+        a: samples(100),
+        b: samples(100).map((s) => ({ ...s, p95LatencyMs: 20 })),
+        costA: 100,
+        costB: 100,
+      }),
+    };
+    const verdicts = async (autoRollback: boolean) => {
+      const o = new Orchestrator(
+        new SimBackend(loadScenario(SMALL)),
+        [{ component: "io", recommend: always(readAhead(256)) }],
+        {
+          config: {
+            tuningIntervalMs: 60_000,
+            sampleMs: 30_000,
+            validationPeriodMs: 60_000,
+            rankWithWhatIf: false,
+            autoRollback,
+          },
+          counterfactual: degrading,
+        },
+      );
+      await o.initialize();
+      await o.runOnce();
+      await o.runOnce();
+      return o.history().filter((e) => e.action === "keep" || e.action === "revert");
+    };
+    const rolledBack = await verdicts(true);
+    expect(rolledBack[0]).toMatchObject({ action: "revert", success: false, rolledBack: true });
+    const kept = await verdicts(false);
+    expect(kept[0]).toMatchObject({ action: "keep", success: false, rolledBack: false });
+    expect(kept[0]?.impact).toBeCloseTo(-1, 6);
+    expect(kept[0]?.reason).toBe(
+      "p95LatencyMs 100.0% worse (p < 0.05, threshold 10%); not reverted: auto rollback is off",
+    );
+  });
+
+  it("a kept change that only saves money reports the saving as its impact", async () => {
+    const cheaper: Counterfactual = {
+      evaluate: gaining.evaluate,
+      compare: async (): Promise<Comparison> => ({ a: samples(100), b: samples(100), costA: 100, costB: 80 }),
+    };
+    const o = new Orchestrator(
+      new SimBackend(loadScenario(SMALL)),
+      [{ component: "io", recommend: always(readAhead(256)) }],
+      {
+        config: { tuningIntervalMs: 60_000, sampleMs: 30_000, validationPeriodMs: 60_000, rankWithWhatIf: false },
+        counterfactual: cheaper,
+      },
+    );
+    await o.initialize();
+    await o.runOnce();
+    await o.runOnce();
+    const keep = o.history().find((e) => e.action === "keep");
+    expect(keep?.impact).toBeCloseTo(0.2, 6);
+    expect(keep?.reason).toMatch(/; cost -20\.0%$/);
+  });
+
   it("without safe tuning it skips the dry run and applies what the backend takes", async () => {
     const backend = new RefusingBackend("nr-requests");
     const o = orchestrator(

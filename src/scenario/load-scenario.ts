@@ -329,6 +329,12 @@ function resolveScenario(
     const overload = openLoadOverCapacity(vm, scenario.duration);
     if (overload !== undefined) warnings.push(overload);
   });
+  // Memory may be overcommitted, as on a real host, but the twin neither swaps nor balloons.
+  const residentGiB = scenario.vms.reduce((sum, vm) => sum + (vm.workload.memoryUsedGiB ?? vm.memoryGiB / 2), 0);
+  if (residentGiB > hostMemoryGiB)
+    warnings.push(
+      `the VMs' resident memory adds up to ${Number(residentGiB.toFixed(1))} GiB, more than the ${hostMemoryGiB} GiB of host model '${host.name}': the twin does not model swapping or ballooning, so it runs them as if they fitted`,
+    );
   return { file, scenario, host, devices, schedulers: catalogs.devices.schedulers, paths, warnings };
 }
 

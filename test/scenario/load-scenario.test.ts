@@ -113,6 +113,26 @@ describe("scenario loading", () => {
     ]);
   });
 
+  it("warns when the VMs' resident memory adds up to more than the host has (overcommit the twin does not model)", () => {
+    const seed = join(import.meta.dirname, "..", "..", "scenarios", "seed-fleet.yaml");
+    // 51 GiB resident of the host's 64. Each web grown to an m5.xlarge using 16 GiB adds 10.5.
+    expect(loadScenario(seed).warnings).toEqual([]);
+    const grown = (webs: number) =>
+      loadScenario(
+        seed,
+        undefined,
+        Array.from({ length: webs }, (_, i) => [
+          { path: parseKeyPath(`vms[${i}].instanceType`), value: "m5.xlarge", label: "--set" },
+          { path: parseKeyPath(`vms[${i}].memoryGiB`), value: 16, label: "--set" },
+          { path: parseKeyPath(`vms[${i}].workload.memoryUsedGiB`), value: 16, label: "--set" },
+        ]).flat(),
+      ).warnings;
+    expect(grown(1)).toEqual([]);
+    expect(grown(2)).toEqual([
+      "the VMs' resident memory adds up to 72 GiB, more than the 64 GiB of host model 'seed-2s16c': the twin does not model swapping or ballooning, so it runs them as if they fitted",
+    ]);
+  });
+
   it("prices a VM from the instance catalog when hourlyUsd is left out, and keeps one that is given", () => {
     const typed = BASE.replace("    vcpus: 2", "    instanceType: m5.large\n    vcpus: 2");
     const dir = folder({

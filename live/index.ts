@@ -1,5 +1,6 @@
 // The live backend's public face ("twintune/live"): only re-exports.
 
+export { MAX_BUFFER_BYTES } from "../src/knob-bounds.js";
 export { type CommandResult, type CommandRunner, ProcessRunner } from "./command-runner.js";
 export { classifyDevice } from "./discovery/block-devices.js";
 export { discoverTopology, type HostDiscovery } from "./discovery/topology.js";
@@ -12,7 +13,6 @@ export type { JournalRecord } from "./journal/journal-record.js";
 export type { JournalState, ManagedKnob } from "./journal/journal-state.js";
 export { JournalBusyError } from "./journal/lock.js";
 export { stateDirectory } from "./journal/state-dir.js";
-export { MAX_BUFFER_BYTES } from "./knobs/bounds.js";
 export type { KnobAccess, KnobContext } from "./knobs/knob-access.js";
 export { LIVE_KNOBS, liveKnob } from "./knobs/knob-table.js";
 export { LiveBackend, type LiveBackendOptions } from "./live-backend.js";

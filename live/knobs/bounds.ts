@@ -1,10 +1,7 @@
 import type { KnobRef } from "../../src/backend.js";
 import { KnobValueError } from "../../src/backend.js";
 import { formatCpuList } from "../../src/cpulist.js";
-
 import { MAX_BUFFER_BYTES } from "../../src/knob-bounds.js";
-
-export { MAX_BUFFER_BYTES };
 
 export function requireInteger(ref: KnobRef, value: unknown, min: number, max: number, what = "value"): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {

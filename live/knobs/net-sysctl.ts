@@ -1,8 +1,9 @@
 import type { KnobName } from "../../src/backend.js";
 import { KnobPermissionError } from "../../src/backend.js";
+import { MAX_BUFFER_BYTES } from "../../src/knob-bounds.js";
 import { fail, ok, type Parsed } from "../parsers/parsed.js";
 import { parseIntegerFile, parseIntegerRow, parseWordFile } from "../parsers/sysfs-values.js";
-import { MAX_BUFFER_BYTES, requireBufferTriple, requireInteger, requireOneOf } from "./bounds.js";
+import { requireBufferTriple, requireInteger, requireOneOf } from "./bounds.js";
 import { parseIntegerText, readKnobFile, valueError } from "./shared.js";
 import { sysctlKnob, sysctlPath } from "./sysctl-knob.js";
 

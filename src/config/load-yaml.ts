@@ -5,6 +5,7 @@ import { keyNode, valueAt } from "../document-location.js";
 import { closestNames } from "../edit-distance.js";
 import { fsErrorCode, fsReason } from "../output-path.js";
 import { ConfigError, formatKeyPath } from "./config-error.js";
+import { objectKeyLists, schemasAt } from "./schema-walk.js";
 import { aliasProblem } from "./yaml-aliases.js";
 
 /** A parsed YAML (or JSON, a subset of YAML) file that can say where each key path is. */
@@ -133,56 +134,9 @@ export function closestIssue(issue: z.core.$ZodIssue, data: unknown, schema?: z.
   return closestIssue({ ...chosen, path } as z.core.$ZodIssue, data, schema);
 }
 
-/** Wrapper schemas whose inner schema holds the keys. */
-const WRAPPERS = new Set(["optional", "default", "prefault", "nullable", "readonly", "catch", "nonoptional"]);
-
-interface SchemaDef {
-  type?: string;
-  shape?: Record<string, z.ZodType>;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-  in?: z.ZodType;
-  options?: z.ZodType[];
-}
-
-function unwrapped(schema: z.ZodType | undefined): z.ZodType | undefined {
-  let at = schema;
-  for (
-    let def = at?._zod.def as SchemaDef | undefined;
-    def !== undefined;
-    def = at?._zod.def as SchemaDef | undefined
-  ) {
-    if (def.type !== undefined && WRAPPERS.has(def.type)) at = def.innerType;
-    else if (def.type === "pipe") at = def.in;
-    else break;
-  }
-  return at;
-}
-
-/**
- * The object schemas that may stand at `path`: one, or a union's options (a step into a union
- * follows the options that have that key).
- */
-function objectSchemasAt(schema: z.ZodType, path: readonly PropertyKey[]): SchemaDef[] {
-  const expand = (node: z.ZodType | undefined): SchemaDef[] => {
-    const def = unwrapped(node)?._zod.def as SchemaDef | undefined;
-    if (def === undefined) return [];
-    return def.type === "union" ? (def.options ?? []).flatMap(expand) : [def];
-  };
-  let at = expand(schema);
-  for (const step of path) {
-    at = at.flatMap((def) => {
-      if (def.type === "object" && typeof step === "string") return expand(def.shape?.[step]);
-      if (def.type === "array" && typeof step === "number") return expand(def.element);
-      return [];
-    });
-  }
-  return at.filter((def) => def.type === "object");
-}
-
 /** The keys an object schema allows at `path` (of a union, every option's). */
 export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  return [...new Set(objectSchemasAt(schema, path).flatMap((def) => Object.keys(def.shape ?? {})))];
+  return [...new Set(schemasAt(schema, path).flatMap((node) => objectKeyLists(node).flat()))];
 }
 
 /** What an issue says, in words; an unknown key gets a did-you-mean or the keys `schema` knows there. */
@@ -196,9 +150,10 @@ export function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): stri
       return `expected ${expected}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ", but it is missing"}`;
     }
     case "invalid_union": {
-      const options = schema === undefined ? [] : objectSchemasAt(schema, issue.path as PropertyKey[]);
+      const options =
+        schema === undefined ? [] : schemasAt(schema, issue.path as PropertyKey[]).flatMap(objectKeyLists);
       if (options.length < 2) return issue.message;
-      const shapes = options.map((def) => `{${Object.keys(def.shape ?? {}).join(", ")}}`);
+      const shapes = options.map((keys) => `{${keys.join(", ")}}`);
       return `expected the keys of one of ${shapes.join(" or ")}${"input" in issue && issue.input !== undefined ? `, got ${shownInput(issue.input)}` : ""}`;
     }
     case "unrecognized_keys": {

@@ -1,53 +1,6 @@
 import type { z } from "zod";
+import { schemaChildren as children, schemaDef, schemasAt } from "../config/schema-walk.js";
 import { closestNames } from "../edit-distance.js";
-
-type Def = { type: string; [key: string]: unknown };
-
-function def(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
-}
-
-/** The schema under defaults, prefaults, optionals and the like. */
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (;;) {
-    const d = def(current);
-    if (["default", "prefault", "optional", "nullable", "readonly", "catch", "nonoptional"].includes(d.type))
-      current = d.innerType as z.ZodType;
-    else return current;
-  }
-}
-
-/** What a schema node accepts below it: named keys, list indices, or nothing (a value). */
-function children(
-  schema: z.ZodType,
-): { keys: Map<string, z.ZodType[]> } | { index: (i: number) => z.ZodType | undefined; size?: number } | null {
-  const node = unwrap(schema);
-  const d = def(node);
-  if (d.type === "object") {
-    const keys = new Map<string, z.ZodType[]>();
-    for (const [key, child] of Object.entries(d.shape as Record<string, z.ZodType>)) keys.set(key, [child]);
-    return { keys };
-  }
-  if (d.type === "union") {
-    const keys = new Map<string, z.ZodType[]>();
-    let indexed: ((i: number) => z.ZodType | undefined) | undefined;
-    for (const option of d.options as z.ZodType[]) {
-      const c = children(option);
-      if (c === null) continue;
-      if ("keys" in c) for (const [key, list] of c.keys) keys.set(key, [...(keys.get(key) ?? []), ...list]);
-      else indexed = c.index;
-    }
-    if (keys.size > 0) return { keys };
-    return indexed === undefined ? null : { index: indexed };
-  }
-  if (d.type === "array") return { index: () => d.element as z.ZodType };
-  if (d.type === "tuple") {
-    const items = d.items as z.ZodType[];
-    return { index: (i) => items[i], size: items.length };
-  }
-  return null;
-}
 
 /** Why a key path does not exist in a schema: how far it got and what it could have been. */
 export interface SchemaPathProblem {
@@ -107,20 +60,8 @@ export function checkSchemaPath(schema: z.ZodType, path: readonly (string | numb
  * so a --set can index into a list the file leaves at its default.
  */
 export function defaultAt(schema: z.ZodType, path: readonly (string | number)[]): unknown {
-  let node: z.ZodType | undefined = schema;
-  for (const segment of path) {
-    const c: ReturnType<typeof children> = node === undefined ? null : children(node);
-    if (c === null) return undefined;
-    node =
-      "keys" in c
-        ? typeof segment === "string"
-          ? c.keys.get(segment)?.[0]
-          : undefined
-        : typeof segment === "number"
-          ? c.index(segment)
-          : undefined;
-  }
+  const node = schemasAt(schema, path)[0];
   if (node === undefined) return undefined;
-  const d = def(node);
+  const d = schemaDef(node);
   return d.type === "default" ? structuredClone(d.defaultValue) : undefined;
 }
